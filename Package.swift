@@ -1,0 +1,64 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Each C library is wrapped by one systemLibrary target and imported by exactly one Swift module.
+let package = Package(
+    name: "Frontdesk",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "frontdesk", targets: ["frontdesk"])
+    ],
+    targets: [
+        // C at the edge.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
+
+        // Pure Swift.
+        .target(name: "FrontdeskCore"),
+        .target(name: "FrontdeskText", dependencies: ["FrontdeskCore"], resources: [.copy("Resources")]),
+
+        // One importer per C library.
+        .target(name: "FrontdeskStore", dependencies: ["FrontdeskCore", "CSQLite"]),
+        .target(name: "FrontdeskSecurity", dependencies: ["FrontdeskCore", "CCrypto"]),
+        .target(name: "FrontdeskChannels", dependencies: ["FrontdeskCore", "FrontdeskText", "FrontdeskStore", "CCurl"]),
+
+        // Capabilities and the pipeline.
+        .target(name: "FrontdeskPlugins", dependencies: ["FrontdeskCore", "FrontdeskStore", "FrontdeskSecurity"]),
+        .target(
+            name: "FrontdeskEngine",
+            dependencies: ["FrontdeskCore", "FrontdeskText", "FrontdeskStore", "FrontdeskSecurity", "FrontdeskPlugins"]),
+        .target(
+            name: "FrontdeskHTTP",
+            dependencies: [
+                "FrontdeskCore", "FrontdeskText", "FrontdeskStore", "FrontdeskSecurity", "FrontdeskChannels",
+                "FrontdeskEngine", "CMicroHTTPD",
+            ]),
+        .target(
+            name: "FrontdeskApp",
+            dependencies: [
+                "FrontdeskCore", "FrontdeskText", "FrontdeskStore", "FrontdeskSecurity", "FrontdeskChannels",
+                "FrontdeskPlugins", "FrontdeskEngine", "FrontdeskHTTP",
+            ]),
+        .target(name: "FrontdeskTesting", dependencies: ["FrontdeskApp"]),
+        .executableTarget(name: "frontdesk", dependencies: ["FrontdeskApp"]),
+
+        // Measurements (never run as tests).
+        .executableTarget(name: "Eval", dependencies: ["FrontdeskCore", "FrontdeskText"], path: "Benchmarks/Eval"),
+        .executableTarget(
+            name: "PipelineBench", dependencies: ["FrontdeskApp", "FrontdeskTesting"], path: "Benchmarks/PipelineBench"),
+
+        .testTarget(name: "FrontdeskCoreTests", dependencies: ["FrontdeskCore", "FrontdeskTesting"]),
+        .testTarget(name: "FrontdeskTextTests", dependencies: ["FrontdeskText", "FrontdeskCore"]),
+        .testTarget(name: "FrontdeskStoreTests", dependencies: ["FrontdeskStore", "FrontdeskTesting"]),
+        .testTarget(name: "FrontdeskSecurityTests", dependencies: ["FrontdeskSecurity"]),
+        .testTarget(name: "FrontdeskChannelsTests", dependencies: ["FrontdeskChannels", "FrontdeskTesting"]),
+        .testTarget(name: "FrontdeskHTTPTests", dependencies: ["FrontdeskHTTP", "FrontdeskTesting"]),
+        .testTarget(name: "FrontdeskPluginsTests", dependencies: ["FrontdeskPlugins", "FrontdeskTesting"]),
+        .testTarget(name: "FrontdeskEngineTests", dependencies: ["FrontdeskEngine", "FrontdeskTesting"]),
+        .testTarget(name: "FrontdeskAppTests", dependencies: ["FrontdeskApp", "FrontdeskTesting"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,3 @@
+public enum FrontdeskCLI {
+    public static func main() {}
+}

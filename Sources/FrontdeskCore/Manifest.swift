@@ -1,0 +1,137 @@
+import Foundation
+
+/// Who may ask for an intent. Clients are matched by address; staff by their registered, verified address.
+public enum Role: String, Codable, Sendable, CaseIterable {
+    case client, staff, admin, owner
+}
+
+/// How the router confirms an intent before the plugin's side effect runs.
+public enum ConfirmPolicy: String, Codable, Sendable {
+    /// No confirmation (read-only or link-based).
+    case none
+    /// The plugin asks for it (YES/NO by reply) through its own setting.
+    case plugin
+}
+
+/// A setting's type, range and default, from `plugin.json`.
+public struct SettingSpec: Sendable, Equatable {
+    public enum Kind: String, Sendable { case bool, int, string, enumeration = "enum" }
+    public var key: String
+    public var kind: Kind
+    public var defaultValue: SettingValue
+    public var minimum: Int?
+    public var maximum: Int?
+    public var values: [String]
+    public var description: String
+
+    /// Parses a value typed by an admin (`true`, `15`, `period_end`) against this spec.
+    public func parse(_ raw: String) -> Result<SettingValue, SettingError> {
+        switch kind {
+        case .bool:
+            switch raw.lowercased() {
+            case "true", "yes", "on", "1": return .success(.bool(true))
+            case "false", "no", "off", "0": return .success(.bool(false))
+            default: return .failure(SettingError("\(key) must be true or false"))
+            }
+        case .int:
+            guard let n = Int(raw) else { return .failure(SettingError("\(key) must be a whole number")) }
+            return validate(.int(n))
+        case .string:
+            return .success(.string(raw))
+        case .enumeration:
+            return validate(.string(raw))
+        }
+    }
+
+    /// Checks a typed value against the spec's type and range.
+    public func validate(_ value: SettingValue) -> Result<SettingValue, SettingError> {
+        switch (kind, value) {
+        case (.bool, .bool), (.string, .string): return .success(value)
+        case (.int, .int(let n)):
+            if let lo = minimum, n < lo { return .failure(SettingError("\(key) must be at least \(lo)")) }
+            if let hi = maximum, n > hi { return .failure(SettingError("\(key) must be at most \(hi)")) }
+            return .success(value)
+        case (.enumeration, .string(let s)):
+            guard values.contains(s) else {
+                return .failure(SettingError("\(key) must be one of \(values.joined(separator: ", "))"))
+            }
+            return .success(value)
+        default:
+            return .failure(SettingError("\(key) must be of type \(kind.rawValue)"))
+        }
+    }
+}
+
+/// A bad setting key or value; the message names the setting, never a secret.
+public struct SettingError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// A typed setting value, stored as JSON.
+public enum SettingValue: Sendable, Equatable, CustomStringConvertible {
+    case bool(Bool)
+    case int(Int)
+    case string(String)
+
+    public var description: String {
+        switch self {
+        case .bool(let b): return String(b)
+        case .int(let n): return String(n)
+        case .string(let s): return s
+        }
+    }
+
+    public var boolValue: Bool? { if case .bool(let b) = self { return b } else { return nil } }
+    public var intValue: Int? { if case .int(let n) = self { return n } else { return nil } }
+    public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
+
+    /// JSON text for storage.
+    public var json: String {
+        switch self {
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let n): return String(n)
+        case .string(let s):
+            let data = (try? JSONSerialization.data(withJSONObject: [s], options: [])) ?? Data("[\"\"]".utf8)
+            let text = String(decoding: data, as: UTF8.self)
+            return String(text.dropFirst().dropLast())
+        }
+    }
+
+    /// Reads a stored JSON value.
+    public init?(json: String) {
+        if json == "true" { self = .bool(true); return }
+        if json == "false" { self = .bool(false); return }
+        if let n = Int(json) { self = .int(n); return }
+        guard let data = "[\(json)]".data(using: .utf8),
+            let array = try? JSONSerialization.jsonObject(with: data) as? [Any], let s = array.first as? String
+        else { return nil }
+        self = .string(s)
+    }
+}
+
+/// One intent a plugin owns.
+public struct IntentSpec: Sendable, Equatable {
+    public var id: IntentID
+    public var description: String
+    public var confirm: ConfirmPolicy
+    public var roles: [Role]
+    public var templates: [String]
+}
+
+/// A plugin's `plugin.json`.
+public struct PluginManifest: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var description: String
+    /// One line for the help menu ("cancel membership — end your membership").
+    public var help: String
+    public var enabledByDefault: Bool
+    /// Plugins such as compliance and the unknown fallback cannot be turned off.
+    public var alwaysOn: Bool
+    public var intents: [IntentSpec]
+    public var settings: [SettingSpec]
+
+    public func setting(_ key: String) -> SettingSpec? { settings.first { $0.key == key } }
+}

@@ -1,0 +1,120 @@
+import Foundation
+
+/// Reply templates from `prompts/<locale>/<plugin>/<name>[.<channel>].txt` with `{{placeholders}}`.
+///
+/// A channel variant (`confirm.sms.txt`) is preferred; otherwise the channel-neutral file is used,
+/// then the same template in English.
+public struct TemplateStore: Sendable {
+    /// Key: "locale/plugin/name" or "locale/plugin/name.channel".
+    private var templates: [String: Template]
+
+    public init(templates: [String: Template]) { self.templates = templates }
+
+    public struct Template: Sendable {
+        public var file: String
+        public var segments: [Segment]
+        public var placeholders: Set<String> {
+            Set(segments.compactMap { if case .placeholder(let p) = $0 { return p } else { return nil } })
+        }
+    }
+
+    public enum Segment: Sendable { case text(String), placeholder(String) }
+
+    /// A template that cannot be rendered: unknown id or a placeholder without a value.
+    public struct RenderError: Error, CustomStringConvertible, Sendable {
+        public var message: String
+        public var description: String { message }
+    }
+
+    public func has(_ id: String, locale: String) -> Bool { templates["\(locale)/\(id)"] != nil }
+
+    public var ids: [String] { templates.keys.sorted() }
+
+    /// Renders template `id` (`cancel/confirm`) for a channel and locale.
+    public func render(_ id: String, channel: Channel?, locale: String = "en", _ values: [String: String]) throws
+        -> String
+    {
+        let candidates =
+            [channel.map { "\(locale)/\(id).\($0.rawValue)" }, "\(locale)/\(id)",
+             channel.map { "en/\(id).\($0.rawValue)" }, "en/\(id)"].compactMap { $0 }
+        guard let template = candidates.lazy.compactMap({ templates[$0] }).first else {
+            throw RenderError(message: "no template \(id)")
+        }
+        var out = ""
+        for segment in template.segments {
+            switch segment {
+            case .text(let t): out += t
+            case .placeholder(let p):
+                guard let v = values[p] else {
+                    throw RenderError(message: "template \(id) needs a value for {{\(p)}}")
+                }
+                out += v
+            }
+        }
+        return out.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Loads every template under `directory` (`prompts/`), reporting malformed placeholders by file and line.
+    public static func load(directory: URL, relativeTo root: URL) throws -> TemplateStore {
+        let fm = FileManager.default
+        var templates: [String: Template] = [:]
+        var faults: [Diagnostic] = []
+        guard let walker = fm.enumerator(at: directory, includingPropertiesForKeys: nil) else {
+            throw Diagnostics([Diagnostic(file: "prompts", line: 0, message: "missing prompts folder")])
+        }
+        for case let url as URL in walker where url.pathExtension == "txt" {
+            let relative = String(url.path.dropFirst(directory.path.count + 1))
+            let relFile = "prompts/" + relative
+            let parts = relative.split(separator: "/")
+            guard parts.count == 3 else {
+                faults.append(Diagnostic(file: relFile, line: 0, message: "must be prompts/<locale>/<plugin>/<name>.txt"))
+                continue
+            }
+            let base = String(parts[2].dropLast(4))
+            let nameParts = base.split(separator: ".")
+            if nameParts.count == 2, Channel(rawValue: String(nameParts[1])) == nil {
+                faults.append(Diagnostic(file: relFile, line: 0, message: "channel suffix must be sms or email"))
+                continue
+            }
+            guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+                faults.append(Diagnostic(file: relFile, line: 0, message: "unreadable or not UTF-8"))
+                continue
+            }
+            switch parse(text, file: relFile) {
+            case .success(let segments):
+                templates["\(parts[0])/\(parts[1])/\(base)"] = Template(file: relFile, segments: segments)
+            case .failure(let d): faults.append(d)
+            }
+        }
+        _ = root
+        guard faults.isEmpty else { throw Diagnostics(faults) }
+        return TemplateStore(templates: templates)
+    }
+
+    static func parse(_ text: String, file: String) -> Result<[Segment], Diagnostic> {
+        var segments: [Segment] = []
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            if open.lowerBound > rest.startIndex { segments.append(.text(String(rest[..<open.lowerBound]))) }
+            guard let close = rest[open.upperBound...].range(of: "}}") else {
+                return .failure(Diagnostic(file: file, line: lineOf(String(rest[open.lowerBound...]), in: text),
+                                           message: "unclosed {{"))
+            }
+            let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+                let snippet = String(rest[open.lowerBound..<close.upperBound])
+                return .failure(Diagnostic(file: file, line: lineOf(snippet, in: text),
+                                           message: "bad placeholder \(snippet)"))
+            }
+            segments.append(.placeholder(name))
+            rest = rest[close.upperBound...]
+        }
+        if !rest.isEmpty {
+            if rest.contains("}}") {
+                return .failure(Diagnostic(file: file, line: lineOf("}}", in: text), message: "}} without {{"))
+            }
+            segments.append(.text(String(rest)))
+        }
+        return .success(segments)
+    }
+}

@@ -1,0 +1,2 @@
+import FrontdeskApp
+FrontdeskCLI.main()

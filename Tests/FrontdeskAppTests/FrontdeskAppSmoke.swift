@@ -1,0 +1,4 @@
+import Testing
+@testable import FrontdeskApp
+
+@Test func FrontdeskAppLoads() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import FrontdeskChannels
+
+@Test func FrontdeskChannelsLoads() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import FrontdeskCore
+
+@Test func FrontdeskCoreLoads() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import FrontdeskEngine
+
+@Test func FrontdeskEngineLoads() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import FrontdeskHTTP
+
+@Test func FrontdeskHTTPLoads() { #expect(Bool(true)) }

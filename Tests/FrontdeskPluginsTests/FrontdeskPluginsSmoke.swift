@@ -1,0 +1,4 @@
+import Testing
+@testable import FrontdeskPlugins
+
+@Test func FrontdeskPluginsLoads() { #expect(Bool(true)) }

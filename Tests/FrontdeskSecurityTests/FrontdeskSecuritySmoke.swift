@@ -1,0 +1,4 @@
+import Testing
+@testable import FrontdeskSecurity
+
+@Test func FrontdeskSecurityLoads() { #expect(Bool(true)) }

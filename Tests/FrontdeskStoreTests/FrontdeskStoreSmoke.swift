@@ -1,0 +1,4 @@
+import Testing
+@testable import FrontdeskStore
+
+@Test func FrontdeskStoreLoads() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import FrontdeskText
+
+@Test func FrontdeskTextLoads() { #expect(Bool(true)) }
