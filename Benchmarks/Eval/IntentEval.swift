@@ -1,0 +1,1 @@
+enum IntentEval { static func run(_ arguments: [String]) { print("intent evaluation: not yet") } }
