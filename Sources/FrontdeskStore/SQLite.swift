@@ -228,6 +228,25 @@ public final class Connection {
     }
 
     public var lastInsertID: Int { Int(sqlite3_last_insert_rowid(handle)) }
+
+    private var savepointDepth = 0
+
+    /// Runs `body` in a savepoint inside the current transaction: its writes are undone if it throws,
+    /// while the enclosing transaction goes on (one failing plugin never loses the inbound message).
+    public func savepoint<T>(_ body: () throws -> T) throws -> T {
+        savepointDepth += 1
+        let name = "sp\(savepointDepth)"
+        defer { savepointDepth -= 1 }
+        try executeScript("SAVEPOINT \(name)")
+        do {
+            let result = try body()
+            try executeScript("RELEASE \(name)")
+            return result
+        } catch {
+            try? executeScript("ROLLBACK TO \(name); RELEASE \(name)")
+            throw error
+        }
+    }
 }
 
 /// A SQLite database: one connection behind a lock, WAL mode, foreign keys on, busy timeout.
