@@ -31,10 +31,12 @@ public struct MembershipPlugin: Plugin {
                     "membership/service",
                     ["service": $0.service, "remaining": String($0.remaining), "included": String($0.included)])
             }
-            let card =
-                try m.paymentMethod.map {
-                    try context.render("membership/card", ["brand": $0.brand, "last4": $0.last4])
-                } ?? context.render("membership/no_card", [:])
+            let card: String
+            if let pm = m.paymentMethod {
+                card = try context.render("membership/card", ["brand": pm.brand, "last4": pm.last4])
+            } else {
+                card = try context.render("membership/no_card", [:])
+            }
             items.append(
                 try context.render(
                     "membership/item",
@@ -42,7 +44,7 @@ public struct MembershipPlugin: Plugin {
                         "plan": m.planName, "status": try context.render("membership/status_\(m.status.rawValue)", [:]),
                         "price": Format.money(m.priceMinor, currency: m.currency), "interval": m.interval,
                         "billing": billing,
-                        "services": services.isEmpty ? "" : services.joined(separator: ", "),
+                        "services": services.isEmpty ? "" : " " + services.joined(separator: ", ") + ".",
                         "card": card,
                     ]))
         }

@@ -17,11 +17,12 @@ public struct PaymentPlugin: Plugin {
         let current = try card.map { try context.render("membership/card", ["brand": $0.brand, "last4": $0.last4]) }
         let warning =
             request.entities["card_number_masked"] != nil ? try context.render("payment/card_in_message", [:]) : ""
+        let currentText = try current ?? context.render("membership/no_card", [:])
         return PluginReply(
             template: "payment/link",
             values: [
                 "name": client.firstName, "url": link.url, "minutes": String(ttl),
-                "current": current ?? (try context.render("membership/no_card", [:])), "warning": warning,
+                "current": currentText, "warning": warning,
             ],
             links: [link], auditAction: "link.issued", auditAfter: Self.action)
     }
