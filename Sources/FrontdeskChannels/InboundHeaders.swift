@@ -22,8 +22,8 @@ public struct InboundHeaders: Sendable, Equatable {
     /// folded lines joined (RFC 5322 §2.2.3 "unfolding"). CRLF and bare LF are both accepted.
     public init(block: String) {
         var fields: [Field] = []
-        for rawLine in block.split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+        // "\r\n" is one Character in Swift, so split on newline characters rather than on "\n".
+        for line in block.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             if line.isEmpty { break }
             if let first = line.first, first == " " || first == "\t" {
                 if !fields.isEmpty { fields[fields.count - 1].value += " " + line.inboundTrimmed() }

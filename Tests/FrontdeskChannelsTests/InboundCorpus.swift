@@ -50,4 +50,40 @@ enum InboundCorpus {
         }
         return fields
     }
+
+    /// The docs' PHP `var_dump` of a POST: `  ["key"]=>` then `  string(N) "value"`. The docs mangled some
+    /// lengths (e-mail obfuscation), so values run to the closing quote before the next key instead.
+    static func varDumpFields(_ name: String) throws -> [String: String] {
+        let lines = try text(name).components(separatedBy: "\n")
+        var fields: [String: String] = [:]
+        var i = 0
+        while i < lines.count {
+            let line = lines[i]
+            guard line.hasPrefix("  [\""), line.hasSuffix("\"]=>"), i + 1 < lines.count else {
+                i += 1
+                continue
+            }
+            let key = String(line.dropFirst(4).dropLast(4))
+            var valueLines: [String] = []
+            var first = lines[i + 1]
+            guard let quote = first.firstIndex(of: "\"") else { break }
+            first = String(first[first.index(after: quote)...])
+            var j = i + 1
+            var current = first
+            while true {
+                let next = j + 1 < lines.count ? lines[j + 1] : "}"
+                if current.hasSuffix("\""), next.hasPrefix("  [\"") || next.hasPrefix("}") {
+                    valueLines.append(String(current.dropLast()))
+                    break
+                }
+                valueLines.append(current)
+                j += 1
+                guard j < lines.count else { break }
+                current = lines[j]
+            }
+            fields[key] = valueLines.joined(separator: "\n")
+            i = j + 1
+        }
+        return fields
+    }
 }

@@ -255,3 +255,30 @@ import Testing
         }
     }
 }
+
+@Suite struct InboundSendGridDocsTests {
+    @Test func docsDefaultPayload() throws {
+        let fields = try InboundCorpus.varDumpFields("sendgrid_docs_example_default_payload.txt")
+        #expect(fields.count == 16)
+        let m = try InboundMapping.sendgrid(fields: fields)
+        #expect(m.from == "example@example.com")  // "Sender Name example@example.com": the docs lost the brackets
+        #expect(m.to == "example@example.comom")
+        #expect(m.subject == "Different File Types")
+        #expect(m.text.hasPrefix("Here's an email with multiple attachments"))
+        #expect(m.messageID == "<CAN_P_JMvV7ZpAQhOnDienypLrJmuhN=LQWweu4yScw4jQyXY2w@mail.gmail.com>")
+        #expect(m.providerMessageID == m.messageID)
+        #expect(m.verdict == AuthVerdict(spf: .pass, dkim: .none, dmarc: .unknown))
+    }
+
+    @Test func docsRawPayload() throws {
+        let fields = try InboundCorpus.varDumpFields("sendgrid_docs_example_raw_payload.txt")
+        #expect(fields.count == 11)
+        let raw = try #require(fields["email"])
+        let m = try InboundMapping.sendgrid(fields: fields)
+        #expect(m.from == "example@example.com")
+        #expect(m.subject == "Hello")
+        #expect(m.messageID == "<CAN_P_JNa25--hzm5=-ES9cnxgWa+h+E49OOAS7sPpV0gsoXCOw@mail.gmail.com>")
+        #expect(m.text == EmailExtractor.extract(raw: raw).replyWithoutSignature)
+        #expect(m.verdict.spf == .pass)
+    }
+}
