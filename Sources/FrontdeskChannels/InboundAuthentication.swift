@@ -26,6 +26,7 @@ public enum InboundAuthentication {
         public var authservID: String
         public var methods: [MethodResult]
 
+        /// The results of one method (`spf`, `dkim`, `dmarc`), in header order.
         public func results(_ method: String) -> [MethodResult] { methods.filter { $0.method == method } }
     }
 

@@ -5,6 +5,7 @@ import FrontdeskText
 /// Why a provider's POST could not become an `InboundMessage` (the HTTP layer answers 400).
 /// Carries the field name only: values may be personal data.
 public struct InboundMappingError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What was wrong with the field.
     public enum Reason: String, Sendable {
         case missingField = "missing_field"
         case invalidAddress = "invalid_address"
