@@ -42,7 +42,9 @@ let package = Package(
                 "FrontdeskCore", "FrontdeskText", "FrontdeskStore", "FrontdeskSecurity", "FrontdeskChannels",
                 "FrontdeskPlugins", "FrontdeskEngine", "FrontdeskHTTP",
             ]),
-        .target(name: "FrontdeskTesting", dependencies: ["FrontdeskApp"]),
+        .target(
+            name: "FrontdeskTesting",
+            dependencies: ["FrontdeskApp", "FrontdeskCore", "FrontdeskText", "FrontdeskStore", "FrontdeskEngine", "FrontdeskHTTP"]),
         .executableTarget(name: "frontdesk", dependencies: ["FrontdeskApp"]),
 
         // Measurements (never run as tests).
