@@ -15,6 +15,10 @@ enum EmailEval {
             print("email evaluation: corpus not found (use --corpus DIR)")
             return
         }
+        if arguments.contains("--speed-only") {
+            speed(corpus)
+            return
+        }
         print("== Email extraction over \(dir.path) (\(corpus.recordCount) records)")
         let replies = corpus.evaluateReplies()
         print("reply records matched (own semantics/compare):")
