@@ -49,8 +49,8 @@ import Testing
 
 /// Floors: the counts reached when last measured (see the Eval output); raise them as extraction improves.
 enum CorpusFloors {
-    static let replies = 219
-    static let forwardFields = 1299
-    static let constraints = 66
+    static let replies = 247
+    static let forwardFields = 1458
+    static let constraints = 67
     static let signatures = 125
 }

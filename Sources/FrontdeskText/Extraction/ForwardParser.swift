@@ -60,6 +60,10 @@ public enum ForwardParser {
         }
         guard var details = unwrap(lines: lines[boundary.line...], depth: depth) else { return nil }
         details.note = before
+        // "On … wrote:" intros carry no subject; the forward's own subject, minus "Fwd:", is the best guess.
+        if details.subject == nil, forwardedSubject, let subject, let colon = subject.firstIndex(where: { $0 == ":" || $0 == "：" }) {
+            details.subject = String(TextLines.trimmed(subject[subject.index(after: colon)...]))
+        }
         return details
     }
 
@@ -98,7 +102,9 @@ public enum ForwardParser {
                 if let (key, value) = headerLine(l), let field = patterns.headerField[key] {
                     if values[field] == nil { values[field] = value }
                     lastField = field
-                } else if let field = lastField, field == "subject" || field == "to" || field == "cc" || field == "from" {
+                } else if let field = lastField, field == "subject" || field == "to" || field == "cc" || field == "from",
+                    i + 1 < lines.endIndex, ReplyParser.headerKey(lines[i + 1]) != nil
+                {
                     // A long value wrapped onto the next line.
                     values[field, default: ""] += (field == "subject" ? " " : " ") + TextLines.trimmed(l)
                     lastField = nil

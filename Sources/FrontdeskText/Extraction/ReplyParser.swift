@@ -43,7 +43,9 @@ public enum ReplyParser {
             layers.boundaryLine = found.line
             layers.quoted = TextLines.text(lines[found.line...])
             // Bottom-posting: nothing above the quote, so the new text is what follows the quoted block.
-            if found.kind == .quoteMarker && TextLines.text(lines[lines.startIndex..<found.line]).isEmpty {
+            if found.kind == .quoteMarker || found.kind == .attribution,
+                TextLines.text(lines[lines.startIndex..<found.line]).isEmpty
+            {
                 var j = found.line
                 while j < lines.endIndex {
                     let l = lines[j]
@@ -81,7 +83,7 @@ public enum ReplyParser {
         var colon = [Bool](repeating: false, count: lines.count + 3)
         var k = 0
         for l in lines {
-            colon[k] = l.utf8.count < 400 && TextLines.endsWithColon(l)
+            colon[k] = l.utf8.count < 400 && (TextLines.endsWithColon(l) || endsWithWrote(l))
             k += 1
         }
         let base = lines.startIndex
@@ -101,6 +103,7 @@ public enum ReplyParser {
             if colon[r] || colon[r + 1] || colon[r + 2], attributionEnd(lines, i) != nil {
                 return (i, .attribution)
             }
+            if fb == 0x2D, dashedAttribution(line) { return (i, .attribution) }
             if headerBlock(lines, at: i) { return (dividerBefore(lines, i), .headerBlock) }
             if fb == 0x2D || fb == 0x5F || fb == 0x3D || fb == 0x2A || fb == 0x23 || fb == 0x7E || fb == 0x5B || colon[r] {
                 if let kind = separatorKind(line) { return (i, kind) }
@@ -240,16 +243,43 @@ public enum ReplyParser {
             span += 1
             j += 1
             if TextLines.endsWithColon(l) || endsWithWrote(l) {
-                if isAttribution(joined) { return j }
+                if isAttribution(joined) {
+                    // The reply's own last line must not be glued onto an attribution that starts below it.
+                    if span > 1, !looksLikeAttributionStart(lines[i]), attributionEnd(lines, i + 1) == j { return nil }
+                    return j
+                }
                 if span == 1 && TextLines.endsWithColon(l) { continue }
             }
         }
         return nil
     }
 
+    /// A first line that opens an attribution: a lead word ("On", "Le", "Am"…), a date, or an open bracket.
+    static func looksLikeAttributionStart(_ s: Substring) -> Bool {
+        let t = TextLines.trimmed(s)
+        guard let first = t.utf8.first else { return false }
+        if first >= 0x30 && first <= 0x39 { return true }
+        if let last = t.last, last == "<" || last == "(" || last == "," || last == "\"" { return true }
+        if t.utf8.contains(0x40) { return true }
+        let l = TextLines.lower(t.prefix(12))
+        return patterns.attributionLeads.contains { TextLines.hasPrefix(l, $0) }
+    }
+
     static func endsWithWrote(_ s: Substring) -> Bool {
         let t = TextLines.trimmed(s)
         return t.hasSuffix("wrote") || t.hasSuffix("writes")
+    }
+
+    /// Zoho and Android: "---- On Wed, 24 Feb 2021 … wrote ----", "---- John Smith wrote ----".
+    static func dashedAttribution(_ s: Substring) -> Bool {
+        guard s.utf8.count < 300 else { return false }
+        var t = TextLines.trimmed(s)
+        guard t.hasSuffix("-") else { return false }
+        while let f = t.first, f == "-" || f == " " { t.removeFirst() }
+        while let l = t.last, l == "-" || l == " " { t.removeLast() }
+        let l = TextLines.lower(t)
+        return TextLines.hasSuffix(l, "wrote") || TextLines.hasSuffix(l, "wrote:") || TextLines.hasSuffix(l, "schrieb")
+            || TextLines.hasSuffix(l, "a écrit") || TextLines.hasSuffix(l, "escribió")
     }
 
     static func isAttribution(_ joined: String) -> Bool {
@@ -271,6 +301,13 @@ public enum ReplyParser {
         key.append(contentsOf: scalars)
         for trailer in patterns.trailersBySuffix[String(key)] ?? [] where TextLines.hasSuffix(text, trailer) {
             return true
+        }
+        // "Am 25.06.2015 um 10:55 schrieb Test user:": the verb comes before the name.
+        if TextLines.hasSuffix(text, ":") && patterns.attributionLeads.contains(where: { TextLines.hasPrefix(text, $0) }) {
+            for verb in [" schrieb ", " wrote ", " skrev ", " escribió ", " a écrit ", " ha scritto ", " escreveu ", " napisał "]
+            where TextLines.contains(text, verb) {
+                return true
+            }
         }
         // Gmail in many locales: "2014-03-20 8:48 GMT+01:00 Name <addr>:".
         if hasAt && (TextLines.hasSuffix(text, ">:") || TextLines.hasSuffix(text, "> :") || TextLines.hasSuffix(text, ">：")) {
