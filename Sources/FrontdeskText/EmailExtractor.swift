@@ -60,7 +60,8 @@ public enum EmailExtractor {
             body = converted.text
             beforeQuote = converted.beforeQuote
         }
-        let lines = TextLines.split(body)
+        var lines = TextLines.split(body)
+        if let expanded = ForwardParser.expandRunOnHeaders(lines) { lines = TextLines.split(expanded) }
         let boundary = ReplyParser.findBoundary(lines[...])
         let layers: ReplyParser.Layers
         if let beforeQuote {

@@ -49,8 +49,8 @@ import Testing
 
 /// Floors: the counts reached when last measured (see the Eval output); raise them as extraction improves.
 enum CorpusFloors {
-    static let replies = 247
-    static let forwardFields = 1458
-    static let constraints = 67
+    static let replies = 250
+    static let forwardFields = 1678
+    static let constraints = 70
     static let signatures = 125
 }

@@ -5,6 +5,39 @@ import Testing
 @Suite struct ForwardTests {
     let body = "Please cancel my membership."
 
+    @Test func yahooHeadersOnOneLine() {
+        let text = "Note\n  ----- Weitergeleitete Nachricht ----- Von: Jane Client <jane@example.com>An: desk@gym.example"
+            + "CC: Ann, Lee <a@b.c>; d@e.f Gesendet: Dienstag, 2. November 2021, 09:26:50 MEZBetreff: Cancel\n \(body)"
+        let e = EmailExtractor.extract(text: text, html: nil, headers: [])
+        #expect(e.kind == .forward)
+        #expect(e.reply == "Note")
+        #expect(e.forwarded?.fromName == "Jane Client")
+        #expect(e.forwarded?.subject == "Cancel")
+        #expect(e.forwarded?.body == body)
+        let d = EmailExtractor.analyze(text: text, html: nil, headers: []).forward
+        #expect(d?.cc.map(\.address) == ["a@b.c", "d@e.f"])
+        #expect(d?.cc.first?.name == "Ann, Lee")
+    }
+
+    @Test func dashedMarkerWithoutHeadersIsNotExpanded() {
+        let text = "----- Forwarded Message ----- see below: nothing here"
+        #expect(ForwardParser.splitRunOnHeaderLine(Substring(text)) == nil)
+    }
+
+    @Test func outlookAttributionWithVerbMidLine() {
+        for intro in [
+            "Jane Client <jane@example.com> kirjoitti 28/10/2021 12.46:",
+            "Op 28/10/2021 12:46 heeft Jane Client <jane@example.com> geschreven:",
+            "28/10/2021 12:46 időpontban Jane Client (jane@example.com) ezt írta:",
+            "Dnia 28/10/2021, 12:46 użytkownik „Jane Client” <jane@example.com> napisał:",
+        ] {
+            let d = ForwardParser.parse(intro + "\n\n    \(body)\n", subject: "FW: Cancel")
+            #expect(d?.fromName == "Jane Client", "\(intro)")
+            #expect(d?.fromAddress == "jane@example.com", "\(intro)")
+            #expect(d?.body == body, "\(intro)")
+        }
+    }
+
     @Test func gmail() {
         let text = "Can you handle this?\n\n---------- Forwarded message ---------\nFrom: Jane Client <jane@example.com>\nDate: Wed, Oct 27, 2021 at 9:31 AM\nSubject: Cancel\nTo: <desk@gym.example>\n\n\(body)\n"
         let e = EmailExtractor.extract(text: text, html: nil, headers: [(name: "Subject", value: "Fwd: Cancel")])

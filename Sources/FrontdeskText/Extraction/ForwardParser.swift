@@ -170,10 +170,12 @@ public enum ForwardParser {
     static func mailbox(_ raw: String) -> (name: String?, address: String?) {
         var s = raw
         if TextLines.contains(s, "mailto:") {
-            s = s.replacingOccurrences(of: "<mailto:", with: "[mailto:")
-            // "a@b[mailto:a@b]>" -> keep the part before the bracket.
+            // Exchange: "Name<mailto:a@b> <a@b<mailto:a@b>>"; Outlook: "Name [mailto:a@b]".
+            s = s.replacingOccurrences(of: #"<mailto:[^<>]*>"#, with: "", options: .regularExpression)
             s = s.replacingOccurrences(of: #"\[mailto:[^\]]*\]"#, with: "", options: .regularExpression)
         }
+        // Outlook: "Name <a@b> on behalf of c@d": the person is the first mailbox.
+        if let r = s.range(of: " on behalf of ") { s = String(s[..<r.lowerBound]) }
         guard let m = MIMEHeaders.mailbox(s) else { return (nil, nil) }
         var address: String? = m.address.isEmpty ? nil : m.address
         var name = m.name
@@ -189,40 +191,96 @@ public enum ForwardParser {
         return (name, address)
     }
 
+    /// A recipient list as a mail client displays it. Names may hold unquoted commas ("Bessie, Berry <b@x>"), so a
+    /// comma or semicolon ends an entry only once the entry holds an address.
     static func addressList(_ raw: String) -> [MailAddress] {
         var cleaned = raw
         if cleaned.contains("mailto:") {
             cleaned = cleaned.replacingOccurrences(of: #"<mailto:[^>]*>"#, with: "", options: .regularExpression)
             cleaned = cleaned.replacingOccurrences(of: #"\[mailto:([^\]]*)\]"#, with: "<$1>", options: .regularExpression)
         }
-        return MIMEHeaders.addresses(cleaned).compactMap { m in
-            var m = m
-            if m.address.isEmpty, let n = m.name, n.contains("@") {
+        var items: [String] = []
+        var current = ""
+        var angle = 0
+        var quote: Character? = nil
+        for ch in cleaned {
+            if let q = quote {
+                current.append(ch)
+                if ch == q { quote = nil }
+                continue
+            }
+            switch ch {
+            case "\"": quote = "\""
+            case "<": angle += 1
+            case ">": angle = max(0, angle - 1)
+            default: break
+            }
+            if (ch == "," || ch == ";") && angle == 0 && current.contains("@") {
+                items.append(current)
+                current = ""
+                continue
+            }
+            current.append(ch)
+        }
+        items.append(current)
+        return items.compactMap { item in
+            guard var m = MIMEHeaders.mailbox(item) else { return nil }
+            if var n = m.name {
+                // 'Bessie, Berry' and "'a@b'": single quotes are the client's, not part of the name.
+                if n.count >= 2, n.hasPrefix("'"), n.hasSuffix("'") { n = String(n.dropFirst().dropLast()) }
+                m.name = n.isEmpty ? nil : n
+            }
+            if m.address.isEmpty, let n = m.name, n.contains("@"), !n.contains(" ") {
                 m.address = n
                 m.name = nil
             }
             if let n = m.name, n == m.address { m.name = nil }
-            return m.address.isEmpty ? nil : m
+            if m.address.isEmpty && m.name == nil { return nil }
+            return m
         }
     }
 
-    /// "On 28/10/2021 12:46, "John Doe" <john.doe@acme.com> wrote:" gives the name, address and date.
+    /// "On 28/10/2021 12:46, "John Doe" <john.doe@acme.com> wrote:" gives the name, address and date; so do
+    /// "John Doe (john.doe@acme.com) ezt írta:" and "Dnia …, 12:46 użytkownik „John Doe” <a@b> napisał:".
     static func parseAttribution(_ text: String, into d: inout Details) {
         let flat = text.replacingOccurrences(of: "\n", with: " ")
+        var addressRange: Range<String.Index>? = nil
         if let lt = flat.lastIndex(of: "<"), let gt = flat[lt...].firstIndex(of: ">") {
+            addressRange = lt..<flat.index(after: gt)
             d.fromAddress = String(flat[flat.index(after: lt)..<gt])
-            var head = flat[..<lt].trimmingCharacters(in: .whitespaces)
-            if head.hasSuffix("\"") {
-                head.removeLast()
-                if let q = head.lastIndex(of: "\"") {
-                    d.fromName = String(head[head.index(after: q)...])
-                    d.date = cleanDate(String(head[..<q]))
-                }
-            } else if let comma = head.lastIndex(of: ",") {
-                d.fromName = head[head.index(after: comma)...].trimmingCharacters(in: .whitespaces)
-                d.date = cleanDate(String(head[..<comma]))
+        } else if let lp = flat.lastIndex(of: "("), let rp = flat[lp...].firstIndex(of: ")"),
+            flat[lp..<rp].contains("@")
+        {
+            addressRange = lp..<flat.index(after: rp)
+            d.fromAddress = String(flat[flat.index(after: lp)..<rp])
+        }
+        guard let range = addressRange else { return }
+        var head = flat[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
+        // "John Doe (<a@b>)": the bracket left open before the address.
+        if head.hasSuffix("(") { head = head.dropLast().trimmingCharacters(in: .whitespaces) }
+        let closers: [Character: Character] = ["\"": "\"", "»": "«", "”": "„", "'": "'", "“": "”"]
+        if let last = head.last, let opener = closers[last] {
+            let inner = head.dropLast()
+            var open = inner.lastIndex(of: opener)
+            if open == nil, last == "”" { open = inner.lastIndex(of: "“") }
+            if let q = open {
+                d.fromName = inner[inner.index(after: q)...].trimmingCharacters(in: .whitespaces)
+                d.date = cleanDate(String(inner[..<q]))
+                return
             }
         }
+        if let comma = head.lastIndex(of: ","), !head[comma...].contains(where: { $0.isNumber }) {
+            d.fromName = head[head.index(after: comma)...].trimmingCharacters(in: .whitespaces)
+            d.date = cleanDate(String(head[..<comma]))
+            return
+        }
+        // No quotes or comma: the name is the run of capitalised words right before the address.
+        let words = head.split(separator: " ")
+        var k = words.endIndex
+        while k > words.startIndex, let f = words[k - 1].first, f.isUppercase, !words[k - 1].contains(where: { $0.isNumber }) {
+            k -= 1
+        }
+        if k < words.endIndex { d.fromName = words[k...].joined(separator: " ") }
     }
 
     static func cleanDate(_ s: String) -> String {
@@ -261,3 +319,84 @@ public enum ForwardParser {
 }
 
 import Foundation
+
+// MARK: - Run-on header lines
+
+extension ForwardParser {
+    /// Yahoo writes a forward's marker and headers on one line: "----- Forwarded Message ----- From: A <a@x>To: …
+    /// Subject: s". Returns the text with such a line broken into a marker line and one line per header field, or
+    /// nil when no line needs it. Only lines that start with a dashed forward marker are looked at.
+    static func expandRunOnHeaders(_ lines: [Substring]) -> String? {
+        var changed = false
+        var out: [String] = []
+        var afterExpanded = false
+        for line in lines {
+            if TextLines.firstByte(line) == 0x2D, let expanded = splitRunOnHeaderLine(line) {
+                out.append(contentsOf: expanded)
+                changed = true
+                afterExpanded = true
+            } else {
+                // The body's first line keeps the space that separated it from the run-on headers; drop it.
+                out.append(afterExpanded ? String(TextLines.trimmed(line)) : String(line))
+                afterExpanded = false
+            }
+        }
+        return changed ? out.joined(separator: "\n") : nil
+    }
+
+    /// "----- Marker ----- Key: v Key: v" → ["----- Marker -----", "Key: v", …] when the marker is a known forward
+    /// marker and the first field is From.
+    static func splitRunOnHeaderLine(_ line: Substring) -> [String]? {
+        guard line.utf8.count < 2000 else { return nil }
+        let chars = Array(TextLines.trimmed(line))
+        var i = 0
+        while i < chars.count && chars[i] == "-" { i += 1 }
+        guard i >= 3 else { return nil }
+        let markerStart = i
+        // The marker runs to the next run of three dashes.
+        var j = i
+        while j + 2 < chars.count && !(chars[j] == "-" && chars[j + 1] == "-" && chars[j + 2] == "-") { j += 1 }
+        guard j + 2 < chars.count else { return nil }
+        let marker = TextLines.lower(String(chars[markerStart..<j]).trimmingSpaces())
+        guard patterns.forwardMarkers.contains(marker) else { return nil }
+        var k = j
+        while k < chars.count && chars[k] == "-" { k += 1 }
+        let markerLine = String(chars[0..<k])
+        let rest = Array(chars[k...])
+        // Header keys: a known header word, starting with a capital, right before ":" (or " :").
+        var starts: [(keyStart: Int, valueStart: Int)] = []
+        var c = 0
+        while c < rest.count {
+            if rest[c] == ":" || rest[c] == "：" {
+                var keyEnd = c
+                if keyEnd > 0 && rest[keyEnd - 1] == " " { keyEnd -= 1 }
+                var s = keyEnd
+                var best: Int? = nil
+                while s > 0 && keyEnd - s < 24 {
+                    let p = rest[s - 1]
+                    guard p.isLetter || p == " " || p == "-" else { break }
+                    s -= 1
+                    if rest[s].isUppercase || (rest[s].isLetter && !rest[s].isCased) {
+                        let key = TextLines.lower(String(rest[s..<keyEnd]))
+                        if patterns.headerAll.contains(key) { best = s }
+                    }
+                }
+                if let best { starts.append((best, c + 1)) }
+            }
+            c += 1
+        }
+        guard let first = starts.first,
+            String(rest[0..<first.keyStart]).allSatisfy({ $0 == " " }),
+            let firstKey = ReplyParser.headerKey(Substring(String(rest[first.keyStart..<first.valueStart]))),
+            firstKey.isFrom, starts.count >= 2
+        else { return nil }
+        var result = [markerLine]
+        for (n, field) in starts.enumerated() {
+            let end = n + 1 < starts.count ? starts[n + 1].keyStart : rest.count
+            let key = String(rest[field.keyStart..<field.valueStart])
+            let value = String(rest[field.valueStart..<end]).trimmingSpaces()
+            result.append(key + " " + value)
+        }
+        return result
+    }
+}

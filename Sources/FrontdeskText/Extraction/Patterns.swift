@@ -18,6 +18,8 @@ struct Patterns: Sendable {
     var legalFooterBytes: [[UInt8]] = []
     var signOffs: Set<String> = []
     var autoReplySubjects: [String] = []
+    /// "wrote" in many languages, matched as a whole word anywhere in a line that also has a date and an address.
+    var attributionVerbs: [String] = []
 
     /// Loaded lazily on first use; a missing or broken file leaves the tables empty rather than crashing.
     static let shared: Patterns = load()
@@ -33,6 +35,7 @@ struct Patterns: Sendable {
         var legal_footer_phrases: [String]
         var sign_offs: [String]
         var auto_reply_subject_prefixes: [String]
+        var attribution_verbs: [String]?
     }
 
     static func resourceURL(_ name: String) -> URL? {
@@ -67,6 +70,7 @@ struct Patterns: Sendable {
         p.legalFooterBytes = file.legal_footer_phrases.map { Array($0.utf8) }
         p.signOffs = Set(file.sign_offs)
         p.autoReplySubjects = file.auto_reply_subject_prefixes
+        p.attributionVerbs = file.attribution_verbs ?? []
         return p
     }
 }

@@ -309,6 +309,13 @@ public enum ReplyParser {
                 return true
             }
         }
+        // Outlook in many locales puts the verb mid-line: "John Doe <a@b> kirjoitti 28/10/2021 12.46:",
+        // "Op 28/10/2021 12:46 heeft John Doe <a@b> geschreven:". A date, an address and a final colon are required.
+        if hasDigit && hasAt && TextLines.hasSuffix(text, ":") && text.utf8.count < 300 {
+            for verb in patterns.attributionVerbs where TextLines.contains(text, " " + verb + " ") {
+                return true
+            }
+        }
         // Gmail in many locales: "2014-03-20 8:48 GMT+01:00 Name <addr>:".
         if hasAt && (TextLines.hasSuffix(text, ">:") || TextLines.hasSuffix(text, "> :") || TextLines.hasSuffix(text, ">：")) {
             return true
