@@ -21,6 +21,25 @@ enum EmailEval {
             }
             return
         }
+        if arguments.contains("--synthetic-only") {
+            // For profiling the worst cases: each synthetic input ten times.
+            var sink = 0
+            for (_, text) in syntheticInputs() {
+                for _ in 0..<10 { sink &+= EmailExtractor.extract(text: text, html: nil, headers: []).reply.utf8.count }
+            }
+            print("synthetic inputs done (\(sink))")
+            exit(0)
+        }
+        if arguments.contains("--extract-loop") {
+            // For profiling: the corpus extraction alone, 100 rounds, then exit (no intent evaluation).
+            var sink = 0
+            let inputs = corpus.inputs
+            for _ in 0..<100 {
+                for input in inputs { sink &+= CorpusEvaluation.extract(raw: input.raw, format: input.format).reply.utf8.count }
+            }
+            print("extract loop done (\(sink))")
+            exit(0)
+        }
         if arguments.contains("--speed-only") {
             speed(corpus)
             return
@@ -57,30 +76,38 @@ enum EmailEval {
         var slowest = 0.0
         var slowestIndex = 0
         let rounds = 20
-        let start = DispatchTime.now().uptimeNanoseconds
+        // Times are this thread's CPU time: the machine is shared, and wall time would count other processes' turns.
+        let start = cpuNanoseconds()
         for _ in 0..<rounds {
             for (k, input) in inputs.enumerated() {
-                let t0 = DispatchTime.now().uptimeNanoseconds
+                let t0 = cpuNanoseconds()
                 sink &+= CorpusEvaluation.extract(raw: input.raw, format: input.format).reply.utf8.count
-                let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
+                let dt = Double(cpuNanoseconds() - t0) / 1e6
                 if dt > slowest {
                     slowest = dt
                     slowestIndex = k
                 }
             }
         }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let seconds = Double(cpuNanoseconds() - start) / 1e9
         let rate = Double(inputs.count * rounds) / seconds
-        print(String(format: "extraction throughput: %.0f messages/s on one core (%d messages × %d rounds; target ≥ 60,000)", rate, inputs.count, rounds))
+        print(String(format: "extraction throughput: %.0f messages/s of CPU time on one core (%d messages × %d rounds; target ≥ 60,000)", rate, inputs.count, rounds))
         print(String(format: "slowest corpus input: %.3f ms (%d bytes)", slowest, inputs[slowestIndex].raw.utf8.count))
         for (label, text) in syntheticInputs() {
-            let t0 = DispatchTime.now().uptimeNanoseconds
+            let t0 = cpuNanoseconds()
             let e = EmailExtractor.extract(text: text, html: nil, headers: [])
-            let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
+            let dt = Double(cpuNanoseconds() - t0) / 1e6
             sink &+= e.reply.count
             print(String(format: "%@ (%d bytes): %.2f ms (target ≤ 50 ms)", label, text.utf8.count, dt))
         }
         if sink == 42 { print("") }
+    }
+
+    /// CPU time of the calling thread (CLOCK_THREAD_CPUTIME_ID).
+    static func cpuNanoseconds() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 
     /// 1 MB threads: quoted history, and a body with no quote at all (worst case for the scan).

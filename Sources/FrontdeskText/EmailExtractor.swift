@@ -49,7 +49,7 @@ public enum EmailExtractor {
         text: String, html: String?, headers: [(name: String, value: String)], isReport: Bool = false
     ) -> Analysis {
         func header(_ name: String) -> String? {
-            headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+            headers.first { TextLines.equalsFolded($0.name, name) }?.value
         }
         let fromMailbox = header("From").flatMap(MIMEHeaders.mailbox)
         let subject = header("Subject")

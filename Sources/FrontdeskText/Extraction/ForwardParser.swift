@@ -171,8 +171,8 @@ public enum ForwardParser {
         var s = raw
         if TextLines.contains(s, "mailto:") {
             // Exchange: "Name<mailto:a@b> <a@b<mailto:a@b>>"; Outlook: "Name [mailto:a@b]".
-            s = s.replacingOccurrences(of: #"<mailto:[^<>]*>"#, with: "", options: .regularExpression)
-            s = s.replacingOccurrences(of: #"\[mailto:[^\]]*\]"#, with: "", options: .regularExpression)
+            s = TextLines.removingSpans(s, open: "<mailto:", close: 0x3E)
+            s = TextLines.removingSpans(s, open: "[mailto:", close: 0x5D)
         }
         // Outlook: "Name <a@b> on behalf of c@d": the person is the first mailbox.
         if let r = s.range(of: " on behalf of ") { s = String(s[..<r.lowerBound]) }
@@ -196,8 +196,8 @@ public enum ForwardParser {
     static func addressList(_ raw: String) -> [MailAddress] {
         var cleaned = raw
         if cleaned.contains("mailto:") {
-            cleaned = cleaned.replacingOccurrences(of: #"<mailto:[^>]*>"#, with: "", options: .regularExpression)
-            cleaned = cleaned.replacingOccurrences(of: #"\[mailto:([^\]]*)\]"#, with: "<$1>", options: .regularExpression)
+            cleaned = TextLines.removingSpans(cleaned, open: "<mailto:", close: 0x3E)
+            cleaned = TextLines.removingSpans(cleaned, open: "[mailto:", close: 0x5D) { "<" + $0 + ">" }
         }
         var items: [String] = []
         var current = ""
@@ -255,22 +255,22 @@ public enum ForwardParser {
             d.fromAddress = String(flat[flat.index(after: lp)..<rp])
         }
         guard let range = addressRange else { return }
-        var head = flat[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
+        var head = TextLines.strip(flat[..<range.lowerBound])
         // "John Doe (<a@b>)": the bracket left open before the address.
-        if head.hasSuffix("(") { head = head.dropLast().trimmingCharacters(in: .whitespaces) }
+        if head.hasSuffix("(") { head = TextLines.strip(head.dropLast()) }
         let closers: [Character: Character] = ["\"": "\"", "»": "«", "”": "„", "'": "'", "“": "”"]
         if let last = head.last, let opener = closers[last] {
             let inner = head.dropLast()
             var open = inner.lastIndex(of: opener)
             if open == nil, last == "”" { open = inner.lastIndex(of: "“") }
             if let q = open {
-                d.fromName = inner[inner.index(after: q)...].trimmingCharacters(in: .whitespaces)
+                d.fromName = TextLines.strip(inner[inner.index(after: q)...])
                 d.date = cleanDate(String(inner[..<q]))
                 return
             }
         }
         if let comma = head.lastIndex(of: ","), !head[comma...].contains(where: { $0.isNumber }) {
-            d.fromName = head[head.index(after: comma)...].trimmingCharacters(in: .whitespaces)
+            d.fromName = TextLines.strip(head[head.index(after: comma)...])
             d.date = cleanDate(String(head[..<comma]))
             return
         }
@@ -327,13 +327,17 @@ extension ForwardParser {
     /// Subject: s". Returns the text with such a line broken into a marker line and one line per header field, or
     /// nil when no line needs it. Only lines that start with a dashed forward marker are looked at.
     static func expandRunOnHeaders(_ lines: [Substring]) -> String? {
-        var changed = false
+        // Most bodies have no such line: look before building anything.
+        var found: [Int: [String]] = [:]
+        for (k, line) in lines.enumerated() where TextLines.firstByte(line) == 0x2D {
+            if let expanded = splitRunOnHeaderLine(line) { found[k] = expanded }
+        }
+        if found.isEmpty { return nil }
         var out: [String] = []
         var afterExpanded = false
-        for line in lines {
-            if TextLines.firstByte(line) == 0x2D, let expanded = splitRunOnHeaderLine(line) {
+        for (k, line) in lines.enumerated() {
+            if let expanded = found[k] {
                 out.append(contentsOf: expanded)
-                changed = true
                 afterExpanded = true
             } else {
                 // The body's first line keeps the space that separated it from the run-on headers; drop it.
@@ -341,13 +345,28 @@ extension ForwardParser {
                 afterExpanded = false
             }
         }
-        return changed ? out.joined(separator: "\n") : nil
+        return out.joined(separator: "\n")
     }
 
     /// "----- Marker ----- Key: v Key: v" → ["----- Marker -----", "Key: v", …] when the marker is a known forward
     /// marker and the first field is From.
     static func splitRunOnHeaderLine(_ line: Substring) -> [String]? {
-        guard line.utf8.count < 2000 else { return nil }
+        guard line.utf8.count < 2000, line.utf8.count > 20 else { return nil }
+        // Cheap byte test first: three leading dashes, a colon somewhere, and text (not dashes) at the end.
+        var dashes = 0
+        var sawColon = false
+        var last: UInt8 = 0
+        for b in line.utf8 {
+            if dashes >= 0 {
+                if b == 0x2D { dashes += 1; continue }
+                if b == 0x20 || b == 0x09, dashes == 0 { continue }
+                if dashes < 3 { return nil }
+                dashes = -1
+            }
+            if b == 0x3A || b == 0xBC { sawColon = true }
+            if !TextLines.isSpace(b) { last = b }
+        }
+        guard sawColon, last != 0x2D else { return nil }
         let chars = Array(TextLines.trimmed(line))
         var i = 0
         while i < chars.count && chars[i] == "-" { i += 1 }

@@ -8,14 +8,23 @@ struct Patterns: Sendable {
     var trailersBySuffix: [String: [String]] = [:]
     var headerFrom: Set<String> = []
     var headerAll: Set<String> = []
+    /// Longest header word in bytes, and which bytes start one: cheap tests before building a key string.
+    var headerMaxBytes = 0
+    var headerFirstBytes = [Bool](repeating: false, count: 256)
     /// Header word (any language) to its field: from, date, to, cc, subject, reply_to, other.
     var headerField: [String: String] = [:]
     var subjectForwardPrefixes: Set<String> = []
     var separatorPhrases: Set<String> = []
+    /// Longest separator or forward-marker phrase in bytes.
+    var separatorMaxBytes = 0
     var forwardMarkers: Set<String> = []
     var mobileFooters: [String] = []
     var legalFooterPhrases: [String] = []
     var legalFooterBytes: [[UInt8]] = []
+    var legalFooterNeedles = FoldedNeedles()
+    /// Mobile footers that start with ASCII, matched as prefixes; the others are matched anywhere in the line.
+    var mobileFooterPrefixes: [[UInt8]] = []
+    var mobileFooterAnywhere = FoldedNeedles()
     var signOffs: Set<String> = []
     var autoReplySubjects: [String] = []
     /// "wrote" in many languages, matched as a whole word anywhere in a line that also has a date and an address.
@@ -62,12 +71,24 @@ struct Patterns: Sendable {
         }
         p.headerFrom = Set(p.headerField.filter { $0.value == "from" }.keys)
         p.headerAll = Set(p.headerField.keys)
+        for k in p.headerAll {
+            p.headerMaxBytes = max(p.headerMaxBytes, k.utf8.count)
+            if let f = k.utf8.first {
+                p.headerFirstBytes[Int(f)] = true
+                // Keys are stored lower-case; lines may have them capitalised.
+                if f >= 0x61 && f <= 0x7A { p.headerFirstBytes[Int(f - 0x20)] = true }
+            }
+        }
         p.subjectForwardPrefixes = Set(file.subject_forward_prefixes.map { $0.hasSuffix(":") ? String($0.dropLast()) : $0 })
         p.separatorPhrases = Set(file.separator_phrases)
         p.forwardMarkers = Set(file.forward_markers.map { $0.hasSuffix(":") ? String($0.dropLast()).trimmingCharacters(in: .whitespaces) : $0 })
+        p.separatorMaxBytes = (p.separatorPhrases.map(\.utf8.count) + p.forwardMarkers.map(\.utf8.count)).max() ?? 0
         p.mobileFooters = file.mobile_footers
         p.legalFooterPhrases = file.legal_footer_phrases
         p.legalFooterBytes = file.legal_footer_phrases.map { Array($0.utf8) }
+        p.legalFooterNeedles = FoldedNeedles(file.legal_footer_phrases)
+        p.mobileFooterPrefixes = file.mobile_footers.map { Array($0.utf8) }
+        p.mobileFooterAnywhere = FoldedNeedles(file.mobile_footers.filter { ($0.utf8.first ?? 0) >= 0x80 })
         p.signOffs = Set(file.sign_offs)
         p.autoReplySubjects = file.auto_reply_subject_prefixes
         p.attributionVerbs = file.attribution_verbs ?? []

@@ -149,11 +149,32 @@ public enum ReplyParser {
         return n >= 5
     }
 
+    static let separatorStripBytes: [Bool] = (0..<256).map { b in
+        [0x20, 0x2D, 0x5F, 0x3D, 0x2A, 0x7E, 0x23, 0x3C, 0x3E, 0x3A, 0x09, 0x5B, 0x5D].contains(b)
+    }
     static let separatorStrip: Set<Character> = [" ", "-", "_", "=", "*", "~", "#", "<", ">", ":", "\t", "\u{00A0}", "：", "[", "]"]
 
     /// "-----Original Message-----", "---------- Forwarded message ---------", "Begin forwarded message:".
     static func separatorKind(_ s: Substring) -> Boundary? {
         guard s.utf8.count < 120 else { return nil }
+        if !s.utf8.contains(where: { $0 >= 0x80 }) {
+            // ASCII line: strip the decoration and lower-case in a small buffer; most lines fail the length test.
+            let found: String? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 120) { buf in
+                var n = 0
+                for b in s.utf8 {
+                    buf[n] = TextLines.lowerByte(b)
+                    n += 1
+                }
+                var lo = 0
+                while lo < n && Self.separatorStripBytes[Int(buf[lo])] { lo += 1 }
+                while n > lo && Self.separatorStripBytes[Int(buf[n - 1])] { n -= 1 }
+                guard n > lo, n - lo <= patterns.separatorMaxBytes else { return nil }
+                return String(decoding: UnsafeBufferPointer(rebasing: buf[lo..<n]), as: UTF8.self)
+            }
+            guard let key = found else { return nil }
+            if patterns.forwardMarkers.contains(key) && !patterns.separatorPhrases.contains(key) { return .forwardMarker }
+            return patterns.separatorPhrases.contains(key) ? .separator : nil
+        }
         let lowered = TextLines.lower(TextLines.trimmed(s))
         var inner = Substring(lowered)
         while let f = inner.first, separatorStrip.contains(f) { inner.removeFirst() }
@@ -192,6 +213,31 @@ public enum ReplyParser {
         guard let colonAt = end else { return nil }
         let rawKey = Substring(t[t.startIndex..<colonAt])
         if rawKey.isEmpty { return nil }
+        // ASCII keys (most lines): lower-case into a small buffer; keys of 15 bytes or less make no heap string.
+        var ascii = true
+        for b in rawKey.utf8 where b >= 0x80 {
+            ascii = false
+            break
+        }
+        if ascii {
+            let bytes = rawKey.utf8
+            guard let f = bytes.first(where: { $0 != 0x2A }), patterns.headerFirstBytes[Int(f)] else { return nil }
+            let found: String? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { buf in
+                var n = 0
+                for b in bytes where b != 0x2A {
+                    if n == 40 { return nil }
+                    buf[n] = TextLines.lowerByte(b)
+                    n += 1
+                }
+                var lo = 0
+                while lo < n && TextLines.isSpace(buf[lo]) { lo += 1 }
+                while n > lo && TextLines.isSpace(buf[n - 1]) { n -= 1 }
+                guard n - lo <= patterns.headerMaxBytes, n > lo else { return nil }
+                return String(decoding: UnsafeBufferPointer(rebasing: buf[lo..<n]), as: UTF8.self)
+            }
+            guard let key = found, patterns.headerAll.contains(key) else { return nil }
+            return (key, patterns.headerFrom.contains(key))
+        }
         var key = TextLines.lower(rawKey)
         key.removeAll { $0 == "*" }
         key = String(TextLines.trimmed(Substring(key)))
@@ -233,6 +279,18 @@ public enum ReplyParser {
         var joined = ""
         var span = 0
         var j = i
+        // An attribution holds a date or an address (isAttribution asks for one): without a digit, "@" or any
+        // non-ASCII byte (other scripts' digits) in the first three lines, nothing needs building.
+        var evidence = false
+        var k = i
+        while k < lines.endIndex && k < i + 3 && !evidence {
+            for b in lines[k].utf8 where (b >= 0x30 && b <= 0x39) || b == 0x40 || b >= 0x80 {
+                evidence = true
+                break
+            }
+            k += 1
+        }
+        if !evidence { return nil }
         while j < lines.endIndex && span < 3 {
             let l = lines[j]
             if TextLines.isBlank(l) { return nil }
@@ -384,20 +442,18 @@ public enum ReplyParser {
 
     static func isMobileFooter(_ t: Substring) -> Bool {
         guard t.utf8.count < 120, !t.isEmpty else { return false }
-        let l = TextLines.lower(t)
-        for f in patterns.mobileFooters {
-            if TextLines.hasPrefix(l, f) { return true }
-            if f.utf8.first.map({ $0 >= 0x80 }) == true && TextLines.contains(l, f) { return true }
-        }
-        if TextLines.hasPrefix(l, "von ") && TextLines.contains(l, "gesendet") { return true }
+        for f in patterns.mobileFooterPrefixes where TextLines.hasPrefixFolded(t, f) { return true }
+        if TextLines.containsFolded(t, patterns.mobileFooterAnywhere) { return true }
+        if TextLines.hasPrefixFolded(t, Self.von) && TextLines.containsFolded(t, Self.gesendet) { return true }
         return false
     }
 
+    static let von = Array("von ".utf8)
+    static let gesendet = FoldedNeedles(["gesendet"])
+
     static func isLegalFooter(_ t: Substring) -> Bool {
         guard t.utf8.count > 12 else { return false }
-        let l = Array(TextLines.lower(t).utf8)
-        for p in patterns.legalFooterBytes where TextLines.contains(l, p) { return true }
-        return false
+        return TextLines.containsFolded(t, patterns.legalFooterNeedles)
     }
 
     /// Where the sign-off ("Thanks,\nBob") or a bare sender name at the end begins; `end` when there is none.

@@ -1,26 +1,50 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Small byte-level helpers over lines; the extractor avoids Foundation and regular expressions on hot paths.
 enum TextLines {
     /// Splits on LF after dropping CRs; a line is a Substring of the normalised text.
     static func split(_ text: String) -> [Substring] {
-        let normalised: String
-        if text.utf8.contains(0x0D) {
-            normalised = text.replacingCRLF()
-        } else {
-            normalised = text
-        }
-        var lines: [Substring] = []
-        var start = normalised.startIndex
-        let utf8 = normalised.utf8
-        var i = utf8.startIndex
-        while i != utf8.endIndex {
-            if utf8[i] == 0x0A {
-                lines.append(normalised[start..<i])
-                start = utf8.index(after: i)
+        var normalised = text
+        normalised.makeContiguousUTF8()
+        if hasByte(normalised, 0x0D) { normalised = normalised.replacingCRLF() }
+        var offsets: [Int] = []
+        normalised.utf8.withContiguousStorageIfAvailable { buf in
+            guard let base = buf.baseAddress else { return }
+            var p = UnsafeRawPointer(base)
+            var left = buf.count
+            while left > 0, let hit = memchr(p, 0x0A, left) {
+                let off = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                offsets.append(off)
+                p = UnsafeRawPointer(hit) + 1
+                left = buf.count - off - 1
             }
-            i = utf8.index(after: i)
+        }
+        let utf8 = normalised.utf8
+        var lines: [Substring] = []
+        lines.reserveCapacity(offsets.count + 1)
+        var start = utf8.startIndex
+        for off in offsets {
+            let end = utf8.index(utf8.startIndex, offsetBy: off)
+            lines.append(normalised[start..<end])
+            start = utf8.index(after: end)
         }
         lines.append(normalised[start..<normalised.endIndex])
         return lines
+    }
+
+    /// True when the string's UTF-8 holds `byte` (memchr over contiguous storage).
+    static func hasByte(_ s: String, _ byte: UInt8) -> Bool {
+        if let r = s.utf8.withContiguousStorageIfAvailable({ buf -> Bool in
+            guard let base = buf.baseAddress else { return false }
+            return memchr(base, Int32(byte), buf.count) != nil
+        }) {
+            return r
+        }
+        return s.utf8.contains(byte)
     }
 
     @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0C || b == 0x0B }
@@ -119,6 +143,77 @@ enum TextLines {
 
     static func hasPrefix(_ s: String, _ p: String) -> Bool { s.utf8.starts(with: p.utf8) }
 
+    /// ASCII case-insensitive equality (header names), without Foundation.
+    static func equalsFolded<A: StringProtocol, B: StringProtocol>(_ a: A, _ b: B) -> Bool {
+        let x = a.utf8
+        let y = b.utf8
+        guard x.count == y.count else { return false }
+        return zip(x, y).allSatisfy { lowerByte($0) == lowerByte($1) }
+    }
+
+    /// `s` without surrounding whitespace and invisible marks, as a String.
+    static func strip<S: StringProtocol>(_ s: S) -> String {
+        String(trimmed(Substring(s)))
+    }
+
+    /// Removes every `open … close` span that starts with `open` (e.g. "<mailto:" … ">"); no regular expressions.
+    static func removingSpans(_ s: String, open: String, close: UInt8, replacement: (Substring) -> String = { _ in "" })
+        -> String
+    {
+        var out = ""
+        var rest = Substring(s)
+        while let r = rest.range(of: open) {
+            out += rest[..<r.lowerBound]
+            let after = rest[r.upperBound...]
+            guard let end = after.utf8.firstIndex(of: close) else {
+                out += rest[r.lowerBound...]
+                return out
+            }
+            out += replacement(after[..<end])
+            rest = after[after.utf8.index(after: end)...]
+        }
+        out += rest
+        return out
+    }
+
+    @inline(__always) static func lowerByte(_ b: UInt8) -> UInt8 { (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b }
+
+    /// True when `s` starts with `p` (lower-case bytes), ASCII letters compared without case.
+    static func hasPrefixFolded(_ s: Substring, _ p: [UInt8]) -> Bool {
+        var k = 0
+        for b in s.utf8 {
+            if k == p.count { return true }
+            if lowerByte(b) != p[k] { return false }
+            k += 1
+        }
+        return k == p.count
+    }
+
+    /// True when `s` contains any needle of `set`, ASCII letters compared without case. Candidates are picked by
+    /// their first byte, so a line costs about one table look-up per byte.
+    static func containsFolded(_ s: Substring, _ set: FoldedNeedles) -> Bool {
+        var found = false
+        s.utf8.withContiguousStorageIfAvailable { h in
+            let n = h.count
+            var i = 0
+            while i < n && !found {
+                let f = lowerByte(h[i])
+                for idx in set.byFirst[Int(f)] {
+                    let needle = set.needles[idx]
+                    if i + needle.count > n { continue }
+                    var k = 1
+                    while k < needle.count && lowerByte(h[i + k]) == needle[k] { k += 1 }
+                    if k == needle.count {
+                        found = true
+                        break
+                    }
+                }
+                i += 1
+            }
+        }
+        return found
+    }
+
     static func hasSuffix(_ s: String, _ p: String) -> Bool {
         let a = s.utf8
         let b = p.utf8
@@ -175,6 +270,23 @@ enum TextLines {
         while let l = out.unicodeScalars.last, isIgnorable(l) { out.unicodeScalars.removeLast() }
         return out
     }
+}
+
+/// Lower-case byte needles indexed by first byte, for `TextLines.containsFolded`.
+struct FoldedNeedles: Sendable {
+    var needles: [[UInt8]] = []
+    var byFirst: [[Int]] = Array(repeating: [], count: 256)
+
+    init(_ phrases: [String]) {
+        for p in phrases {
+            let bytes = Array(TextLines.lower(p).utf8)
+            guard let f = bytes.first else { continue }
+            byFirst[Int(f)].append(needles.count)
+            needles.append(bytes)
+        }
+    }
+
+    init() {}
 }
 
 extension String {

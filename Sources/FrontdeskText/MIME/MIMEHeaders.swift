@@ -39,8 +39,8 @@ public enum MIMEHeaders {
         var haveField = false
         func flush() {
             guard haveField, fields.count < maxFields else { return }
-            let n = String(decoding: name, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-            let v = Charset.decode(value, charset: "utf-8").trimmingCharacters(in: .whitespaces)
+            let n = TextLines.strip(String(decoding: name, as: UTF8.self))
+            let v = TextLines.strip(Charset.decode(value, charset: "utf-8"))
             if !n.isEmpty { fields.append(MIMEHeaderField(name: n, value: v)) }
         }
         var i = bytes.startIndex
@@ -70,7 +70,7 @@ public enum MIMEHeaders {
 
     /// The first value of `name` (case-insensitive), raw.
     public static func value(_ name: String, in fields: [MIMEHeaderField]) -> String? {
-        fields.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        fields.first { TextLines.equalsFolded($0.name, name) }?.value
     }
 
     /// Splits `type/subtype; a=b; c="d"` into the lower-cased value and its parameters (RFC 2045 §5.1, RFC 2231 lite).
@@ -202,7 +202,7 @@ public enum MIMEHeaders {
         }
         if let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")"), open < close {
             let name = cleanName(String(text[text.index(after: open)..<close]))
-            let address = text[..<open].trimmingCharacters(in: .whitespaces)
+            let address = TextLines.strip(text[..<open])
             return MailAddress(name: name, address: address)
         }
         if text.contains("@") && !text.contains(" ") { return MailAddress(name: nil, address: stripMailto(text)) }

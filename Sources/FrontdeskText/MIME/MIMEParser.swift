@@ -106,9 +106,7 @@ public enum MIMEParser {
             if part.parts.isEmpty { part.content = Array(body) }
             return part
         }
-        let encoding = (MIMEHeaders.value("Content-Transfer-Encoding", in: headers) ?? "").trimmingCharacters(
-            in: .whitespaces
-        ).lowercased()
+        let encoding = TextLines.lower(TextLines.strip(MIMEHeaders.value("Content-Transfer-Encoding", in: headers) ?? ""))
         switch encoding {
         case "base64": part.content = Base64Decoder.decode(body)
         case "quoted-printable": part.content = QuotedPrintable.decode(body)
