@@ -175,7 +175,7 @@ public enum ForwardParser {
             s = TextLines.removingSpans(s, open: "[mailto:", close: 0x5D)
         }
         // Outlook: "Name <a@b> on behalf of c@d": the person is the first mailbox.
-        if let r = s.range(of: " on behalf of ") { s = String(s[..<r.lowerBound]) }
+        if TextLines.contains(s, " on behalf of "), let r = s.range(of: " on behalf of ") { s = String(s[..<r.lowerBound]) }
         guard let m = MIMEHeaders.mailbox(s) else { return (nil, nil) }
         var address: String? = m.address.isEmpty ? nil : m.address
         var name = m.name

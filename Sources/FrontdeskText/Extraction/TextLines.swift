@@ -98,7 +98,15 @@ enum TextLines {
         }
         if ascii {
             if !hasUpper { return String(s) }
-            return String(decoding: s.utf8.map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }, as: UTF8.self)
+            let utf8 = s.utf8
+            return String(unsafeUninitializedCapacity: utf8.count) { buf in
+                var n = 0
+                for b in utf8 {
+                    buf[n] = lowerByte(b)
+                    n += 1
+                }
+                return n
+            }
         }
         var out = String.UnicodeScalarView()
         for u in s.lowercased().unicodeScalars { out.append(u == "\u{00A0}" ? " " : u) }
@@ -107,6 +115,20 @@ enum TextLines {
 
     /// Byte-level substring test (Foundation's `contains` goes through CFString and is far slower).
     static func contains(_ haystack: String, _ needle: String) -> Bool {
+        if let r = haystack.utf8.withContiguousStorageIfAvailable({ h in
+            needle.utf8.withContiguousStorageIfAvailable { n -> Bool in
+                guard n.count > 0 else { return true }
+                guard n.count <= h.count, let hb = h.baseAddress, let nb = n.baseAddress else { return false }
+                // memchr for the first byte, memcmp for the rest.
+                var p = UnsafeRawPointer(hb)
+                let end = UnsafeRawPointer(hb) + (h.count - n.count + 1)
+                while p < end, let hit = memchr(p, Int32(nb.pointee), end - p) {
+                    if memcmp(hit, nb, n.count) == 0 { return true }
+                    p = UnsafeRawPointer(hit) + 1
+                }
+                return false
+            }
+        }), let r { return r }
         let n = Array(needle.utf8)
         guard let first = n.first else { return true }
         let h = Array(haystack.utf8)
@@ -141,7 +163,15 @@ enum TextLines {
         return false
     }
 
-    static func hasPrefix(_ s: String, _ p: String) -> Bool { s.utf8.starts(with: p.utf8) }
+    static func hasPrefix(_ s: String, _ p: String) -> Bool {
+        let a = s.utf8
+        let b = p.utf8
+        guard b.count <= a.count else { return false }
+        if let r = a.withContiguousStorageIfAvailable({ x in
+            b.withContiguousStorageIfAvailable { y in memcmp(x.baseAddress!, y.baseAddress!, y.count) == 0 }
+        }), let r { return r }
+        return a.starts(with: b)
+    }
 
     /// ASCII case-insensitive equality (header names), without Foundation.
     static func equalsFolded<A: StringProtocol, B: StringProtocol>(_ a: A, _ b: B) -> Bool {
@@ -198,6 +228,10 @@ enum TextLines {
             var i = 0
             while i < n && !found {
                 let f = lowerByte(h[i])
+                if i + 1 < n, !set.bigram[Int(f) << 8 | Int(lowerByte(h[i + 1]))] {
+                    i += 1
+                    continue
+                }
                 for idx in set.byFirst[Int(f)] {
                     let needle = set.needles[idx]
                     if i + needle.count > n { continue }
@@ -218,6 +252,10 @@ enum TextLines {
         let a = s.utf8
         let b = p.utf8
         guard b.count <= a.count else { return false }
+        if b.isEmpty { return true }
+        if let r = a.withContiguousStorageIfAvailable({ x in
+            b.withContiguousStorageIfAvailable { y in memcmp(x.baseAddress! + (x.count - y.count), y.baseAddress!, y.count) == 0 }
+        }), let r { return r }
         return a[a.index(a.endIndex, offsetBy: -b.count)...].elementsEqual(b)
     }
 
@@ -276,11 +314,18 @@ enum TextLines {
 struct FoldedNeedles: Sendable {
     var needles: [[UInt8]] = []
     var byFirst: [[Int]] = Array(repeating: [], count: 256)
+    /// Which first two bytes start some needle (a one-byte needle marks every second byte).
+    var bigram = [Bool](repeating: false, count: 65536)
 
     init(_ phrases: [String]) {
         for p in phrases {
             let bytes = Array(TextLines.lower(p).utf8)
             guard let f = bytes.first else { continue }
+            if bytes.count > 1 {
+                bigram[Int(f) << 8 | Int(bytes[1])] = true
+            } else {
+                for b in 0..<256 { bigram[Int(f) << 8 | b] = true }
+            }
             byFirst[Int(f)].append(needles.count)
             needles.append(bytes)
         }

@@ -231,7 +231,7 @@ public enum MIMEHeaders {
 public enum EncodedWords {
     /// Decodes every encoded word in a header value; whitespace between adjacent encoded words is dropped (§6.2).
     public static func decode(_ value: String) -> String {
-        guard value.contains("=?") else { return value }
+        guard TextLines.contains(value, "=?") else { return value }
         let bytes = Array(value.utf8)
         var out = ""
         var i = 0
