@@ -40,6 +40,21 @@ import Testing
         #expect(l.reply == "Hello world.")
     }
 
+    @Test func attributionWrappedOntoQuotedLine() {
+        let text = "Ok.\n\ntir. 18. apr. 2017 kl. 13:09 skrev Test user <test@example.com\n>:\n\n> Ok. Thanks."
+        #expect(reply(text).reply == "Ok.")
+        let polymail = "Test reply\n\nOn Tue, Apr 11, 2017 at 10:07 PM John Smith\n\n<\nmailto:John Smith <js@x.com>\n> wrote:\nold"
+        #expect(reply(polymail).reply == "Test reply")
+    }
+
+    @Test func dateAndMailboxAboveQuote() {
+        #expect(reply("Replying ok\n2011/4/7 Nathan <support@example.com>\n\n>  Cool beans").reply == "Replying ok")
+        #expect(reply("Fine.\n\n2013/7/20 sam <info@x.org>\n\n| old text\n|").reply == "Fine.")
+        // Without a quote below, such a line is the sender's own text.
+        let kept = "Fine.\n\n2013/7/20 sam <info@x.org>\n\nmore"
+        #expect(reply(kept).reply == kept)
+    }
+
     @Test func somebodyWroteInsideTextIsNotAQuote() {
         let text = "Para one.\n\nSomething wrote:\nthis stays here."
         #expect(reply(text).reply == text)

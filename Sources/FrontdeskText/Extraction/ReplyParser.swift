@@ -98,9 +98,18 @@ public enum ReplyParser {
             if fb == 0x3E {  // ">"
                 if let kind = separatorKind(line) { return (i, kind == .forwardMarker ? .forwardMarker : .separator) }
                 if headerBlock(lines, at: i) { return (i, .headerBlock) }
+                if let k = attributionAbove(lines, i) { return (k, .attribution) }
                 return (i, .quoteMarker)
             }
-            if colon[r] || colon[r + 1] || colon[r + 2], attributionEnd(lines, i) != nil {
+            // "| " quoting (some list software) counts only right under an attribution.
+            if fb == 0x7C, let k = attributionAbove(lines, i), dateFirstWithAddress(lines[k]) { return (k, .attribution) }
+            if colon[r] || colon[r + 1] || colon[r + 2], let end = attributionEnd(lines, i) {
+                // A wrapped attribution may have opened a few lines above ("On … John Smith\n\n<\nmailto:…").
+                var s = max(lines.startIndex, i - 4)
+                while s < i {
+                    if opensWithLeadAndDigit(lines[s]), attributionEnd(lines, s) == end { return (s, .attribution) }
+                    s += 1
+                }
                 return (i, .attribution)
             }
             if fb == 0x2D, dashedAttribution(line) { return (i, .attribution) }
@@ -291,10 +300,19 @@ public enum ReplyParser {
             k += 1
         }
         if !evidence { return nil }
-        while j < lines.endIndex && span < 3 {
+        // Gmail wraps long attributions and Polymail splits them over blank lines ("On … John Smith\n\n<\n
+        // mailto:… <a@b>\n> wrote:"); that is allowed only when the first line opens like an attribution.
+        let extended = opensWithLeadAndDigit(lines[i])
+        var blanks = 0
+        while j < lines.endIndex && span < (extended ? 5 : 3) {
             let l = lines[j]
-            if TextLines.isBlank(l) { return nil }
-            if span > 0 && TextLines.firstByte(l) == 0x3E { return nil }
+            if TextLines.isBlank(l) {
+                guard extended, span > 0, blanks < 2 else { return nil }
+                blanks += 1
+                j += 1
+                continue
+            }
+            if span > 0 && TextLines.firstByte(l) == 0x3E && !isClosingFragment(l) { return nil }
             if !joined.isEmpty { joined += " " }
             joined += TextLines.trimmed(l)
             if joined.utf8.count > 400 { return nil }
@@ -310,6 +328,56 @@ public enum ReplyParser {
             }
         }
         return nil
+    }
+
+    /// "On Tue, Apr 11, 2017 …": an attribution lead word and a digit.
+    static func opensWithLeadAndDigit(_ s: Substring) -> Bool {
+        let t = TextLines.trimmed(s)
+        guard t.utf8.count < 300, t.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else { return false }
+        let l = TextLines.lower(t.prefix(12))
+        return patterns.attributionLeads.contains { $0.utf8.count > 1 && TextLines.hasPrefix(l, $0) }
+    }
+
+    /// The quoted last line of a wrapped attribution: ">:" after "<a@b", or Polymail's "> wrote:".
+    static func isClosingFragment(_ s: Substring) -> Bool {
+        var t = TextLines.trimmed(s)
+        guard t.utf8.count < 40 else { return false }
+        while let f = t.first, f == ">" || f == " " { t = t.dropFirst() }
+        if t == ":" { return true }
+        let l = TextLines.lower(t)
+        return patterns.attributionTrailers.contains { $0.hasSuffix(":") && l == $0 }
+    }
+
+    /// The attribution that ends on, or sits right above, the quoted line `i`: "2011/4/7 Name <a@b>" then a quote,
+    /// or an attribution closed by a quoted fragment (see `isClosingFragment`).
+    static func attributionAbove(_ lines: ArraySlice<Substring>, _ i: Int) -> Int? {
+        var k = i - 1
+        var blanks = 0
+        while k >= lines.startIndex && TextLines.isBlank(lines[k]) && blanks < 2 {
+            k -= 1
+            blanks += 1
+        }
+        guard k >= lines.startIndex, !TextLines.isBlank(lines[k]), TextLines.firstByte(lines[k]) != 0x3E else {
+            return nil
+        }
+        if dateFirstWithAddress(lines[k]) { return k }
+        if isClosingFragment(lines[i]) {
+            var s = max(lines.startIndex, i - 6)
+            while s < i {
+                if attributionEnd(lines, s) == i + 1 { return s }
+                s += 1
+            }
+        }
+        return nil
+    }
+
+    /// Gmail without "wrote:": "2013/7/20 sam via Discourse <info@discourse.org>" (a date, then a mailbox).
+    static func dateFirstWithAddress(_ s: Substring) -> Bool {
+        let t = TextLines.trimmed(s)
+        guard t.utf8.count < 200, let f = t.utf8.first, f >= 0x30 && f <= 0x39, t.utf8.last == 0x3E,
+            t.utf8.contains(0x40), t.utf8.contains(0x3C)
+        else { return false }
+        return true
     }
 
     /// A first line that opens an attribution: a lead word ("On", "Le", "Am"…), a date, or an open bracket.
