@@ -62,6 +62,7 @@ public enum EmailExtractor {
         }
         var lines = TextLines.split(body)
         if let expanded = ForwardParser.expandRunOnHeaders(lines) { lines = TextLines.split(expanded) }
+        if let split = ReplyParser.splitSharedAttributionLines(lines) { lines = TextLines.split(split) }
         let boundary = ReplyParser.findBoundary(lines[...])
         let layers: ReplyParser.Layers
         if let beforeQuote {

@@ -55,6 +55,12 @@ import Testing
         #expect(reply(kept).reply == kept)
     }
 
+    @Test func replyAndAttributionOnOneLine() {
+        #expect(reply("reply On Wed, Apr 4, 2012 at 3:59 PM, bob@example.com wrote:\n> Hi").reply == "reply")
+        let two = "reply\nbla-bla - bla--- On Wed, Apr 4, 2012 at 3:59 PM, me@domain.com wrote:\n> Hi"
+        #expect(reply(two).reply == "reply\nbla-bla - bla")
+    }
+
     @Test func somebodyWroteInsideTextIsNotAQuote() {
         let text = "Para one.\n\nSomething wrote:\nthis stays here."
         #expect(reply(text).reply == text)

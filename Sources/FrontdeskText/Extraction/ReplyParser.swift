@@ -27,7 +27,8 @@ public enum ReplyParser {
 
     /// Parses `text`; `senderName` (display name of From) helps spot a bare name at the end.
     public static func parse(_ text: String, senderName: String? = nil) -> Layers {
-        let lines = TextLines.split(text)
+        var lines = TextLines.split(text)
+        if let split = splitSharedAttributionLines(lines) { lines = TextLines.split(split) }
         return parse(lines: lines[...], senderName: senderName)
     }
 
@@ -321,11 +322,68 @@ public enum ReplyParser {
             if TextLines.endsWithColon(l) || endsWithWrote(l) {
                 if isAttribution(joined) {
                     // The reply's own last line must not be glued onto an attribution that starts below it.
-                    if span > 1, !looksLikeAttributionStart(lines[i]), attributionEnd(lines, i + 1) == j { return nil }
+                    if span > 1, !looksLikeAttributionStart(lines[i]) {
+                        var m = i + 1
+                        while m < j {
+                            if !TextLines.isBlank(lines[m]), attributionEnd(lines, m) == j { return nil }
+                            m += 1
+                        }
+                    }
                     return j
                 }
                 if span == 1 && TextLines.endsWithColon(l) { continue }
             }
+        }
+        return nil
+    }
+
+    /// Talon's "reply On Wed, Apr 4, 2012 at 3:59 PM, bob@x.com wrote:" above a quote: the reply and the
+    /// attribution share a line. Returns the text with such lines broken in two, or nil when there is none.
+    static func splitSharedAttributionLines(_ lines: [Substring]) -> String? {
+        var cuts: [Int: (String, String)] = [:]
+        for k in lines.indices where k + 1 < lines.count && TextLines.endsWithColon(lines[k]) {
+            guard TextLines.firstByte(lines[k + 1]) == 0x3E, let parts = sharedAttribution(lines[k]) else { continue }
+            cuts[k] = parts
+        }
+        if cuts.isEmpty { return nil }
+        var out: [String] = []
+        for (k, l) in lines.enumerated() {
+            if let (reply, attribution) = cuts[k] {
+                out.append(reply)
+                out.append(attribution)
+            } else {
+                out.append(String(l))
+            }
+        }
+        return out.joined(separator: "\n")
+    }
+
+    /// ("reply", "On … wrote:") when an attribution starts after some words of the line.
+    static func sharedAttribution(_ line: Substring) -> (String, String)? {
+        let t = TextLines.trimmed(line)
+        guard t.utf8.count < 300, let f = t.utf8.first, !(f >= 0x30 && f <= 0x39), isAttribution(String(t)) else {
+            return nil
+        }
+        let lowered = Array(TextLines.lower(t))
+        let whole = String(lowered)
+        if patterns.attributionLeads.contains(where: { whole.hasPrefix($0) }) { return nil }
+        let original = Array(t)
+        guard lowered.count == original.count else { return nil }
+        var p = 1
+        while p < lowered.count {
+            let before = lowered[p - 1]
+            if before == " " || before == "-" {
+                let rest = String(lowered[p...])
+                if patterns.attributionLeads.contains(where: { $0.hasSuffix(" ") && $0.utf8.count > 2 && rest.hasPrefix($0) }),
+                    isAttribution(rest)
+                {
+                    var head = String(original[..<p])
+                    while let c = head.last, c == " " || c == "-" { head.removeLast() }
+                    if head.isEmpty { return nil }
+                    return (head, String(original[p...]))
+                }
+            }
+            p += 1
         }
         return nil
     }
