@@ -16,6 +16,9 @@ public enum EmailExtractor {
     public struct Analysis: Sendable {
         public var extraction: EmailExtraction
         public var forward: ForwardParser.Details?
+        /// All unquoted fragments (see `ReplyParser.Layers.interleaved`), and the same without signature block.
+        public var interleaved: String = ""
+        public var interleavedReply: String = ""
     }
 
     /// Parses a raw message and analyses it.
@@ -97,7 +100,15 @@ public enum EmailExtractor {
                 extraction.unquoted = note.unquoted
             }
         }
-        return Analysis(extraction: extraction, forward: forward)
+        var analysis = Analysis(extraction: extraction, forward: forward)
+        if kind == .forward {
+            analysis.interleaved = extraction.unquoted
+            analysis.interleavedReply = extraction.reply
+        } else {
+            analysis.interleaved = layers.interleaved
+            analysis.interleavedReply = layers.interleavedReply
+        }
+        return analysis
     }
 
     static func stripAngles(_ s: String) -> String {

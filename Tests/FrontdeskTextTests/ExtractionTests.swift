@@ -61,6 +61,19 @@ import Testing
         #expect(reply(two).reply == "reply\nbla-bla - bla")
     }
 
+    @Test func interleavedKeepsTextBelowAQuote() {
+        let text = "Test reply\n\nOn 04/19/2011 07:10 AM, Roman wrote:\n\n>\n> Test\n\nRegards, Roman"
+        let l = reply(text)
+        #expect(l.reply == "Test reply")
+        #expect(l.interleaved == "Test reply\n\nRegards, Roman")
+        // Unquoted history under an attribution has no end: nothing below it is the sender's.
+        let history = "Thanks.\n\nOn Wed, May 18, 2016 at 11:10 PM Steven <n@x.com> wrote:\n\nold text"
+        #expect(reply(history).interleaved == "Thanks.")
+        // A wrapped quoted line between ">" lines stays in the quote.
+        let wrapped = "Blah\n\nOn Mon, 1 Jan 2020, A <a@b.c> wrote:\n> see\n (http://x.com/c) >\n> end"
+        #expect(reply(wrapped).interleaved == "Blah")
+    }
+
     @Test func somebodyWroteInsideTextIsNotAQuote() {
         let text = "Para one.\n\nSomething wrote:\nthis stays here."
         #expect(reply(text).reply == text)

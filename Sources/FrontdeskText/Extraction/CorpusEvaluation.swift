@@ -78,13 +78,18 @@ public struct CorpusEvaluation {
     }
 
     /// Maps a record's `semantics` (and EdgeTier's `include`) to one layer of the extraction.
-    static func layer(for r: [String: Any], _ e: EmailExtraction) -> String {
+    static func layer(for r: [String: Any], _ a: EmailExtractor.Analysis) -> String {
+        let e = a.extraction
         let semantics = r["semantics"] as? String ?? ""
         let config = r["config"] as? [String: Any]
         if let cut = config?["edgetier_cut_off_at_signature"] as? [String: Any] {
             return (cut["include"] as? Bool ?? true) ? e.reply : e.replyWithoutSignature
         }
+        // Talon removes each quoted block with its intro line and keeps text written below it.
+        if semantics.hasPrefix("reply_without_quotes:") { return a.interleaved }
         if semantics.hasPrefix("reply_without_quotes") || semantics.hasPrefix("text_top") { return e.unquoted }
+        // The github family keeps every visible fragment: quotes are hidden, text between them is not.
+        if semantics.hasPrefix("reply_visible_text") { return a.interleavedReply }
         // quotequail.quote() returns the kept lines with their final newline.
         if semantics.hasPrefix("expanded part of quotequail") { return e.unquoted + "\n" }
         if semantics.hasPrefix("body_without_signature") || semantics.hasPrefix("latest_reply_body") {
@@ -115,8 +120,7 @@ public struct CorpusEvaluation {
     public func evaluateReplies() -> ReplyReport {
         var report = ReplyReport()
         for r in replies {
-            let e = Self.run(r).extraction
-            let got = Self.layer(for: r, e)
+            let got = Self.layer(for: r, Self.run(r))
             let ok = Self.compare(got, r["expected_reply"] as? String ?? "", mode: r["compare"] as? String ?? "exact")
             let source = (r["source"] as? String ?? "?").split(separator: "@").first.map(String.init) ?? "?"
             for key in ["overall", source] {
@@ -136,7 +140,7 @@ public struct CorpusEvaluation {
     /// For each missed reply record: label, what the extractor gave, what the source expects (for debugging misses).
     public func replyMissDetails() -> [(label: String, got: String, expected: String)] {
         replies.compactMap { r in
-            let got = Self.layer(for: r, Self.run(r).extraction)
+            let got = Self.layer(for: r, Self.run(r))
             let want = r["expected_reply"] as? String ?? ""
             return Self.compare(got, want, mode: r["compare"] as? String ?? "exact") ? nil : (Self.label(r), got, want)
         }

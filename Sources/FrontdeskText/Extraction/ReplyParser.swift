@@ -18,6 +18,11 @@ public enum ReplyParser {
         public var replyWithoutSignature: String = ""
         public var signature: String = ""
         public var quoted: String = ""
+        /// Every fragment outside quoted blocks, for replies written between quotes (the first-cut layers keep
+        /// only the text above the first quote).
+        public var interleaved: String = ""
+        /// `interleaved` with signature block, mobile and legal footers removed (sign-off kept).
+        public var interleavedReply: String = ""
         public var boundary: Boundary?
         /// Line index (in the normalised body) where quoted history starts.
         public var boundaryLine: Int?
@@ -75,19 +80,92 @@ public enum ReplyParser {
         layers.reply = TextLines.text(lines[newStart..<replyEnd])
         layers.replyWithoutSignature = TextLines.text(lines[newStart..<signOff])
         layers.signature = TextLines.text(lines[signOff..<newEnd])
+        layers.interleaved = layers.unquoted
+        layers.interleavedReply = layers.reply
+        if let found, found.kind == .quoteMarker || found.kind == .attribution,
+            endOfQuoteBlock(lines, found.line) < lines.endIndex
+        {
+            // Text continues below the quote: gather every unquoted fragment.
+            var kept = Array(lines[newStart..<found.line])
+            kept += interleavedLines(lines[endOfQuoteBlock(lines, found.line)...])
+            var hi = kept.count
+            while hi > 0 && TextLines.isBlank(kept[hi - 1]) { hi -= 1 }
+            let all = kept[0..<hi]
+            layers.interleaved = TextLines.text(all)
+            let hardEnd = hardSignatureStart(all, from: 0, to: hi)
+            layers.interleavedReply = TextLines.text(all[0..<hardEnd])
+        }
         return layers
+    }
+
+    /// The first line after a quoted block: attribution lines, ">" lines and blank lines are skipped. A block
+    /// without any ">" line is unmarked history that runs to the end, so the end of `lines` is returned for it.
+    static func endOfQuoteBlock(_ lines: ArraySlice<Substring>, _ start: Int) -> Int {
+        var j = start
+        if j < lines.endIndex, TextLines.firstByte(lines[j]) == 0x2D, dashedAttribution(lines[j]) { j += 1 }
+        var quoted = false
+        while j < lines.endIndex {
+            let l = lines[j]
+            if TextLines.isBlank(l) {
+                j += 1
+                continue
+            }
+            if TextLines.firstByte(l) == 0x3E {
+                quoted = true
+                j += 1
+                continue
+            }
+            // A long line the client wrapped without its ">" (a link, say) stays in the quote.
+            if j > start, j + 1 < lines.endIndex, TextLines.firstByte(lines[j - 1]) == 0x3E,
+                TextLines.firstByte(lines[j + 1]) == 0x3E
+            {
+                j += 1
+                continue
+            }
+            if !quoted, let end = attributionEnd(lines, j) {
+                j = end
+                continue
+            }
+            break
+        }
+        return quoted ? j : lines.endIndex
+    }
+
+    /// Lines outside quoted blocks, from `lines` on; stops for good at a header block or separator (history
+    /// that is not ">"-quoted has no end marker).
+    static func interleavedLines(_ lines: ArraySlice<Substring>) -> [Substring] {
+        var out: [Substring] = []
+        var slice = lines
+        while !slice.isEmpty {
+            guard let b = findBoundary(slice) else {
+                out += slice
+                break
+            }
+            out += slice[slice.startIndex..<b.line]
+            guard b.kind == .quoteMarker || b.kind == .attribution else { break }
+            // Always move on: a dashed attribution ("---- On … wrote ----") is not skipped by endOfQuoteBlock.
+            let j = max(endOfQuoteBlock(slice, b.line), b.line + 1)
+            if j >= slice.endIndex { break }
+            slice = slice[j...]
+        }
+        return out
     }
 
     // MARK: - Where quoted history begins
 
     static func findBoundary(_ lines: ArraySlice<Substring>) -> (line: Int, kind: Boundary)? {
-        var colon = [Bool](repeating: false, count: lines.count + 3)
-        var k = 0
-        for l in lines {
-            colon[k] = l.utf8.count < 400 && (TextLines.endsWithColon(l) || endsWithWrote(l))
-            k += 1
+        // Whether a line ends like an attribution, computed once per line as the scan reaches it (lazily, so a
+        // scan that stops early costs only what it read).
+        var memo: [(index: Int, value: Bool)] = [(-1, false), (-1, false), (-1, false)]
+        func colonAt(_ j: Int) -> Bool {
+            guard j < lines.endIndex else { return false }
+            let slot = j % 3
+            if memo[slot].index == j { return memo[slot].value }
+            let l = lines[j]
+            let v = l.utf8.count < 400 && (TextLines.endsWithColon(l) || endsWithWrote(l))
+            memo[slot] = (j, v)
+            return v
         }
-        let base = lines.startIndex
         var i = lines.startIndex
         while i < lines.endIndex {
             let line = lines[i]
@@ -95,7 +173,6 @@ public enum ReplyParser {
                 i += 1
                 continue
             }
-            let r = i - base
             if fb == 0x3E {  // ">"
                 if let kind = separatorKind(line) { return (i, kind == .forwardMarker ? .forwardMarker : .separator) }
                 if headerBlock(lines, at: i) { return (i, .headerBlock) }
@@ -104,7 +181,7 @@ public enum ReplyParser {
             }
             // "| " quoting (some list software) counts only right under an attribution.
             if fb == 0x7C, let k = attributionAbove(lines, i), dateFirstWithAddress(lines[k]) { return (k, .attribution) }
-            if colon[r] || colon[r + 1] || colon[r + 2], let end = attributionEnd(lines, i) {
+            if colonAt(i) || colonAt(i + 1) || colonAt(i + 2), let end = attributionEnd(lines, i) {
                 // A wrapped attribution may have opened a few lines above ("On … John Smith\n\n<\nmailto:…").
                 var s = max(lines.startIndex, i - 4)
                 while s < i {
@@ -115,7 +192,7 @@ public enum ReplyParser {
             }
             if fb == 0x2D, dashedAttribution(line) { return (i, .attribution) }
             if headerBlock(lines, at: i) { return (dividerBefore(lines, i), .headerBlock) }
-            if fb == 0x2D || fb == 0x5F || fb == 0x3D || fb == 0x2A || fb == 0x23 || fb == 0x7E || fb == 0x5B || colon[r] {
+            if fb == 0x2D || fb == 0x5F || fb == 0x3D || fb == 0x2A || fb == 0x23 || fb == 0x7E || fb == 0x5B || colonAt(i) {
                 if let kind = separatorKind(line) { return (i, kind) }
             }
             if isDivider(line) {
