@@ -49,7 +49,7 @@ import Testing
 
 /// Floors: the counts reached when last measured (see the Eval output); raise them as extraction improves.
 enum CorpusFloors {
-    static let replies = 264
+    static let replies = 269
     static let forwardFields = 1678
     static let constraints = 70
     static let signatures = 125

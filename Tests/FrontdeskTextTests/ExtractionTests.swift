@@ -74,6 +74,22 @@ import Testing
         #expect(reply(wrapped).interleaved == "Blah")
     }
 
+    @Test func greetingAboveAttributionIsKept() {
+        let text = "Hi,\nOn Tue, 2011-03-01 at 18:02 +0530, Abhishek Kona wrote:\n> Hi folks\n\nDelete each key."
+        let l = reply(text)
+        #expect(l.reply == "Hi,")
+        #expect(l.interleaved == "Hi,\nDelete each key.")
+    }
+
+    @Test func trimKeepingInlineQuotes() {
+        #expect(ReplyParser.trimmedKeepingInlineQuotes("> This is a quote.\n\nAnd this is some text.\n")
+            == "> This is a quote.\n\nAnd this is some text.")
+        #expect(ReplyParser.trimmedKeepingInlineQuotes("> Email with only quote.\n") == "> Email with only quote.")
+        #expect(ReplyParser.trimmedKeepingInlineQuotes("> On Thu, Apr 30, 2020 at 10:07 AM, A <a@b.c> wrote:\n>\n") == "")
+        let trailing = "Top.\n\nOn Mon, 1 Jan 2020, A <a@b.c> wrote:\n> old\n"
+        #expect(ReplyParser.trimmedKeepingInlineQuotes(trailing) == "Top.")
+    }
+
     @Test func somebodyWroteInsideTextIsNotAQuote() {
         let text = "Para one.\n\nSomething wrote:\nthis stays here."
         #expect(reply(text).reply == text)

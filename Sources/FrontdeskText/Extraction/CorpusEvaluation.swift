@@ -90,6 +90,13 @@ public struct CorpusEvaluation {
         if semantics.hasPrefix("reply_without_quotes") || semantics.hasPrefix("text_top") { return e.unquoted }
         // The github family keeps every visible fragment: quotes are hidden, text between them is not.
         if semantics.hasPrefix("reply_visible_text") { return a.interleavedReply }
+        // Discourse keeps quotes that have text below them and drops only the trailing history.
+        // (Only for mails that open with a quote; below an intro line Discourse drops everything.)
+        if semantics.hasPrefix("discourse_trim"), r["input_format"] as? String ?? "text" == "text",
+            let raw = r["raw"] as? String, raw.drop(while: { $0.isWhitespace }).hasPrefix(">")
+        {
+            return ReplyParser.trimmedKeepingInlineQuotes(raw)
+        }
         // quotequail.quote() returns the kept lines with their final newline.
         if semantics.hasPrefix("expanded part of quotequail") { return e.unquoted + "\n" }
         if semantics.hasPrefix("body_without_signature") || semantics.hasPrefix("latest_reply_body") {

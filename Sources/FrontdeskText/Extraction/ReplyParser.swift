@@ -98,6 +98,54 @@ public enum ReplyParser {
         return layers
     }
 
+    /// Discourse's trimming: quotes that have the sender's text below them stay (they give it context); the
+    /// trailing quoted history, intro lines, header blocks, mobile footers and anything after a delimiter go. A
+    /// message of nothing but quotes is kept as it is. Computed on demand, not by `parse`.
+    public static func trimmedKeepingInlineQuotes(_ text: String) -> String {
+        var lines = TextLines.split(text)
+        if let split = splitSharedAttributionLines(lines) { lines = TextLines.split(split) }
+        enum Mark { case text, blank, quote, intro }
+        var marked: [(Substring, Mark)] = []
+        var i = 0
+        scan: while i < lines.count {
+            let l = lines[i]
+            let t = TextLines.trimmed(l)
+            if TextLines.isBlank(l) {
+                marked.append((l, .blank))
+            } else if TextLines.firstByte(l) == 0x3E {
+                marked.append((l, .quote))
+            } else if i > 0 && isDelimiter(t) {
+                break scan
+            } else if headerBlock(lines[...], at: i) || separatorKind(l) != nil {
+                break scan
+            } else if let end = attributionEnd(lines[...], i) {
+                for k in i..<end { marked.append((lines[k], .intro)) }
+                i = end
+                continue
+            } else if TextLines.firstByte(l) == 0x2D, dashedAttribution(l) {
+                marked.append((l, .intro))
+            } else if !isMobileFooter(t) {
+                marked.append((l, .text))
+            }
+            i += 1
+        }
+        guard marked.contains(where: { $0.1 == .text }) else {
+            // Only quotes: keep those that say something, not quoted intro lines or bare ">" markers.
+            func content(_ l: Substring) -> Substring {
+                var t = TextLines.trimmed(l)
+                while let f = t.first, f == ">" || f == " " { t = t.dropFirst() }
+                return t
+            }
+            let said = marked.filter { $0.1 == .quote && !content($0.0).isEmpty && !isAttribution(String(content($0.0))) }
+            if said.isEmpty { return "" }
+            return TextLines.text(ArraySlice(marked.filter { $0.1 == .quote || $0.1 == .blank }.map(\.0)))
+        }
+        var hi = marked.count
+        while hi > 0 && marked[hi - 1].1 != .text { hi -= 1 }
+        let kept = marked[0..<hi].filter { $0.1 != .intro }.map(\.0)
+        return TextLines.text(ArraySlice(kept))
+    }
+
     /// The first line after a quoted block: attribution lines, ">" lines and blank lines are skipped. A block
     /// without any ">" line is unmarked history that runs to the end, so the end of `lines` is returned for it.
     static func endOfQuoteBlock(_ lines: ArraySlice<Substring>, _ start: Int) -> Int {
@@ -399,10 +447,16 @@ public enum ReplyParser {
             if TextLines.endsWithColon(l) || endsWithWrote(l) {
                 if isAttribution(joined) {
                     // The reply's own last line must not be glued onto an attribution that starts below it.
-                    if span > 1, !looksLikeAttributionStart(lines[i]) {
+                    if span > 1 {
+                        // "Hi,\nOn Tue, … wrote:": a later line that opens with "On" and a date starts it.
+                        let openerOnly = looksLikeAttributionStart(lines[i])
                         var m = i + 1
                         while m < j {
-                            if !TextLines.isBlank(lines[m]), attributionEnd(lines, m) == j { return nil }
+                            if !TextLines.isBlank(lines[m]), !openerOnly || opensWithLeadAndDigit(lines[m]),
+                                attributionEnd(lines, m) == j
+                            {
+                                return nil
+                            }
                             m += 1
                         }
                     }
