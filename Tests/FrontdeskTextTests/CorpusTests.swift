@@ -49,8 +49,8 @@ import Testing
 
 /// Floors: the counts reached when last measured (see the Eval output); raise them as extraction improves.
 enum CorpusFloors {
-    static let replies = 269
+    static let replies = 270
     static let forwardFields = 1678
-    static let constraints = 70
+    static let constraints = 79
     static let signatures = 125
 }

@@ -90,6 +90,19 @@ import Testing
         #expect(ReplyParser.trimmedKeepingInlineQuotes(trailing) == "Top.")
     }
 
+    @Test func cutAtSignOff() {
+        let text = "Dear George Best,\n\nYou are my favourite player\n\nAll the best,\n\nPhil\n\nMore text"
+        #expect(ReplyParser.cutAtSignOff(text, include: true) == "Dear George Best,\n\nYou are my favourite player\n\nAll the best,\n\nPhil")
+        #expect(ReplyParser.cutAtSignOff(text, include: false) == "Dear George Best,\n\nYou are my favourite player")
+        let phone = "Sent from iPhone\n\nHi,\n\nBody here.\n\nRegards,\n\nKate\n\n____\n\nold"
+        #expect(ReplyParser.cutAtSignOff(phone, include: true) == "Hi,\n\nBody here.\n\nRegards,\n\nKate")
+    }
+
+    @Test func arabicHeaderBlockWithDirectionMarks() {
+        let text = "شكرا\n\nمن: Lucky <info@client.com>\n\u{200F}\u{200F}تم الإرسال: Monday, May 20, 2024\nإلى: a@b.com"
+        #expect(reply(text).reply == "شكرا")
+    }
+
     @Test func somebodyWroteInsideTextIsNotAQuote() {
         let text = "Para one.\n\nSomething wrote:\nthis stays here."
         #expect(reply(text).reply == text)

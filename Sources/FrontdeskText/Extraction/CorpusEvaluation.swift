@@ -83,7 +83,7 @@ public struct CorpusEvaluation {
         let semantics = r["semantics"] as? String ?? ""
         let config = r["config"] as? [String: Any]
         if let cut = config?["edgetier_cut_off_at_signature"] as? [String: Any] {
-            return (cut["include"] as? Bool ?? true) ? e.reply : e.replyWithoutSignature
+            return ReplyParser.cutAtSignOff(e.unquoted, include: cut["include"] as? Bool ?? true)
         }
         // Talon removes each quoted block with its intro line and keeps text written below it.
         if semantics.hasPrefix("reply_without_quotes:") { return a.interleaved }
@@ -227,7 +227,7 @@ public struct CorpusEvaluation {
             let target = r["target"] as? String ?? ""
             var got: String
             if let cut = (r["config"] as? [String: Any])?["edgetier_cut_off_at_signature"] as? [String: Any] {
-                got = (cut["include"] as? Bool ?? true) ? e.reply : e.replyWithoutSignature
+                got = ReplyParser.cutAtSignOff(e.unquoted, include: cut["include"] as? Bool ?? true)
             } else if target.hasPrefix("extract_from_plain") || target == "unwrap" {
                 got = e.unquoted
             } else if target.hasPrefix("replies[0]") {

@@ -29,6 +29,8 @@ struct Patterns: Sendable {
     var autoReplySubjects: [String] = []
     /// "wrote" in many languages, matched as a whole word anywhere in a line that also has a date and an address.
     var attributionVerbs: [String] = []
+    /// "CAUTION: This message is from an external sender": mail-gateway banners above the text.
+    var bannerNeedles = FoldedNeedles()
 
     /// Loaded lazily on first use; a missing or broken file leaves the tables empty rather than crashing.
     static let shared: Patterns = load()
@@ -45,6 +47,7 @@ struct Patterns: Sendable {
         var sign_offs: [String]
         var auto_reply_subject_prefixes: [String]
         var attribution_verbs: [String]?
+        var banner_phrases: [String]?
     }
 
     static func resourceURL(_ name: String) -> URL? {
@@ -92,6 +95,7 @@ struct Patterns: Sendable {
         p.signOffs = Set(file.sign_offs)
         p.autoReplySubjects = file.auto_reply_subject_prefixes
         p.attributionVerbs = file.attribution_verbs ?? []
+        p.bannerNeedles = FoldedNeedles(file.banner_phrases ?? [])
         return p
     }
 }

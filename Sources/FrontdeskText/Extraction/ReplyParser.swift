@@ -146,6 +146,46 @@ public enum ReplyParser {
         return TextLines.text(ArraySlice(kept))
     }
 
+    /// EdgeTier's cut_off_at_signature: the text up to the first sign-off ("Best wishes,") and, with `include`,
+    /// the sign-off and the name under it; leading mobile footers and gateway banners are dropped. Without a
+    /// sign-off it is the reply without signature block. `text` is the unquoted body.
+    public static func cutAtSignOff(_ text: String, include: Bool) -> String {
+        let lines = TextLines.split(text)
+        var start = 0
+        while start < lines.count {
+            let t = TextLines.trimmed(lines[start])
+            if TextLines.isBlank(lines[start]) || isMobileFooter(t) || TextLines.containsFolded(t, patterns.bannerNeedles) {
+                start += 1
+                continue
+            }
+            break
+        }
+        guard start < lines.count else { return "" }
+        var i = start + 1
+        while i < lines.count {
+            let t = TextLines.trimmed(lines[i])
+            if isSignOff(t) {
+                guard include else { return TextLines.text(lines[start..<i]) }
+                var end = i + 1
+                var k = end
+                while k < lines.count && TextLines.isBlank(lines[k]) { k += 1 }
+                if k < lines.count {
+                    let n = TextLines.trimmed(lines[k])
+                    let words = n.split(separator: " ").count
+                    if words <= 4, n.utf8.count <= 40, let last = n.last, !".?!:;".contains(last), !isMobileFooter(n),
+                        !isSignOff(n), !isDelimiter(n), headerKey(lines[k]) == nil, !n.utf8.contains(0x40)
+                    {
+                        end = k + 1
+                    }
+                }
+                return TextLines.text(lines[start..<end])
+            }
+            if isDelimiter(t) || isMobileFooter(t) { return TextLines.text(lines[start..<i]) }
+            i += 1
+        }
+        return TextLines.text(lines[start...])
+    }
+
     /// The first line after a quoted block: attribution lines, ">" lines and blank lines are skipped. A block
     /// without any ">" line is unmarked history that runs to the end, so the end of `lines` is returned for it.
     static func endOfQuoteBlock(_ lines: ArraySlice<Substring>, _ start: Int) -> Int {
@@ -328,6 +368,12 @@ public enum ReplyParser {
     static func headerKey(_ s: Substring) -> (key: String, isFrom: Bool)? {
         var t = s.utf8[...]
         while let f = t.first, f == 0x20 || f == 0x09 || f == 0x3E || f == 0x2A { t = t.dropFirst() }
+        // Right-to-left and left-to-right marks (U+200E, U+200F) lead Arabic and Hebrew header lines.
+        while t.count >= 3, t.first == 0xE2, t[t.index(after: t.startIndex)] == 0x80,
+            let m = t.dropFirst(2).first, m == 0x8E || m == 0x8F
+        {
+            t = t.dropFirst(3)
+        }
         // Find ":" or "：" within the first 40 bytes.
         var end: Substring.UTF8View.Index? = nil
         var n = 0
