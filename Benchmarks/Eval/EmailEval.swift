@@ -118,7 +118,19 @@ enum EmailEval {
         while plain.utf8.count < 1_000_000 { plain += "From: a line that looks like a header\nJust text: with a colon wrote:\n\n" }
         var html = "<div>Yes</div><div class=\"gmail_quote\">"
         while html.utf8.count < 1_000_000 { html += "<blockquote><p>old &amp; older</p>" }
-        return [("synthetic 1 MB quoted thread", quoted), ("synthetic 1 MB unquoted body", plain), ("synthetic 1 MB HTML (as text)", html)]
+        // Worst cases for the checks that look ahead: lines that almost make attributions (dates, addresses, colons),
+        // and replies interleaved with short quotes (every block starts a new scan).
+        var nearAttribution = ""
+        while nearAttribution.utf8.count < 1_000_000 {
+            nearAttribution += "On 12 Jan 2020 at 10:00 ann@example.com said\nFrom: 3 <b@c.d>\n2011/4/7 Nathan <x@y.z>\n"
+        }
+        var interleaved = "Top.\n\nOn Mon, 6 Jan 2025 at 9:00, Ann <ann@example.com> wrote:\n"
+        while interleaved.utf8.count < 1_000_000 { interleaved += "> quoted 12:00\n\nmy answer 1\n\n" }
+        return [
+            ("synthetic 1 MB quoted thread", quoted), ("synthetic 1 MB unquoted body", plain),
+            ("synthetic 1 MB HTML (as text)", html), ("synthetic 1 MB near-attribution lines", nearAttribution),
+            ("synthetic 1 MB interleaved quotes", interleaved),
+        ]
     }
 
     static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }

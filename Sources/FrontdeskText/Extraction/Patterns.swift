@@ -17,6 +17,8 @@ struct Patterns: Sendable {
     var separatorPhrases: Set<String> = []
     /// Longest separator or forward-marker phrase in bytes.
     var separatorMaxBytes = 0
+    /// Which (lower-case) bytes start a separator or forward-marker phrase.
+    var separatorFirstBytes = [Bool](repeating: false, count: 256)
     var forwardMarkers: Set<String> = []
     var mobileFooters: [String] = []
     var legalFooterPhrases: [String] = []
@@ -86,6 +88,9 @@ struct Patterns: Sendable {
         p.separatorPhrases = Set(file.separator_phrases)
         p.forwardMarkers = Set(file.forward_markers.map { $0.hasSuffix(":") ? String($0.dropLast()).trimmingCharacters(in: .whitespaces) : $0 })
         p.separatorMaxBytes = (p.separatorPhrases.map(\.utf8.count) + p.forwardMarkers.map(\.utf8.count)).max() ?? 0
+        for phrase in p.separatorPhrases.union(p.forwardMarkers) {
+            if let f = phrase.utf8.first { p.separatorFirstBytes[Int(f)] = true }
+        }
         p.mobileFooters = file.mobile_footers
         p.legalFooterPhrases = file.legal_footer_phrases
         p.legalFooterBytes = file.legal_footer_phrases.map { Array($0.utf8) }

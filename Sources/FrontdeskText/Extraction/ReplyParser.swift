@@ -224,7 +224,10 @@ public enum ReplyParser {
     static func interleavedLines(_ lines: ArraySlice<Substring>) -> [Substring] {
         var out: [Substring] = []
         var slice = lines
-        while !slice.isEmpty {
+        // Past this many quoted blocks the rest is taken as history: a bound on work for absurd inputs.
+        var blocks = 0
+        while !slice.isEmpty && blocks < 2000 {
+            blocks += 1
             guard let b = findBoundary(slice) else {
                 out += slice
                 break
@@ -242,16 +245,24 @@ public enum ReplyParser {
     // MARK: - Where quoted history begins
 
     static func findBoundary(_ lines: ArraySlice<Substring>) -> (line: Int, kind: Boundary)? {
-        // Whether a line ends like an attribution, computed once per line as the scan reaches it (lazily, so a
-        // scan that stops early costs only what it read).
-        var memo: [(index: Int, value: Bool)] = [(-1, false), (-1, false), (-1, false)]
+        // Whether a line ends like an attribution ("…:" or "… wrote"), computed once per line as the scan reaches
+        // it: a window of three, no allocation, so a scan that stops early costs only what it read.
+        var memoIndex = (-1, -1, -1)
+        var memoValue = (false, false, false)
         func colonAt(_ j: Int) -> Bool {
             guard j < lines.endIndex else { return false }
-            let slot = j % 3
-            if memo[slot].index == j { return memo[slot].value }
+            switch j % 3 {
+            case 0: if memoIndex.0 == j { return memoValue.0 }
+            case 1: if memoIndex.1 == j { return memoValue.1 }
+            default: if memoIndex.2 == j { return memoValue.2 }
+            }
             let l = lines[j]
             let v = l.utf8.count < 400 && (TextLines.endsWithColon(l) || endsWithWrote(l))
-            memo[slot] = (j, v)
+            switch j % 3 {
+            case 0: memoIndex.0 = j; memoValue.0 = v
+            case 1: memoIndex.1 = j; memoValue.1 = v
+            default: memoIndex.2 = j; memoValue.2 = v
+            }
             return v
         }
         var i = lines.startIndex
@@ -343,7 +354,9 @@ public enum ReplyParser {
                 var lo = 0
                 while lo < n && Self.separatorStripBytes[Int(buf[lo])] { lo += 1 }
                 while n > lo && Self.separatorStripBytes[Int(buf[n - 1])] { n -= 1 }
-                guard n > lo, n - lo <= patterns.separatorMaxBytes else { return nil }
+                guard n > lo, n - lo <= patterns.separatorMaxBytes, patterns.separatorFirstBytes[Int(buf[lo])] else {
+                    return nil
+                }
                 return String(decoding: UnsafeBufferPointer(rebasing: buf[lo..<n]), as: UTF8.self)
             }
             guard let key = found else { return nil }
@@ -538,27 +551,28 @@ public enum ReplyParser {
     /// ("reply", "On … wrote:") when an attribution starts after some words of the line.
     static func sharedAttribution(_ line: Substring) -> (String, String)? {
         let t = TextLines.trimmed(line)
-        guard t.utf8.count < 300, let f = t.utf8.first, !(f >= 0x30 && f <= 0x39), isAttribution(String(t)) else {
-            return nil
-        }
+        guard t.utf8.count < 300, let f = t.utf8.first, !(f >= 0x30 && f <= 0x39) else { return nil }
+        // A line that opens as an attribution is one whole; checked on its first bytes before anything is built.
+        let head = TextLines.lower(t.prefix(12))
+        if patterns.attributionLeads.contains(where: { TextLines.hasPrefix(head, $0) }) { return nil }
+        guard isAttribution(String(t)) else { return nil }
         let lowered = Array(TextLines.lower(t))
-        let whole = String(lowered)
-        if patterns.attributionLeads.contains(where: { whole.hasPrefix($0) }) { return nil }
         let original = Array(t)
         guard lowered.count == original.count else { return nil }
+        let leads = patterns.attributionLeads.filter { $0.hasSuffix(" ") && $0.utf8.count > 2 }.map { Array($0) }
         var p = 1
         while p < lowered.count {
             let before = lowered[p - 1]
-            if before == " " || before == "-" {
-                let rest = String(lowered[p...])
-                if patterns.attributionLeads.contains(where: { $0.hasSuffix(" ") && $0.utf8.count > 2 && rest.hasPrefix($0) }),
-                    isAttribution(rest)
-                {
-                    var head = String(original[..<p])
-                    while let c = head.last, c == " " || c == "-" { head.removeLast() }
-                    if head.isEmpty { return nil }
-                    return (head, String(original[p...]))
-                }
+            if before == " " || before == "-",
+                leads.contains(where: { lead in
+                    p + lead.count <= lowered.count && lowered[p..<(p + lead.count)].elementsEqual(lead)
+                }),
+                isAttribution(String(lowered[p...]))
+            {
+                var head = String(original[..<p])
+                while let c = head.last, c == " " || c == "-" { head.removeLast() }
+                if head.isEmpty { return nil }
+                return (head, String(original[p...]))
             }
             p += 1
         }
@@ -575,8 +589,8 @@ public enum ReplyParser {
 
     /// The quoted last line of a wrapped attribution: ">:" after "<a@b", or Polymail's "> wrote:".
     static func isClosingFragment(_ s: Substring) -> Bool {
+        guard s.utf8.count < 40, TextLines.endsWithColon(s) else { return false }
         var t = TextLines.trimmed(s)
-        guard t.utf8.count < 40 else { return false }
         while let f = t.first, f == ">" || f == " " { t = t.dropFirst() }
         if t == ":" { return true }
         let l = TextLines.lower(t)
@@ -627,8 +641,12 @@ public enum ReplyParser {
     }
 
     static func endsWithWrote(_ s: Substring) -> Bool {
-        let t = TextLines.trimmed(s)
-        return t.hasSuffix("wrote") || t.hasSuffix("writes")
+        // Bytes from the end, spaces skipped: "wrote" or "writes".
+        var u = s.utf8[...]
+        while let l = u.last, TextLines.isSpace(l) { u = u.dropLast() }
+        guard let last = u.last, last == 0x65 || last == 0x73 else { return false }
+        return u.elementsEqual("wrote".utf8) || u.reversed().starts(with: "etorw".utf8)
+            || u.reversed().starts(with: "setirw".utf8)
     }
 
     /// Zoho and Android: "---- On Wed, 24 Feb 2021 … wrote ----", "---- John Smith wrote ----".
