@@ -30,6 +30,22 @@ enum EmailEval {
             print("synthetic inputs done (\(sink))")
             exit(0)
         }
+        if arguments.contains("--micro") {
+            // Fixed cost per message: tiny inputs of each shape, 100,000 times each.
+            let shapes = [
+                ("one line", "Please cancel my membership."),
+                ("reply + quote", "Yes please.\n\nOn Mon, 6 Jan 2025 at 9:00, Ann <ann@example.com> wrote:\n> Shall I cancel?\n"),
+                ("reply + outlook", "Yes.\n\nFrom: Ann <ann@example.com>\nSent: Monday\nTo: b@c.d\nSubject: Re: x\n\nold"),
+            ]
+            for (name, text) in shapes {
+                var sink = 0
+                let t0 = cpuNanoseconds()
+                for _ in 0..<100_000 { sink &+= EmailExtractor.extract(text: text, html: nil, headers: []).reply.utf8.count }
+                let us = Double(cpuNanoseconds() - t0) / 1e3 / 100_000
+                print(String(format: "%@: %.2f µs (%d)", name, us, sink))
+            }
+            exit(0)
+        }
         if arguments.contains("--extract-loop") {
             // For profiling: the corpus extraction alone, 100 rounds, then exit (no intent evaluation).
             var sink = 0

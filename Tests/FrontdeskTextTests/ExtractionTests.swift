@@ -103,6 +103,15 @@ import Testing
         #expect(reply(text).reply == "شكرا")
     }
 
+    @Test func visibleKeepingInlineQuotes() {
+        let text = "Hi,\nOn Tue, 2011-03-01 at 18:02 +0530, Abhishek Kona wrote:\n> Hi folks\n\nDelete each key.\n\n"
+            + "On Wed, 2011-03-02 at 09:00 +0530, Abhishek Kona wrote:\n> Thanks\n"
+        #expect(ReplyParser.visibleKeepingInlineQuotes(text)
+            == "Hi,\nOn Tue, 2011-03-01 at 18:02 +0530, Abhishek Kona wrote:\n> Hi folks\n\nDelete each key.")
+        let outlook = "Fine.\n\nFrom: Ann <ann@example.com>\nSent: Monday\nTo: b@c.d\nSubject: x\n\n> old\nmore old"
+        #expect(ReplyParser.visibleKeepingInlineQuotes(outlook) == "Fine.")
+    }
+
     @Test func somebodyWroteInsideTextIsNotAQuote() {
         let text = "Para one.\n\nSomething wrote:\nthis stays here."
         #expect(reply(text).reply == text)

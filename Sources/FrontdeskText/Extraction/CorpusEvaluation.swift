@@ -223,13 +223,19 @@ public struct CorpusEvaluation {
     public func evaluateConstraints() -> Score {
         var score = Score(name: "constraints")
         for r in constraints {
-            let e = Self.run(r).extraction
+            let a = Self.run(r)
+            let e = a.extraction
             let target = r["target"] as? String ?? ""
             var got: String
             if let cut = (r["config"] as? [String: Any])?["edgetier_cut_off_at_signature"] as? [String: Any] {
                 got = ReplyParser.cutAtSignOff(e.unquoted, include: cut["include"] as? Bool ?? true)
             } else if target.hasPrefix("extract_from_plain") || target == "unwrap" {
                 got = e.unquoted
+            } else if target == "reply" {
+                // zapier's reply is its visible text: every fragment outside quotes.
+                got = a.interleavedReply
+            } else if target == "ExtendedEmailReplyParser.parse" {
+                got = ReplyParser.visibleKeepingInlineQuotes(r["raw"] as? String ?? "")
             } else if target.hasPrefix("replies[0]") {
                 got = e.replyWithoutSignature
             } else {

@@ -146,6 +146,37 @@ public enum ReplyParser {
         return TextLines.text(ArraySlice(kept))
     }
 
+    /// The original github parser's visible text: only the trailing quoted history (and a signature block) is
+    /// hidden; quotes with the sender's text below them stay, intro lines included. Computed on demand.
+    public static func visibleKeepingInlineQuotes(_ text: String) -> String {
+        var lines = TextLines.split(text)
+        if let split = splitSharedAttributionLines(lines) { lines = TextLines.split(split) }
+        let all = lines[...]
+        var slice = all
+        var end = all.endIndex
+        var blocks = 0
+        while blocks < 2000 {
+            blocks += 1
+            guard let b = findBoundary(slice) else { break }
+            guard b.kind == .quoteMarker || b.kind == .attribution else {
+                end = b.line
+                break
+            }
+            let j = max(endOfQuoteBlock(slice, b.line), b.line + 1)
+            if j >= slice.endIndex {
+                end = b.line
+                break
+            }
+            slice = slice[j...]
+        }
+        var hi = end
+        while hi > all.startIndex && TextLines.isBlank(all[hi - 1]) { hi -= 1 }
+        var lo = all.startIndex
+        while lo < hi && TextLines.isBlank(all[lo]) { lo += 1 }
+        guard lo < hi else { return "" }
+        return TextLines.text(all[lo..<hardSignatureStart(all, from: lo, to: hi)])
+    }
+
     /// EdgeTier's cut_off_at_signature: the text up to the first sign-off ("Best wishes,") and, with `include`,
     /// the sign-off and the name under it; leading mobile footers and gateway banners are dropped. Without a
     /// sign-off it is the reply without signature block. `text` is the unquoted body.
