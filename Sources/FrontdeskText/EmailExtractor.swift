@@ -67,12 +67,6 @@ public enum EmailExtractor {
         if let expanded = ForwardParser.expandRunOnHeaders(lines) { lines = TextLines.split(expanded) }
         if let split = ReplyParser.splitSharedAttributionLines(lines) { lines = TextLines.split(split) }
         let boundary = ReplyParser.findBoundary(lines[...])
-        let layers: ReplyParser.Layers
-        if let beforeQuote {
-            layers = ReplyParser.parse(beforeQuote, senderName: fromMailbox?.name)
-        } else {
-            layers = ReplyParser.parse(lines: lines[...], senderName: fromMailbox?.name, boundary: .some(boundary))
-        }
         let forward = ForwardParser.parse(
             lines: lines[...], subject: headers.isEmpty ? nil : subject, depth: 1, boundary: .some(boundary))
         var kind: EmailExtraction.Kind = .reply
@@ -80,6 +74,18 @@ public enum EmailExtractor {
             kind = .autoReply
         } else if forward != nil {
             kind = .forward
+        }
+        var layers: ReplyParser.Layers
+        if kind == .forward, beforeQuote == nil, let boundary {
+            // The forwarder's note gives the reply layers below; only the quoted history is needed from the body.
+            layers = ReplyParser.Layers()
+            layers.quoted = TextLines.text(lines[boundary.line...])
+            layers.boundary = boundary.kind
+            layers.boundaryLine = boundary.line
+        } else if let beforeQuote {
+            layers = ReplyParser.parse(beforeQuote, senderName: fromMailbox?.name)
+        } else {
+            layers = ReplyParser.parse(lines: lines[...], senderName: fromMailbox?.name, boundary: .some(boundary))
         }
         var extraction = EmailExtraction(
             kind: kind, reply: layers.reply, replyWithoutSignature: layers.replyWithoutSignature,

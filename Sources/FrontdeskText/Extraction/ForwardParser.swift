@@ -132,7 +132,7 @@ public enum ForwardParser {
         }
         // Nested forward: the body is itself nothing but another forward.
         if depth < 8, let inner = ReplyParser.findBoundary(bodyLines[...]),
-            TextLines.text(bodyLines[0..<inner.line]).isEmpty,
+            bodyLines[0..<inner.line].allSatisfy(TextLines.isBlank),
             inner.kind == .forwardMarker || inner.kind == .headerBlock || inner.kind == .separator,
             let nested = unwrap(lines: bodyLines[inner.line...], depth: depth + 1)
         {

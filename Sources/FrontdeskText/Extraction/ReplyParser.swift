@@ -50,7 +50,7 @@ public enum ReplyParser {
             layers.quoted = TextLines.text(lines[found.line...])
             // Bottom-posting: nothing above the quote, so the new text is what follows the quoted block.
             if found.kind == .quoteMarker || found.kind == .attribution,
-                TextLines.text(lines[lines.startIndex..<found.line]).isEmpty
+                lines[lines.startIndex..<found.line].allSatisfy(TextLines.isBlank)
             {
                 var j = found.line
                 while j < lines.endIndex {
@@ -754,7 +754,7 @@ public enum ReplyParser {
         var i = start
         while i < end {
             let line = lines[i]
-            if line.hasPrefix("```") { fence.toggle() }
+            if line.utf8.count >= 3, line.utf8.starts(with: Self.fenceBytes) { fence.toggle() }
             if fence || i == start {
                 i += 1
                 continue
@@ -791,6 +791,8 @@ public enum ReplyParser {
         if kind == 0x2D { return n >= 2 }
         return n >= 3 || (kind == 0x5F && n >= 2)
     }
+
+    static let fenceBytes: [UInt8] = [0x60, 0x60, 0x60]
 
     static func isMobileFooter(_ t: Substring) -> Bool {
         guard t.utf8.count < 120, !t.isEmpty else { return false }
