@@ -44,7 +44,10 @@ let package = Package(
             ]),
         .target(
             name: "FrontdeskTesting",
-            dependencies: ["FrontdeskApp", "FrontdeskCore", "FrontdeskText", "FrontdeskStore", "FrontdeskEngine", "FrontdeskHTTP"]),
+            dependencies: [
+                "FrontdeskApp", "FrontdeskCore", "FrontdeskText", "FrontdeskStore", "FrontdeskEngine", "FrontdeskHTTP",
+                "FrontdeskChannels",
+            ]),
         .executableTarget(name: "frontdesk", dependencies: ["FrontdeskApp"]),
 
         // Measurements (never run as tests).
