@@ -112,14 +112,16 @@ public struct CurlClient: Sendable {
     /// Percent-encodes every byte outside RFC 3986's unreserved set.
     public static func escape(_ s: String) throws -> String {
         let bytes = Array(s.utf8)
+        // With length 0 libcurl would call strlen() on the pointer, which need not be NUL-terminated here.
+        guard !bytes.isEmpty else { return "" }
         guard bytes.count < Int32.max else { throw CurlError(code: Int(CURLE_BAD_FUNCTION_ARGUMENT.rawValue), message: "value too long") }
         // Since libcurl 7.82 the handle argument is unused; nil avoids a handle per field.
         let escaped = bytes.withUnsafeBufferPointer { buf in
-            buf.baseAddress.map { base in
+            buf.baseAddress.flatMap { base in
                 base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
                     curl_easy_escape(nil, $0, Int32(bytes.count))
                 }
-            } ?? curl_easy_escape(nil, "", 0)
+            }
         }
         guard let escaped else {
             throw CurlError(code: Int(CURLE_OUT_OF_MEMORY.rawValue), message: "curl_easy_escape failed")
