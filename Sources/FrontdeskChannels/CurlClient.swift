@@ -181,9 +181,9 @@ private final class EasyHandle {
     /// Every CURLcode goes through here: anything but CURLE_OK becomes a `CurlError` naming the step.
     func check(_ code: CURLcode, _ what: String) throws {
         guard code != CURLE_OK else { return }
-        var text = String(cString: curl_easy_strerror(code))
-        let detail = String(cString: errorBuffer)
-        if !detail.isEmpty, detail != text { text += ": " + detail.trimmingCharacters(in: .whitespacesAndNewlines) }
+        // The error buffer is the more specific text ("Failed to connect to host port 587 …"); strerror otherwise.
+        let detail = String(cString: errorBuffer).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
         var status = 0
         _ = fd_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         throw CurlError(code: Int(code.rawValue), message: "\(what): \(text)", responseCode: status)
