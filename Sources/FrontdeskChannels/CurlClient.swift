@@ -114,7 +114,9 @@ public struct CurlClient: Sendable {
         let bytes = Array(s.utf8)
         // With length 0 libcurl would call strlen() on the pointer, which need not be NUL-terminated here.
         guard !bytes.isEmpty else { return "" }
-        guard bytes.count < Int32.max else { throw CurlError(code: Int(CURLE_BAD_FUNCTION_ARGUMENT.rawValue), message: "value too long") }
+        guard bytes.count < Int32.max else {
+            throw CurlError(code: Int(CURLE_BAD_FUNCTION_ARGUMENT.rawValue), message: "value too long")
+        }
         // Since libcurl 7.82 the handle argument is unused; nil avoids a handle per field.
         let escaped = bytes.withUnsafeBufferPointer { buf in
             buf.baseAddress.flatMap { base in
@@ -268,7 +270,8 @@ private final class EasyHandle {
 
         if let upload {
             try set(CURLOPT_UPLOAD, 1, "CURLOPT_UPLOAD")
-            try check(fd_curl_setopt_off(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(upload.bytes.count)), "INFILESIZE")
+            try check(
+                fd_curl_setopt_off(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(upload.bytes.count)), "INFILESIZE")
             try check(
                 fd_curl_setopt_read_function(handle) { buffer, size, count, context in
                     guard let buffer, let context else { return fd_curl_readfunc_abort() }

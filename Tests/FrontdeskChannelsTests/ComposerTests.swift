@@ -1,5 +1,7 @@
 import Foundation
+import FrontdeskCore
 import Testing
+
 @testable import FrontdeskChannels
 
 @Suite struct ComposerTests {
@@ -41,7 +43,8 @@ import Testing
     }
 
     @Test func referencesNotDuplicatedAndBracketsAdded() throws {
-        let mail = try compose(reply(inReplyTo: "m1@client.example", references: ["m0@spa.example", "<m1@client.example>"]))
+        let mail = try compose(
+            reply(inReplyTo: "m1@client.example", references: ["m0@spa.example", "<m1@client.example>"]))
         #expect(mail.header("In-Reply-To") == "<m1@client.example>")
         #expect(mail.header("References") == "<m0@spa.example> <m1@client.example>")
     }
@@ -135,7 +138,9 @@ import Testing
         let badValue = OutgoingHeader(name: "List-Unsubscribe", value: "<mailto:u@spa.example>\r\nBcc: x@evil.example")
         #expect(throws: SendError.self) { try composer.compose(reply(headers: [badValue])) }
         for name in ["Bcc", "to", "Content-Type", "X Bad", "X:Bad", ""] {
-            #expect(throws: SendError.self) { try composer.compose(reply(headers: [OutgoingHeader(name: name, value: "v")])) }
+            #expect(throws: SendError.self) {
+                try composer.compose(reply(headers: [OutgoingHeader(name: name, value: "v")]))
+            }
         }
     }
 
@@ -145,7 +150,8 @@ import Testing
     }
 
     @Test func lineEndsAreCRLFAndLinesShort() throws {
-        let body = "Line one\nLine two\r\nLine three\rTrailing space \n" + String(repeating: "é", count: 600) + "\n"
+        let body =
+            "Line one\nLine two\r\nLine three\rTrailing space \n" + String(repeating: "é", count: 600) + "\n"
             + String(repeating: "x", count: 2000) + "\n= sign and tab\t\n.leading dot"
         let bytes = try composer.compose(reply(body: body), date: date).bytes
         for (i, b) in bytes.enumerated() where b == 10 {
@@ -172,4 +178,22 @@ import Testing
         #expect(MIMEComposer.quotedPrintable("café") == "caf=C3=A9\r\n")
         #expect(MIMEComposer.quotedPrintable("") == "\r\n")
     }
+}
+
+@Test func replyToInboundIsThreaded() throws {
+    let inbound = InboundMessage(
+        provider: "mailgun", providerMessageID: "p1", channel: .email, from: "Ana <ana@client.example>",
+        to: "bot@spa.example", subject: "Billing date", text: "when?", messageID: "<m1@client.example>",
+        references: ["<m0@spa.example>"])
+    let reply = OutgoingMessage.reply(
+        to: inbound, body: "July 15.", recipient: "ana@client.example", fromName: "Lotus Spa")
+    let mail = ParsedEmail(try MIMEComposer().compose(reply).text)
+    #expect(mail.header("To") == "ana@client.example")
+    #expect(mail.header("Subject") == "Re: Billing date")
+    #expect(mail.header("References") == "<m0@spa.example> <m1@client.example>")
+    let sms = InboundMessage(
+        provider: "twilio", providerMessageID: "SM1", channel: .sms, from: "+15551230001", to: "+15559990000",
+        text: "hi")
+    let smsReply = OutgoingMessage.reply(to: sms, body: "Hello")
+    #expect(smsReply == OutgoingMessage(channel: .sms, to: "+15551230001", from: "+15559990000", body: "Hello"))
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FrontdeskChannels
 
 @Suite struct OutboundBasicsTests {
@@ -54,7 +55,8 @@ import Testing
         let sender = SMTPSender(configuration: try SMTPConfiguration(url: "smtp://127.0.0.1:9"))
         let sms = OutgoingMessage(channel: .sms, to: "+15551230001", from: "+15559990000", body: "x")
         #expect(throws: SendError.self) { try sender.send(sms) }
-        let bad = OutgoingMessage(channel: .email, to: "a@b.example\r\nRCPT TO:<c@d.example>", from: "x@y.example", body: "x")
+        let bad = OutgoingMessage(
+            channel: .email, to: "a@b.example\r\nRCPT TO:<c@d.example>", from: "x@y.example", body: "x")
         #expect(throws: SendError.self) { try sender.send(bad) }
     }
 }

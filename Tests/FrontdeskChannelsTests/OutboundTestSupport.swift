@@ -1,5 +1,6 @@
 import Foundation
 import FrontdeskCore
+
 @testable import FrontdeskChannels
 
 #if canImport(Glibc)
@@ -188,7 +189,9 @@ final class FakeHTTPServer: @unchecked Sendable {
         addr.sin_port = 0
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(fd, 16) == 0 else {
             close(fd)
@@ -274,7 +277,8 @@ final class FakeHTTPServer: @unchecked Sendable {
             return
         }
         let body = Array(response.body.utf8)
-        let text = "HTTP/1.1 \(response.status) X\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n"
+        let text =
+            "HTTP/1.1 \(response.status) X\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n"
             + "Connection: close\r\n\r\n"
         let out = Array(text.utf8) + body
         _ = out.withUnsafeBytes { write(client, $0.baseAddress, out.count) }
@@ -302,12 +306,15 @@ struct ParsedEmail {
             if line.hasPrefix(" ") || line.hasPrefix("\t"), !headers.isEmpty {
                 headers[headers.count - 1].value += line  // Unfolding removes only the CRLF (RFC 5322 §2.2.3).
             } else if let colon = line.firstIndex(of: ":") {
-                headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+                headers.append(
+                    (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
             }
         }
     }
 
-    func values(_ name: String) -> [String] { headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value) }
+    func values(_ name: String) -> [String] {
+        headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value)
+    }
     func header(_ name: String) -> String? { values(name).first }
 
     /// Decodes RFC 2047 B-encoded UTF-8 words (adjacent words' separating whitespace dropped, §6.2).

@@ -1,6 +1,7 @@
 import Foundation
 import FrontdeskCore
 import Testing
+
 @testable import FrontdeskChannels
 
 @Suite struct OutboxTests {
@@ -14,10 +15,12 @@ import Testing
         _ store: OutboxMemoryStore, _ sender: ScriptedSender, seed: UInt64 = 42, policy: OutboxPolicy = OutboxPolicy()
     ) -> OutboxWorker {
         let random = SeededRandom(seed: seed)
-        return OutboxWorker(store: store, senders: [.sms: sender, .email: sender], policy: policy, random: random.nextUnit)
+        return OutboxWorker(
+            store: store, senders: [.sms: sender, .email: sender], policy: policy, random: random.nextUnit)
     }
 
-    static let unavailable = SendError(kind: .rejected, retryable: true, status: 503, message: "Twilio answered HTTP 503")
+    static let unavailable = SendError(
+        kind: .rejected, retryable: true, status: 503, message: "Twilio answered HTTP 503")
 
     @Test func backoffCeilingDoublesUpToTheCap() {
         let b = Backoff(base: 30, cap: 3600)
@@ -75,7 +78,8 @@ import Testing
     @Test func permanentFailureIsDeadAtOnce() throws {
         let store = OutboxMemoryStore()
         let id = store.enqueue(sms(), at: t0)
-        let bad = SendError(kind: .rejected, retryable: false, status: 400, message: "Twilio answered HTTP 400 (error 21211)")
+        let bad = SendError(
+            kind: .rejected, retryable: false, status: 400, message: "Twilio answered HTTP 400 (error 21211)")
         let sender = ScriptedSender([.failure(bad)])
         let summary = try worker(store, sender).runOnce(now: t0)
         #expect(summary.dead == 1 && sender.count == 1)

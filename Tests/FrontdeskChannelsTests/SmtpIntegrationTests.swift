@@ -1,6 +1,7 @@
 import Foundation
 import FrontdeskCore
 import Testing
+
 @testable import FrontdeskChannels
 
 #if canImport(Glibc)
@@ -91,7 +92,9 @@ struct SMTPSink {
         let port = try freePort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "smtp_sink.Sink", directory]
+        process.arguments = [
+            "python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "smtp_sink.Sink", directory,
+        ]
         process.environment = ProcessInfo.processInfo.environment.merging(["PYTHONPATH": scripts]) { $1 }
         process.standardOutput = FileHandle.nullDevice
         try process.run()

@@ -1,6 +1,7 @@
 import Foundation
 import FrontdeskCore
 import Testing
+
 @testable import FrontdeskChannels
 
 /// TwilioRESTSender and MailgunSender against a real HTTP server on a loopback port, through libcurl.
@@ -86,7 +87,7 @@ import Testing
             try sender.send(message())
         } throws: { error in
             guard let e = error as? SendError else { return false }
-            return e.retryable && e.kind == .transport && e.message.lowercased().contains("timeout")
+            return e.retryable && e.kind == .transport && e.message.contains("timed out")
         }
     }
 
@@ -103,7 +104,9 @@ import Testing
     }
 
     @Test func mailgunPostsThreadedFields() throws {
-        let server = try FakeHTTPServer([.init(status: 200, body: #"{"id": "<20250701.1@mg.spa.example>", "message": "Queued"}"#)])
+        let server = try FakeHTTPServer([
+            .init(status: 200, body: #"{"id": "<20250701.1@mg.spa.example>", "message": "Queued"}"#)
+        ])
         defer { server.stop() }
         let sender = try MailgunSender(domain: "mg.spa.example", apiKey: "key-abc", baseURL: server.baseURL)
         let mail = OutgoingMessage(
