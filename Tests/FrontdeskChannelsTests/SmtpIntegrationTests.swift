@@ -25,7 +25,9 @@ import Testing
         defer { sink.stop() }
         let before = Set(sink.messages())
         let sender = SMTPSender(configuration: try SMTPConfiguration(url: sink.url))
+        let started = Date()
         let result = try sender.send(Self.reply)
+        print("SMTP send to the local aiosmtpd: \(Int(Date().timeIntervalSince(started) * 1000)) ms")
 
         let delivered = sink.messages().filter { !before.contains($0) }
         try #require(delivered.count == 1, "expected one new message in \(sink.directory)")
