@@ -329,8 +329,11 @@ final class ServerCore: @unchecked Sendable {
         size.pointee = 0
         if state.tooLarge {
             state.discarded += count
-            // A chunked body has no Content-Length to refuse up front; drain a bounded amount so the
-            // 413 can be sent, then give up on a client that keeps going.
+            // A chunked body has no Content-Length to refuse up front, and libmicrohttpd 0.9.75
+            // refuses MHD_queue_response while body data is being delivered ("The response cannot
+            // be queued when this callback is called to process the client upload data"). So the
+            // rest is read and dropped, up to a bound, to send the 413 once the body ends; a client
+            // that keeps going past the bound is disconnected.
             return state.discarded > max(state.cap, 1 << 20) ? MHD_Result.NO : MHD_Result.YES
         }
         guard let upload else { return MHD_Result.YES }
