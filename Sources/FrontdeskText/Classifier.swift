@@ -1,21 +1,194 @@
 import FrontdeskCore
 
-/// Placeholder classifier until the learned one lands: exact example match, else unknown.
+/// The intent classifier, learned only from the plugins' example utterances.
+///
+/// Text is normalised (`TextNormalizer`, with typo correction towards the examples' vocabulary), split
+/// into sentences, and each sentence is scored by a multinomial logistic regression over word unigrams,
+/// bigrams (negation-aware) and character n-grams. The sentence that asks for something most clearly
+/// wins, so a long email with one request is read like a short SMS. Below the threshold, or when every
+/// sentence looks out of scope, the answer is `unknown`.
 public struct ExampleClassifier: IntentClassifier {
-    private let table: [String: IntentID]
+    /// Tuning knobs; the defaults are what the dev set was measured with.
+    public struct Options: Sendable {
+        /// Below this probability the best intent is not trusted and the answer is `unknown`.
+        public var threshold: Double = 0.5
+        /// Softmax temperature applied to the model's scores (above 1 flattens over-confident answers).
+        public var temperature: Double = 1.0
+        public var epochs: Int = 30
+        public var learningRate: Float = 1.0
+        public var l2: Float = 1e-5
 
-    public init(examples: [IntentExample]) {
-        var t: [String: IntentID] = [:]
-        for e in examples { t[e.text.lowercased()] = e.intent }
-        table = t
+        public init() {}
     }
 
-    public func classify(_ text: String, channel: Channel) -> Classification {
-        if let hit = table[text.lowercased().trimmingCharacters(in: .whitespacesAndNewlines)] {
-            return Classification(intent: hit, confidence: 1)
+    /// The intents learned, in a stable order (sorted ids).
+    public let intents: [IntentID]
+    public let options: Options
+    /// The normaliser with the examples' vocabulary (exposed for `frontdesk` diagnostics and tests).
+    public let normalizer: TextNormalizer
+    private let model: LinearModel
+    private let unknownIndex: Int?
+    private let dayFirstWords: Set<UInt64>
+    private let monthFirstWords: Set<UInt64>
+
+    /// Learns from `examples` (all locales together).
+    public init(examples: [IntentExample]) {
+        self.init(examples: examples, options: Options())
+    }
+
+    /// Learns from `examples` with explicit options.
+    public init(examples: [IntentExample], options: Options) {
+        self.options = options
+        let labels = Array(Set(examples.map(\.intent))).sorted()
+        intents = labels
+        unknownIndex = labels.firstIndex(of: .unknown)
+        let labelIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
+
+        // The vocabulary is the examples' own words, seen through the same shorthand and folding rules.
+        let plain = TextNormalizer()
+        var counts: [String: Int] = [:]
+        var localeWords: [String: Set<UInt64>] = [:]
+        var words: [TextNormalizer.Word] = []
+        for example in examples {
+            plain.analyze(example.text, into: &words)
+            for w in words {
+                counts[String(decoding: w.bytes, as: UTF8.self), default: 0] += 1
+                localeWords[example.locale, default: []].insert(w.hash)
+            }
         }
-        return Classification(intent: .unknown, confidence: 0)
+        normalizer = TextNormalizer(vocabulary: counts)
+        let english = localeWords["en"] ?? []
+        let others = (localeWords["es"] ?? []).union(localeWords["fr"] ?? [])
+        dayFirstWords = others.subtracting(english)
+        monthFirstWords = english.subtracting(others)
+
+        var model = LinearModel(classes: max(labels.count, 1), featureCount: counts.count * 24 + 64)
+        var samples: [LinearModel.Sample] = []
+        samples.reserveCapacity(examples.count)
+        for example in examples {
+            normalizer.analyze(example.text, into: &words)
+            var rows: [Int32] = []
+            var values: [Float] = []
+            var sumsq: Float = 0
+            Features.visit(words[...]) { key, value in
+                rows.append(model.row(key, insert: true))
+                values.append(value)
+                sumsq += value * value
+            }
+            guard sumsq > 0, let label = labelIndex[example.intent] else { continue }
+            let norm = 1 / sumsq.squareRoot()
+            samples.append(LinearModel.Sample(rows: rows, values: values.map { $0 * norm }, label: label))
+        }
+        model.train(samples, epochs: options.epochs, learningRate: options.learningRate, l2: options.l2)
+        self.model = model
+    }
+
+    /// The best intent for `text`, its confidence and the entities found.
+    public func classify(_ text: String, channel: Channel) -> Classification {
+        var result = decide(text)
+        result.entities = EntityExtractor.extract(text) { dayFirst(text) }
+        return result
+    }
+
+    /// Every intent's probability for the sentence that decided, highest first (for diagnostics).
+    public func distribution(_ text: String) -> [(intent: IntentID, probability: Double)] {
+        let segments = score(text)
+        guard let best = pick(segments) ?? segments.last else { return [] }
+        return zip(intents, best.probabilities).map { ($0, Double($1)) }.sorted { $0.1 > $1.1 }
+    }
+
+    // MARK: - Scoring
+
+    private struct Segment {
+        var probabilities: [Float]
+        var top: Int
+    }
+
+    private func decide(_ text: String) -> Classification {
+        let segments = score(text)
+        guard !intents.isEmpty, let whole = segments.last else {
+            return Classification(intent: .unknown, confidence: 0)
+        }
+        if let best = pick(segments) {
+            let p = Double(best.probabilities[best.top])
+            if p >= options.threshold { return Classification(intent: intents[best.top], confidence: p) }
+            // Not sure enough: unknown, as sure as the model is that nothing else fits.
+            return Classification(intent: .unknown, confidence: unknownConfidence(whole, fallback: 1 - p))
+        }
+        return Classification(intent: .unknown, confidence: unknownConfidence(whole, fallback: 0))
+    }
+
+    private func unknownConfidence(_ segment: Segment, fallback: Double) -> Double {
+        guard let u = unknownIndex else { return fallback }
+        return Double(segment.probabilities[u])
+    }
+
+    /// The segment whose best intent is a real one and most probable; nil when all say `unknown`.
+    private func pick(_ segments: [Segment]) -> Segment? {
+        var best: Segment?
+        for s in segments where s.top != unknownIndex {
+            if best.map({ s.probabilities[s.top] > $0.probabilities[$0.top] }) ?? true { best = s }
+        }
+        return best
+    }
+
+    /// One segment per sentence (when there are several) and the whole text last.
+    private func score(_ text: String) -> [Segment] {
+        var words: [TextNormalizer.Word] = []
+        normalizer.analyze(text, into: &words)
+        guard !words.isEmpty, !intents.isEmpty else { return [] }
+        let classes = model.classes
+        var total = [Float](repeating: 0, count: classes)
+        var totalSumsq: Float = 0
+        var segments: [Segment] = []
+        var sentence = [Float](repeating: 0, count: classes)
+        var start = 0
+        var sentences = 0
+        while start < words.count {
+            var end = start + 1
+            while end < words.count, words[end].breakBefore != .sentence { end += 1 }
+            for c in 0..<classes { sentence[c] = 0 }
+            var sumsq: Float = 0
+            sentence.withUnsafeMutableBufferPointer { buffer in
+                Features.visit(words[start..<end]) { key, value in
+                    sumsq += value * value
+                    let r = model.row(key)
+                    if r >= 0 { model.accumulate(row: r, value: value, into: buffer) }
+                }
+            }
+            for c in 0..<classes { total[c] += sentence[c] }
+            totalSumsq += sumsq
+            sentences += 1
+            if start > 0 || end < words.count {
+                segments.append(finish(sentence, sumsq: sumsq))
+            }
+            start = end
+        }
+        segments.append(finish(total, sumsq: totalSumsq))
+        return segments
+    }
+
+    private func finish(_ raw: [Float], sumsq: Float) -> Segment {
+        let norm = sumsq > 0 ? 1 / sumsq.squareRoot() : 0
+        let inverseTemperature = Float(1 / options.temperature)
+        let bias = model.bias
+        var p = [Float](repeating: 0, count: raw.count)
+        for c in 0..<raw.count { p[c] = (raw[c] * norm + bias[c]) * inverseTemperature }
+        softmax(&p)
+        var top = 0
+        for c in 1..<max(p.count, 1) where p[c] > p[top] { top = c }
+        return Segment(probabilities: p, top: top)
+    }
+
+    /// Numeric dates are read day-first when the text's words are Spanish or French rather than English.
+    private func dayFirst(_ text: String) -> Bool {
+        var words: [TextNormalizer.Word] = []
+        normalizer.analyze(text, into: &words)
+        var balance = 0
+        for w in words {
+            if dayFirstWords.contains(w.hash) { balance += 1 }
+            if monthFirstWords.contains(w.hash) { balance -= 1 }
+        }
+        return balance > 0
     }
 }
-
-import Foundation

@@ -1,0 +1,58 @@
+import Foundation
+import FrontdeskCore
+import FrontdeskEngine
+import FrontdeskPlugins
+import FrontdeskStore
+import FrontdeskText
+
+/// The one builder that wires Frontdesk, used by every command and by the tests.
+public final class App: Sendable {
+    public let config: AppConfig
+    public let db: Database
+    public let catalog: Catalog
+    public let classifier: any IntentClassifier
+    public let pipeline: Pipeline
+    public let clock: any Clock
+    public let log: Logger
+
+    public init(config: AppConfig, clock: any Clock = SystemClock(), log: Logger? = nil) throws {
+        self.config = config
+        self.clock = clock
+        let log = log ?? Logger.standardError(minimum: config.logLevel)
+        self.log = log
+        catalog = try Catalog.load(root: config.root)
+        db = try Database(path: config.dbPath)
+        classifier = ExampleClassifier(examples: catalog.examples)
+        pipeline = Pipeline(
+            db: db, catalog: catalog, classifier: classifier, clock: clock, links: LinkIssuer(baseURL: config.baseURL),
+            log: log, threshold: config.threshold)
+    }
+
+    /// Checks the plugin name against the catalog and returns its manifest.
+    public func manifest(_ plugin: String) throws -> PluginManifest {
+        guard let m = catalog.manifest(plugin) else {
+            throw CLIError.failure(
+                "unknown plugin \(plugin) (known: \(catalog.manifests.map(\.id).joined(separator: ", ")))")
+        }
+        return m
+    }
+
+    public func business(_ slug: String) throws -> Business {
+        guard let b = try db.read({ try $0.business(slug: slug) }) else {
+            throw CLIError.failure("unknown business \(slug)" + (slug == Demo.slug ? " (run `frontdesk demo` first)" : ""))
+        }
+        return b
+    }
+}
+
+/// A command-line failure: usage errors exit 2, others 1; the message is one line.
+public enum CLIError: Error, CustomStringConvertible {
+    case usage(String)
+    case failure(String)
+
+    public var description: String {
+        switch self {
+        case .usage(let m), .failure(let m): return m
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import FrontdeskCore
+import FrontdeskEngine
+import FrontdeskPlugins
+import FrontdeskStore
+import FrontdeskText
+
+/// The `frontdesk` command: thin subcommands over `App`.
+public enum FrontdeskCLI {
+    static let usage = """
+        usage: frontdesk <command> [options]
+
+        commands:
+          demo      [--db PATH] [--json]                     seed the demo business (slug "demo"), print its clients
+          serve     [--db PATH] [--port N] [--config FILE] [--demo]   run the HTTP server (webhooks, link pages, admin API)
+          say       [--db PATH] --business SLUG --from ADDR [--channel sms|email] [--subject S] [--json] TEXT
+          chat      [--db PATH] --business SLUG --from ADDR [--channel sms|email]   talk interactively (Ctrl-D exits)
+          classify  [--business SLUG] [--db PATH]            stdin: one utterance a line; stdout: one JSON a line
+          extract   [FILE]                                   stdin or FILE: raw RFC 5322 message; stdout: JSON
+          plugins   list|enable|disable PLUGIN|set PLUGIN KEY=VALUE... --business SLUG [--db PATH]
+          outbox    list [--status S] | retry ID             [--db PATH]
+          check                                              validate plugins/ and prompts/
+
+        environment: FRONTDESK_DB (default ./frontdesk.sqlite), FRONTDESK_BASE_URL, FRONTDESK_HOME (checkout with
+        plugins/ and prompts/), provider secrets (see README). `frontdesk <command> --help` shows one command.
+        """
+
+    /// Runs the command line and exits with 0, 1 (failure) or 2 (usage).
+    public static func main() -> Never {
+        let args = Array(CommandLine.arguments.dropFirst())
+        let code = run(args, input: { readLine(strippingNewline: true) }, output: { print($0) })
+        fflush(nil)
+        exit(code)
+    }
+
+    /// Entry point for tests and `main`: returns the exit code.
+    public static func run(
+        _ args: [String], input: @escaping () -> String?, output: @escaping (String) -> Void,
+        environment: [String: String] = ProcessInfo.processInfo.environment, clock: any Clock = SystemClock()
+    ) -> Int32 {
+        guard let command = args.first else {
+            printError(usage)
+            return 2
+        }
+        let rest = Array(args.dropFirst())
+        if command == "--help" || command == "-h" || command == "help" {
+            output(usage)
+            return 0
+        }
+        if rest.contains("--help") || rest.contains("-h") {
+            output(help(command) ?? usage)
+            return help(command) == nil ? 2 : 0
+        }
+        let commands = Commands(environment: environment, clock: clock, input: input, output: output)
+        do {
+            switch command {
+            case "demo": try commands.demo(rest)
+            case "say": try commands.say(rest)
+            case "chat": try commands.chat(rest)
+            case "classify": try commands.classify(rest)
+            case "extract": try commands.extract(rest)
+            case "plugins": try commands.plugins(rest)
+            case "check": try commands.check(rest)
+            case "outbox": try commands.outbox(rest)
+            case "serve": try commands.serve(rest)
+            default: throw CLIError.usage("unknown command \(command); see `frontdesk --help`")
+            }
+            return 0
+        } catch let error as CLIError {
+            printError("frontdesk: \(error)")
+            if case .usage = error { return 2 }
+            return 1
+        } catch let error as Diagnostics {
+            printError(error.items.map { "frontdesk: \($0)" }.joined(separator: "\n"))
+            return 1
+        } catch {
+            printError("frontdesk: \(error)")
+            return 1
+        }
+    }
+
+    static func help(_ command: String) -> String? {
+        usage.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(command + " ") }
+            .map { "usage: frontdesk " + $0.trimmingCharacters(in: .whitespaces) }
+    }
+
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+}

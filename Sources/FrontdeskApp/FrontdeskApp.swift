@@ -1,3 +1,0 @@
-public enum FrontdeskCLI {
-    public static func main() {}
-}

@@ -1,0 +1,369 @@
+import Foundation
+import FrontdeskCore
+import FrontdeskPlugins
+import FrontdeskStore
+
+/// What happened to one inbound message.
+public struct PipelineOutcome: Sendable {
+    public enum Disposition: String, Sendable {
+        /// A reply was queued in the outbox (or is to be returned inline).
+        case replied
+        /// Stored and processed, deliberately not answered (auto-reply, opted out, repeated STOP).
+        case silent
+        /// The provider message id was seen before: acknowledged, not processed again.
+        case duplicate
+    }
+
+    public var disposition: Disposition
+    public var intent: IntentID?
+    public var confidence: Double?
+    public var reply: String?
+    public var links: [IssuedLink]
+    /// `idle`, `awaiting_confirmation` or `awaiting_reason`.
+    public var state: String
+    /// Why no reply was sent, for silent outcomes (`auto_reply`, `opted_out`, ...).
+    public var reason: String?
+    public var messageID: Int?
+    public var replyOutboxID: Int?
+}
+
+/// Errors that stop a message before it is stored.
+public struct PipelineError: Error, Sendable, CustomStringConvertible, Equatable {
+    public enum Code: String, Sendable { case unknownBusiness = "unknown_business", invalidMessage = "invalid_message" }
+    public var code: Code
+    public var message: String
+    public var description: String { message }
+}
+
+/// The channel-agnostic pipeline: keywords → pending confirmation → classify → permission → plugin →
+/// template → outbox + audit, all in one transaction per message.
+public final class Pipeline: Sendable {
+    public let db: Database
+    public let catalog: Catalog
+    public let classifier: any IntentClassifier
+    public let clock: any Clock
+    public let links: LinkIssuer
+    public let log: Logger
+    /// Below this confidence the intent is `unknown` (a clarification menu, never a guess).
+    public let threshold: Double
+    let plugins: [String: any Plugin]
+
+    public init(
+        db: Database, catalog: Catalog, classifier: any IntentClassifier, clock: any Clock, links: LinkIssuer,
+        plugins: [any Plugin] = BuiltinPlugins.all, log: Logger = .silent, threshold: Double = 0.5
+    ) {
+        self.db = db
+        self.catalog = catalog
+        self.classifier = classifier
+        self.clock = clock
+        self.links = links
+        self.log = log
+        self.threshold = threshold
+        var byID: [String: any Plugin] = [:]
+        for p in plugins { byID[p.id] = p }
+        self.plugins = byID
+    }
+
+    /// Processes one message in one transaction. `businessSlug` picks the business directly (CLI);
+    /// otherwise the message's `to` address routes it. `inline` marks the reply as delivered by the
+    /// caller (Twilio TwiML) rather than by the outbox worker.
+    public func handle(_ message: InboundMessage, businessSlug: String? = nil, inline: Bool = false) throws
+        -> PipelineOutcome
+    {
+        do {
+            return try db.write { c in try process(message, businessSlug: businessSlug, inline: inline, c) }
+        } catch let error as StoreError where error.isUniqueViolation {
+            // Another delivery of the same provider message id won the race.
+            return PipelineOutcome(disposition: .duplicate, links: [], state: "idle")
+        }
+    }
+
+    private func process(_ message: InboundMessage, businessSlug: String?, inline: Bool, _ c: Connection) throws
+        -> PipelineOutcome
+    {
+        let now = clock.now()
+        let business: Business
+        if let businessSlug {
+            guard let b = try c.business(slug: businessSlug) else {
+                throw PipelineError(code: .unknownBusiness, message: "unknown business \(businessSlug)")
+            }
+            business = b
+        } else {
+            let to = Address.normalize(message.to, channel: message.channel) ?? message.to.lowercased()
+            guard let b = try c.business(routedTo: to, channel: message.channel) else {
+                throw PipelineError(code: .unknownBusiness, message: "no business for this \(message.channel.rawValue) address")
+            }
+            business = b
+        }
+        if try c.messageExists(provider: message.provider, providerMessageID: message.providerMessageID) {
+            return PipelineOutcome(disposition: .duplicate, links: [], state: "idle")
+        }
+        let from = Address.normalize(message.from, channel: message.channel) ?? message.from.lowercased()
+        let (text, masked) = CardMask.mask(message.text.trimmingCharacters(in: .whitespacesAndNewlines))
+        let sender = try identify(message, from: from, business: business, c)
+        let conversation = try c.conversation(
+            businessID: business.id, channel: message.channel, address: from, clientID: sender.client?.id, now: now)
+        let messageID = try c.insertMessage(
+            businessID: business.id, conversationID: conversation.id, direction: "in", channel: message.channel,
+            provider: message.provider, providerMessageID: message.providerMessageID, from: from,
+            to: message.to, subject: message.subject, rawSize: message.rawSize, text: text, intent: nil,
+            confidence: nil, now: now)
+        var turn = Turn(
+            message: message, business: business, from: from, text: text, cardMasked: masked, sender: sender,
+            conversation: conversation, messageID: messageID, now: now, inline: inline)
+        return try decide(&turn, c)
+    }
+
+    // MARK: Deciding
+
+    struct Sender {
+        var client: Client?
+        var staff: Staff?
+    }
+
+    struct Turn {
+        var message: InboundMessage
+        var business: Business
+        var from: String
+        var text: String
+        var cardMasked: Bool
+        var sender: Sender
+        var conversation: Conversation
+        var messageID: Int
+        var now: Date
+        var inline: Bool
+    }
+
+    /// Who wrote: a client matched by address, or staff from their registered address. Email is trusted
+    /// only with passing SPF/DKIM/DMARC verdicts; a staff forward acts for the forwarded client.
+    private func identify(_ m: InboundMessage, from: String, business: Business, _ c: Connection) throws -> Sender {
+        let trusted = m.channel == .sms || m.verdict.passes
+        guard trusted else { return Sender() }
+        if let staff = try c.staff(businessID: business.id, address: from, channel: m.channel) {
+            var client: Client?
+            if let forwarded = m.forwarded?.fromAddress.flatMap(Address.email) {
+                client = try c.client(businessID: business.id, address: forwarded, channel: .email)
+            }
+            return Sender(client: client, staff: staff)
+        }
+        return Sender(client: try c.client(businessID: business.id, address: from, channel: m.channel))
+    }
+
+    private func decide(_ t: inout Turn, _ c: Connection) throws -> PipelineOutcome {
+        if t.message.isAutoReply {
+            return silent(t, reason: "auto_reply")
+        }
+        let keyword = t.message.channel == .sms ? Keywords.match(t.text) : nil
+        if t.message.channel == .sms, keyword != "optin", try c.isOptedOut(businessID: t.business.id, address: t.from) {
+            try c.updateMessageIntent(id: t.messageID, intent: keyword ?? "optedout", confidence: 1)
+            return silent(t, reason: "opted_out")
+        }
+        if let keyword {
+            return try run(intent: keyword, confidence: 1, entities: [:], &t, c)
+        }
+        if let pending = pendingAction(t.conversation) {
+            let answer = Keywords.answer(t.text)
+            if pending.expiresAt <= t.now {
+                try c.setPending(conversationID: t.conversation.id, action: nil, payload: nil, expiresAt: nil)
+                if answer != nil { return try reply(t, template: "core/expired", values: [:], intent: "confirmation", confidence: 1, c) }
+            } else if pending.step == "confirm", let answer {
+                return try resume(pending, answer: answer, &t, c)
+            } else if pending.step == "reason" {
+                let guess = classifier.classify(t.text, channel: t.message.channel)
+                if guess.intent == .unknown || guess.confidence < 0.8 {
+                    return try resume(pending, answer: .text(t.text), &t, c)
+                }
+            }
+        }
+        let guess = classifier.classify(t.text, channel: t.message.channel)
+        let intent = guess.confidence >= threshold ? guess.intent : IntentID.unknown
+        return try run(intent: intent, confidence: guess.confidence, entities: guess.entities, &t, c)
+    }
+
+    private func pendingAction(_ conversation: Conversation) -> PendingAction? {
+        guard let action = conversation.pendingAction, let expires = conversation.pendingExpiresAt else { return nil }
+        return PendingAction(action: action, payload: conversation.pendingPayload ?? "", expiresAt: expires)
+    }
+
+    private func run(intent: IntentID, confidence: Double, entities: [String: String], _ t: inout Turn, _ c: Connection)
+        throws -> PipelineOutcome
+    {
+        guard let manifest = catalog.owner(of: intent) ?? catalog.owner(of: .unknown),
+            let spec = manifest.intents.first(where: { $0.id == intent }) ?? manifest.intents.first
+        else {
+            return try reply(t, template: "core/error", values: [:], intent: intent, confidence: confidence, c)
+        }
+        let enabled = try enabledManifests(t.business.id, c)
+        guard enabled.contains(where: { $0.id == manifest.id }) else {
+            let context = try makeContext(t, manifest: manifest, enabled: enabled, c)
+            return try reply(
+                t, template: "core/not_available", values: try HelpPlugin.values(context), intent: intent,
+                confidence: confidence, c)
+        }
+        // Permissions live here, not in plugins: staff act for a forwarded client as that client.
+        let role: Role? =
+            t.sender.client != nil ? .client : t.sender.staff.map { Role(rawValue: $0.role.rawValue) ?? .staff }
+        if let role, !spec.roles.contains(role) {
+            return try reply(t, template: "core/staff_only", values: [:], intent: intent, confidence: confidence, c)
+        }
+        if t.conversation.pendingAction != nil {
+            try c.setPending(conversationID: t.conversation.id, action: nil, payload: nil, expiresAt: nil)
+            t.conversation.pendingAction = nil
+        }
+        var request = PluginRequest(intent: intent, text: t.text, entities: entities)
+        if t.cardMasked { request.entities["card_number_masked"] = "1" }
+        let context = try makeContext(t, manifest: manifest, enabled: enabled, c)
+        let pluginReply = invoke(manifest.id, c) { plugin in try plugin.handle(request, in: context) }
+        return try finish(t, pluginReply, intent: intent, confidence: confidence, c)
+    }
+
+    private func resume(_ pending: PendingAction, answer: Answer, _ t: inout Turn, _ c: Connection) throws
+        -> PipelineOutcome
+    {
+        try c.setPending(conversationID: t.conversation.id, action: nil, payload: nil, expiresAt: nil)
+        guard let manifest = catalog.manifest(pending.plugin) else {
+            return try reply(t, template: "core/nothing_pending", values: [:], intent: "confirmation", confidence: 1, c)
+        }
+        let enabled = try enabledManifests(t.business.id, c)
+        let context = try makeContext(t, manifest: manifest, enabled: enabled, c)
+        let pluginReply = invoke(manifest.id, c) { plugin in try plugin.resume(pending, answer: answer, in: context) }
+        return try finish(t, pluginReply, intent: manifest.intents.first?.id ?? "confirmation", confidence: 1, c)
+    }
+
+    /// Runs a plugin in a savepoint: typed errors become their template; anything else a logged apology.
+    private func invoke(_ id: String, _ c: Connection, _ body: (any Plugin) throws -> PluginReply) -> PluginReply {
+        guard let plugin = plugins[id] else { return PluginReply(template: "core/error") }
+        do {
+            return try c.savepoint { try body(plugin) }
+        } catch let error as PluginError {
+            return PluginReply(template: error.template, values: error.values)
+        } catch {
+            log.error("plugin_failed", ["plugin": id, "error": String(describing: type(of: error))])
+            return PluginReply(template: "core/error")
+        }
+    }
+
+    private func enabledManifests(_ businessID: Int, _ c: Connection) throws -> [PluginManifest] {
+        try catalog.manifests.filter { m in
+            if m.alwaysOn { return true }
+            return try c.pluginSettings(businessID: businessID, plugin: m.id).enabled ?? m.enabledByDefault
+        }
+    }
+
+    private func makeContext(_ t: Turn, manifest: PluginManifest, enabled: [PluginManifest], _ c: Connection) throws
+        -> PluginContext
+    {
+        let stored = try c.pluginSettings(businessID: t.business.id, plugin: manifest.id).values
+        let templates = catalog.templates
+        let channel = t.message.channel
+        let locale = t.business.locale
+        return PluginContext(
+            db: c, business: t.business, client: t.sender.client, channel: channel, address: t.from, now: t.now,
+            settings: PluginSettings(manifest: manifest, values: stored), links: links, enabledManifests: enabled,
+            render: { id, values in try templates.render(id, channel: channel, locale: locale, values) })
+    }
+
+    // MARK: Replying
+
+    private func finish(_ t: Turn, _ r: PluginReply, intent: IntentID, confidence: Double, _ c: Connection) throws
+        -> PipelineOutcome
+    {
+        if let pending = r.pending {
+            try c.setPending(
+                conversationID: t.conversation.id, action: pending.action, payload: pending.payload,
+                expiresAt: pending.expiresAt)
+        }
+        if let action = r.auditAction {
+            try c.audit(
+                businessID: t.business.id, actor: actor(t), via: t.message.channel.rawValue, action: action,
+                before: r.auditBefore, after: r.auditAfter, now: t.now)
+        }
+        for notice in r.staffNotices {
+            try notifyStaff(t, notice, c)
+        }
+        guard !r.template.isEmpty else {
+            try c.updateMessageIntent(id: t.messageID, intent: intent, confidence: confidence)
+            return silent(t, reason: "no_reply", intent: intent, confidence: confidence)
+        }
+        var outcome = try reply(t, template: r.template, values: r.values, intent: intent, confidence: confidence, c)
+        outcome.links = r.links
+        outcome.state = Self.state(r.pending)
+        return outcome
+    }
+
+    static func state(_ pending: PendingAction?) -> String {
+        switch pending?.step {
+        case "confirm": return "awaiting_confirmation"
+        case "reason": return "awaiting_reason"
+        case .some(let s): return "awaiting_\(s)"
+        case nil: return "idle"
+        }
+    }
+
+    private func actor(_ t: Turn) -> String {
+        if let staff = t.sender.staff { return "staff:\(staff.id)" }
+        if let client = t.sender.client { return "client:\(client.id)" }
+        return "unknown"
+    }
+
+    private func baseValues(_ t: Turn) -> [String: String] {
+        let b = t.business
+        let contact = [b.contactPhone, b.contactEmail].compactMap { $0 }.joined(separator: " / ")
+        return [
+            "business": b.name, "contact": contact.isEmpty ? b.name : contact, "channel": t.message.channel.rawValue,
+            "name": t.sender.client?.firstName ?? "",
+        ]
+    }
+
+    /// Renders a reply and queues it in the outbox, in the message's transaction.
+    private func reply(
+        _ t: Turn, template: String, values: [String: String], intent: IntentID, confidence: Double, _ c: Connection
+    ) throws -> PipelineOutcome {
+        let merged = baseValues(t).merging(values) { _, new in new }
+        let body: String
+        do {
+            body = try catalog.templates.render(template, channel: t.message.channel, locale: t.business.locale, merged)
+        } catch {
+            log.error("template_failed", ["template": template])
+            body = try catalog.templates.render("core/error", channel: t.message.channel, locale: "en", merged)
+        }
+        try c.updateMessageIntent(id: t.messageID, intent: intent, confidence: confidence)
+        let recipient = t.from
+        let sender = try c.businessAddress(t.business.id, channel: t.message.channel) ?? t.message.to
+        var headers: [String: String] = [:]
+        var subject: String?
+        if t.message.channel == .email {
+            let original = t.message.subject ?? ""
+            subject = original.lowercased().hasPrefix("re:") ? original : "Re: " + (original.isEmpty ? t.business.name : original)
+            if let id = t.message.messageID {
+                headers["In-Reply-To"] = id
+                headers["References"] = (t.message.references + [id]).joined(separator: " ")
+            }
+        }
+        let outboxID = try c.enqueue(
+            businessID: t.business.id, messageID: t.messageID, channel: t.message.channel, recipient: recipient,
+            sender: sender, subject: subject, body: body, headers: headers,
+            status: t.inline && t.message.channel == .sms ? .inline : .pending, now: t.now)
+        return PipelineOutcome(
+            disposition: .replied, intent: intent, confidence: confidence, reply: body, links: [], state: "idle",
+            reason: nil, messageID: t.messageID, replyOutboxID: outboxID)
+    }
+
+    private func notifyStaff(_ t: Turn, _ notice: StaffNotice, _ c: Connection) throws {
+        let merged = baseValues(t).merging(notice.values) { _, new in new }
+        let body = try catalog.templates.render(notice.template, channel: .email, locale: t.business.locale, merged)
+        let sender = try c.businessAddress(t.business.id, channel: .email) ?? "frontdesk@localhost"
+        for member in try c.staff(businessID: t.business.id) {
+            guard let email = member.email else { continue }
+            try c.enqueue(
+                businessID: t.business.id, messageID: t.messageID, channel: .email, kind: "staff_notice",
+                recipient: email, sender: sender, subject: "[\(t.business.name)] Client request", body: body, now: t.now)
+        }
+    }
+
+    private func silent(_ t: Turn, reason: String, intent: IntentID? = nil, confidence: Double? = nil) -> PipelineOutcome {
+        PipelineOutcome(
+            disposition: .silent, intent: intent, confidence: confidence, reply: nil, links: [], state: "idle",
+            reason: reason, messageID: t.messageID, replyOutboxID: nil)
+    }
+}

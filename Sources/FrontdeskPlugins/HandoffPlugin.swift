@@ -1,0 +1,44 @@
+import FrontdeskCore
+import FrontdeskStore
+
+/// `handoff`: staff get the conversation; the client is told when to expect a person.
+public struct HandoffPlugin: Plugin {
+    public let id = "handoff"
+    public init() {}
+
+    public func handle(_ request: PluginRequest, in context: PluginContext) throws -> PluginReply {
+        let hours = context.settings.int("response_hours", default: 24)
+        let who = context.client?.fullName ?? "an unknown sender"
+        return PluginReply(
+            template: "handoff/client", values: ["name": context.client?.firstName ?? "", "hours": String(hours)],
+            staffNotices: [
+                StaffNotice(
+                    template: "handoff/staff",
+                    values: ["client": who, "channel": context.channel.rawValue, "text": String(request.text.prefix(1000))])
+            ], auditAction: "handoff")
+    }
+}
+
+/// `optout` / `optin` (CTIA): consent recorded; at most one confirmation; nothing sent after opting out.
+public struct CompliancePlugin: Plugin {
+    public let id = "compliance"
+    public init() {}
+
+    /// Whole-body SMS keywords (CTIA), matched case-insensitively after trimming.
+    public static let optOutKeywords: Set<String> = ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"]
+    public static let optInKeywords: Set<String> = ["START", "UNSTOP"]
+    public static let helpKeywords: Set<String> = ["HELP", "INFO"]
+
+    public func handle(_ request: PluginRequest, in context: PluginContext) throws -> PluginReply {
+        guard let address = context.address else { return PluginReply(template: "") }
+        if request.intent == "optin" {
+            try context.db.optIn(businessID: context.business.id, address: address)
+            return PluginReply(template: "compliance/optin", values: ["business": context.business.name], auditAction: "consent.optin")
+        }
+        let first = try context.db.optOut(businessID: context.business.id, address: address, now: context.now)
+        // One confirmation at most: a repeated STOP gets silence.
+        return first
+            ? PluginReply(template: "compliance/optout", values: ["business": context.business.name], auditAction: "consent.optout")
+            : PluginReply(template: "")
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import FrontdeskCore
+import FrontdeskSecurity
+import FrontdeskStore
+
+/// A link handed to a client: the URL holds the token; only its SHA-256 is stored.
+public struct IssuedLink: Sendable, Equatable {
+    public var action: String
+    public var url: String
+    public var expiresAt: Date
+}
+
+/// Issues one-time links bound to business + client + action + resource.
+public struct LinkIssuer: Sendable {
+    /// Public base URL (`FRONTDESK_BASE_URL`), without a trailing slash.
+    public var baseURL: String
+
+    public init(baseURL: String) {
+        var url = baseURL
+        while url.hasSuffix("/") { url.removeLast() }
+        self.baseURL = url
+    }
+
+    /// Creates and stores a link that expires after `ttlMinutes`.
+    public func issue(
+        _ db: Connection, businessID: Int, clientID: Int, action: String, resource: String, ttlMinutes: Int, now: Date
+    ) throws -> IssuedLink {
+        let (token, hash) = try LinkToken.generate()
+        let expires = now.addingTimeInterval(TimeInterval(ttlMinutes * 60))
+        try db.insertLink(
+            tokenHash: hash, businessID: businessID, clientID: clientID, action: action, resource: resource, now: now,
+            expiresAt: expires)
+        return IssuedLink(action: action, url: "\(baseURL)/l/\(token)", expiresAt: expires)
+    }
+}

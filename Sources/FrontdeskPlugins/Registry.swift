@@ -1,0 +1,13 @@
+/// The built-in plugins, in one explicit list (like swift-argument-parser's `subcommands:`).
+public enum BuiltinPlugins {
+    public static let all: [any Plugin] = [
+        MembershipPlugin(),
+        PaymentPlugin(),
+        CancelPlugin(),
+        InvoicesPlugin(),
+        HelpPlugin(),
+        HandoffPlugin(),
+        CompliancePlugin(),
+        FallbackPlugin(),
+    ]
+}

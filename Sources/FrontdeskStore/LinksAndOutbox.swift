@@ -1,0 +1,131 @@
+import Foundation
+import FrontdeskCore
+
+extension Connection {
+    // MARK: One-time links (hash only)
+
+    public func insertLink(
+        tokenHash: String, businessID: Int, clientID: Int, action: String, resource: String, now: Date, expiresAt: Date
+    ) throws {
+        try execute(
+            """
+            INSERT INTO links (token_hash, business_id, client_id, action, resource, created_at, expires_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, tokenHash, businessID, clientID, action, resource, now, expiresAt)
+    }
+
+    public func link(tokenHash: String) throws -> LinkRecord? {
+        try queryOne("SELECT * FROM links WHERE token_hash = ?", tokenHash).map {
+            LinkRecord(
+                id: $0.int("id") ?? 0, businessID: $0.int("business_id") ?? 0, clientID: $0.int("client_id") ?? 0,
+                action: $0.string("action") ?? "", resource: $0.string("resource") ?? "",
+                expiresAt: $0.date("expires_at") ?? Date(timeIntervalSince1970: 0), usedAt: $0.date("used_at"))
+        }
+    }
+
+    /// Marks a link used, once: a single UPDATE guarded by `used_at IS NULL` and the expiry, so two
+    /// concurrent redemptions cannot both succeed.
+    public func consumeLink(tokenHash: String, now: Date) throws -> Bool {
+        try execute(
+            "UPDATE links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?", now, tokenHash,
+            now) == 1
+    }
+
+    // MARK: Outbox
+
+    @discardableResult
+    public func enqueue(
+        businessID: Int, messageID: Int?, channel: Channel, kind: String = "reply", recipient: String, sender: String,
+        subject: String?, body: String, headers: [String: String] = [:], status: OutboxRecord.Status = .pending,
+        now: Date
+    ) throws -> Int {
+        let data = try JSONSerialization.data(withJSONObject: headers, options: [.sortedKeys])
+        try execute(
+            """
+            INSERT INTO outbox (business_id, message_id, channel, kind, recipient, sender, subject, body, headers,
+              next_attempt_at, status, created_at, sent_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, businessID, messageID, channel.rawValue, kind, recipient, sender, subject, body,
+            String(decoding: data, as: UTF8.self), now, status.rawValue, now, status == .inline ? now : nil)
+        return lastInsertID
+    }
+
+    /// Pending items whose next attempt is due, oldest first.
+    public func dueOutbox(now: Date, limit: Int) throws -> [OutboxRecord] {
+        try query(
+            "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
+            now, limit
+        ).map(Self.outbox)
+    }
+
+    public func outbox(status: OutboxRecord.Status? = nil, limit: Int = 100) throws -> [OutboxRecord] {
+        if let status {
+            return try query("SELECT * FROM outbox WHERE status = ? ORDER BY id DESC LIMIT ?", status.rawValue, limit)
+                .map(Self.outbox)
+        }
+        return try query("SELECT * FROM outbox ORDER BY id DESC LIMIT ?", limit).map(Self.outbox)
+    }
+
+    public func outboxItems(messageID: Int) throws -> [OutboxRecord] {
+        try query("SELECT * FROM outbox WHERE message_id = ? ORDER BY id", messageID).map(Self.outbox)
+    }
+
+    public func markOutboxSent(id: Int, providerMessageID: String?, now: Date) throws {
+        try execute(
+            """
+            UPDATE outbox SET status = 'sent', sent_at = ?, provider_message_id = ?, attempts = attempts + 1,
+            last_error = NULL WHERE id = ?
+            """, now, providerMessageID, id)
+    }
+
+    /// Records a failed attempt: retried at `nextAttempt`, or moved to `dead` (or `suppressed`) when nil.
+    public func markOutboxFailed(id: Int, error: String, nextAttempt: Date?, status: OutboxRecord.Status = .dead)
+        throws
+    {
+        if let nextAttempt {
+            try execute(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+                String(error.prefix(500)), nextAttempt, id)
+        } else {
+            try execute(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, status = ? WHERE id = ?",
+                String(error.prefix(500)), status.rawValue, id)
+        }
+    }
+
+    /// Defers an item without counting an attempt (rate limit).
+    public func deferOutbox(id: Int, until: Date) throws {
+        try execute("UPDATE outbox SET next_attempt_at = ? WHERE id = ?", until, id)
+    }
+
+    /// Puts a dead item back in the queue; returns false if it was not dead.
+    public func retryOutbox(id: Int, now: Date) throws -> Bool {
+        try execute(
+            "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ? AND status IN ('dead', 'suppressed')",
+            now, id) == 1
+    }
+
+    /// Messages sent to a recipient since a time (for the per-recipient rate limit).
+    public func sentCount(recipient: String, since: Date) throws -> Int {
+        try queryOne(
+            "SELECT count(*) AS n FROM outbox WHERE recipient = ? AND status = 'sent' AND sent_at >= ?", recipient, since
+        )?.int("n") ?? 0
+    }
+
+    static func outbox(_ r: Row) -> OutboxRecord {
+        var headers: [String: String] = [:]
+        if let data = r.string("headers")?.data(using: .utf8),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: String]
+        {
+            headers = object
+        }
+        return OutboxRecord(
+            id: r.int("id") ?? 0, businessID: r.int("business_id") ?? 0,
+            channel: Channel(rawValue: r.string("channel") ?? "") ?? .sms, kind: r.string("kind") ?? "reply",
+            recipient: r.string("recipient") ?? "", sender: r.string("sender") ?? "", subject: r.string("subject"),
+            body: r.string("body") ?? "", headers: headers, attempts: r.int("attempts") ?? 0,
+            nextAttemptAt: r.date("next_attempt_at") ?? Date(timeIntervalSince1970: 0),
+            status: OutboxRecord.Status(rawValue: r.string("status") ?? "") ?? .pending, lastError: r.string("last_error"),
+            createdAt: r.date("created_at") ?? Date(timeIntervalSince1970: 0))
+    }
+}

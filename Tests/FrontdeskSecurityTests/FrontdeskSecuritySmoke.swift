@@ -1,4 +1,0 @@
-import Testing
-@testable import FrontdeskSecurity
-
-@Test func FrontdeskSecurityLoads() { #expect(Bool(true)) }
