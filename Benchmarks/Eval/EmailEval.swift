@@ -15,6 +15,16 @@ enum EmailEval {
             print("email evaluation: corpus not found (use --corpus DIR)")
             return
         }
+        if arguments.contains("--show-misses") {
+            for m in corpus.replyMissDetails() {
+                print("==== \(m.label)\n---- got:\n\(m.got)\n---- expected:\n\(m.expected)")
+            }
+            return
+        }
+        if arguments.contains("--speed-only") {
+            speed(corpus)
+            return
+        }
         print("== Email extraction over \(dir.path) (\(corpus.recordCount) records)")
         let replies = corpus.evaluateReplies()
         print("reply records matched (own semantics/compare):")

@@ -26,6 +26,7 @@ public enum InboundAuthentication {
         public var authservID: String
         public var methods: [MethodResult]
 
+        /// The results of one method (`spf`, `dkim`, `dmarc`), in header order.
         public func results(_ method: String) -> [MethodResult] { methods.filter { $0.method == method } }
     }
 
@@ -38,7 +39,9 @@ public enum InboundAuthentication {
         /// DKIM results with the signing domain when known (SendGrid `dkim`, Mailgun `X-Mailgun-Dkim-Check-Result`).
         public var dkim: [(domain: String?, result: AuthVerdict.Result)]
 
-        public init(spf: String? = nil, envelopeFrom: String? = nil, dkim: [(domain: String?, result: AuthVerdict.Result)] = []) {
+        public init(
+            spf: String? = nil, envelopeFrom: String? = nil, dkim: [(domain: String?, result: AuthVerdict.Result)] = []
+        ) {
             self.spf = spf
             self.envelopeFrom = envelopeFrom
             self.dkim = dkim
@@ -81,7 +84,8 @@ public enum InboundAuthentication {
         if !dkim.isEmpty {
             let results = dkim.map { aligned($0.result, domain: $0.domain, with: fromDomain) }
             verdict.dkim =
-                results.contains(.pass) ? .pass
+                results.contains(.pass)
+                ? .pass
                 : results.contains(.fail) ? .fail : results.contains(.none) ? .none : .unknown
         }
 

@@ -2,6 +2,7 @@ import FrontdeskCore
 
 /// Header fields of an inbound email, in their order in the message (topmost first).
 public struct InboundHeaders: Sendable, Equatable {
+    /// One header field, value unfolded.
     public struct Field: Sendable, Equatable {
         public var name: String
         public var value: String
@@ -12,6 +13,7 @@ public struct InboundHeaders: Sendable, Equatable {
         }
     }
 
+    /// The fields, topmost first.
     public var fields: [Field]
 
     public init(_ fields: [Field] = []) {

@@ -5,6 +5,7 @@ import FrontdeskText
 /// Why a provider's POST could not become an `InboundMessage` (the HTTP layer answers 400).
 /// Carries the field name only: values may be personal data.
 public struct InboundMappingError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What was wrong with the field.
     public enum Reason: String, Sendable {
         case missingField = "missing_field"
         case invalidAddress = "invalid_address"
@@ -41,7 +42,8 @@ public enum InboundMapping {
     public static func twilio(params: [String: String], rawSize: Int? = nil) throws(InboundMappingError)
         -> InboundMessage
     {
-        guard let sid = nonEmpty(params["MessageSid"]) ?? nonEmpty(params["SmsSid"]) ?? nonEmpty(params["SmsMessageSid"])
+        guard
+            let sid = nonEmpty(params["MessageSid"]) ?? nonEmpty(params["SmsSid"]) ?? nonEmpty(params["SmsMessageSid"])
         else { throw InboundMappingError(.missingField, field: "MessageSid") }
         guard let rawFrom = nonEmpty(params["From"]) else { throw InboundMappingError(.missingField, field: "From") }
         guard let from = Address.phone(rawFrom) else { throw InboundMappingError(.invalidAddress, field: "From") }
@@ -72,12 +74,16 @@ public enum InboundMapping {
         let spf = nonEmpty(fields["X-Mailgun-Spf"]) ?? headers.first("X-Mailgun-Spf")
         let dkimCheck = nonEmpty(fields["X-Mailgun-Dkim-Check-Result"]) ?? headers.first("X-Mailgun-Dkim-Check-Result")
         let evidence = InboundAuthentication.ProviderEvidence(
-            spf: spf, envelopeFrom: envelopeFrom, dkim: dkimCheck.map { [(nil, InboundAuthentication.result($0))] } ?? [])
-        let spam = (headers.first("X-Mailgun-Sflag") ?? fields["X-Mailgun-Sflag"])?.lowercased().hasPrefix("yes") ?? false
+            spf: spf, envelopeFrom: envelopeFrom,
+            dkim: dkimCheck.map { [(nil, InboundAuthentication.result($0))] } ?? [])
+        let spam =
+            (headers.first("X-Mailgun-Sflag") ?? fields["X-Mailgun-Sflag"])?.lowercased().hasPrefix("yes") ?? false
         let parts = EmailParts(
             provider: "mailgun", providerID: nonEmpty(fields["Message-Id"]) ?? headers.first("Message-Id"),
-            from: fromHeader, envelopeFrom: envelopeFrom, recipient: nonEmpty(fields["recipient"]) ?? headers.first("To"),
-            subject: fields["subject"] ?? headers.first("Subject"), text: fields["body-plain"], html: fields["body-html"],
+            from: fromHeader, envelopeFrom: envelopeFrom,
+            recipient: nonEmpty(fields["recipient"]) ?? headers.first("To"),
+            subject: fields["subject"] ?? headers.first("Subject"), text: fields["body-plain"],
+            html: fields["body-html"],
             providerStripped: fields["stripped-text"], raw: raw, headers: headers, evidence: evidence,
             flaggedAutomatic: spam || isNullSender(envelopeFrom),
             rawSize: rawSize ?? fields.reduce(0) { $0 + $1.value.utf8.count })
@@ -115,8 +121,10 @@ public enum InboundMapping {
             envelopeTo = object["to"] as? [String] ?? (object["to"] as? String).map { [$0] } ?? []
         }
         let evidence = InboundAuthentication.ProviderEvidence(
-            spf: fields["SPF"], envelopeFrom: envelopeFrom, dkim: InboundAuthentication.parseSendGridDKIM(fields["dkim"]))
-        let recipient = envelopeTo.lazy.compactMap { MailAddresses.first(in: $0) }.first ?? fields["to"] ?? headers.first("To")
+            spf: fields["SPF"], envelopeFrom: envelopeFrom,
+            dkim: InboundAuthentication.parseSendGridDKIM(fields["dkim"]))
+        let recipient =
+            envelopeTo.lazy.compactMap { MailAddresses.first(in: $0) }.first ?? fields["to"] ?? headers.first("To")
         let parts = EmailParts(
             provider: "sendgrid", providerID: nil, from: nonEmpty(fields["from"]) ?? headers.first("From"),
             envelopeFrom: envelopeFrom, recipient: recipient, subject: fields["subject"] ?? headers.first("Subject"),
@@ -222,7 +230,9 @@ struct EmailParts {
             throw InboundMappingError(.invalidAddress, field: "from")
         }
         guard InboundMapping.nonEmpty(recipient) != nil else { throw InboundMappingError(.missingField, field: "to") }
-        guard let to = MailAddresses.first(in: recipient) else { throw InboundMappingError(.invalidAddress, field: "to") }
+        guard let to = MailAddresses.first(in: recipient) else {
+            throw InboundMappingError(.invalidAddress, field: "to")
+        }
 
         let messageID = InboundHeaders.messageIDs(headers.first("Message-ID")).first ?? extraction.messageID
         var references = InboundHeaders.messageIDs(headers.first("References"))
@@ -242,7 +252,8 @@ struct EmailParts {
             ?? derivedID(from: fromAddress, to: to, subject: subject)
         return InboundMessage(
             provider: provider, providerMessageID: id, channel: .email, from: fromAddress, to: to, subject: subject,
-            text: text, rawSize: rawSize, verdict: verdict, isAutoReply: extraction.kind == .autoReply || flaggedAutomatic,
+            text: text, rawSize: rawSize, verdict: verdict,
+            isAutoReply: extraction.kind == .autoReply || flaggedAutomatic,
             forwarded: extraction.forwarded, messageID: messageID, references: references)
     }
 
@@ -250,8 +261,10 @@ struct EmailParts {
     /// on a provider retry. Two FNV-1a 64-bit hashes with different offsets (not a security measure: the webhook
     /// is already authenticated; it only needs to tell messages apart).
     func derivedID(from: String, to: String, subject: String?) -> String {
-        let material = [provider, from, to, subject ?? "", headers.first("Date") ?? "", raw ?? "", text ?? "", html ?? ""]
-            .joined(separator: "\u{1f}")
+        let material = [
+            provider, from, to, subject ?? "", headers.first("Date") ?? "", raw ?? "", text ?? "", html ?? "",
+        ]
+        .joined(separator: "\u{1f}")
         func fnv(_ offset: UInt64) -> UInt64 {
             var h = offset
             for b in material.utf8 {
@@ -262,6 +275,7 @@ struct EmailParts {
         }
         let a = String(fnv(0xcbf2_9ce4_8422_2325), radix: 16)
         let b = String(fnv(0x8422_2325_cbf2_9ce4), radix: 16)
-        return "\(provider)-" + String(repeating: "0", count: 16 - a.count) + a + String(repeating: "0", count: 16 - b.count) + b
+        return "\(provider)-" + String(repeating: "0", count: 16 - a.count) + a
+            + String(repeating: "0", count: 16 - b.count) + b
     }
 }

@@ -3,6 +3,7 @@ import FrontdeskApp
 import FrontdeskCore
 import FrontdeskEngine
 import FrontdeskStore
+import FrontdeskText
 
 /// A clock tests move by hand.
 public final class ManualClock: Clock, @unchecked Sendable {
@@ -28,12 +29,19 @@ public final class TestBot: @unchecked Sendable {
     /// The checkout holding plugins/ and prompts/.
     public static let root = ResourceRoot.fromSource(#filePath)
 
+    private static let trained: Result<ExampleClassifier, Error> = Result {
+        ExampleClassifier(examples: try Catalog.load(root: root).examples)
+    }
+
+    /// One classifier trained on the real examples, shared by every test in the process.
+    public static func sharedClassifier() throws -> ExampleClassifier { try trained.get() }
+
     public init(seed: Bool = true, clock: ManualClock = ManualClock(), baseURL: String = "https://desk.example.test") throws {
         self.clock = clock
         dbPath = NSTemporaryDirectory() + "frontdesk-test-\(UUID().uuidString).sqlite"
         var config = try AppConfig.load(environment: ["FRONTDESK_HOME": Self.root.path, "FRONTDESK_BASE_URL": baseURL])
         config.dbPath = dbPath
-        app = try App(config: config, clock: clock, log: .silent)
+        app = try App(config: config, clock: clock, log: .silent, classifier: try Self.sharedClassifier())
         if seed { try Demo.seed(app.db, now: clock.now()) }
     }
 

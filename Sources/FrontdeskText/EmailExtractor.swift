@@ -60,8 +60,16 @@ public enum EmailExtractor {
             body = converted.text
             beforeQuote = converted.beforeQuote
         }
-        let layers = ReplyParser.parse(beforeQuote ?? body, senderName: fromMailbox?.name)
-        let forward = ForwardParser.parse(body, subject: headers.isEmpty ? nil : subject)
+        let lines = TextLines.split(body)
+        let boundary = ReplyParser.findBoundary(lines[...])
+        let layers: ReplyParser.Layers
+        if let beforeQuote {
+            layers = ReplyParser.parse(beforeQuote, senderName: fromMailbox?.name)
+        } else {
+            layers = ReplyParser.parse(lines: lines[...], senderName: fromMailbox?.name, boundary: .some(boundary))
+        }
+        let forward = ForwardParser.parse(
+            lines: lines[...], subject: headers.isEmpty ? nil : subject, depth: 1, boundary: .some(boundary))
         var kind: EmailExtraction.Kind = .reply
         if AutoReplyDetector.isAutomatic(headers: headers, isReport: isReport) {
             kind = .autoReply

@@ -4,7 +4,8 @@ import Testing
 @testable import FrontdeskChannels
 
 @Suite struct InboundAuthenticationTests {
-    static let gmail = "mx.google.com; dkim=pass header.i=@example.com header.s=s1 header.b=Ab12; "
+    static let gmail =
+        "mx.google.com; dkim=pass header.i=@example.com header.s=s1 header.b=Ab12; "
         + "spf=pass (google.com: domain of a@example.com designates 192.0.2.1 as permitted sender) "
         + "smtp.mailfrom=a@example.com; dmarc=pass (p=NONE sp=NONE dis=NONE) header.from=example.com"
 
@@ -18,23 +19,30 @@ import Testing
         #expect(r.methods.map(\.method) == ["dkim", "spf", "dmarc"])
         #expect(r.methods.map(\.result) == [.pass, .pass, .pass])
         #expect(r.methods.map(\.domain) == ["example.com", "example.com", "example.com"])
-        let v = InboundAuthentication.verdict(from: "a@example.com", headers: Self.headers([("Authentication-Results", Self.gmail)]))
+        let v = InboundAuthentication.verdict(
+            from: "a@example.com", headers: Self.headers([("Authentication-Results", Self.gmail)]))
         #expect(v == .trusted)
     }
 
     @Test func unalignedPassesProveNothing() {
-        let ar = "mx.example.net; spf=pass smtp.mailfrom=bounce@attacker.example; dkim=pass header.d=attacker.example;"
+        let ar =
+            "mx.example.net; spf=pass smtp.mailfrom=bounce@attacker.example; dkim=pass header.d=attacker.example;"
             + " dmarc=fail header.from=bank.example"
-        let v = InboundAuthentication.verdict(from: "ceo@bank.example", headers: Self.headers([("Authentication-Results", ar)]))
+        let v = InboundAuthentication.verdict(
+            from: "ceo@bank.example", headers: Self.headers([("Authentication-Results", ar)]))
         #expect(v == AuthVerdict(spf: .none, dkim: .none, dmarc: .fail))
         #expect(!v.passes)
         // Subdomains align (relaxed mode).
         let sub = "mx.example.net; dkim=pass header.d=mail.bank.example"
         #expect(
-            InboundAuthentication.verdict(from: "a@bank.example", headers: Self.headers([("Authentication-Results", sub)])).dkim
+            InboundAuthentication.verdict(
+                from: "a@bank.example", headers: Self.headers([("Authentication-Results", sub)])
+            ).dkim
                 == .pass)
         #expect(
-            InboundAuthentication.verdict(from: "a@notbank.example", headers: Self.headers([("Authentication-Results", sub)])).dkim
+            InboundAuthentication.verdict(
+                from: "a@notbank.example", headers: Self.headers([("Authentication-Results", sub)])
+            ).dkim
                 == .none)
     }
 
@@ -45,10 +53,12 @@ import Testing
         let h = Self.headers([("Authentication-Results", real), ("Authentication-Results", forged)])
         #expect(InboundAuthentication.verdict(from: "a@example.com", headers: h).dmarc == .fail)
         #expect(
-            InboundAuthentication.verdict(from: "a@example.com", headers: h, trustedAuthServIDs: ["mx.google.com"]).dmarc
+            InboundAuthentication.verdict(from: "a@example.com", headers: h, trustedAuthServIDs: ["mx.google.com"])
+                .dmarc
                 == .pass)
         #expect(
-            InboundAuthentication.verdict(from: "a@example.com", headers: h, trustedAuthServIDs: ["other"]) == AuthVerdict())
+            InboundAuthentication.verdict(from: "a@example.com", headers: h, trustedAuthServIDs: ["other"])
+                == AuthVerdict())
     }
 
     @Test(arguments: [
@@ -73,7 +83,8 @@ import Testing
     }
 
     @Test func headerBlockUnfoldsAndFindsIDs() {
-        let h = InboundHeaders(block: "Subject: a\r\n long subject\r\nReferences: <a@x>\r\n\t<b@y> junk <bad id>\r\n\r\nBody: no")
+        let h = InboundHeaders(
+            block: "Subject: a\r\n long subject\r\nReferences: <a@x>\r\n\t<b@y> junk <bad id>\r\n\r\nBody: no")
         #expect(h.first("subject") == "a long subject")
         #expect(InboundHeaders.messageIDs(h.first("References")) == ["<a@x>", "<b@y>"])
         #expect(h.first("Body") == nil)

@@ -39,8 +39,11 @@ struct TwilioVector: Sendable, CustomStringConvertible {
             }
             // JSON-body vectors carry the body separately and empty params.
             let finalParams: Params
-            if case .form(let p) = params, p.isEmpty, let body = e["body"] as? String { finalParams = .body(body) }
-            else { finalParams = params }
+            if case .form(let p) = params, p.isEmpty, let body = e["body"] as? String {
+                finalParams = .body(body)
+            } else {
+                finalParams = params
+            }
             return TwilioVector(
                 id: id, authToken: try #require(e["auth_token"] as? String), url: try #require(e["url"] as? String),
                 params: finalParams, signature: signature, expectValid: try #require(e["expect_valid"] as? Bool),
@@ -162,7 +165,8 @@ final class FixedClock: Clock, @unchecked Sendable {
 
     @Test func jsonBodyVerificationNeedsTheHashInTheURL() throws {
         let body = try Corpus.data("twilio_json_body_sdk_tests.json")
-        let url = "https://mycompany.com/myapp.php?foo=1&bar=2&bodySHA256=0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620"
+        let url =
+            "https://mycompany.com/myapp.php?foo=1&bar=2&bodySHA256=0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620"
         let verifier = TwilioSignatureVerifier(authToken: "12345")
         #expect(verifier.verify(url: url, jsonBody: [UInt8](body), signature: "a9nBmqA0ju/hNViExpshrM61xv4="))
         // A body that does not hash to bodySHA256 fails even though the URL signature is right.
@@ -176,8 +180,11 @@ final class FixedClock: Clock, @unchecked Sendable {
         #expect(
             TwilioSignatureVerifier.urlCandidates("http://a.example:8080/x")
                 == ["http://a.example:8080/x", "http://a.example/x"])
-        #expect(TwilioSignatureVerifier.whatwgSerialized("HTTPS://A.Example:443/p q?b='c'") == "https://a.example/p%20q?b=%27c%27")
-        #expect(TwilioSignatureVerifier.queryValue(named: "bodySHA256", in: "https://a/b?x=1&bodySHA256=ab%63#f") == "abc")
+        #expect(
+            TwilioSignatureVerifier.whatwgSerialized("HTTPS://A.Example:443/p q?b='c'")
+                == "https://a.example/p%20q?b=%27c%27")
+        #expect(
+            TwilioSignatureVerifier.queryValue(named: "bodySHA256", in: "https://a/b?x=1&bodySHA256=ab%63#f") == "abc")
     }
 }
 
@@ -192,9 +199,12 @@ final class FixedClock: Clock, @unchecked Sendable {
                 signingKey: v.key, timestamp: v.timestamp, token: v.token, signature: v.signature) == v.expectValid)
         // Through the full check, with the clock at the vector's own time.
         let seconds = try #require(TimeInterval(v.timestamp))
-        let verifier = MailgunSignatureVerifier(signingKey: v.key, clock: FixedClock(Date(timeIntervalSince1970: seconds)))
+        let verifier = MailgunSignatureVerifier(
+            signingKey: v.key, clock: FixedClock(Date(timeIntervalSince1970: seconds)))
         if v.expectValid {
-            #expect(throws: Never.self) { try verifier.verify(timestamp: v.timestamp, token: v.token, signature: v.signature) }
+            #expect(throws: Never.self) {
+                try verifier.verify(timestamp: v.timestamp, token: v.token, signature: v.signature)
+            }
         } else {
             #expect(throws: WebhookAuthError.self) {
                 try verifier.verify(timestamp: v.timestamp, token: v.token, signature: v.signature)
@@ -203,15 +213,19 @@ final class FixedClock: Clock, @unchecked Sendable {
     }
 
     static let key = "key-3ax6xnjp29jd6fds4gc373sgvjxteol0"
-    static let good = (timestamp: "1403645220", token: "5egbgr1vjgqxtrnp65xfznchgdccwh5d6i09vijqi3whgowmn6",
-        signature: "9cfc5c41582e51246e73c88d34db3af0a3a2692a76fbab81492842f000256d33")
+    static let good = (
+        timestamp: "1403645220", token: "5egbgr1vjgqxtrnp65xfznchgdccwh5d6i09vijqi3whgowmn6",
+        signature: "9cfc5c41582e51246e73c88d34db3af0a3a2692a76fbab81492842f000256d33"
+    )
 
     @Test func replayWindowAndReuse() {
         let sent = Date(timeIntervalSince1970: 1_403_645_220)
         let clock = FixedClock(sent.addingTimeInterval(299))
         let verifier = MailgunSignatureVerifier(signingKey: Self.key, clock: clock)
         let g = Self.good
-        #expect(throws: Never.self) { try verifier.verify(timestamp: g.timestamp, token: g.token, signature: g.signature) }
+        #expect(throws: Never.self) {
+            try verifier.verify(timestamp: g.timestamp, token: g.token, signature: g.signature)
+        }
         #expect(throws: WebhookAuthError.replayed) {
             try verifier.verify(timestamp: g.timestamp, token: g.token, signature: g.signature)
         }
@@ -229,8 +243,12 @@ final class FixedClock: Clock, @unchecked Sendable {
         let clock = FixedClock(Date(timeIntervalSince1970: 1_403_645_220))
         let verifier = MailgunSignatureVerifier(signingKey: Self.key, clock: clock)
         let g = Self.good
-        #expect(throws: WebhookAuthError.missing) { try verifier.verify(timestamp: nil, token: g.token, signature: g.signature) }
-        #expect(throws: WebhookAuthError.missing) { try verifier.verify(timestamp: g.timestamp, token: "", signature: g.signature) }
+        #expect(throws: WebhookAuthError.missing) {
+            try verifier.verify(timestamp: nil, token: g.token, signature: g.signature)
+        }
+        #expect(throws: WebhookAuthError.missing) {
+            try verifier.verify(timestamp: g.timestamp, token: "", signature: g.signature)
+        }
         #expect(throws: WebhookAuthError.malformed) {
             try verifier.verify(timestamp: "soon", token: g.token, signature: g.signature)
         }
@@ -253,7 +271,8 @@ final class FixedClock: Clock, @unchecked Sendable {
 
     @Test func corpusDocSamplesAreNotForgeable() throws {
         // The docs' samples carry no key; the forward sample's signature is 65 hex digits (a docs typo).
-        let verifier = MailgunSignatureVerifier(signingKey: Self.key, clock: FixedClock(Date(timeIntervalSince1970: 1_481_310_293)))
+        let verifier = MailgunSignatureVerifier(
+            signingKey: Self.key, clock: FixedClock(Date(timeIntervalSince1970: 1_481_310_293)))
         #expect(throws: WebhookAuthError.malformed) {
             try verifier.verify(
                 timestamp: "1481310293", token: "a71d0000ed34da6768198da96f9daaf8fb98adbccfdbd2fdaf",

@@ -133,6 +133,15 @@ public struct CorpusEvaluation {
         return report
     }
 
+    /// For each missed reply record: label, what the extractor gave, what the source expects (for debugging misses).
+    public func replyMissDetails() -> [(label: String, got: String, expected: String)] {
+        replies.compactMap { r in
+            let got = Self.layer(for: r, Self.run(r).extraction)
+            let want = r["expected_reply"] as? String ?? ""
+            return Self.compare(got, want, mode: r["compare"] as? String ?? "exact") ? nil : (Self.label(r), got, want)
+        }
+    }
+
     /// forward_corpus.jsonl: every stated field is one check; returns (fields, records fully right).
     public func evaluateForwards() -> (fields: Score, records: Score) {
         var fields = Score(name: "forward fields")

@@ -11,9 +11,11 @@ public enum ForwardParser {
         public var fromRaw: String?
         public var date: String?
         public var subject: String?
-        public var to: [MailAddress] = []
         public var toRaw: String?
-        public var cc: [MailAddress] = []
+        public var ccRaw: String?
+        /// Recipients, parsed on demand (the extractor itself never needs them).
+        public var to: [MailAddress] { toRaw.map(ForwardParser.addressList) ?? [] }
+        public var cc: [MailAddress] { ccRaw.map(ForwardParser.addressList) ?? [] }
         public var replyToRaw: String?
         public var body: String = ""
         /// From the first header line (or intro line) to the end, as the client showed it.
@@ -41,8 +43,11 @@ public enum ForwardParser {
         return parse(lines: lines[...], subject: subject, depth: 1)
     }
 
-    static func parse(lines: ArraySlice<Substring>, subject: String?, depth: Int) -> Details? {
-        guard let boundary = ReplyParser.findBoundary(lines) else { return nil }
+    static func parse(
+        lines: ArraySlice<Substring>, subject: String?, depth: Int,
+        boundary known: (line: Int, kind: ReplyParser.Boundary)?? = nil
+    ) -> Details? {
+        guard let boundary = known ?? ReplyParser.findBoundary(lines) else { return nil }
         let before = TextLines.text(lines[lines.startIndex..<boundary.line])
         let forwardedSubject = subjectLooksForwarded(subject)
         switch boundary.kind {
@@ -55,6 +60,10 @@ public enum ForwardParser {
         }
         guard var details = unwrap(lines: lines[boundary.line...], depth: depth) else { return nil }
         details.note = before
+        // "On … wrote:" intros carry no subject; the forward's own subject, minus "Fwd:", is the best guess.
+        if details.subject == nil, forwardedSubject, let subject, let colon = subject.firstIndex(where: { $0 == ":" || $0 == "：" }) {
+            details.subject = String(TextLines.trimmed(subject[subject.index(after: colon)...]))
+        }
         return details
     }
 
@@ -93,7 +102,9 @@ public enum ForwardParser {
                 if let (key, value) = headerLine(l), let field = patterns.headerField[key] {
                     if values[field] == nil { values[field] = value }
                     lastField = field
-                } else if let field = lastField, field == "subject" || field == "to" || field == "cc" || field == "from" {
+                } else if let field = lastField, field == "subject" || field == "to" || field == "cc" || field == "from",
+                    i + 1 < lines.endIndex, ReplyParser.headerKey(lines[i + 1]) != nil
+                {
                     // A long value wrapped onto the next line.
                     values[field, default: ""] += (field == "subject" ? " " : " ") + TextLines.trimmed(l)
                     lastField = nil
@@ -150,18 +161,16 @@ public enum ForwardParser {
         }
         d.date = values["date"]
         d.subject = values["subject"]
-        if let to = values["to"] {
-            d.toRaw = to
-            d.to = addressList(to)
-        }
-        if let cc = values["cc"] { d.cc = addressList(cc) }
+        d.toRaw = values["to"]
+        d.ccRaw = values["cc"]
         d.replyToRaw = values["reply_to"]
     }
 
     /// Outlook writes "Name [mailto:a@b]" and Exchange "Name <a@b<mailto:a@b>>"; both mean Name and a@b.
     static func mailbox(_ raw: String) -> (name: String?, address: String?) {
-        var s = raw.replacingOccurrences(of: "<mailto:", with: "[mailto:")
-        if s.contains("[mailto:") {
+        var s = raw
+        if TextLines.contains(s, "mailto:") {
+            s = s.replacingOccurrences(of: "<mailto:", with: "[mailto:")
             // "a@b[mailto:a@b]>" -> keep the part before the bracket.
             s = s.replacingOccurrences(of: #"\[mailto:[^\]]*\]"#, with: "", options: .regularExpression)
         }

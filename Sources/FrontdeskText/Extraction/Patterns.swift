@@ -4,6 +4,8 @@ import Foundation
 struct Patterns: Sendable {
     var attributionLeads: [String] = []
     var attributionTrailers: [String] = []
+    /// Trailers indexed by their last three Unicode scalars, so a line is checked against a handful, not all.
+    var trailersBySuffix: [String: [String]] = [:]
     var headerFrom: Set<String> = []
     var headerAll: Set<String> = []
     /// Header word (any language) to its field: from, date, to, cc, subject, reply_to, other.
@@ -13,6 +15,7 @@ struct Patterns: Sendable {
     var forwardMarkers: Set<String> = []
     var mobileFooters: [String] = []
     var legalFooterPhrases: [String] = []
+    var legalFooterBytes: [[UInt8]] = []
     var signOffs: Set<String> = []
     var autoReplySubjects: [String] = []
 
@@ -46,6 +49,11 @@ struct Patterns: Sendable {
         else { return p }
         p.attributionLeads = file.attribution_leads
         p.attributionTrailers = file.attribution_trailers.sorted { $0.count > $1.count }
+        for t in p.attributionTrailers {
+            var key = String.UnicodeScalarView()
+            key.append(contentsOf: t.unicodeScalars.suffix(3))
+            p.trailersBySuffix[String(key), default: []].append(t)
+        }
         for (field, words) in file.header_fields {
             for w in words where p.headerField[w] == nil || field == "from" { p.headerField[w] = field }
         }
@@ -56,6 +64,7 @@ struct Patterns: Sendable {
         p.forwardMarkers = Set(file.forward_markers.map { $0.hasSuffix(":") ? String($0.dropLast()).trimmingCharacters(in: .whitespaces) : $0 })
         p.mobileFooters = file.mobile_footers
         p.legalFooterPhrases = file.legal_footer_phrases
+        p.legalFooterBytes = file.legal_footer_phrases.map { Array($0.utf8) }
         p.signOffs = Set(file.sign_offs)
         p.autoReplySubjects = file.auto_reply_subject_prefixes
         return p

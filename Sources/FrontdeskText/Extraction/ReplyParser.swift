@@ -31,9 +31,11 @@ public enum ReplyParser {
         return parse(lines: lines[...], senderName: senderName)
     }
 
-    static func parse(lines: ArraySlice<Substring>, senderName: String?) -> Layers {
+    static func parse(
+        lines: ArraySlice<Substring>, senderName: String?, boundary: (line: Int, kind: Boundary)?? = nil
+    ) -> Layers {
         var layers = Layers()
-        let found = findBoundary(lines)
+        let found = boundary ?? findBoundary(lines)
         var newEnd = found?.line ?? lines.endIndex
         var newStart = lines.startIndex
         if let found {
@@ -41,7 +43,9 @@ public enum ReplyParser {
             layers.boundaryLine = found.line
             layers.quoted = TextLines.text(lines[found.line...])
             // Bottom-posting: nothing above the quote, so the new text is what follows the quoted block.
-            if found.kind == .quoteMarker && TextLines.text(lines[lines.startIndex..<found.line]).isEmpty {
+            if found.kind == .quoteMarker || found.kind == .attribution,
+                TextLines.text(lines[lines.startIndex..<found.line]).isEmpty
+            {
                 var j = found.line
                 while j < lines.endIndex {
                     let l = lines[j]
@@ -79,7 +83,7 @@ public enum ReplyParser {
         var colon = [Bool](repeating: false, count: lines.count + 3)
         var k = 0
         for l in lines {
-            colon[k] = l.utf8.count < 400 && TextLines.endsWithColon(l)
+            colon[k] = l.utf8.count < 400 && (TextLines.endsWithColon(l) || endsWithWrote(l))
             k += 1
         }
         let base = lines.startIndex
@@ -99,10 +103,9 @@ public enum ReplyParser {
             if colon[r] || colon[r + 1] || colon[r + 2], attributionEnd(lines, i) != nil {
                 return (i, .attribution)
             }
+            if fb == 0x2D, dashedAttribution(line) { return (i, .attribution) }
             if headerBlock(lines, at: i) { return (dividerBefore(lines, i), .headerBlock) }
-            if fb == 0x2D || fb == 0x5F || fb == 0x3D || fb == 0x2A || fb == 0x23 || fb == 0x7E || colon[r]
-                || (fb >= 0x41 && line.utf8.count < 80)
-            {
+            if fb == 0x2D || fb == 0x5F || fb == 0x3D || fb == 0x2A || fb == 0x23 || fb == 0x7E || fb == 0x5B || colon[r] {
                 if let kind = separatorKind(line) { return (i, kind) }
             }
             if isDivider(line) {
@@ -146,14 +149,15 @@ public enum ReplyParser {
         return n >= 5
     }
 
+    static let separatorStrip: Set<Character> = [" ", "-", "_", "=", "*", "~", "#", "<", ">", ":", "\t", "\u{00A0}", "：", "[", "]"]
+
     /// "-----Original Message-----", "---------- Forwarded message ---------", "Begin forwarded message:".
     static func separatorKind(_ s: Substring) -> Boundary? {
         guard s.utf8.count < 120 else { return nil }
         let lowered = TextLines.lower(TextLines.trimmed(s))
-        let strip: Set<Character> = [" ", "-", "_", "=", "*", "~", "#", "<", ">", ":", "\t", "\u{00A0}", "：", "[", "]"]
         var inner = Substring(lowered)
-        while let f = inner.first, strip.contains(f) { inner.removeFirst() }
-        while let l = inner.last, strip.contains(l) { inner.removeLast() }
+        while let f = inner.first, separatorStrip.contains(f) { inner.removeFirst() }
+        while let l = inner.last, separatorStrip.contains(l) { inner.removeLast() }
         if inner.isEmpty { return nil }
         let key = String(inner)
         if patterns.forwardMarkers.contains(key) && !patterns.separatorPhrases.contains(key) { return .forwardMarker }
@@ -239,11 +243,26 @@ public enum ReplyParser {
             span += 1
             j += 1
             if TextLines.endsWithColon(l) || endsWithWrote(l) {
-                if isAttribution(joined) { return j }
+                if isAttribution(joined) {
+                    // The reply's own last line must not be glued onto an attribution that starts below it.
+                    if span > 1, !looksLikeAttributionStart(lines[i]), attributionEnd(lines, i + 1) == j { return nil }
+                    return j
+                }
                 if span == 1 && TextLines.endsWithColon(l) { continue }
             }
         }
         return nil
+    }
+
+    /// A first line that opens an attribution: a lead word ("On", "Le", "Am"…), a date, or an open bracket.
+    static func looksLikeAttributionStart(_ s: Substring) -> Bool {
+        let t = TextLines.trimmed(s)
+        guard let first = t.utf8.first else { return false }
+        if first >= 0x30 && first <= 0x39 { return true }
+        if let last = t.last, last == "<" || last == "(" || last == "," || last == "\"" { return true }
+        if t.utf8.contains(0x40) { return true }
+        let l = TextLines.lower(t.prefix(12))
+        return patterns.attributionLeads.contains { TextLines.hasPrefix(l, $0) }
     }
 
     static func endsWithWrote(_ s: Substring) -> Bool {
@@ -251,18 +270,49 @@ public enum ReplyParser {
         return t.hasSuffix("wrote") || t.hasSuffix("writes")
     }
 
+    /// Zoho and Android: "---- On Wed, 24 Feb 2021 … wrote ----", "---- John Smith wrote ----".
+    static func dashedAttribution(_ s: Substring) -> Bool {
+        guard s.utf8.count < 300 else { return false }
+        var t = TextLines.trimmed(s)
+        guard t.hasSuffix("-") else { return false }
+        while let f = t.first, f == "-" || f == " " { t.removeFirst() }
+        while let l = t.last, l == "-" || l == " " { t.removeLast() }
+        let l = TextLines.lower(t)
+        return TextLines.hasSuffix(l, "wrote") || TextLines.hasSuffix(l, "wrote:") || TextLines.hasSuffix(l, "schrieb")
+            || TextLines.hasSuffix(l, "a écrit") || TextLines.hasSuffix(l, "escribió")
+    }
+
     static func isAttribution(_ joined: String) -> Bool {
         var text = TextLines.lower(joined)
         while let f = text.first, f == ">" || f == " " { text.removeFirst() }
         while let l = text.unicodeScalars.last, TextLines.isIgnorable(l) { text.unicodeScalars.removeLast() }
-        let hasDigit = text.utf8.contains { $0 >= 0x30 && $0 <= 0x39 } || text.unicodeScalars.contains { $0.properties.numericType != nil }
+        let hasDigit = text.unicodeScalars.contains { u in
+            let v = u.value
+            return (v >= 0x30 && v <= 0x39) || (v >= 0x660 && v <= 0x669) || (v >= 0x6F0 && v <= 0x6F9)
+                || (v >= 0xFF10 && v <= 0xFF19) || v == 0x5E74 || v == 0x6708 || v == 0x65E5
+        }
         let hasAt = text.utf8.contains(0x40)
-        for trailer in patterns.attributionTrailers where text.hasSuffix(trailer) {
+        if !(hasDigit || hasAt) {
             // "Something wrote:" inside a paragraph is not a quote header: ask for a date or an address too.
-            return hasDigit || hasAt
+            return false
+        }
+        let scalars = Array(text.unicodeScalars.suffix(3))
+        var key = String.UnicodeScalarView()
+        key.append(contentsOf: scalars)
+        for trailer in patterns.trailersBySuffix[String(key)] ?? [] where TextLines.hasSuffix(text, trailer) {
+            return true
+        }
+        // "Am 25.06.2015 um 10:55 schrieb Test user:": the verb comes before the name.
+        if TextLines.hasSuffix(text, ":") && patterns.attributionLeads.contains(where: { TextLines.hasPrefix(text, $0) }) {
+            for verb in [" schrieb ", " wrote ", " skrev ", " escribió ", " a écrit ", " ha scritto ", " escreveu ", " napisał "]
+            where TextLines.contains(text, verb) {
+                return true
+            }
         }
         // Gmail in many locales: "2014-03-20 8:48 GMT+01:00 Name <addr>:".
-        if hasAt && (text.hasSuffix(">:") || text.hasSuffix("> :") || text.hasSuffix(">：")) { return true }
+        if hasAt && (TextLines.hasSuffix(text, ">:") || TextLines.hasSuffix(text, "> :") || TextLines.hasSuffix(text, ">：")) {
+            return true
+        }
         return false
     }
 
@@ -273,7 +323,7 @@ public enum ReplyParser {
         // Only the tail can hold a signature; bounding it keeps long bodies cheap.
         var tailStart = end
         var nonBlank = 0
-        while tailStart > start && nonBlank < 40 {
+        while tailStart > start && nonBlank < 15 {
             tailStart -= 1
             if !TextLines.isBlank(lines[tailStart]) { nonBlank += 1 }
         }
@@ -296,7 +346,7 @@ public enum ReplyParser {
                 let t = TextLines.trimmed(line)
                 if isDelimiter(t) { return i }
                 if i >= mobileFrom && isMobileFooter(t) { return i }
-                if isLegalFooter(t) {
+                if t.utf8.count >= 20 && isLegalFooter(t) {
                     var p = i
                     while p > start + 1 && !TextLines.isBlank(lines[p - 1]) { p -= 1 }
                     return p
@@ -329,17 +379,17 @@ public enum ReplyParser {
         guard t.utf8.count < 120, !t.isEmpty else { return false }
         let l = TextLines.lower(t)
         for f in patterns.mobileFooters {
-            if l.hasPrefix(f) { return true }
-            if f.utf8.first.map({ $0 >= 0x80 }) == true && l.contains(f) { return true }
+            if TextLines.hasPrefix(l, f) { return true }
+            if f.utf8.first.map({ $0 >= 0x80 }) == true && TextLines.contains(l, f) { return true }
         }
-        if l.hasPrefix("von meinem") || (l.contains("gesendet") && l.hasPrefix("von ")) { return true }
+        if TextLines.hasPrefix(l, "von ") && TextLines.contains(l, "gesendet") { return true }
         return false
     }
 
     static func isLegalFooter(_ t: Substring) -> Bool {
         guard t.utf8.count > 12 else { return false }
-        let l = TextLines.lower(t)
-        for p in patterns.legalFooterPhrases where l.contains(p) { return true }
+        let l = Array(TextLines.lower(t).utf8)
+        for p in patterns.legalFooterBytes where TextLines.contains(l, p) { return true }
         return false
     }
 

@@ -32,6 +32,15 @@ enum TextLines {
     }
 
     static func isBlank(_ s: Substring) -> Bool {
+        var ascii = true
+        for b in s.utf8 {
+            if b >= 0x80 {
+                ascii = false
+                break
+            }
+            if !isSpace(b) { return false }
+        }
+        if ascii { return true }
         for scalar in s.unicodeScalars where !isIgnorable(scalar) { return false }
         return true
     }
@@ -67,7 +76,54 @@ enum TextLines {
             if !hasUpper { return String(s) }
             return String(decoding: s.utf8.map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }, as: UTF8.self)
         }
-        return s.lowercased().replacingOccurrences(of: "\u{00A0}", with: " ")
+        var out = String.UnicodeScalarView()
+        for u in s.lowercased().unicodeScalars { out.append(u == "\u{00A0}" ? " " : u) }
+        return String(out)
+    }
+
+    /// Byte-level substring test (Foundation's `contains` goes through CFString and is far slower).
+    static func contains(_ haystack: String, _ needle: String) -> Bool {
+        let n = Array(needle.utf8)
+        guard let first = n.first else { return true }
+        let h = Array(haystack.utf8)
+        if n.count > h.count { return false }
+        var i = 0
+        let last = h.count - n.count
+        while i <= last {
+            if h[i] == first {
+                var k = 1
+                while k < n.count && h[i + k] == n[k] { k += 1 }
+                if k == n.count { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
+    /// Substring test on bytes already extracted.
+    static func contains(_ h: [UInt8], _ n: [UInt8]) -> Bool {
+        guard let first = n.first else { return true }
+        if n.count > h.count { return false }
+        var i = 0
+        let last = h.count - n.count
+        while i <= last {
+            if h[i] == first {
+                var k = 1
+                while k < n.count && h[i + k] == n[k] { k += 1 }
+                if k == n.count { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
+    static func hasPrefix(_ s: String, _ p: String) -> Bool { s.utf8.starts(with: p.utf8) }
+
+    static func hasSuffix(_ s: String, _ p: String) -> Bool {
+        let a = s.utf8
+        let b = p.utf8
+        guard b.count <= a.count else { return false }
+        return a[a.index(a.endIndex, offsetBy: -b.count)...].elementsEqual(b)
     }
 
     /// True when the last visible character is ":" or a full-width "：".
@@ -79,7 +135,13 @@ enum TextLines {
         return false
     }
 
+    /// Lines from `split` are consecutive slices of one string, so a run of them is one slice of it.
     static func joined(_ lines: ArraySlice<Substring>) -> String {
+        // Every caller passes lines cut from one string by `split` (or slices of them).
+        guard let head = lines.first, let tail = lines.last else { return "" }
+        if head.startIndex <= tail.endIndex && contiguous(lines) {
+            return String(head.base[head.startIndex..<tail.endIndex])
+        }
         var out = ""
         var first = true
         for l in lines {
@@ -88,6 +150,19 @@ enum TextLines {
             first = false
         }
         return out
+    }
+
+    /// True when each line starts one byte after the previous one ends (the "\n" between them).
+    static func contiguous(_ lines: ArraySlice<Substring>) -> Bool {
+        var previous: Substring? = nil
+        for l in lines {
+            if let p = previous {
+                let gap = p.base.utf8.distance(from: p.endIndex, to: l.startIndex)
+                if gap != 1 { return false }
+            }
+            previous = l
+        }
+        return true
     }
 
     /// Joins lines and drops leading and trailing blank lines and trailing spaces.

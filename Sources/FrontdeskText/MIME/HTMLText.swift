@@ -129,18 +129,17 @@ public enum HTMLText {
     static func marksQuote(name: String, attributes: ArraySlice<UInt8>) -> Bool {
         if name == "blockquote" { return true }
         guard name == "div" || name == "hr" || name == "span" || name == "table" else { return false }
-        let attrs = String(decoding: attributes, as: UTF8.self).lowercased()
+        let attrs = TextLines.lower(String(decoding: attributes, as: UTF8.self))
         let markers = [
             "gmail_quote", "yahoo_quoted", "moz-cite-prefix", "divrplyfwdmsg", "appendonsend", "outlookmessageheader",
             "zmail_extra", "protonmail_quote", "stopspelling", "mail-reply-to", "applemailquote", "quote_container",
             "reply-container", "x_divrplyfwdmsg", "oldmessage",
         ]
-        for marker in markers where attrs.contains(marker) {
-            if marker == "gmail_quote" && attrs.contains("gmail_quote_container") { return true }
+        for marker in markers where TextLines.contains(attrs, marker) { return true }
+        // Outlook's reply divider: <div style="border:none;border-top:solid #E1E1E1 1.0pt...">.
+        if name == "div" && TextLines.contains(attrs, "border-top:solid") && TextLines.contains(attrs, "padding:3.0pt") {
             return true
         }
-        // Outlook's reply divider: <div style="border:none;border-top:solid #E1E1E1 1.0pt...">.
-        if name == "div" && attrs.contains("border-top:solid") && attrs.contains("padding:3.0pt") { return true }
         return false
     }
 

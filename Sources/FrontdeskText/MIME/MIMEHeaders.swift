@@ -187,12 +187,12 @@ public enum MIMEHeaders {
 
     /// Parses one mailbox: `Name <addr>`, `addr (Name)`, `addr`, `"Name" [mailto:addr]`.
     public static func mailbox(_ raw: String) -> MailAddress? {
-        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = String(TextLines.trimmed(Substring(raw)))
         if text.isEmpty { return nil }
         if let open = text.lastIndex(of: "<") {
             let afterOpen = text.index(after: open)
             let close = text[afterOpen...].firstIndex(of: ">") ?? text.endIndex
-            let address = text[afterOpen..<close].trimmingCharacters(in: .whitespaces)
+            let address = String(TextLines.trimmed(text[afterOpen..<close]))
             let name = cleanName(String(text[..<open]))
             return MailAddress(name: name, address: stripMailto(address))
         }
@@ -210,18 +210,20 @@ public enum MIMEHeaders {
     }
 
     static func stripMailto(_ s: String) -> String {
-        var s = s.trimmingCharacters(in: .whitespaces)
-        if s.lowercased().hasPrefix("mailto:") { s.removeFirst(7) }
-        return s
+        var s = TextLines.trimmed(Substring(s))
+        if TextLines.hasPrefix(TextLines.lower(s.prefix(7)), "mailto:") { s = s.dropFirst(7) }
+        return String(s)
     }
 
     static func cleanName(_ raw: String) -> String? {
-        var s = EncodedWords.decode(raw).trimmingCharacters(in: .whitespacesAndNewlines)
+        var s = TextLines.trimmed(Substring(EncodedWords.decode(raw)))
         if s.count >= 2 && ((s.hasPrefix("\"") && s.hasSuffix("\"")) || (s.hasPrefix("'") && s.hasSuffix("'"))) {
-            s = String(s.dropFirst().dropLast())
+            s = s.dropFirst().dropLast()
         }
-        s = s.replacingOccurrences(of: "\\\"", with: "\"").trimmingCharacters(in: .whitespaces)
-        return s.isEmpty ? nil : s
+        var out = String(s)
+        if out.utf8.contains(0x5C) { out = out.replacingOccurrences(of: "\\\"", with: "\"") }
+        out = String(TextLines.trimmed(Substring(out)))
+        return out.isEmpty ? nil : out
     }
 }
 
