@@ -208,6 +208,20 @@ private func mailgunFields(text: String, token: String, timestamp: Int, key: Str
         #expect(try f.count("messages") == 1)
     }
 
+    @Test func storeReplayCacheRemembersTokensAcrossInstances() throws {
+        let bot = try TestBot()
+        let now = bot.clock.now()
+        let first = StoreReplayCache(db: bot.app.db)
+        #expect(first.insert("tok-a", expiresAt: now.addingTimeInterval(300), now: now))
+        #expect(!first.insert("tok-a", expiresAt: now.addingTimeInterval(300), now: now))
+        // A new instance (a restarted process) still refuses it.
+        let second = StoreReplayCache(db: bot.app.db)
+        #expect(!second.insert("tok-a", expiresAt: now.addingTimeInterval(300), now: now.addingTimeInterval(60)))
+        #expect(second.insert("tok-b", expiresAt: now.addingTimeInterval(300), now: now))
+        // After the retention the row is pruned (the verifier's time window refuses such a token anyway).
+        #expect(second.insert("tok-a", expiresAt: now.addingTimeInterval(2000), now: now.addingTimeInterval(1000)))
+    }
+
     @Test func mailgunMultipartWithAnAttachment() async throws {
         let f = try WebFixture()
         let now = Int(f.bot.clock.now().timeIntervalSince1970)
