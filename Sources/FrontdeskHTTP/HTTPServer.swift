@@ -147,6 +147,17 @@ public final class HTTPServer: @unchecked Sendable {
         logger(.lifecycle("listening on \(config.host):\(boundPort) (\(epoll ? "epoll" : "poll"), \(threads) threads)"))
     }
 
+    /// Starts, blocks the calling thread until one of `waiter`'s signals arrives, then stops gracefully.
+    /// Create the waiter before anything starts threads (see `SignalWaiter`). Returns the signal.
+    @discardableResult
+    public func run(until waiter: SignalWaiter) throws -> Int32 {
+        try start()
+        let signal = waiter.wait()
+        logger(.lifecycle("signal \(signal) received"))
+        stop()
+        return signal
+    }
+
     /// Stops gracefully: stop accepting (MHD_quiesce_daemon), let in-flight requests finish and
     /// their responses go out (up to the grace period), then close everything (MHD_stop_daemon).
     /// New requests on kept-alive connections meanwhile get 503 with `Connection: close`.

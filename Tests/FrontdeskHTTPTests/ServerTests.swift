@@ -465,6 +465,32 @@ private func standardRouter(form: Box<HTTPRequest?> = Box(nil)) -> Router {
 }
 
 @Suite struct SignalWaiterTests {
+    @Test func runServesUntilTheSignalThenStops() throws {
+        var router = Router()
+        router.get("/ping") { _ in .text("pong") }
+        let server = HTTPServer(router: router)
+        let ready = DispatchSemaphore(value: 0)
+        let done = DispatchSemaphore(value: 0)
+        let threadID = Box<pthread_t?>(nil)
+        let result = Box<Int32>(0)
+        Thread.detachNewThread {
+            let waiter = SignalWaiter(blocking: [SIGUSR1])
+            threadID.value = pthread_self()
+            DispatchQueue.global().asyncAfter(deadline: .now() + 0.05) { ready.signal() }
+            result.value = (try? server.run(until: waiter)) ?? -1
+            waiter.unblock()
+            done.signal()
+        }
+        ready.wait()
+        while !server.isRunning { Thread.sleep(forTimeInterval: 0.01) }
+        let reply = try rawExchange(server, "GET /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        #expect(reply?.status == 200)
+        if let thread = threadID.value { pthread_kill(thread, SIGUSR1) }
+        done.wait()
+        #expect(result.value == SIGUSR1)
+        #expect(!server.isRunning)
+    }
+
     @Test func waitReturnsTheBlockedSignalSentToItsThread() {
         let received = Box<Int32>(0)
         let ready = DispatchSemaphore(value: 0)

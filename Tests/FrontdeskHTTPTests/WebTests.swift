@@ -175,6 +175,18 @@ private func mailgunFields(text: String, token: String, timestamp: Int, key: Str
         let otherQuery = try await fetch(
             f.server, "/myapp.php?foo=1&bar=3", method: "POST", headers: headers, body: formEncode(vectorParams))
         #expect(otherQuery.status == 403)
+
+        // JSON variant (vectors.json "twilio-json-body"): the URL's bodySHA256 covers the exact body bytes.
+        let jsonBody = Data(#"{"property": "value", "boolean": true}"#.utf8)
+        let jsonTarget = "/myapp.php?foo=1&bar=2&bodySHA256=0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620"
+        let jsonHeaders = ["Content-Type": "application/json", "X-Twilio-Signature": "a9nBmqA0ju/hNViExpshrM61xv4="]
+        let json = try await fetch(f.server, jsonTarget, method: "POST", headers: jsonHeaders, body: jsonBody)
+        #expect(json.status == 400)
+        #expect(json.text == "Missing or invalid field: MessageSid.")
+        let changedBody = try await fetch(
+            f.server, jsonTarget, method: "POST", headers: jsonHeaders, body: Data(#"{"property": "other"}"#.utf8))
+        #expect(changedBody.status == 403)
+        #expect(try f.count("messages") == 0)
     }
 
     @Test func unconfiguredProvidersAre503() async throws {
