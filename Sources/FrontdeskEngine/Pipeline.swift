@@ -99,7 +99,7 @@ public final class Pipeline: Sendable {
             return PipelineOutcome(disposition: .duplicate, links: [], state: "idle")
         }
         let from = Address.normalize(message.from, channel: message.channel) ?? message.from.lowercased()
-        let (text, masked) = CardMask.mask(message.text.trimmingCharacters(in: .whitespacesAndNewlines))
+        let (text, masked) = CardMask.mask(message.text.trimmedWhitespace())
         let sender = try identify(message, from: from, business: business, c)
         let conversation = try c.conversation(
             businessID: business.id, channel: message.channel, address: from, clientID: sender.client?.id, now: now)
@@ -244,10 +244,8 @@ public final class Pipeline: Sendable {
     }
 
     private func enabledManifests(_ businessID: Int, _ c: Connection) throws -> [PluginManifest] {
-        try catalog.manifests.filter { m in
-            if m.alwaysOn { return true }
-            return try c.pluginSettings(businessID: businessID, plugin: m.id).enabled ?? m.enabledByDefault
-        }
+        let flags = try c.pluginEnabledFlags(businessID: businessID)
+        return catalog.manifests.filter { m in m.alwaysOn || (flags[m.id] ?? m.enabledByDefault) }
     }
 
     private func makeContext(_ t: Turn, manifest: PluginManifest, enabled: [PluginManifest], _ c: Connection) throws
