@@ -121,7 +121,8 @@ public final class AdminAPI: Sendable {
             let before = try c.pluginSettings(businessID: business.id, plugin: manifest.id).enabled
             try c.setPluginEnabled(businessID: business.id, plugin: manifest.id, enabled: enabled)
             try c.audit(
-                businessID: business.id, actor: "admin", via: "api", action: enabled ? "plugin.enable" : "plugin.disable",
+                businessID: business.id, actor: "admin", via: "api",
+                action: enabled ? "plugin.enable" : "plugin.disable",
                 before: before.map { String($0) }, after: manifest.id, now: now)
         }
         return Self.json(["id": manifest.id, "enabled": enabled])
@@ -211,7 +212,8 @@ public final class AdminAPI: Sendable {
                         "SELECT id FROM client_addresses WHERE business_id = ? AND channel = ? AND address = ?",
                         business.id, channel, address) != nil
                     {
-                        throw AdminError(status: 409, message: "client \(index): \(channel) address already belongs to a client")
+                        throw AdminError(
+                            status: 409, message: "client \(index): \(channel) address already belongs to a client")
                     }
                 }
                 try c.execute(

@@ -22,7 +22,8 @@ public final class FrontdeskWeb: Sendable {
     ) {
         self.pipeline = pipeline
         self.metrics = metrics
-        webhooks = WebhookRoutes(pipeline: pipeline, settings: settings, clock: clock, log: log, replayCache: replayCache)
+        webhooks = WebhookRoutes(
+            pipeline: pipeline, settings: settings, clock: clock, log: log, replayCache: replayCache)
         linkPages = LinkPages(pipeline: pipeline, clock: clock, gateway: gateway, log: log)
         admin = AdminAPI(pipeline: pipeline, adminToken: adminToken, clock: clock, log: log)
     }
@@ -51,7 +52,8 @@ public final class FrontdeskWeb: Sendable {
     /// HTTP counters and latency histogram, plus the outbox by status.
     public func renderMetrics() -> String {
         var text = metrics.render()
-        if let rows = try? pipeline.db.read({ try $0.query("SELECT status, count(*) AS n FROM outbox GROUP BY status") }) {
+        let sql = "SELECT status, count(*) AS n FROM outbox GROUP BY status"
+        if let rows = try? pipeline.db.read({ try $0.query(sql) }) {
             text += "# TYPE frontdesk_outbox_items gauge\n"
             for row in rows {
                 text += "frontdesk_outbox_items{status=\"\(row.string("status") ?? "")\"} \(row.int("n") ?? 0)\n"

@@ -2,7 +2,7 @@ import CMicroHTTPD
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Where and how the server listens, and its limits.
@@ -413,7 +413,8 @@ final class ServerCore: @unchecked Sendable {
             // CR or LF in a header would split the response; libmicrohttpd refuses those too.
             let unsafe = field.name.isEmpty || (field.name + field.value).contains { $0 == "\r" || $0 == "\n" }
             if unsafe || MHD_add_response_header(mhdResponse, field.name, field.value) != MHD_Result.YES {
-                logger(.handlerError(method: state.method, path: state.loggedPath, error: "dropped header \(field.name)"))
+                logger(
+                    .handlerError(method: state.method, path: state.loggedPath, error: "dropped header \(field.name)"))
             }
         }
         if isStopping { _ = MHD_add_response_header(mhdResponse, "Connection", "close") }
@@ -427,8 +428,10 @@ final class ServerCore: @unchecked Sendable {
         state.destroyPostProcessor()
         let microseconds = Int((DispatchTime.now().uptimeNanoseconds - state.started) / 1000)
         if state.headersDone {
-            logger(.access(method: state.method, path: state.loggedPath, status: state.status, microseconds: microseconds))
-            metrics?.record(route: state.route?.pattern ?? "unmatched", status: state.status, microseconds: microseconds)
+            logger(
+                .access(method: state.method, path: state.loggedPath, status: state.status, microseconds: microseconds))
+            metrics?.record(
+                route: state.route?.pattern ?? "unmatched", status: state.status, microseconds: microseconds)
         } else {
             // libmicrohttpd refused the request before our handler saw it (malformed, headers too large).
             let path = state.target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
@@ -447,7 +450,8 @@ final class ServerCore: @unchecked Sendable {
     private func fields(_ connection: OpaquePointer, _ kind: MHD_ValueKind) -> [HTTPField] {
         let collector = FieldCollector()
         withExtendedLifetime(collector) {
-            _ = MHD_get_connection_values(connection, kind, collectField, Unmanaged.passUnretained(collector).toOpaque())
+            _ = MHD_get_connection_values(
+                connection, kind, collectField, Unmanaged.passUnretained(collector).toOpaque())
         }
         return collector.fields
     }

@@ -95,8 +95,10 @@ enum LinkHTML {
         body +=
             memberships.isEmpty
             ? "your future payments"
-            : memberships.map { "your \(escape($0.planName)) membership (\(escape(Format.money($0.priceMinor, currency: $0.currency)))/\(escape($0.interval)))" }
-                .joined(separator: " and ")
+            : memberships.map {
+                "your \(escape($0.planName)) membership (\(escape(Format.money($0.priceMinor, currency: $0.currency)))/\(escape($0.interval)))"
+            }
+            .joined(separator: " and ")
         body += ".</p>"
         body += "<p>Current card: \(current.map { escape(cardLine($0)) } ?? "none on file").</p>"
         body += """
@@ -123,7 +125,8 @@ enum LinkHTML {
         business: Business, client: Client, membership: Membership, immediate: Bool, endDate: String
     ) -> HTTPResponse {
         let price = Format.money(membership.priceMinor, currency: membership.currency)
-        var body = "<p>Hi \(escape(client.firstName)), this will cancel your <strong>\(escape(membership.planName))</strong>"
+        var body =
+            "<p>Hi \(escape(client.firstName)), this will cancel your <strong>\(escape(membership.planName))</strong>"
         body += " membership (\(escape(price))/\(escape(membership.interval))).</p>"
         body +=
             immediate

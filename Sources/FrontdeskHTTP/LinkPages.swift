@@ -18,7 +18,9 @@ public final class LinkPages: Sendable {
     let gateway: any PaymentGateway
     let log: Logger
 
-    public init(pipeline: Pipeline, clock: any Clock, gateway: any PaymentGateway = TestCardGateway(), log: Logger = .silent) {
+    public init(
+        pipeline: Pipeline, clock: any Clock, gateway: any PaymentGateway = TestCardGateway(), log: Logger = .silent
+    ) {
         self.pipeline = pipeline
         self.clock = clock
         self.gateway = gateway
@@ -67,7 +69,9 @@ public final class LinkPages: Sendable {
         case .unknown:
             return LinkHTML.message(
                 business: nil, status: 404, title: "This link is not valid",
-                text: "Check that you opened the whole link from your message. To get a new one, reply to our last message.")
+                text:
+                    "Check that you opened the whole link from your message. To get a new one, reply to our last message."
+            )
         case .used(let business):
             return LinkHTML.message(
                 business: business, status: 410, title: "This link has already been used",
@@ -178,7 +182,8 @@ public final class LinkPages: Sendable {
                 clientID: s.client.id, brand: card.brand, last4: card.last4, expMonth: card.expMonth,
                 expYear: card.expYear, processorToken: card.processorToken, now: now)
             try c.audit(
-                businessID: s.business.id, actor: "client:\(s.client.id)", via: "link", action: "payment_method.updated",
+                businessID: s.business.id, actor: "client:\(s.client.id)", via: "link",
+                action: "payment_method.updated",
                 before: before, after: "\(card.brand) \(card.last4)", now: now)
             return true
         }
@@ -194,7 +199,11 @@ public final class LinkPages: Sendable {
         let trimmed = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
         let reasonText = trimmed.flatMap { $0.isEmpty ? nil : String($0.prefix(500)) }
         let zone = s.business.zone
-        enum Outcome { case spent, missing, already(Membership), cancelled(Membership, Bool) }
+        enum Outcome {
+            case spent, missing
+            case already(Membership)
+            case cancelled(Membership, Bool)
+        }
         let outcome: Outcome = try pipeline.db.write { c in
             guard let membership = try membership(s, c) else { return .missing }
             guard try c.consumeLink(tokenHash: s.hash, now: now) else { return .spent }
@@ -234,7 +243,8 @@ public final class LinkPages: Sendable {
         guard let (invoice, client) = result else { return refusal(.used(s.business)) }
         log.info("link_used", ["action": Self.invoiceViewAction])
         return LinkHTML.printableInvoice(
-            business: s.business, client: client, invoice: invoice, issued: Format.date(invoice.issuedAt, in: s.business.zone))
+            business: s.business, client: client, invoice: invoice,
+            issued: Format.date(invoice.issuedAt, in: s.business.zone))
     }
 
     private func retryInvoice(_ s: Subject, now: Date) throws -> HTTPResponse {
@@ -276,7 +286,9 @@ public final class LinkPages: Sendable {
         log.info("link_used", ["action": Self.invoiceRetryAction])
         return LinkHTML.message(
             business: s.business, status: 200, title: "Payment received",
-            text: "Invoice \(invoice.number) for \(Format.money(invoice.amountMinor, currency: invoice.currency)) is paid. Thank you!")
+            text:
+                "Invoice \(invoice.number) for \(Format.money(invoice.amountMinor, currency: invoice.currency)) is paid. Thank you!"
+        )
     }
 
     // MARK: Resources

@@ -236,7 +236,8 @@ public final class WebhookRoutes: Sendable {
 
     private func unmappable(_ provider: String, _ error: InboundMappingError) -> HTTPResponse {
         // The field name only: values may be personal data.
-        log.warning("webhook_unmappable", ["provider": provider, "reason": error.reason.rawValue, "field": error.field])
+        log.warning(
+            "webhook_unmappable", ["provider": provider, "reason": error.reason.rawValue, "field": error.field])
         return .badRequest("Missing or invalid field: \(error.field).")
     }
 }

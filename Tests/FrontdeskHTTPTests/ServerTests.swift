@@ -4,18 +4,21 @@ import Testing
 @testable import FrontdeskHTTP
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Echoes what the server decoded, one `name=value` line per item, so tests can compare.
 private func describe(_ request: HTTPRequest) -> String {
     var lines = [
-        "method=\(request.method)", "path=\(request.path)", "target=\(request.target)", "remote=\(request.remoteAddress)",
+        "method=\(request.method)", "path=\(request.path)", "target=\(request.target)",
+        "remote=\(request.remoteAddress)",
     ]
-    for (name, value) in request.pathParameters.sorted(by: { $0.key < $1.key }) { lines.append("param.\(name)=\(value)") }
+    for (name, value) in request.pathParameters.sorted(by: { $0.key < $1.key }) {
+        lines.append("param.\(name)=\(value)")
+    }
     for field in request.query { lines.append("query.\(field.name)=\(field.value)") }
     lines.append("x-custom=\(request.headers["x-CUSTOM-header"] ?? "nil")")
     lines.append("body.count=\(request.body.count)")
@@ -279,7 +282,9 @@ private func standardRouter(form: Box<HTTPRequest?> = Box(nil)) -> Router {
         server.stop()
         #expect(response.status == 500)
         #expect(response.text == "Internal server error.")
-        #expect(sink.events.contains { if case .handlerError(_, "/boom", let e) = $0 { e.contains("Boom") } else { false } })
+        #expect(
+            sink.events.contains { if case .handlerError(_, "/boom", let e) = $0 { e.contains("Boom") } else { false } }
+        )
     }
 
     @Test func unsafeResponseHeadersAreDropped() async throws {
@@ -343,7 +348,12 @@ private func standardRouter(form: Box<HTTPRequest?> = Box(nil)) -> Router {
             for n in 0..<100 {
                 group.addTask {
                     let body = Data(repeating: UInt8(n), count: n * 100)
-                    return (n, try await fetch(server, "/count/\(n)", method: "POST", headers: ["Content-Type": "application/octet-stream"], body: body))
+                    return (
+                        n,
+                        try await fetch(
+                            server, "/count/\(n)", method: "POST",
+                            headers: ["Content-Type": "application/octet-stream"], body: body)
+                    )
                 }
             }
             var collected: [(Int, ClientResponse)] = []

@@ -9,7 +9,7 @@ import Testing
 @testable import FrontdeskHTTP
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 private let baseURL = "https://desk.example.test"
@@ -86,7 +86,8 @@ private func postTwilio(_ f: WebFixture, _ params: [(String, String)], signature
         body: formEncode(params))
 }
 
-private func mailgunFields(text: String, token: String, timestamp: Int, key: String = mailgunKey) -> [(String, String)] {
+private func mailgunFields(text: String, token: String, timestamp: Int, key: String = mailgunKey) -> [(String, String)]
+{
     let signature = Encoding.hex(Crypto.hmacSHA256(key: key, message: "\(timestamp)\(token)"))
     return [
         ("recipient", Demo.inbox), ("sender", "alice@example.com"), ("from", "Alice Johnson <alice@example.com>"),
@@ -127,7 +128,8 @@ private func mailgunFields(text: String, token: String, timestamp: Int, key: Str
             authToken: twilioToken, url: baseURL + "/webhooks/twilio", params: params.map { (name: $0.0, value: $0.1) })
         #expect(try await postTwilio(f, tampered, signature: sig).status == 403)
         let unsigned = try await fetch(
-            f.server, "/webhooks/twilio", method: "POST", headers: ["Content-Type": "application/x-www-form-urlencoded"],
+            f.server, "/webhooks/twilio", method: "POST",
+            headers: ["Content-Type": "application/x-www-form-urlencoded"],
             body: formEncode(params))
         #expect(unsigned.status == 403)
         #expect(try f.count("messages") == 0)
@@ -178,7 +180,8 @@ private func mailgunFields(text: String, token: String, timestamp: Int, key: Str
 
         // JSON variant (vectors.json "twilio-json-body"): the URL's bodySHA256 covers the exact body bytes.
         let jsonBody = Data(#"{"property": "value", "boolean": true}"#.utf8)
-        let jsonTarget = "/myapp.php?foo=1&bar=2&bodySHA256=0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620"
+        let jsonTarget =
+            "/myapp.php?foo=1&bar=2&bodySHA256=0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620"
         let jsonHeaders = ["Content-Type": "application/json", "X-Twilio-Signature": "a9nBmqA0ju/hNViExpshrM61xv4="]
         let json = try await fetch(f.server, jsonTarget, method: "POST", headers: jsonHeaders, body: jsonBody)
         #expect(json.status == 400)
@@ -204,19 +207,25 @@ private func mailgunFields(text: String, token: String, timestamp: Int, key: Str
         let now = Int(f.bot.clock.now().timeIntervalSince1970)
         let fields = mailgunFields(text: "when is my next billing date?", token: "tok-1", timestamp: now)
         let headers = ["Content-Type": "application/x-www-form-urlencoded"]
-        let first = try await fetch(f.server, "/webhooks/mailgun", method: "POST", headers: headers, body: formEncode(fields))
+        let first = try await fetch(
+            f.server, "/webhooks/mailgun", method: "POST", headers: headers, body: formEncode(fields))
         #expect(first.status == 200)
         let outbox = try f.bot.outbox()
         #expect(outbox.count == 1)
         #expect(outbox.first?.recipient == "alice@example.com")
         #expect(outbox.first?.subject == "Re: Question")
 
-        let replay = try await fetch(f.server, "/webhooks/mailgun", method: "POST", headers: headers, body: formEncode(fields))
+        let replay = try await fetch(
+            f.server, "/webhooks/mailgun", method: "POST", headers: headers, body: formEncode(fields))
         #expect(replay.status == 403)
         let stale = mailgunFields(text: "hi", token: "tok-2", timestamp: now - 3600)
-        #expect(try await fetch(f.server, "/webhooks/mailgun", method: "POST", headers: headers, body: formEncode(stale)).status == 403)
+        #expect(
+            try await fetch(f.server, "/webhooks/mailgun", method: "POST", headers: headers, body: formEncode(stale))
+                .status == 403)
         let wrongKey = mailgunFields(text: "hi", token: "tok-3", timestamp: now, key: "other")
-        #expect(try await fetch(f.server, "/webhooks/mailgun", method: "POST", headers: headers, body: formEncode(wrongKey)).status == 403)
+        #expect(
+            try await fetch(f.server, "/webhooks/mailgun", method: "POST", headers: headers, body: formEncode(wrongKey))
+                .status == 403)
         #expect(try f.count("messages") == 1)
     }
 
@@ -240,10 +249,15 @@ private func mailgunFields(text: String, token: String, timestamp: Int, key: Str
         var parts = mailgunFields(text: "new card", token: "tok-mp", timestamp: now).map {
             (name: $0.0, filename: String?.none, type: String?.none, value: Data($0.1.utf8))
         }
-        parts.append((name: "attachment-1", filename: "scan.pdf", type: "application/pdf", value: Data(repeating: 7, count: 2_000_000)))
+        parts.append(
+            (
+                name: "attachment-1", filename: "scan.pdf", type: "application/pdf",
+                value: Data(repeating: 7, count: 2_000_000)
+            ))
         let body = multipartBody(boundary: "mgb", parts: parts)
         let response = try await fetch(
-            f.server, "/webhooks/mailgun", method: "POST", headers: ["Content-Type": "multipart/form-data; boundary=mgb"],
+            f.server, "/webhooks/mailgun", method: "POST",
+            headers: ["Content-Type": "multipart/form-data; boundary=mgb"],
             body: body)
         #expect(response.status == 200)
         #expect(try f.bot.outbox().first?.body.contains(baseURL + "/l/") == true)
@@ -251,18 +265,21 @@ private func mailgunFields(text: String, token: String, timestamp: Int, key: Str
 
     @Test func sendgridCorpusPayloadWithBasicAuth() async throws {
         let f = try WebFixture()
-        let corpus = try String(contentsOfFile: "/work/shared/corpus/webhooks/sendgrid_default_data.form", encoding: .utf8)
+        let corpus = try String(
+            contentsOfFile: "/work/shared/corpus/webhooks/sendgrid_default_data.form", encoding: .utf8)
         // The corpus file has bare LF line ends; on the wire multipart uses CRLF (RFC 2046 §5.1.1).
         let wire = corpus.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
             .replacingOccurrences(of: "inbound@inbound.example.com", with: Demo.inbox)
         let headers = ["Content-Type": "multipart/form-data; boundary=xYzZY", "Authorization": basic(sendgridAuth)]
-        let response = try await fetch(f.server, "/webhooks/sendgrid", method: "POST", headers: headers, body: Data(wire.utf8))
+        let response = try await fetch(
+            f.server, "/webhooks/sendgrid", method: "POST", headers: headers, body: Data(wire.utf8))
         #expect(response.status == 200)
         #expect(try f.count("messages") == 1)
 
         var wrong = headers
         wrong["Authorization"] = basic("sendgrid:nope")
-        let refused = try await fetch(f.server, "/webhooks/sendgrid", method: "POST", headers: wrong, body: Data(wire.utf8))
+        let refused = try await fetch(
+            f.server, "/webhooks/sendgrid", method: "POST", headers: wrong, body: Data(wire.utf8))
         #expect(refused.status == 403)
         #expect(try f.count("messages") == 1)
     }
@@ -274,14 +291,17 @@ private func mailgunFields(text: String, token: String, timestamp: Int, key: Str
         let json = corpus.replacingOccurrences(
             of: "451d9b70cf9364d23ff6f9d51d870251569e+ahoy@inbound.postmarkapp.com", with: Demo.inbox)
         let headers = ["Content-Type": "application/json", "Authorization": basic(postmarkAuth)]
-        let response = try await fetch(f.server, "/webhooks/postmark", method: "POST", headers: headers, body: Data(json.utf8))
+        let response = try await fetch(
+            f.server, "/webhooks/postmark", method: "POST", headers: headers, body: Data(json.utf8))
         #expect(response.status == 200)
         #expect(try f.count("messages") == 1)
-        let duplicate = try await fetch(f.server, "/webhooks/postmark", method: "POST", headers: headers, body: Data(json.utf8))
+        let duplicate = try await fetch(
+            f.server, "/webhooks/postmark", method: "POST", headers: headers, body: Data(json.utf8))
         #expect(duplicate.status == 200)
         #expect(try f.count("messages") == 1)
         let refused = try await fetch(
-            f.server, "/webhooks/postmark", method: "POST", headers: ["Content-Type": "application/json"], body: Data(json.utf8))
+            f.server, "/webhooks/postmark", method: "POST", headers: ["Content-Type": "application/json"],
+            body: Data(json.utf8))
         #expect(refused.status == 403)
     }
 
@@ -303,7 +323,8 @@ private func mailgunFields(text: String, token: String, timestamp: Int, key: Str
 
     @Test func twimlEscapesMarkup() {
         let response = WebhookRoutes.twiml("a < b & \"c\"\u{01}")
-        #expect(String(decoding: response.body, as: UTF8.self).contains("<Message>a &lt; b &amp; &quot;c&quot;</Message>"))
+        #expect(
+            String(decoding: response.body, as: UTF8.self).contains("<Message>a &lt; b &amp; &quot;c&quot;</Message>"))
     }
 }
 
@@ -332,12 +353,16 @@ private func mailgunFields(text: String, token: String, timestamp: Int, key: Str
         let form = ["Content-Type": "application/x-www-form-urlencoded"]
         let typo = try await fetch(
             f.server, path, method: "POST", headers: form,
-            body: formEncode([("number", "5555 5555 5555 4445"), ("exp_month", "12"), ("exp_year", "2030"), ("cvc", "123")]))
+            body: formEncode([
+                ("number", "5555 5555 5555 4445"), ("exp_month", "12"), ("exp_year", "2030"), ("cvc", "123"),
+            ]))
         #expect(typo.status == 422)
         #expect(typo.text.contains("Please check the card number."))
         #expect(!typo.text.contains("5555"))
 
-        let good = formEncode([("number", "5555 5555 5555 4444"), ("exp_month", "12"), ("exp_year", "2030"), ("cvc", "123")])
+        let good = formEncode([
+            ("number", "5555 5555 5555 4444"), ("exp_month", "12"), ("exp_year", "2030"), ("cvc", "123"),
+        ])
         let done = try await fetch(f.server, path, method: "POST", headers: form, body: good)
         #expect(done.status == 200)
         #expect(done.text.contains("Card updated"))
@@ -387,15 +412,20 @@ private func mailgunFields(text: String, token: String, timestamp: Int, key: Str
         #expect(page.text.contains("Unlimited Yoga"))
         #expect(page.text.contains("stays active until"))
         let form = ["Content-Type": "application/x-www-form-urlencoded"]
-        let done = try await fetch(f.server, path, method: "POST", headers: form, body: formEncode([("reason", "moving away")]))
+        let done = try await fetch(
+            f.server, path, method: "POST", headers: form, body: formEncode([("reason", "moving away")]))
         #expect(done.status == 200)
         #expect(done.text.contains("Membership cancelled"))
         let row = try f.bot.app.db.read {
-            try $0.queryOne("SELECT status, cancel_reason FROM memberships WHERE id = (SELECT id FROM memberships ORDER BY id LIMIT 1)")
+            try $0.queryOne(
+                "SELECT status, cancel_reason FROM memberships WHERE id = (SELECT id FROM memberships ORDER BY id LIMIT 1)"
+            )
         }
         #expect(row?.string("status") == "pending_cancel")
         #expect(row?.string("cancel_reason") == "moving away")
-        #expect(try await fetch(f.server, path, method: "POST", headers: form, body: formEncode([("reason", "x")])).status == 410)
+        #expect(
+            try await fetch(f.server, path, method: "POST", headers: form, body: formEncode([("reason", "x")])).status
+                == 410)
     }
 
     @Test func invoiceViewAndRetryLinks() async throws {
@@ -423,7 +453,8 @@ private func mailgunFields(text: String, token: String, timestamp: Int, key: Str
 
     @Test func gatewayAcceptsOnlyTestCards() throws {
         let gateway = TestCardGateway()
-        #expect(try gateway.tokenize(number: "4242424242424242", expMonth: 1, expYear: 2030, cvc: "123").last4 == "4242")
+        #expect(
+            try gateway.tokenize(number: "4242424242424242", expMonth: 1, expYear: 2030, cvc: "123").last4 == "4242")
         #expect(throws: PaymentGatewayError.self) {
             try gateway.tokenize(number: "4111111111111111", expMonth: 1, expYear: 2030, cvc: "123")
         }
@@ -452,7 +483,9 @@ private func mailgunFields(text: String, token: String, timestamp: Int, key: Str
         let none = try await fetch(f.server, "/admin/businesses")
         #expect(none.status == 401)
         #expect(none.headers["www-authenticate"] == "Bearer")
-        #expect(try await fetch(f.server, "/admin/businesses", headers: ["Authorization": "Bearer wrong-token-000000"]).status == 401)
+        #expect(
+            try await fetch(f.server, "/admin/businesses", headers: ["Authorization": "Bearer wrong-token-000000"])
+                .status == 401)
         let ok = try await fetch(f.server, "/admin/businesses", headers: auth)
         #expect(ok.status == 200)
         #expect(ok.text.contains("\"slug\":\"demo\""))
@@ -465,12 +498,14 @@ private func mailgunFields(text: String, token: String, timestamp: Int, key: Str
             _ = try $0.execute(
                 "INSERT INTO admin_tokens (token_hash, label, created_at) VALUES (?, 'ci', ?)", hash, Date())
         }
-        #expect(try await fetch(f.server, "/admin/businesses", headers: ["Authorization": "Bearer \(token)"]).status == 200)
+        #expect(
+            try await fetch(f.server, "/admin/businesses", headers: ["Authorization": "Bearer \(token)"]).status == 200)
     }
 
     @Test func pluginsCanBeToggledAndConfigured() async throws {
         let f = try WebFixture()
-        let disable = try await fetch(f.server, "/admin/businesses/demo/plugins/invoices/disable", method: "POST", headers: auth)
+        let disable = try await fetch(
+            f.server, "/admin/businesses/demo/plugins/invoices/disable", method: "POST", headers: auth)
         #expect(disable.status == 200)
         let list = try await fetch(f.server, "/admin/businesses/demo/plugins", headers: auth)
         let plugins = try #require(try JSONSerialization.jsonObject(with: list.body) as? [[String: Any]])
@@ -491,7 +526,9 @@ private func mailgunFields(text: String, token: String, timestamp: Int, key: Str
             body: Data(#"{"mode": "sometimes"}"#.utf8))
         #expect(badValue.status == 422)
         #expect(try await fetch(f.server, "/admin/businesses/nope/plugins", headers: auth).status == 404)
-        #expect(try await fetch(f.server, "/admin/businesses/demo/plugins/nope/enable", method: "POST", headers: auth).status == 404)
+        #expect(
+            try await fetch(f.server, "/admin/businesses/demo/plugins/nope/enable", method: "POST", headers: auth)
+                .status == 404)
     }
 
     @Test func clientImportIsAllOrNothing() async throws {
@@ -500,16 +537,20 @@ private func mailgunFields(text: String, token: String, timestamp: Int, key: Str
         let before = try f.count("clients")
         let ok = try await fetch(
             f.server, "/admin/businesses/demo/clients", method: "POST", headers: json,
-            body: Data(#"[{"first_name":"Zoe","last_name":"Ash","phone":"(555) 010-9999","email":"Zoe@Example.com"}]"#.utf8))
+            body: Data(
+                #"[{"first_name":"Zoe","last_name":"Ash","phone":"(555) 010-9999","email":"Zoe@Example.com"}]"#.utf8))
         #expect(ok.status == 201)
         #expect(try f.count("clients") == before + 1)
         let duplicate = try await fetch(
             f.server, "/admin/businesses/demo/clients", method: "POST", headers: json,
-            body: Data(#"[{"first_name":"Yan","email":"yan@example.com"},{"first_name":"Zed","email":"zoe@example.com"}]"#.utf8))
+            body: Data(
+                #"[{"first_name":"Yan","email":"yan@example.com"},{"first_name":"Zed","email":"zoe@example.com"}]"#.utf8
+            ))
         #expect(duplicate.status == 409)
         #expect(try f.count("clients") == before + 1)
         let invalid = try await fetch(
-            f.server, "/admin/businesses/demo/clients", method: "POST", headers: json, body: Data(#"[{"last_name":"x"}]"#.utf8))
+            f.server, "/admin/businesses/demo/clients", method: "POST", headers: json,
+            body: Data(#"[{"last_name":"x"}]"#.utf8))
         #expect(invalid.status == 422)
     }
 
