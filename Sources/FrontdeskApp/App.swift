@@ -24,6 +24,8 @@ public final class App: Sendable {
         let log = log ?? Logger.standardError(minimum: config.logLevel)
         self.log = log
         catalog = try Catalog.load(root: config.root)
+        let faults = Pipeline.validate(catalog)
+        if !faults.isEmpty { throw Diagnostics(faults) }
         db = try Database(path: config.dbPath)
         let examples = catalog.examples
         self.classifier = classifier ?? LazyClassifier { ExampleClassifier(examples: examples) }
