@@ -2,7 +2,7 @@ extension StringProtocol {
     /// The text without leading and trailing whitespace and newlines.
     ///
     /// Foundation's `trimmingCharacters(in:)` bridges through NSString on Linux (tens of thousands of
-    /// instructions a call); this stays on Unicode scalars and is used on the hot path.
+    /// instructions a call); this walks Unicode scalars from both ends and slices once.
     public func trimmedWhitespace() -> String {
         let scalars = unicodeScalars
         var start = scalars.startIndex
@@ -13,6 +13,7 @@ extension StringProtocol {
             guard scalars[before].properties.isWhitespace else { break }
             end = before
         }
-        return String(String.UnicodeScalarView(scalars[start..<end]))
+        if start == scalars.startIndex, end == scalars.endIndex { return String(self) }
+        return String(Substring(self)[start..<end])
     }
 }

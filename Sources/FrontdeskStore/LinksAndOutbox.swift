@@ -39,14 +39,14 @@ extension Connection {
         subject: String?, body: String, headers: [String: String] = [:], status: OutboxRecord.Status = .pending,
         now: Date
     ) throws -> Int {
-        let data = try JSONSerialization.data(withJSONObject: headers, options: [.sortedKeys])
+        let headerJSON = JSON.object(headers.keys.sorted().map { ($0, .string(headers[$0] ?? "")) }).serialized()
         try execute(
             """
             INSERT INTO outbox (business_id, message_id, channel, kind, recipient, sender, subject, body, headers,
               next_attempt_at, status, created_at, sent_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, businessID, messageID, channel.rawValue, kind, recipient, sender, subject, body,
-            String(decoding: data, as: UTF8.self), now, status.rawValue, now, status == .inline ? now : nil)
+            headerJSON, now, status.rawValue, now, status == .inline ? now : nil)
         return lastInsertID
     }
 

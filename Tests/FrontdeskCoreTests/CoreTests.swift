@@ -123,3 +123,12 @@ struct CoreTests {
         #expect(j.serialized() == #"{"b":1,"a":"x\"\n"}"#)
     }
 }
+
+@Suite("Trimming")
+struct TrimTests {
+    @Test(arguments: [("  a b \n", "a b"), ("abc", "abc"), ("\n\t\u{00A0}x\u{2003}", "x"), ("   ", ""), ("", ""), ("é ", "é")])
+    func trimsWhitespaceAtBothEnds(_ input: String, _ expected: String) {
+        #expect(input.trimmedWhitespace() == expected)
+        #expect(input[...].trimmedWhitespace() == expected)
+    }
+}
