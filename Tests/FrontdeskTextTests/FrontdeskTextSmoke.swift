@@ -1,4 +1,0 @@
-import Testing
-@testable import FrontdeskText
-
-@Test func FrontdeskTextLoads() { #expect(Bool(true)) }
