@@ -27,6 +27,21 @@ enum IntentEval {
             print("intent evaluation: cannot read \(devURL.path): \(error)")
             return
         }
+        if arguments.contains("--sweep") {
+            sweep(catalog.examples, items)
+            return
+        }
+        if let i = arguments.firstIndex(of: "--explain") {
+            let c = ExampleClassifier(examples: catalog.examples)
+            for text in arguments[(i + 1)...] {
+                print(text)
+                print("  normalised: \(c.normalizer.normalize(text))")
+                let r = c.classify(text, channel: .sms)
+                print("  → \(r.intent) \(String(format: "%.3f", r.confidence)) \(r.entities)")
+                for (intent, p) in c.distribution(text).prefix(4) { print(String(format: "    %.3f %@", p, intent)) }
+            }
+            return
+        }
         let start = DispatchTime.now().uptimeNanoseconds
         let classifier = ExampleClassifier(examples: catalog.examples)
         let trainMs = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
@@ -40,6 +55,7 @@ enum IntentEval {
         }
         let report = IntentEvaluation.run(classifier, on: items, labels: classifier.intents)
         print(report.summary(showMisses: Int(value("--misses") ?? "") ?? 30), terminator: "")
+        crossValidate(catalog.examples)
         var slowest = (0.0, 0)
         for item in items {
             let t0 = DispatchTime.now().uptimeNanoseconds
@@ -47,8 +63,86 @@ enum IntentEval {
             let us = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e3
             if us > slowest.0 { slowest = (us, item.line) }
         }
+        if arguments.contains("--profile") { profile(classifier, items) }
         let rate = IntentEvaluation.throughput(classifier, on: items, seconds: 2)
         print(String(format: "  throughput: %.0f classifications/s on one core", rate))
         print(String(format: "  slowest input: %.1f µs (line %d)", slowest.0, slowest.1))
+    }
+
+    /// Tries option grids and prints the dev-set figures of each (how the defaults were chosen).
+    static func sweep(_ examples: [IntentExample], _ items: [DevUtterance]) {
+        for epochs in [40, 60, 80] {
+            for l2: Float in [1e-5, 1e-4] {
+                for rate: Float in [2.0, 3.0, 4.0] {
+                    for temperature in [1.0] {
+                        for threshold in [0.4, 0.45, 0.5] {
+                            var o = ExampleClassifier.Options()
+                            o.epochs = epochs
+                            o.l2 = l2
+                            o.learningRate = rate
+                            o.temperature = temperature
+                            o.threshold = threshold
+                            let c = ExampleClassifier(examples: examples, options: o)
+                            let r = IntentEvaluation.run(c, on: items, labels: c.intents)
+                            print(
+                                String(
+                                    format: "epochs %d l2 %.0e rate %.1f T %.1f thr %.2f: acc %.3f unk %.3f prec %.3f cov %.3f",
+                                    epochs, Double(l2), Double(rate), temperature, threshold, r.accuracy, r.unknownRecall,
+                                    r.highPrecision, r.highCoverage))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Five-fold cross-validation over the examples themselves: a second view of generalisation.
+    static func crossValidate(_ examples: [IntentExample]) {
+        var right = 0
+        var total = 0
+        var highRight = 0
+        var highTotal = 0
+        for fold in 0..<5 {
+            let train = examples.enumerated().filter { $0.offset % 5 != fold }.map(\.element)
+            let test = examples.enumerated().filter { $0.offset % 5 == fold }.map(\.element)
+            let c = ExampleClassifier(examples: train)
+            for e in test {
+                let got = c.classify(e.text, channel: .sms)
+                total += 1
+                if got.intent == e.intent { right += 1 }
+                if got.confidence >= IntentEvaluation.highConfidence {
+                    highTotal += 1
+                    if got.intent == e.intent { highRight += 1 }
+                }
+            }
+        }
+        print(
+            String(
+                format: "  5-fold cross-validation on the examples: accuracy %.1f%%, precision at conf >= 0.8 %.1f%% (%d/%d)",
+                100 * Double(right) / Double(max(total, 1)), 100 * Double(highRight) / Double(max(highTotal, 1)),
+                highRight, highTotal))
+    }
+
+    /// Per-stage rates over the dev set (where the time goes).
+    static func profile(_ classifier: ExampleClassifier, _ items: [DevUtterance]) {
+        func rate(_ name: String, _ body: (String) -> Int) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            var n = 0
+            var sink = 0
+            for _ in 0..<20 {
+                for item in items {
+                    sink &+= body(item.text)
+                    n += 1
+                }
+            }
+            let s = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            print(String(format: "  profile %@: %.0f/s", name, Double(n) / s) + (sink == 42 ? " " : ""))
+        }
+        let plain = TextNormalizer()
+        rate("lexing (no vocabulary)") { plain.tokens($0).count }
+        rate("normalising (vocabulary)") { classifier.normalizer.tokens($0).count }
+        rate("entities") { EntityExtractor.extract($0).count }
+        rate("intent only") { classifier.distribution($0).count }
+        rate("classify") { classifier.classify($0, channel: .sms).entities.count }
     }
 }

@@ -11,12 +11,12 @@ public struct ExampleClassifier: IntentClassifier {
     /// Tuning knobs; the defaults are what the dev set was measured with.
     public struct Options: Sendable {
         /// Below this probability the best intent is not trusted and the answer is `unknown`.
-        public var threshold: Double = 0.5
+        public var threshold: Double = 0.45
         /// Softmax temperature applied to the model's scores (above 1 flattens over-confident answers).
         public var temperature: Double = 1.0
-        public var epochs: Int = 30
-        public var learningRate: Float = 1.0
-        public var l2: Float = 1e-5
+        public var epochs: Int = 40
+        public var learningRate: Float = 2.0
+        public var l2: Float = 1e-4
 
         public init() {}
     }
@@ -85,14 +85,18 @@ public struct ExampleClassifier: IntentClassifier {
 
     /// The best intent for `text`, its confidence and the entities found.
     public func classify(_ text: String, channel: Channel) -> Classification {
-        var result = decide(text)
-        result.entities = EntityExtractor.extract(text) { dayFirst(text) }
+        var words: [TextNormalizer.Word] = []
+        normalizer.analyze(text, into: &words)
+        var result = decide(score(words))
+        result.entities = EntityExtractor.extract(text, words: words) { dayFirst(words) }
         return result
     }
 
     /// Every intent's probability for the sentence that decided, highest first (for diagnostics).
     public func distribution(_ text: String) -> [(intent: IntentID, probability: Double)] {
-        let segments = score(text)
+        var words: [TextNormalizer.Word] = []
+        normalizer.analyze(text, into: &words)
+        let segments = score(words)
         guard let best = pick(segments) ?? segments.last else { return [] }
         return zip(intents, best.probabilities).map { ($0, Double($1)) }.sorted { $0.1 > $1.1 }
     }
@@ -104,8 +108,7 @@ public struct ExampleClassifier: IntentClassifier {
         var top: Int
     }
 
-    private func decide(_ text: String) -> Classification {
-        let segments = score(text)
+    private func decide(_ segments: [Segment]) -> Classification {
         guard !intents.isEmpty, let whole = segments.last else {
             return Classification(intent: .unknown, confidence: 0)
         }
@@ -133,9 +136,7 @@ public struct ExampleClassifier: IntentClassifier {
     }
 
     /// One segment per sentence (when there are several) and the whole text last.
-    private func score(_ text: String) -> [Segment] {
-        var words: [TextNormalizer.Word] = []
-        normalizer.analyze(text, into: &words)
+    private func score(_ words: [TextNormalizer.Word]) -> [Segment] {
         guard !words.isEmpty, !intents.isEmpty else { return [] }
         let classes = model.classes
         var total = [Float](repeating: 0, count: classes)
@@ -181,9 +182,7 @@ public struct ExampleClassifier: IntentClassifier {
     }
 
     /// Numeric dates are read day-first when the text's words are Spanish or French rather than English.
-    private func dayFirst(_ text: String) -> Bool {
-        var words: [TextNormalizer.Word] = []
-        normalizer.analyze(text, into: &words)
+    private func dayFirst(_ words: [TextNormalizer.Word]) -> Bool {
         var balance = 0
         for w in words {
             if dayFirstWords.contains(w.hash) { balance += 1 }

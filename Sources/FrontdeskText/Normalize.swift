@@ -288,8 +288,8 @@ struct Lexer {
                     continue
                 case 0x27, 0x60:  // ' `
                     if !current.isEmpty, isWordScalar(next) { current.append(0x27) } else { flush(emit) }
-                case 0x2D:  // - joins words: e-mail, rendez-vous, INV-1042
-                    if !current.isEmpty, isWordScalar(next) { continue }
+                case 0x2D:  // - joins codes (INV-1042) but splits words (réabonnez-moi, combien-t-il)
+                    if previousWasDigit || (next >= 0x30 && next <= 0x39 && !current.isEmpty) { continue }
                     flush(emit)
                 case 0x2E, 0x2C:  // . , inside a number: 5.99, 1,000
                     if previousWasDigit, next >= 0x30, next <= 0x39 { continue }
