@@ -69,35 +69,34 @@ enum IntentEval {
         print(String(format: "  slowest input: %.1f µs (line %d)", slowest.0, slowest.1))
     }
 
-    /// Tries option grids and prints the dev-set figures of each (how the defaults were chosen).
+    /// Tries option grids and prints the dev-set figures of each, plus 5-fold cross-validation accuracy on
+    /// the examples (how the defaults were chosen; both views guard against tuning to the dev set alone).
     static func sweep(_ examples: [IntentExample], _ items: [DevUtterance]) {
-        for epochs in [40, 60, 80] {
-            for l2: Float in [1e-5, 1e-4] {
-                for rate: Float in [2.0, 3.0, 4.0] {
-                    for temperature in [1.0] {
-                        for threshold in [0.4, 0.45, 0.5] {
-                            var o = ExampleClassifier.Options()
-                            o.epochs = epochs
-                            o.l2 = l2
-                            o.learningRate = rate
-                            o.temperature = temperature
-                            o.threshold = threshold
-                            let c = ExampleClassifier(examples: examples, options: o)
-                            let r = IntentEvaluation.run(c, on: items, labels: c.intents)
-                            print(
-                                String(
-                                    format: "epochs %d l2 %.0e rate %.1f T %.1f thr %.2f: acc %.3f unk %.3f prec %.3f cov %.3f",
-                                    epochs, Double(l2), Double(rate), temperature, threshold, r.accuracy, r.unknownRecall,
-                                    r.highPrecision, r.highCoverage))
-                        }
-                    }
+        for bigram: Float in [0.5, 0.7, 1.0] {
+            for char: Float in [0.2, 0.3, 0.5, 0.8] {
+                var o = ExampleClassifier.Options()
+                o.bigramWeight = bigram
+                o.charWeight = char
+                let cv = crossValidate(examples, options: o, quiet: true)
+                for threshold in [0.4, 0.45] {
+                    o.threshold = threshold
+                    let c = ExampleClassifier(examples: examples, options: o)
+                    let r = IntentEvaluation.run(c, on: items, labels: c.intents)
+                    print(
+                        String(
+                            format: "bigram %.1f char %.1f thr %.2f: acc %.3f unk %.3f prec %.3f cov %.3f cv %.3f",
+                            Double(bigram), Double(char), threshold, r.accuracy, r.unknownRecall, r.highPrecision,
+                            r.highCoverage, cv))
                 }
             }
         }
     }
 
     /// Five-fold cross-validation over the examples themselves: a second view of generalisation.
-    static func crossValidate(_ examples: [IntentExample]) {
+    @discardableResult
+    static func crossValidate(
+        _ examples: [IntentExample], options: ExampleClassifier.Options = .init(), quiet: Bool = false
+    ) -> Double {
         var right = 0
         var total = 0
         var highRight = 0
@@ -105,7 +104,7 @@ enum IntentEval {
         for fold in 0..<5 {
             let train = examples.enumerated().filter { $0.offset % 5 != fold }.map(\.element)
             let test = examples.enumerated().filter { $0.offset % 5 == fold }.map(\.element)
-            let c = ExampleClassifier(examples: train)
+            let c = ExampleClassifier(examples: train, options: options)
             for e in test {
                 let got = c.classify(e.text, channel: .sms)
                 total += 1
@@ -116,11 +115,14 @@ enum IntentEval {
                 }
             }
         }
+        let accuracy = Double(right) / Double(max(total, 1))
+        if quiet { return accuracy }
         print(
             String(
                 format: "  5-fold cross-validation on the examples: accuracy %.1f%%, precision at conf >= 0.8 %.1f%% (%d/%d)",
                 100 * Double(right) / Double(max(total, 1)), 100 * Double(highRight) / Double(max(highTotal, 1)),
                 highRight, highTotal))
+        return accuracy
     }
 
     /// Per-stage rates over the dev set (where the time goes).

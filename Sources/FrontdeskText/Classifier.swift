@@ -14,9 +14,17 @@ public struct ExampleClassifier: IntentClassifier {
         public var threshold: Double = 0.45
         /// Softmax temperature applied to the model's scores (above 1 flattens over-confident answers).
         public var temperature: Double = 1.0
-        public var epochs: Int = 40
-        public var learningRate: Float = 2.0
+        public var epochs: Int = 60
+        public var learningRate: Float = 4.0
         public var l2: Float = 1e-4
+        /// Weigh features by inverse document frequency over the examples.
+        public var inverseDocumentFrequency = true
+        /// Weights of word, word-pair and character n-gram features.
+        public var unigramWeight: Float = 1.0
+        public var bigramWeight: Float = 1.0
+        public var charWeight: Float = 0.5
+
+        var weights: Features.Weights { Features.Weights(unigram: unigramWeight, bigram: bigramWeight, char: charWeight) }
 
         public init() {}
     }
@@ -63,21 +71,43 @@ public struct ExampleClassifier: IntentClassifier {
         monthFirstWords = english.subtracting(others)
 
         var model = LinearModel(classes: max(labels.count, 1), featureCount: counts.count * 24 + 64)
-        var samples: [LinearModel.Sample] = []
-        samples.reserveCapacity(examples.count)
+        // First pass: feature rows per example and how many examples hold each feature.
+        var encoded: [(rows: [Int32], values: [Float], label: Int)] = []
+        encoded.reserveCapacity(examples.count)
+        var documentFrequency: [Int32: Int] = [:]
         for example in examples {
+            guard let label = labelIndex[example.intent] else { continue }
             normalizer.analyze(example.text, into: &words)
             var rows: [Int32] = []
             var values: [Float] = []
-            var sumsq: Float = 0
-            Features.visit(words[...]) { key, value in
+            Features.visit(words[...], options.weights) { key, value in
                 rows.append(model.row(key, insert: true))
                 values.append(value)
-                sumsq += value * value
             }
-            guard sumsq > 0, let label = labelIndex[example.intent] else { continue }
+            for r in Set(rows) { documentFrequency[r, default: 0] += 1 }
+            encoded.append((rows, values, label))
+        }
+        // Inverse document frequency: words in every kind of request ("my", "I", "please") weigh less.
+        // A feature never seen in training weighs like the rarest, so unfamiliar text lowers every score.
+        let n = Float(encoded.count)
+        var idf = [Float](repeating: 1, count: model.rowCount)
+        if options.inverseDocumentFrequency {
+            for (r, df) in documentFrequency { idf[Int(r)] = logf((n + 1) / Float(df + 1)) + 1 }
+        }
+        model.idf = idf
+        model.unseenWeight = options.inverseDocumentFrequency ? logf(n + 1) + 1 : 1
+        var samples: [LinearModel.Sample] = []
+        samples.reserveCapacity(encoded.count)
+        for e in encoded {
+            var values = e.values
+            var sumsq: Float = 0
+            for k in values.indices {
+                values[k] *= idf[Int(e.rows[k])]
+                sumsq += values[k] * values[k]
+            }
+            guard sumsq > 0 else { continue }
             let norm = 1 / sumsq.squareRoot()
-            samples.append(LinearModel.Sample(rows: rows, values: values.map { $0 * norm }, label: label))
+            samples.append(LinearModel.Sample(rows: e.rows, values: values.map { $0 * norm }, label: e.label))
         }
         model.train(samples, epochs: options.epochs, learningRate: options.learningRate, l2: options.l2)
         self.model = model
@@ -139,6 +169,7 @@ public struct ExampleClassifier: IntentClassifier {
     private func score(_ words: [TextNormalizer.Word]) -> [Segment] {
         guard !words.isEmpty, !intents.isEmpty else { return [] }
         let classes = model.classes
+        let weights = options.weights
         var total = [Float](repeating: 0, count: classes)
         var totalSumsq: Float = 0
         var segments: [Segment] = []
@@ -151,10 +182,16 @@ public struct ExampleClassifier: IntentClassifier {
             for c in 0..<classes { sentence[c] = 0 }
             var sumsq: Float = 0
             sentence.withUnsafeMutableBufferPointer { buffer in
-                Features.visit(words[start..<end]) { key, value in
-                    sumsq += value * value
+                Features.visit(words[start..<end], weights) { key, base in
                     let r = model.row(key)
-                    if r >= 0 { model.accumulate(row: r, value: value, into: buffer) }
+                    if r >= 0 {
+                        let value = base * model.idf[Int(r)]
+                        sumsq += value * value
+                        model.accumulate(row: r, value: value, into: buffer)
+                    } else {
+                        let value = base * model.unseenWeight
+                        sumsq += value * value
+                    }
                 }
             }
             for c in 0..<classes { total[c] += sentence[c] }
