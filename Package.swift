@@ -42,7 +42,12 @@ let package = Package(
                 "FrontdeskCore", "FrontdeskText", "FrontdeskStore", "FrontdeskSecurity", "FrontdeskChannels",
                 "FrontdeskPlugins", "FrontdeskEngine", "FrontdeskHTTP",
             ]),
-        .target(name: "FrontdeskTesting", dependencies: ["FrontdeskApp"]),
+        .target(
+            name: "FrontdeskTesting",
+            dependencies: [
+                "FrontdeskApp", "FrontdeskCore", "FrontdeskText", "FrontdeskStore", "FrontdeskEngine", "FrontdeskHTTP",
+                "FrontdeskChannels",
+            ]),
         .executableTarget(name: "frontdesk", dependencies: ["FrontdeskApp"]),
 
         // Measurements (never run as tests).

@@ -1,1 +1,99 @@
-enum EmailEval { static func run(_ arguments: [String]) { print("email evaluation: not yet") } }
+import Foundation
+import FrontdeskCore
+import FrontdeskText
+
+/// Accuracy and speed of email extraction over ../shared/corpus/email (see CorpusEvaluation).
+enum EmailEval {
+    static func run(_ arguments: [String]) {
+        var override: String? = nil
+        if let i = arguments.firstIndex(of: "--corpus"), i + 1 < arguments.count { override = arguments[i + 1] }
+        let verbose = arguments.contains("--misses")
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        guard let dir = CorpusEvaluation.locate(override: override, start: cwd),
+            let corpus = try? CorpusEvaluation(directory: dir)
+        else {
+            print("email evaluation: corpus not found (use --corpus DIR)")
+            return
+        }
+        if arguments.contains("--show-misses") {
+            for m in corpus.replyMissDetails() {
+                print("==== \(m.label)\n---- got:\n\(m.got)\n---- expected:\n\(m.expected)")
+            }
+            return
+        }
+        if arguments.contains("--speed-only") {
+            speed(corpus)
+            return
+        }
+        print("== Email extraction over \(dir.path) (\(corpus.recordCount) records)")
+        let replies = corpus.evaluateReplies()
+        print("reply records matched (own semantics/compare):")
+        for (source, s) in replies.bySource.sorted(by: { $0.key < $1.key }) {
+            print("  \(pad(source, 34)) \(s.passed)/\(s.total)  \(pct(s.rate))")
+        }
+        print("  \(pad("OVERALL", 34)) \(replies.overall.passed)/\(replies.overall.total)  \(pct(replies.overall.rate))  (target ≥ 90%)")
+        let wc = replies.withConfig
+        print("  of which records with a source-specific config: \(wc.passed)/\(wc.total) (counted in overall)")
+        let (fields, records) = corpus.evaluateForwards()
+        print("forward fields right: \(fields.passed)/\(fields.total)  \(pct(fields.rate))  (target ≥ 95%); records fully right: \(records.passed)/\(records.total)")
+        let constraints = corpus.evaluateConstraints()
+        print("constraint records passed: \(constraints.passed)/\(constraints.total)  \(pct(constraints.rate))  (target 100%)")
+        let signatures = corpus.evaluateSignatures()
+        print("signature records right: \(signatures.passed)/\(signatures.total)  \(pct(signatures.rate))")
+        if verbose {
+            for m in replies.overall.misses { print("  reply miss: \(m)") }
+            for m in records.misses { print("  forward miss: \(m)") }
+            for m in constraints.misses { print("  constraint miss: \(m)") }
+            for m in signatures.misses { print("  signature miss: \(m)") }
+        }
+        speed(corpus)
+    }
+
+    static func speed(_ corpus: CorpusEvaluation) {
+        let inputs = corpus.inputs
+        var sink = 0
+        // Warm up (lazy tables, allocator).
+        for input in inputs { sink &+= CorpusEvaluation.extract(raw: input.raw, format: input.format).reply.utf8.count }
+        var slowest = 0.0
+        var slowestIndex = 0
+        let rounds = 20
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<rounds {
+            for (k, input) in inputs.enumerated() {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                sink &+= CorpusEvaluation.extract(raw: input.raw, format: input.format).reply.utf8.count
+                let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
+                if dt > slowest {
+                    slowest = dt
+                    slowestIndex = k
+                }
+            }
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let rate = Double(inputs.count * rounds) / seconds
+        print(String(format: "extraction throughput: %.0f messages/s on one core (%d messages × %d rounds; target ≥ 60,000)", rate, inputs.count, rounds))
+        print(String(format: "slowest corpus input: %.3f ms (%d bytes)", slowest, inputs[slowestIndex].raw.utf8.count))
+        for (label, text) in syntheticInputs() {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let e = EmailExtractor.extract(text: text, html: nil, headers: [])
+            let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
+            sink &+= e.reply.count
+            print(String(format: "%@ (%d bytes): %.2f ms (target ≤ 50 ms)", label, text.utf8.count, dt))
+        }
+        if sink == 42 { print("") }
+    }
+
+    /// 1 MB threads: quoted history, and a body with no quote at all (worst case for the scan).
+    static func syntheticInputs() -> [(String, String)] {
+        var quoted = "Sounds good, see you then.\n\nOn Mon, Jan 6, 2025 at 9:00 AM Ann <ann@example.com> wrote:\n"
+        while quoted.utf8.count < 1_000_000 { quoted += "> > On Sunday someone wrote: this is an old line of the thread, quoted again.\n" }
+        var plain = ""
+        while plain.utf8.count < 1_000_000 { plain += "From: a line that looks like a header\nJust text: with a colon wrote:\n\n" }
+        var html = "<div>Yes</div><div class=\"gmail_quote\">"
+        while html.utf8.count < 1_000_000 { html += "<blockquote><p>old &amp; older</p>" }
+        return [("synthetic 1 MB quoted thread", quoted), ("synthetic 1 MB unquoted body", plain), ("synthetic 1 MB HTML (as text)", html)]
+    }
+
+    static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+    static func pct(_ r: Double) -> String { String(format: "%.1f%%", r * 100) }
+}

@@ -15,16 +15,19 @@ public final class App: Sendable {
     public let clock: any Clock
     public let log: Logger
 
-    public init(config: AppConfig, clock: any Clock = SystemClock(), log: Logger? = nil) throws {
+    /// `classifier` overrides the one learned from the catalog's examples (tests share one trained model).
+    public init(
+        config: AppConfig, clock: any Clock = SystemClock(), log: Logger? = nil, classifier: (any IntentClassifier)? = nil
+    ) throws {
         self.config = config
         self.clock = clock
         let log = log ?? Logger.standardError(minimum: config.logLevel)
         self.log = log
         catalog = try Catalog.load(root: config.root)
         db = try Database(path: config.dbPath)
-        classifier = ExampleClassifier(examples: catalog.examples)
+        self.classifier = classifier ?? ExampleClassifier(examples: catalog.examples)
         pipeline = Pipeline(
-            db: db, catalog: catalog, classifier: classifier, clock: clock, links: LinkIssuer(baseURL: config.baseURL),
+            db: db, catalog: catalog, classifier: self.classifier, clock: clock, links: LinkIssuer(baseURL: config.baseURL),
             log: log, threshold: config.threshold)
     }
 

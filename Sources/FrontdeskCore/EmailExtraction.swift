@@ -9,6 +9,8 @@ public struct EmailExtraction: Sendable, Equatable {
     public var replyWithoutSignature: String
     public var signature: String
     public var quoted: String
+    /// Quoted history removed but signature kept (the layer some parsers call "the reply").
+    public var unquoted: String
     /// For a forward: the innermost forwarded message; `reply` is then the forwarder's note.
     public var forwarded: ForwardedMessage?
     public var from: String?
@@ -20,8 +22,9 @@ public struct EmailExtraction: Sendable, Equatable {
     public init(
         kind: Kind, reply: String, replyWithoutSignature: String? = nil, signature: String = "", quoted: String = "",
         forwarded: ForwardedMessage? = nil, from: String? = nil, subject: String? = nil, messageID: String? = nil,
-        inReplyTo: String? = nil, references: [String] = []
+        inReplyTo: String? = nil, references: [String] = [], unquoted: String? = nil
     ) {
+        self.unquoted = unquoted ?? reply
         self.kind = kind
         self.reply = reply
         self.replyWithoutSignature = replyWithoutSignature ?? reply

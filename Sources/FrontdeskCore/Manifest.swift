@@ -24,6 +24,19 @@ public struct SettingSpec: Sendable, Equatable {
     public var values: [String]
     public var description: String
 
+    public init(
+        key: String, kind: Kind, defaultValue: SettingValue, minimum: Int? = nil, maximum: Int? = nil,
+        values: [String] = [], description: String = ""
+    ) {
+        self.key = key
+        self.kind = kind
+        self.defaultValue = defaultValue
+        self.minimum = minimum
+        self.maximum = maximum
+        self.values = values
+        self.description = description
+    }
+
     /// Parses a value typed by an admin (`true`, `15`, `period_end`) against this spec.
     public func parse(_ raw: String) -> Result<SettingValue, SettingError> {
         switch kind {

@@ -341,7 +341,8 @@ public final class Pipeline: Sendable {
             }
         }
         let outboxID = try c.enqueue(
-            businessID: t.business.id, messageID: t.messageID, channel: t.message.channel, recipient: recipient,
+            businessID: t.business.id, messageID: t.messageID, channel: t.message.channel,
+            kind: intent == "optout" || intent == "optin" ? "compliance" : "reply", recipient: recipient,
             sender: sender, subject: subject, body: body, headers: headers,
             status: t.inline && t.message.channel == .sms ? .inline : .pending, now: t.now)
         return PipelineOutcome(

@@ -58,8 +58,11 @@ public enum Encoding {
         var out = Array(base64(bytes).utf8)
         while out.last == UInt8(ascii: "=") { out.removeLast() }
         for i in out.indices {
-            if out[i] == UInt8(ascii: "+") { out[i] = UInt8(ascii: "-") }
-            else if out[i] == UInt8(ascii: "/") { out[i] = UInt8(ascii: "_") }
+            if out[i] == UInt8(ascii: "+") {
+                out[i] = UInt8(ascii: "-")
+            } else if out[i] == UInt8(ascii: "/") {
+                out[i] = UInt8(ascii: "_")
+            }
         }
         return String(decoding: out, as: UTF8.self)
     }

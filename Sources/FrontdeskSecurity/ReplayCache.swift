@@ -23,6 +23,7 @@ public final class InMemoryReplayCache: ReplayCache, @unchecked Sendable {
         self.capacity = max(1, capacity)
     }
 
+    /// Records `key` unless it is held and unexpired; prunes expired keys, then evicts the oldest when full.
     public func insert(_ key: String, expiresAt: Date, now: Date) -> Bool {
         lock.lock()
         defer { lock.unlock() }

@@ -143,7 +143,8 @@ public struct TwilioSignatureVerifier: Sendable {
                 out.append(b)
                 continue
             }
-            let common = b <= 0x20 || b >= 0x7f || b == UInt8(ascii: "\"") || b == UInt8(ascii: "<")
+            let common =
+                b <= 0x20 || b >= 0x7f || b == UInt8(ascii: "\"") || b == UInt8(ascii: "<")
                 || b == UInt8(ascii: ">")
             let escape: Bool
             switch section {
@@ -174,7 +175,8 @@ struct URLParts {
         guard let sep = url.range(of: "://") else { return nil }
         scheme = String(url[..<sep.lowerBound])
         let afterScheme = url[sep.upperBound...]
-        let authorityEnd = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? afterScheme.endIndex
+        let authorityEnd =
+            afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? afterScheme.endIndex
         var authority = afterScheme[..<authorityEnd]
         rest = String(afterScheme[authorityEnd...])
         if let at = authority.lastIndex(of: "@") {

@@ -3,6 +3,7 @@ import FrontdeskCore
 
 /// Why a webhook was refused (the HTTP layer answers 403 whatever the reason).
 public struct WebhookAuthError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The kinds of refusal, stable strings for logs and metrics.
     public enum Reason: String, Sendable {
         /// A signature, timestamp, token or credential was absent.
         case missing
@@ -16,12 +17,14 @@ public struct WebhookAuthError: Error, Sendable, Equatable, CustomStringConverti
         case replayed
     }
 
+    /// Why the webhook was refused.
     public var reason: Reason
 
     public init(_ reason: Reason) {
         self.reason = reason
     }
 
+    /// Shorthands so callers can write `throw .missing` and `#expect(throws: WebhookAuthError.stale)`.
     public static let missing = WebhookAuthError(.missing)
     public static let malformed = WebhookAuthError(.malformed)
     public static let badSignature = WebhookAuthError(.badSignature)

@@ -50,9 +50,16 @@ extension Connection {
         return lastInsertID
     }
 
-    /// Pending items whose next attempt is due, oldest first.
+    /// Pending items whose next attempt is due, oldest first. Items to a recipient who has opted out of
+    /// this business are suppressed first (CTIA: nothing after STOP but its one confirmation).
     public func dueOutbox(now: Date, limit: Int) throws -> [OutboxRecord] {
-        try query(
+        try execute(
+            """
+            UPDATE outbox SET status = 'suppressed', last_error = 'recipient opted out'
+            WHERE status = 'pending' AND kind != 'compliance' AND next_attempt_at <= ?
+              AND EXISTS (SELECT 1 FROM sms_optouts o WHERE o.business_id = outbox.business_id AND o.address = outbox.recipient)
+            """, now)
+        return try query(
             "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
             now, limit
         ).map(Self.outbox)

@@ -171,7 +171,7 @@ enum Migrations {
             business_id INTEGER NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
             message_id INTEGER REFERENCES messages(id) ON DELETE SET NULL,
             channel TEXT NOT NULL CHECK (channel IN ('sms', 'email')),
-            kind TEXT NOT NULL DEFAULT 'reply' CHECK (kind IN ('reply', 'staff_notice')),
+            kind TEXT NOT NULL DEFAULT 'reply' CHECK (kind IN ('reply', 'compliance', 'staff_notice')),
             recipient TEXT NOT NULL,
             sender TEXT NOT NULL,
             subject TEXT,

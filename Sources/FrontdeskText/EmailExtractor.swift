@@ -1,19 +1,112 @@
 import FrontdeskCore
 
-/// Extracts what the sender wrote from an email. (Placeholder: the understanding work replaces it.)
+/// Extracts what the sender wrote from an email: new text in layers, a forwarded message, auto-reply status.
 public enum EmailExtractor {
     /// From a raw RFC 5322 message.
     public static func extract(raw: String) -> EmailExtraction {
-        let body = raw.components(separatedBy: "\n\n").dropFirst().joined(separator: "\n\n")
-        return extract(text: body, html: nil, headers: [])
+        analyze(raw: raw).extraction
     }
 
     /// From a provider's already-parsed fields (plain text, HTML, headers as name/value pairs).
     public static func extract(text: String, html: String?, headers: [(name: String, value: String)]) -> EmailExtraction {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        let kept = lines.prefix { !$0.hasPrefix(">") && !($0.hasPrefix("On ") && $0.hasSuffix("wrote:")) }
-        return EmailExtraction(kind: .reply, reply: kept.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines))
+        analyze(text: text, html: html, headers: headers).extraction
+    }
+
+    /// The extraction plus every forwarded-message detail found (recipients, raw header values).
+    public struct Analysis: Sendable {
+        public var extraction: EmailExtraction
+        public var forward: ForwardParser.Details?
+    }
+
+    /// Parses a raw message and analyses it.
+    public static func analyze(raw: String) -> Analysis {
+        let root = MIMEParser.parse(raw)
+        // Text with no header section at all is taken as a body.
+        if root.headers.isEmpty {
+            return analyze(text: raw, html: nil, headers: [])
+        }
+        let body = MessageBody(root)
+        let headers = root.headers.map { (name: $0.name, value: $0.decodedValue) }
+        var analysis = analyze(
+            text: body.text ?? "", html: body.text == nil ? body.html : nil, headers: headers, isReport: body.isReport)
+        // Forward as attachment: the attached message is the forwarded one; the text is the note.
+        if analysis.extraction.kind == .reply, let attached = body.attachedMessages.first {
+            let inner = MessageBody(attached)
+            let from = attached.header("From").map(EncodedWords.decode).flatMap(MIMEHeaders.mailbox)
+            var innerText = inner.text ?? ""
+            if innerText.isEmpty, let html = inner.html { innerText = HTMLText.convert(html).text }
+            let forwarded = ForwardedMessage(
+                fromName: from?.name, fromAddress: from?.address, subject: attached.header("Subject").map(EncodedWords.decode),
+                date: attached.header("Date"), body: ReplyParser.parse(innerText).unquoted)
+            analysis.extraction.kind = .forward
+            analysis.extraction.forwarded = forwarded
+        }
+        return analysis
+    }
+
+    /// Analyses already-decoded parts.
+    public static func analyze(
+        text: String, html: String?, headers: [(name: String, value: String)], isReport: Bool = false
+    ) -> Analysis {
+        func header(_ name: String) -> String? {
+            headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        }
+        let fromMailbox = header("From").flatMap(MIMEHeaders.mailbox)
+        let subject = header("Subject")
+        var body = text
+        var beforeQuote: String? = nil
+        if body.allSatisfy({ $0.isWhitespace }), let html {
+            let converted = HTMLText.convert(html)
+            body = converted.text
+            beforeQuote = converted.beforeQuote
+        }
+        let lines = TextLines.split(body)
+        let boundary = ReplyParser.findBoundary(lines[...])
+        let layers: ReplyParser.Layers
+        if let beforeQuote {
+            layers = ReplyParser.parse(beforeQuote, senderName: fromMailbox?.name)
+        } else {
+            layers = ReplyParser.parse(lines: lines[...], senderName: fromMailbox?.name, boundary: .some(boundary))
+        }
+        let forward = ForwardParser.parse(
+            lines: lines[...], subject: headers.isEmpty ? nil : subject, depth: 1, boundary: .some(boundary))
+        var kind: EmailExtraction.Kind = .reply
+        if AutoReplyDetector.isAutomatic(headers: headers, isReport: isReport) {
+            kind = .autoReply
+        } else if forward != nil {
+            kind = .forward
+        }
+        var extraction = EmailExtraction(
+            kind: kind, reply: layers.reply, replyWithoutSignature: layers.replyWithoutSignature,
+            signature: layers.signature, quoted: layers.quoted, forwarded: nil,
+            from: fromMailbox.map { $0.address.isEmpty ? nil : $0.address } ?? nil, subject: subject,
+            messageID: header("Message-ID").map(stripAngles), inReplyTo: header("In-Reply-To").map(stripAngles),
+            references: header("References").map(messageIDs) ?? [], unquoted: layers.unquoted)
+        if let forward {
+            extraction.forwarded = ForwardedMessage(
+                fromName: forward.fromName, fromAddress: forward.fromAddress, subject: forward.subject, date: forward.date,
+                body: forward.body)
+            if kind == .forward {
+                // The forwarder's note is the reply; keep its layers consistent with it.
+                let note = ReplyParser.parse(forward.note, senderName: fromMailbox?.name)
+                extraction.reply = note.reply
+                extraction.replyWithoutSignature = note.replyWithoutSignature
+                extraction.signature = note.signature
+                extraction.unquoted = note.unquoted
+            }
+        }
+        return Analysis(extraction: extraction, forward: forward)
+    }
+
+    static func stripAngles(_ s: String) -> String {
+        var t = s.trimmingSpaces()
+        if t.hasPrefix("<") { t.removeFirst() }
+        if t.hasSuffix(">") { t.removeLast() }
+        return t
+    }
+
+    static func messageIDs(_ s: String) -> [String] {
+        s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," || $0 == "\n" }).map { stripAngles(String($0)) }
+            .filter { !$0.isEmpty }
     }
 }
-
-import Foundation

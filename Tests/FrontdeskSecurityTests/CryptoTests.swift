@@ -32,7 +32,8 @@ let rfc4231: [MACVector] = [
         name: "TC5", key: repeated(0x0c, 20), data: Array("Test With Truncation".utf8),
         expected: "a3b6167473100ee06e0c796c2955552b"),
     MACVector(
-        name: "TC6", key: repeated(0xaa, 131), data: Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8),
+        name: "TC6", key: repeated(0xaa, 131),
+        data: Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8),
         expected: "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"),
     MACVector(
         name: "TC7", key: repeated(0xaa, 131),
@@ -81,7 +82,8 @@ let rfc2202: [MACVector] = [
 
     /// FIPS 180-2 appendix B.1 / NIST CSRC examples: SHA-256("abc"), SHA-256(""), SHA-1("abc").
     @Test func digestKnownAnswers() {
-        #expect(Encoding.hex(Crypto.sha256("abc")) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            Encoding.hex(Crypto.sha256("abc")) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(Encoding.hex(Crypto.sha256("")) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(
             Encoding.hex(Crypto.sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"))
@@ -125,8 +127,10 @@ let rfc2202: [MACVector] = [
 
     @Test func encodings() {
         // RFC 4648 §10 test vectors.
-        let cases = ["": "", "f": "Zg==", "fo": "Zm8=", "foo": "Zm9v", "foob": "Zm9vYg==", "fooba": "Zm9vYmE=",
-            "foobar": "Zm9vYmFy"]
+        let cases = [
+            "": "", "f": "Zg==", "fo": "Zm8=", "foo": "Zm9v", "foob": "Zm9vYg==", "fooba": "Zm9vYmE=",
+            "foobar": "Zm9vYmFy",
+        ]
         for (plain, encoded) in cases {
             #expect(Encoding.base64(Array(plain.utf8)) == encoded)
             #expect(Encoding.fromBase64(encoded) == Array(plain.utf8))

@@ -1,0 +1,91 @@
+import Foundation
+import FrontdeskApp
+import FrontdeskCore
+import FrontdeskEngine
+import FrontdeskStore
+import FrontdeskText
+
+/// A clock tests move by hand.
+public final class ManualClock: Clock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Date
+
+    /// Starts at 2026-11-22 15:00 UTC unless told otherwise.
+    public init(_ start: Date = Date(timeIntervalSince1970: 1_795_359_600)) { current = start }
+
+    public func now() -> Date { lock.withLock { current } }
+    public func advance(minutes: Double) { lock.withLock { current = current.addingTimeInterval(minutes * 60) } }
+    public func advance(seconds: Double) { lock.withLock { current = current.addingTimeInterval(seconds) } }
+}
+
+/// The real app (real manifests, templates, store) on a temporary database, with demo data.
+public final class TestBot: @unchecked Sendable {
+    public let app: App
+    public let clock: ManualClock
+    public let dbPath: String
+    private var counter = 0
+    private let lock = NSLock()
+
+    /// The checkout holding plugins/ and prompts/.
+    public static let root = ResourceRoot.fromSource(#filePath)
+
+    private static let trained: Result<ExampleClassifier, Error> = Result {
+        ExampleClassifier(examples: try Catalog.load(root: root).examples)
+    }
+
+    /// One classifier trained on the real examples, shared by every test in the process.
+    public static func sharedClassifier() throws -> ExampleClassifier { try trained.get() }
+
+    public init(seed: Bool = true, clock: ManualClock = ManualClock(), baseURL: String = "https://desk.example.test") throws {
+        self.clock = clock
+        dbPath = NSTemporaryDirectory() + "frontdesk-test-\(UUID().uuidString).sqlite"
+        var config = try AppConfig.load(environment: ["FRONTDESK_HOME": Self.root.path, "FRONTDESK_BASE_URL": baseURL])
+        config.dbPath = dbPath
+        app = try App(config: config, clock: clock, log: .silent, classifier: try Self.sharedClassifier())
+        if seed { try Demo.seed(app.db, now: clock.now()) }
+    }
+
+    deinit {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: dbPath + suffix) }
+    }
+
+    /// Sends a message as a client of the demo business and returns the outcome.
+    @discardableResult
+    public func say(
+        _ text: String, from: String = "+15550101001", channel: Channel? = nil, subject: String? = nil,
+        verdict: AuthVerdict = .trusted, autoReply: Bool = false, forwarded: ForwardedMessage? = nil,
+        providerID: String? = nil, messageID: String? = nil
+    ) throws -> PipelineOutcome {
+        let id: String = lock.withLock {
+            counter += 1
+            return providerID ?? "test-\(counter)"
+        }
+        let ch = channel ?? (from.contains("@") ? .email : .sms)
+        let to = ch == .sms ? Demo.smsNumber : Demo.inbox
+        let message = InboundMessage(
+            provider: "test", providerMessageID: id, channel: ch, from: from, to: to, subject: subject, text: text,
+            verdict: verdict, isAutoReply: autoReply, forwarded: forwarded, messageID: messageID)
+        return try app.pipeline.handle(message)
+    }
+
+    /// Sets a plugin setting for the demo business.
+    public func set(_ plugin: String, _ values: [String: SettingValue]) throws {
+        try app.db.write { c in
+            guard let b = try c.business(slug: Demo.slug) else { return }
+            let stored = try c.pluginSettings(businessID: b.id, plugin: plugin).values
+            try c.setPluginSettings(businessID: b.id, plugin: plugin, values: stored.merging(values) { _, n in n })
+        }
+    }
+
+    public func enable(_ plugin: String, _ on: Bool) throws {
+        try app.db.write { c in
+            guard let b = try c.business(slug: Demo.slug) else { return }
+            try c.setPluginEnabled(businessID: b.id, plugin: plugin, enabled: on)
+        }
+    }
+
+    /// Every outbox row, oldest first.
+    public func outbox() throws -> [OutboxRecord] {
+        try app.db.read { try $0.outbox(limit: 10_000) }.reversed()
+    }
+}

@@ -1,0 +1,266 @@
+import Foundation
+import FrontdeskCore
+
+/// Runs the extractor over ../shared/corpus/email and scores it; used by the Eval executable and the corpus tests.
+public struct CorpusEvaluation {
+    /// One scored group of records.
+    public struct Score: Sendable {
+        public var name: String
+        public var total = 0
+        public var passed = 0
+        /// Ids (with source) of records that missed, with a short reason.
+        public var misses: [String] = []
+        public var rate: Double { total == 0 ? 0 : Double(passed) / Double(total) }
+        public init(name: String) { self.name = name }
+    }
+
+    /// The reply-corpus result: overall, per source, and the subset whose `config` names settings we do not emulate.
+    public struct ReplyReport: Sendable {
+        public var overall = Score(name: "overall")
+        public var bySource: [String: Score] = [:]
+        public var withConfig = Score(name: "records with source-specific config")
+    }
+
+    public let directory: URL
+    let replies: [[String: Any]]
+    let forwards: [[String: Any]]
+    let constraints: [[String: Any]]
+    let signatures: [[String: Any]]
+
+    /// Finds the corpus: `--corpus DIR` if given, else `shared/corpus/email` beside or above `start`.
+    public static func locate(override: String? = nil, start: URL) -> URL? {
+        let fm = FileManager.default
+        if let override { return URL(fileURLWithPath: override) }
+        var dir = start
+        for _ in 0..<6 {
+            for candidate in ["shared/corpus/email", "../shared/corpus/email", "corpus/email"] {
+                let url = dir.appendingPathComponent(candidate).standardizedFileURL
+                if fm.fileExists(atPath: url.appendingPathComponent("reply_corpus.jsonl").path) { return url }
+            }
+            dir = dir.deletingLastPathComponent()
+        }
+        return nil
+    }
+
+    /// Loads every file of the corpus directory.
+    public init(directory: URL) throws {
+        self.directory = directory
+        func load(_ name: String) throws -> [[String: Any]] {
+            let data = try Data(contentsOf: directory.appendingPathComponent(name))
+            return try data.split(separator: 0x0A).compactMap {
+                try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any]
+            }
+        }
+        replies = try load("reply_corpus.jsonl")
+        forwards = try load("forward_corpus.jsonl")
+        constraints = try load("reply_constraints.jsonl")
+        signatures = try load("signature_corpus.jsonl")
+    }
+
+    // These hold only JSON values read once; nothing mutates them after init.
+    public var recordCount: Int { replies.count + forwards.count + constraints.count + signatures.count }
+
+    // MARK: - Running the extractor on a record
+
+    static func run(_ r: [String: Any], subject: String? = nil) -> EmailExtractor.Analysis {
+        let raw = r["raw"] as? String ?? ""
+        var headers: [(name: String, value: String)] = []
+        if let config = r["config"] as? [String: Any], let sender = config["sender"] as? String {
+            headers.append((name: "From", value: sender))
+        }
+        if let sender = r["sender"] as? String { headers.append((name: "From", value: sender)) }
+        if let subject { headers.append((name: "Subject", value: subject)) }
+        switch r["input_format"] as? String {
+        case "eml": return EmailExtractor.analyze(raw: raw)
+        case "html": return EmailExtractor.analyze(text: "", html: raw, headers: headers)
+        default: return EmailExtractor.analyze(text: raw, html: nil, headers: headers)
+        }
+    }
+
+    /// Maps a record's `semantics` (and EdgeTier's `include`) to one layer of the extraction.
+    static func layer(for r: [String: Any], _ e: EmailExtraction) -> String {
+        let semantics = r["semantics"] as? String ?? ""
+        let config = r["config"] as? [String: Any]
+        if let cut = config?["edgetier_cut_off_at_signature"] as? [String: Any] {
+            return (cut["include"] as? Bool ?? true) ? e.reply : e.replyWithoutSignature
+        }
+        if semantics.hasPrefix("reply_without_quotes") || semantics.hasPrefix("text_top") { return e.unquoted }
+        // quotequail.quote() returns the kept lines with their final newline.
+        if semantics.hasPrefix("expanded part of quotequail") { return e.unquoted + "\n" }
+        if semantics.hasPrefix("body_without_signature") || semantics.hasPrefix("latest_reply_body") {
+            return e.replyWithoutSignature
+        }
+        return e.reply
+    }
+
+    static func compare(_ got: String, _ expected: String, mode: String) -> Bool {
+        switch mode {
+        case "strip": return strip(got) == strip(expected)
+        case "whitespace_insensitive":
+            return got.unicodeScalars.filter { !$0.properties.isWhitespace }.map(String.init).joined()
+                == expected.unicodeScalars.filter { !$0.properties.isWhitespace }.map(String.init).joined()
+        default: return got == expected
+        }
+    }
+
+    static func strip(_ s: String) -> String { s.trimmingCharacters(in: .whitespacesAndNewlines) }
+
+    static func label(_ r: [String: Any]) -> String {
+        "\(r["id"] as? String ?? "?") [\(r["source"] as? String ?? "?")]"
+    }
+
+    // MARK: - Scores
+
+    /// reply_corpus.jsonl: each record under its own semantics and compare mode.
+    public func evaluateReplies() -> ReplyReport {
+        var report = ReplyReport()
+        for r in replies {
+            let e = Self.run(r).extraction
+            let got = Self.layer(for: r, e)
+            let ok = Self.compare(got, r["expected_reply"] as? String ?? "", mode: r["compare"] as? String ?? "exact")
+            let source = (r["source"] as? String ?? "?").split(separator: "@").first.map(String.init) ?? "?"
+            for key in ["overall", source] {
+                var s = key == "overall" ? report.overall : report.bySource[key] ?? Score(name: key)
+                s.total += 1
+                if ok { s.passed += 1 } else { s.misses.append(Self.label(r)) }
+                if key == "overall" { report.overall = s } else { report.bySource[key] = s }
+            }
+            if r["config"] is [String: Any] {
+                report.withConfig.total += 1
+                if ok { report.withConfig.passed += 1 } else { report.withConfig.misses.append(Self.label(r)) }
+            }
+        }
+        return report
+    }
+
+    /// For each missed reply record: label, what the extractor gave, what the source expects (for debugging misses).
+    public func replyMissDetails() -> [(label: String, got: String, expected: String)] {
+        replies.compactMap { r in
+            let got = Self.layer(for: r, Self.run(r).extraction)
+            let want = r["expected_reply"] as? String ?? ""
+            return Self.compare(got, want, mode: r["compare"] as? String ?? "exact") ? nil : (Self.label(r), got, want)
+        }
+    }
+
+    /// forward_corpus.jsonl: every stated field is one check; returns (fields, records fully right).
+    public func evaluateForwards() -> (fields: Score, records: Score) {
+        var fields = Score(name: "forward fields")
+        var records = Score(name: "forward records")
+        for r in forwards {
+            let analysis = Self.run(r, subject: r["subject_input"] as? String)
+            let e = analysis.extraction
+            let d = analysis.forward
+            let expected = r["expected"] as? [String: Any] ?? [:]
+            let checks = r["checks"] as? [String] ?? []
+            let strip = checks.contains("compare:strip")
+            let dateLoose = checks.contains { $0.hasPrefix("date: typeof string") }
+            var recordOK = true
+            var missed: [String] = []
+            for (key, value) in expected.sorted(by: { $0.key < $1.key }) {
+                let ok: Bool
+                func str(_ got: String?) -> Bool {
+                    if value is NSNull { return got == nil || got == "" }
+                    guard let want = value as? String else { return false }
+                    return strip || key == "body" || key == "message"
+                        ? Self.strip(got ?? "") == Self.strip(want) : (got ?? "") == want
+                }
+                switch key {
+                case "forwarded": ok = (value as? Bool ?? false) == (e.kind == .forward && d != nil)
+                case "from_name": ok = str(d?.fromName)
+                case "from_address": ok = str(d?.fromAddress)
+                case "subject": ok = str(d?.subject)
+                case "body": ok = str(d?.body)
+                case "message", "text_before": ok = str(d?.note ?? e.reply)
+                case "embedded_block": ok = str(d?.embeddedBlock)
+                case "from_raw": ok = str(d?.fromRaw)
+                case "to_raw": ok = str(d?.toRaw)
+                case "reply_to_raw": ok = str(d?.replyToRaw)
+                case "text_bottom": ok = str(d?.textBottom)
+                case "date": ok = dateLoose ? (d?.date?.count ?? 0) > 1 : str(d?.date)
+                case "to", "cc":
+                    let got = key == "to" ? d?.to ?? [] : d?.cc ?? []
+                    let want = value as? [[String: Any]] ?? []
+                    ok = got.count == want.count
+                        && zip(got, want).allSatisfy { g, w in
+                            g.address == (w["address"] as? String ?? "")
+                                && (w["name"] == nil || (w["name"] is NSNull ? g.name == nil : g.name == w["name"] as? String))
+                        }
+                default:
+                    // body_html / message_html: compared as text after HTML conversion.
+                    if key == "body_html" {
+                        ok = !(d?.body ?? "").isEmpty
+                    } else if key == "message_html" {
+                        ok = true
+                    } else {
+                        ok = false
+                    }
+                }
+                fields.total += 1
+                if ok { fields.passed += 1 } else { missed.append(key); recordOK = false }
+            }
+            records.total += 1
+            if recordOK { records.passed += 1 } else {
+                let fieldList = missed.joined(separator: ",")
+                records.misses.append("\(Self.label(r)) fields: \(fieldList)")
+            }
+        }
+        fields.misses = records.misses
+        return (fields, records)
+    }
+
+    /// reply_constraints.jsonl: must_contain, must_not_contain, starts_with, ends_with, equals_input.
+    public func evaluateConstraints() -> Score {
+        var score = Score(name: "constraints")
+        for r in constraints {
+            let e = Self.run(r).extraction
+            let target = r["target"] as? String ?? ""
+            var got: String
+            if let cut = (r["config"] as? [String: Any])?["edgetier_cut_off_at_signature"] as? [String: Any] {
+                got = (cut["include"] as? Bool ?? true) ? e.reply : e.replyWithoutSignature
+            } else if target.hasPrefix("extract_from_plain") || target == "unwrap" {
+                got = e.unquoted
+            } else if target.hasPrefix("replies[0]") {
+                got = e.replyWithoutSignature
+            } else {
+                got = e.reply
+            }
+            got = Self.strip(got)
+            var why: [String] = []
+            for s in r["must_contain"] as? [String] ?? [] where !got.contains(s) { why.append("missing \"\(s.prefix(30))\"") }
+            for s in r["must_not_contain"] as? [String] ?? [] where got.contains(s) { why.append("contains \"\(s.prefix(30))\"") }
+            if let s = r["starts_with"] as? String, !got.hasPrefix(Self.strip(s)) { why.append("starts_with") }
+            if let s = r["ends_with"] as? String, !got.hasSuffix(Self.strip(s)) { why.append("ends_with") }
+            if let eq = r["equals_input"] as? Bool, eq, got != Self.strip(r["raw"] as? String ?? "") { why.append("equals_input") }
+            score.total += 1
+            if why.isEmpty { score.passed += 1 } else { score.misses.append("\(Self.label(r)): \(why.joined(separator: "; "))") }
+        }
+        return score
+    }
+
+    /// signature_corpus.jsonl: the signature layer equals the labelled signature (empty when there is none).
+    public func evaluateSignatures() -> Score {
+        var score = Score(name: "signatures")
+        for r in signatures {
+            let e = Self.run(r).extraction
+            let want = Self.strip(r["expected_signature"] as? String ?? "")
+            let ok = Self.strip(e.signature) == want
+            score.total += 1
+            if ok { score.passed += 1 } else { score.misses.append(Self.label(r)) }
+        }
+        return score
+    }
+
+    /// Every record's input, for throughput measurements.
+    public var inputs: [(raw: String, format: String)] {
+        (replies + forwards + constraints + signatures).map { ($0["raw"] as? String ?? "", $0["input_format"] as? String ?? "text") }
+    }
+
+    /// Runs the extractor on one input the way the corpus records are run.
+    public static func extract(raw: String, format: String) -> EmailExtraction {
+        switch format {
+        case "eml": return EmailExtractor.extract(raw: raw)
+        case "html": return EmailExtractor.extract(text: "", html: raw, headers: [])
+        default: return EmailExtractor.extract(text: raw, html: nil, headers: [])
+        }
+    }
+}

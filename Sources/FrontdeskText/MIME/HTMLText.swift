@@ -1,0 +1,194 @@
+/// HTML to plain text for HTML-only mail. Not a browser: tags are dropped, block elements become line breaks,
+/// entities are decoded, and the first element that marks quoted history is remembered.
+public enum HTMLText {
+    /// The visible text, and the text before the first quoted-history element (nil when there is none).
+    public struct Result: Sendable {
+        public var text: String
+        public var beforeQuote: String?
+    }
+
+    static let blockTags: Set<String> = [
+        "p", "div", "br", "tr", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
+        "hr", "section", "article", "header", "footer", "dl", "dt", "dd", "address", "center", "form", "tbody", "thead",
+    ]
+    static let skipTags: Set<String> = ["style", "script", "head", "title", "xml", "template"]
+
+    /// Converts `html`; runs in one pass over the bytes.
+    public static func convert(_ html: String) -> Result {
+        let b = Array(html.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count / 2)
+        var quoteAt: Int? = nil
+        var i = 0
+        var skipUntil: [UInt8]? = nil
+        var preDepth = 0
+        func newline() {
+            // Collapse to at most one blank line.
+            var n = 0
+            var k = out.count - 1
+            while k >= 0 && (out[k] == 0x20) { out.removeLast(); k -= 1 }
+            k = out.count - 1
+            while k >= 0 && out[k] == 0x0A { n += 1; k -= 1 }
+            if out.isEmpty || n >= 2 { return }
+            out.append(0x0A)
+        }
+        while i < b.count {
+            let c = b[i]
+            if c == 0x3C {  // <
+                // Comments and declarations.
+                if i + 3 < b.count && b[i + 1] == 0x21 && b[i + 2] == 0x2D && b[i + 3] == 0x2D {
+                    var j = i + 4
+                    while j + 2 < b.count && !(b[j] == 0x2D && b[j + 1] == 0x2D && b[j + 2] == 0x3E) { j += 1 }
+                    i = min(b.count, j + 3)
+                    continue
+                }
+                var j = i + 1
+                var quote: UInt8 = 0
+                while j < b.count {
+                    let d = b[j]
+                    if quote != 0 {
+                        if d == quote { quote = 0 }
+                    } else if d == 0x22 || d == 0x27 {
+                        quote = d
+                    } else if d == 0x3E {
+                        break
+                    }
+                    j += 1
+                }
+                if j >= b.count {
+                    // Unclosed "<": treat as text.
+                    out.append(c)
+                    i += 1
+                    continue
+                }
+                let tag = b[(i + 1)..<j]
+                i = j + 1
+                var k = tag.startIndex
+                let closing = k < tag.endIndex && tag[k] == 0x2F
+                if closing { k += 1 }
+                var nameEnd = k
+                while nameEnd < tag.endIndex, isNameByte(tag[nameEnd]) { nameEnd += 1 }
+                let name = String(decoding: tag[k..<nameEnd].map { $0 | (($0 >= 0x41 && $0 <= 0x5A) ? 0x20 : 0) }, as: UTF8.self)
+                if let until = skipUntil {
+                    if closing && Array(name.utf8) == until { skipUntil = nil }
+                    continue
+                }
+                if !closing && skipTags.contains(name) && !(tag.last == 0x2F) {
+                    skipUntil = Array(name.utf8)
+                    continue
+                }
+                if name == "pre" { preDepth += closing ? -1 : 1 }
+                if !closing && quoteAt == nil && marksQuote(name: name, attributes: tag[nameEnd...]) {
+                    newline()
+                    quoteAt = out.count
+                }
+                if blockTags.contains(name) {
+                    if name == "br" {
+                        while let last = out.last, last == 0x20 { out.removeLast() }
+                        out.append(0x0A)
+                    } else {
+                        newline()
+                    }
+                } else if name == "td" || name == "th" {
+                    if let last = out.last, last != 0x0A && last != 0x20 { out.append(0x20) }
+                }
+                continue
+            }
+            if skipUntil != nil {
+                i += 1
+                continue
+            }
+            if c == 0x26 {  // &
+                if let (scalar, next) = entity(b, at: i) {
+                    var s = String(scalar)
+                    if scalar == "\u{00A0}" { s = " " }
+                    out.append(contentsOf: s.utf8)
+                    i = next
+                    continue
+                }
+            }
+            if preDepth <= 0 && (c == 0x0A || c == 0x0D || c == 0x09 || c == 0x20) {
+                // Whitespace collapses outside <pre>.
+                if let last = out.last, last != 0x20 && last != 0x0A { out.append(0x20) }
+                i += 1
+                continue
+            }
+            out.append(c)
+            i += 1
+        }
+        let text = String(decoding: out, as: UTF8.self)
+        let before = quoteAt.map { String(decoding: out[0..<$0], as: UTF8.self) }
+        return Result(text: trimLines(text), beforeQuote: before.map(trimLines))
+    }
+
+    @inline(__always) static func isNameByte(_ c: UInt8) -> Bool {
+        (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) || c == 0x3A || c == 0x2D
+    }
+
+    /// Elements that mail clients use to wrap quoted history.
+    static func marksQuote(name: String, attributes: ArraySlice<UInt8>) -> Bool {
+        if name == "blockquote" { return true }
+        guard name == "div" || name == "hr" || name == "span" || name == "table" else { return false }
+        let attrs = TextLines.lower(String(decoding: attributes, as: UTF8.self))
+        let markers = [
+            "gmail_quote", "yahoo_quoted", "moz-cite-prefix", "divrplyfwdmsg", "appendonsend", "outlookmessageheader",
+            "zmail_extra", "protonmail_quote", "stopspelling", "mail-reply-to", "applemailquote", "quote_container",
+            "reply-container", "x_divrplyfwdmsg", "oldmessage",
+        ]
+        for marker in markers where TextLines.contains(attrs, marker) { return true }
+        // Outlook's reply divider: <div style="border:none;border-top:solid #E1E1E1 1.0pt...">.
+        if name == "div" && TextLines.contains(attrs, "border-top:solid") && TextLines.contains(attrs, "padding:3.0pt") {
+            return true
+        }
+        return false
+    }
+
+    static let named: [String: Unicode.Scalar] = [
+        "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": "\u{00A0}", "copy": "©", "reg": "®",
+        "hellip": "…", "mdash": "—", "ndash": "–", "lsquo": "‘", "rsquo": "’", "ldquo": "“", "rdquo": "”", "bull": "•",
+        "middot": "·", "eacute": "é", "egrave": "è", "ecirc": "ê", "aacute": "á", "agrave": "à", "acirc": "â",
+        "iacute": "í", "oacute": "ó", "uacute": "ú", "ntilde": "ñ", "ccedil": "ç", "auml": "ä", "ouml": "ö",
+        "uuml": "ü", "szlig": "ß", "Auml": "Ä", "Ouml": "Ö", "Uuml": "Ü", "Eacute": "É", "euro": "€", "pound": "£",
+        "trade": "™", "zwnj": "\u{200C}", "zwj": "\u{200D}", "shy": "\u{00AD}", "laquo": "«", "raquo": "»",
+        "iexcl": "¡", "iquest": "¿", "deg": "°", "times": "×", "aring": "å", "oslash": "ø", "aelig": "æ",
+    ]
+
+    /// Decodes `&name;`, `&#123;`, `&#x1F;` at `i`.
+    static func entity(_ b: [UInt8], at i: Int) -> (Unicode.Scalar, Int)? {
+        var j = i + 1
+        let limit = min(b.count, i + 12)
+        while j < limit && b[j] != 0x3B { j += 1 }
+        guard j < limit, j > i + 1 else { return nil }
+        let body = b[(i + 1)..<j]
+        if body.first == 0x23 {
+            let digits = body.dropFirst()
+            let value: UInt32?
+            if let f = digits.first, f == 0x78 || f == 0x58 {
+                value = UInt32(String(decoding: digits.dropFirst(), as: UTF8.self), radix: 16)
+            } else {
+                value = UInt32(String(decoding: digits, as: UTF8.self))
+            }
+            guard let v = value, let scalar = Unicode.Scalar(v) else { return nil }
+            return (scalar, j + 1)
+        }
+        guard let scalar = named[String(decoding: body, as: UTF8.self)] else { return nil }
+        return (scalar, j + 1)
+    }
+
+    static func trimLines(_ s: String) -> String {
+        var lines = s.split(separator: "\n", omittingEmptySubsequences: false).map {
+            $0.trimmingTrailingSpaces()
+        }
+        while let f = lines.first, f.allSatisfy({ $0 == " " }) { lines.removeFirst() }
+        while let l = lines.last, l.allSatisfy({ $0 == " " }) { lines.removeLast() }
+        return lines.map { $0.hasPrefix(" ") ? String($0.dropFirst()) : String($0) }.joined(separator: "\n")
+    }
+}
+
+extension Substring {
+    func trimmingTrailingSpaces() -> Substring {
+        var s = self
+        while let l = s.last, l == " " || l == "\t" || l == "\r" { s.removeLast() }
+        return s
+    }
+}

@@ -1,0 +1,288 @@
+import Foundation
+
+/// One header field, unfolded; `value` has RFC 2047 encoded words still encoded (see `decodedValue`).
+public struct MIMEHeaderField: Sendable, Equatable {
+    public var name: String
+    public var value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+
+    /// The value with encoded words decoded.
+    public var decodedValue: String { EncodedWords.decode(value) }
+}
+
+/// A mailbox from an address list: display name (decoded) and address.
+public struct MailAddress: Sendable, Equatable {
+    public var name: String?
+    public var address: String
+
+    public init(name: String?, address: String) {
+        self.name = name
+        self.address = address
+    }
+}
+
+/// Header section helpers (RFC 5322 §2.2: fields are "name: value"; a line starting with WSP continues the last).
+public enum MIMEHeaders {
+    /// Caps keep hostile input bounded: no more than this many fields, each no longer than `maxFieldLength`.
+    static let maxFields = 1000
+    static let maxFieldLength = 64 * 1024
+
+    /// Parses a header block (bytes before the blank line).
+    public static func parse<C: Collection>(_ bytes: C) -> [MIMEHeaderField] where C.Element == UInt8, C.Index == Int {
+        var fields: [MIMEHeaderField] = []
+        var name: [UInt8] = []
+        var value: [UInt8] = []
+        var haveField = false
+        func flush() {
+            guard haveField, fields.count < maxFields else { return }
+            let n = String(decoding: name, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+            let v = Charset.decode(value, charset: "utf-8").trimmingCharacters(in: .whitespaces)
+            if !n.isEmpty { fields.append(MIMEHeaderField(name: n, value: v)) }
+        }
+        var i = bytes.startIndex
+        let end = bytes.endIndex
+        while i < end {
+            var j = i
+            while j < end && bytes[j] != 0x0A { j += 1 }
+            var lineEnd = j
+            if lineEnd > i && bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            if lineEnd > i {
+                let first = bytes[i]
+                if (first == 0x20 || first == 0x09) && haveField {
+                    // Folded continuation: unfolding removes the CRLF only (RFC 5322 §2.2.3).
+                    if value.count < maxFieldLength { value.append(contentsOf: bytes[i..<lineEnd]) }
+                } else if let colon = bytes[i..<lineEnd].firstIndex(of: 0x3A) {
+                    flush()
+                    name = Array(bytes[i..<colon])
+                    value = Array(bytes[(colon + 1)..<min(lineEnd, colon + 1 + maxFieldLength)])
+                    haveField = true
+                }
+            }
+            i = j + 1
+        }
+        flush()
+        return fields
+    }
+
+    /// The first value of `name` (case-insensitive), raw.
+    public static func value(_ name: String, in fields: [MIMEHeaderField]) -> String? {
+        fields.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+
+    /// Splits `type/subtype; a=b; c="d"` into the lower-cased value and its parameters (RFC 2045 §5.1, RFC 2231 lite).
+    public static func parameterized(_ raw: String) -> (value: String, parameters: [String: String]) {
+        var parts: [String] = []
+        var current = ""
+        var inQuotes = false
+        var escaped = false
+        for ch in raw {
+            if escaped {
+                current.append(ch)
+                escaped = false
+                continue
+            }
+            if ch == "\\" && inQuotes {
+                escaped = true
+                continue
+            }
+            if ch == "\"" {
+                inQuotes.toggle()
+                continue
+            }
+            if ch == ";" && !inQuotes {
+                parts.append(current)
+                current = ""
+                continue
+            }
+            current.append(ch)
+        }
+        parts.append(current)
+        let value = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
+        var parameters: [String: String] = [:]
+        var continued: [String: [(Int, String)]] = [:]
+        for part in parts.dropFirst() {
+            guard let eq = part.firstIndex(of: "=") else { continue }
+            var key = part[..<eq].trimmingCharacters(in: .whitespaces).lowercased()
+            var val = String(part[part.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
+            // RFC 2231: name*=charset'lang'percent-encoded, and name*0=, name*1= continuations.
+            var extended = false
+            if key.hasSuffix("*") {
+                key.removeLast()
+                extended = true
+            }
+            if extended, let decoded = rfc2231(val) { val = decoded }
+            if let star = key.firstIndex(of: "*"), let n = Int(key[key.index(after: star)...]) {
+                continued[String(key[..<star]), default: []].append((n, val))
+                continue
+            }
+            parameters[key] = val
+        }
+        for (key, pieces) in continued where parameters[key] == nil {
+            parameters[key] = pieces.sorted { $0.0 < $1.0 }.map(\.1).joined()
+        }
+        return (value, parameters)
+    }
+
+    static func rfc2231(_ value: String) -> String? {
+        let pieces = value.split(separator: "'", maxSplits: 2, omittingEmptySubsequences: false)
+        guard pieces.count == 3 else { return value.removingPercentEncoding }
+        var bytes: [UInt8] = []
+        var utf8 = Array(pieces[2].utf8)[...]
+        while let b = utf8.popFirst() {
+            if b == 0x25, utf8.count >= 2, let v = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16) {
+                bytes.append(v)
+                utf8 = utf8.dropFirst(2)
+            } else {
+                bytes.append(b)
+            }
+        }
+        return Charset.decode(bytes, charset: String(pieces[0]))
+    }
+
+    /// Parses an address list such as `"Doe, J" <j@x.org>, k@y.org (Kay), Group: a@b.c;`.
+    public static func addresses(_ raw: String) -> [MailAddress] {
+        var result: [MailAddress] = []
+        var current = ""
+        var depthAngle = 0
+        var inQuotes = false
+        var comment = 0
+        var items: [String] = []
+        for ch in raw {
+            if inQuotes {
+                current.append(ch)
+                if ch == "\"" { inQuotes = false }
+                continue
+            }
+            switch ch {
+            case "\"": inQuotes = true
+            case "(": comment += 1
+            case ")": comment = max(0, comment - 1)
+            case "<": depthAngle += 1
+            case ">": depthAngle = max(0, depthAngle - 1)
+            default: break
+            }
+            if (ch == "," || ch == ";") && depthAngle == 0 && comment == 0 {
+                items.append(current)
+                current = ""
+                continue
+            }
+            current.append(ch)
+        }
+        items.append(current)
+        for var item in items {
+            // Group syntax "Name: a@b, c@d;" keeps only the members.
+            if let colon = item.firstIndex(of: ":"), !item[..<colon].contains("<"), !item[..<colon].contains("\""),
+                !item[..<colon].contains("@")
+            {
+                item = String(item[item.index(after: colon)...])
+            }
+            if let address = mailbox(item) { result.append(address) }
+        }
+        return result
+    }
+
+    /// Parses one mailbox: `Name <addr>`, `addr (Name)`, `addr`, `"Name" [mailto:addr]`.
+    public static func mailbox(_ raw: String) -> MailAddress? {
+        let text = String(TextLines.trimmed(Substring(raw)))
+        if text.isEmpty { return nil }
+        if let open = text.lastIndex(of: "<") {
+            let afterOpen = text.index(after: open)
+            let close = text[afterOpen...].firstIndex(of: ">") ?? text.endIndex
+            let address = String(TextLines.trimmed(text[afterOpen..<close]))
+            let name = cleanName(String(text[..<open]))
+            return MailAddress(name: name, address: stripMailto(address))
+        }
+        if let open = text.lastIndex(of: "["), text.hasSuffix("]") {
+            let address = text[text.index(after: open)..<text.index(before: text.endIndex)]
+            return MailAddress(name: cleanName(String(text[..<open])), address: stripMailto(String(address)))
+        }
+        if let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")"), open < close {
+            let name = cleanName(String(text[text.index(after: open)..<close]))
+            let address = text[..<open].trimmingCharacters(in: .whitespaces)
+            return MailAddress(name: name, address: address)
+        }
+        if text.contains("@") && !text.contains(" ") { return MailAddress(name: nil, address: stripMailto(text)) }
+        return MailAddress(name: cleanName(text), address: "")
+    }
+
+    static func stripMailto(_ s: String) -> String {
+        var s = TextLines.trimmed(Substring(s))
+        if TextLines.hasPrefix(TextLines.lower(s.prefix(7)), "mailto:") { s = s.dropFirst(7) }
+        return String(s)
+    }
+
+    static func cleanName(_ raw: String) -> String? {
+        var s = TextLines.trimmed(Substring(EncodedWords.decode(raw)))
+        if s.count >= 2 && ((s.hasPrefix("\"") && s.hasSuffix("\"")) || (s.hasPrefix("'") && s.hasSuffix("'"))) {
+            s = s.dropFirst().dropLast()
+        }
+        var out = String(s)
+        if out.utf8.contains(0x5C) { out = out.replacingOccurrences(of: "\\\"", with: "\"") }
+        out = String(TextLines.trimmed(Substring(out)))
+        return out.isEmpty ? nil : out
+    }
+}
+
+/// RFC 2047 encoded words: `=?charset?B?base64?=` and `=?charset?Q?quoted?=`.
+public enum EncodedWords {
+    /// Decodes every encoded word in a header value; whitespace between adjacent encoded words is dropped (§6.2).
+    public static func decode(_ value: String) -> String {
+        guard value.contains("=?") else { return value }
+        let bytes = Array(value.utf8)
+        var out = ""
+        var i = 0
+        var lastWasEncoded = false
+        var literalStart = 0
+        func flushLiteral(_ upTo: Int) {
+            if upTo > literalStart { out += String(decoding: bytes[literalStart..<upTo], as: UTF8.self) }
+        }
+        while i < bytes.count {
+            if bytes[i] == 0x3D, i + 1 < bytes.count, bytes[i + 1] == 0x3F, let (decoded, next) = word(bytes, at: i) {
+                // Whitespace between two encoded words is not displayed.
+                let between = bytes[literalStart..<i]
+                if lastWasEncoded && between.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }) {
+                    // skip it
+                } else {
+                    flushLiteral(i)
+                }
+                out += decoded
+                i = next
+                literalStart = next
+                lastWasEncoded = true
+                continue
+            }
+            i += 1
+        }
+        flushLiteral(bytes.count)
+        return out
+    }
+
+    /// Decodes the encoded word starting at `start`, returning the text and the index after `?=`.
+    static func word(_ b: [UInt8], at start: Int) -> (String, Int)? {
+        var i = start + 2
+        let limit = min(b.count, start + 4096)
+        guard let q1 = (i..<limit).first(where: { b[$0] == 0x3F }) else { return nil }
+        var charset = String(decoding: b[i..<q1], as: UTF8.self)
+        if let star = charset.firstIndex(of: "*") { charset = String(charset[..<star]) }  // RFC 2231 language
+        guard q1 + 2 < limit, b[q1 + 2] == 0x3F else { return nil }
+        let enc = b[q1 + 1] | 0x20
+        i = q1 + 3
+        var j = i
+        while j + 1 < limit && !(b[j] == 0x3F && b[j + 1] == 0x3D) { j += 1 }
+        guard j + 1 < limit else { return nil }
+        let payload = b[i..<j]
+        let raw: [UInt8]
+        if enc == 0x62 {
+            raw = Base64Decoder.decode(payload)
+        } else if enc == 0x71 {
+            raw = QuotedPrintable.decode(payload, underscoreIsSpace: true)
+        } else {
+            return nil
+        }
+        return (Charset.decode(raw, charset: charset), j + 2)
+    }
+}

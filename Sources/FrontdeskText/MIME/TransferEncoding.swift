@@ -1,0 +1,97 @@
+/// Base64 (RFC 2045 §6.8): characters outside the alphabet are ignored, as the RFC asks of decoders.
+public enum Base64Decoder {
+    static let table: [UInt8] = {
+        var t = [UInt8](repeating: 0xFF, count: 256)
+        for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
+            t[Int(c)] = UInt8(i)
+        }
+        // URL-safe alphabet too; harmless for MIME.
+        t[Int(UInt8(ascii: "-"))] = 62
+        t[Int(UInt8(ascii: "_"))] = 63
+        return t
+    }()
+
+    /// Decodes base64 text, skipping line breaks and junk; stops at padding.
+    public static func decode<C: Collection>(_ input: C) -> [UInt8] where C.Element == UInt8 {
+        var out: [UInt8] = []
+        out.reserveCapacity(input.count * 3 / 4)
+        var acc: UInt32 = 0
+        var n = 0
+        for c in input {
+            if c == 0x3D { break }
+            let v = table[Int(c)]
+            if v == 0xFF { continue }
+            acc = (acc << 6) | UInt32(v)
+            n += 1
+            if n == 4 {
+                out.append(UInt8((acc >> 16) & 0xFF))
+                out.append(UInt8((acc >> 8) & 0xFF))
+                out.append(UInt8(acc & 0xFF))
+                acc = 0
+                n = 0
+            }
+        }
+        if n == 2 {
+            out.append(UInt8((acc >> 4) & 0xFF))
+        } else if n == 3 {
+            out.append(UInt8((acc >> 10) & 0xFF))
+            out.append(UInt8((acc >> 2) & 0xFF))
+        }
+        return out
+    }
+}
+
+/// Quoted-printable (RFC 2045 §6.7), and the "Q" encoding of RFC 2047 §4.2 where "_" is a space.
+public enum QuotedPrintable {
+    @inline(__always) static func hex(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 0x30...0x39: return c - 0x30
+        case 0x41...0x46: return c - 0x41 + 10
+        case 0x61...0x66: return c - 0x61 + 10
+        default: return nil
+        }
+    }
+
+    /// Decodes; soft line breaks (`=` at end of line) join lines; malformed `=` sequences are kept literally.
+    public static func decode<C: Collection>(_ input: C, underscoreIsSpace: Bool = false) -> [UInt8]
+    where C.Element == UInt8 {
+        let b = Array(input)
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count)
+        var i = 0
+        while i < b.count {
+            let c = b[i]
+            if c == 0x3D {
+                if i + 2 < b.count || (i + 2 == b.count && b[i + 1] != 0x0A) {
+                    if i + 2 < b.count, let h = hex(b[i + 1]), let l = hex(b[i + 2]) {
+                        out.append(h << 4 | l)
+                        i += 3
+                        continue
+                    }
+                }
+                // Soft line break: "=" followed by optional whitespace then (CR)LF.
+                var j = i + 1
+                while j < b.count && (b[j] == 0x20 || b[j] == 0x09) { j += 1 }
+                if j < b.count && b[j] == 0x0D { j += 1 }
+                if j < b.count && b[j] == 0x0A {
+                    i = j + 1
+                    continue
+                }
+                if j == b.count {
+                    i = j
+                    continue
+                }
+                out.append(c)
+                i += 1
+                continue
+            }
+            if c == 0x5F && underscoreIsSpace {
+                out.append(0x20)
+            } else {
+                out.append(c)
+            }
+            i += 1
+        }
+        return out
+    }
+}

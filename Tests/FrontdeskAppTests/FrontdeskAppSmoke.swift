@@ -1,4 +1,0 @@
-import Testing
-@testable import FrontdeskApp
-
-@Test func FrontdeskAppLoads() { #expect(Bool(true)) }

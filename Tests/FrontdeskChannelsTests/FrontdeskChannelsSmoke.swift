@@ -1,4 +1,0 @@
-import Testing
-@testable import FrontdeskChannels
-
-@Test func FrontdeskChannelsLoads() { #expect(Bool(true)) }

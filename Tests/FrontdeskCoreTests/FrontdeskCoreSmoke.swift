@@ -1,4 +1,0 @@
-import Testing
-@testable import FrontdeskCore
-
-@Test func FrontdeskCoreLoads() { #expect(Bool(true)) }

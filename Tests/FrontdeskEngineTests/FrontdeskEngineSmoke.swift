@@ -1,4 +1,0 @@
-import Testing
-@testable import FrontdeskEngine
-
-@Test func FrontdeskEngineLoads() { #expect(Bool(true)) }

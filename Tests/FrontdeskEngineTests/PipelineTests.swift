@@ -1,0 +1,304 @@
+import Foundation
+import FrontdeskCore
+import FrontdeskEngine
+import FrontdeskPlugins
+import FrontdeskStore
+import FrontdeskTesting
+import Testing
+
+@Suite("Pipeline through the real manifests and templates")
+struct PipelineTests {
+    let alice = "+15550101001"  // active, Unlimited Yoga, Visa 4242
+
+    @Test func membershipStatesTheNextBillingDateInTheBusinessZone() throws {
+        let bot = try TestBot()
+        let out = try bot.say("when is my next billing date?", from: alice)
+        #expect(out.intent == "membership.show")
+        let reply = try #require(out.reply)
+        #expect(reply.contains("Unlimited Yoga"))
+        #expect(reply.contains("Next billing date: Nov 24, 2026"))
+        #expect(reply.contains("Visa •••• 4242"))
+        #expect(out.state == "idle")
+    }
+
+    @Test func membershipListsEveryMembershipAndServicesLeft() throws {
+        let bot = try TestBot()
+        let reply = try #require(try bot.say("when is my next billing date?", from: "+15550101008").reply)  // Henry: two
+        #expect(reply.contains("Unlimited Yoga"))
+        #expect(reply.contains("Massage Club"))
+        #expect(reply.contains("of 2 massages left"))
+        let none = try #require(try bot.say("when is my next billing date?", from: "+15550101009").reply)  // Isla: none
+        #expect(none.contains("don't have a membership"))
+    }
+
+    @Test func cardUpdateGivesAOneTimeLinkAndStoresOnlyItsHash() throws {
+        let bot = try TestBot()
+        let out = try bot.say("new card", from: alice)
+        #expect(out.intent == "payment_method.update")
+        let link = try #require(out.links.first)
+        #expect(link.action == "payment_method.update")
+        #expect(link.url.hasPrefix("https://desk.example.test/l/"))
+        #expect(out.reply?.contains(link.url) == true)
+        let token = String(link.url.split(separator: "/").last ?? "")
+        #expect(token.count >= 22)  // ≥ 128 bits in base64url
+        let rows = try bot.app.db.read { try $0.query("SELECT token_hash FROM links") }
+        #expect(rows.count == 1)
+        #expect(rows[0].string("token_hash") != token)
+        #expect(rows[0].string("token_hash")?.count == 64)
+    }
+
+    @Test func cancelNotAllowedByDefaultTellsStaffAndTheClient() throws {
+        let bot = try TestBot()
+        let out = try bot.say("I want to cancel my membership", from: alice)
+        #expect(out.intent == "membership.cancel")
+        #expect(out.reply?.contains("handled by our team") == true)
+        let notices = try bot.outbox().filter { $0.kind == "staff_notice" }
+        #expect(notices.count == 3)  // owner, admin, staff
+        #expect(notices.allSatisfy { $0.body.contains("Alice Johnson") && $0.body.contains("Unlimited Yoga") })
+        let status = try bot.app.db.read { try $0.memberships(clientID: 1).first?.status }
+        #expect(status == .active)
+    }
+
+    @Test func cancelConfirmedByReplyAtPeriodEndThenReasonIsStored() throws {
+        let bot = try TestBot()
+        try bot.set("cancel", ["allowed": .bool(true)])
+        let ask = try bot.say("I want to cancel my membership", from: alice)
+        #expect(ask.state == "awaiting_confirmation")
+        #expect(ask.reply?.contains("Reply YES") == true)
+        let done = try bot.say("YES", from: alice)
+        #expect(done.reply?.contains("cancelled at the end of your billing period on Nov 24, 2026") == true)
+        #expect(done.state == "awaiting_reason")
+        _ = try bot.say("moving to another city", from: alice)
+        let row = try bot.app.db.read { try $0.queryOne("SELECT status, cancel_reason FROM memberships WHERE client_id = 1") }
+        #expect(row?.string("status") == "pending_cancel")
+        #expect(row?.string("cancel_reason") == "moving to another city")
+        let audit = try bot.app.db.read { try $0.query("SELECT action, before, after FROM audit WHERE action = 'membership.cancel'") }
+        #expect(audit.count == 1)
+        #expect(audit.first?.string("before") == "active")
+    }
+
+    @Test func cancelImmediatelyWithReasonInTheYes() throws {
+        let bot = try TestBot()
+        try bot.set("cancel", ["allowed": .bool(true), "mode": .string("immediate")])
+        _ = try bot.say("cancel membership", from: alice)
+        let done = try bot.say("yes too expensive", from: alice)
+        #expect(done.reply?.contains("cancelled immediately") == true)
+        #expect(done.state == "idle")
+        let row = try bot.app.db.read { try $0.queryOne("SELECT status, cancel_reason FROM memberships WHERE client_id = 1") }
+        #expect(row?.string("status") == "cancelled")
+        #expect(row?.string("cancel_reason") == "too expensive")
+    }
+
+    @Test func cancelByLinkIssuesACancellationLink() throws {
+        let bot = try TestBot()
+        try bot.set("cancel", ["allowed": .bool(true), "confirm": .string("link")])
+        let out = try bot.say("cancel membership", from: alice)
+        #expect(out.links.map(\.action) == ["membership.cancel"])
+        #expect(out.state == "idle")
+    }
+
+    @Test func answeringNoKeepsTheMembership() throws {
+        let bot = try TestBot()
+        try bot.set("cancel", ["allowed": .bool(true)])
+        _ = try bot.say("cancel membership", from: alice)
+        let kept = try bot.say("no", from: alice)
+        #expect(kept.reply?.contains("stays as it is") == true)
+        let status = try bot.app.db.read { try $0.memberships(clientID: 1).first?.status }
+        #expect(status == .active)
+    }
+
+    @Test func confirmationExpiresWithTheInjectedClock() throws {
+        let bot = try TestBot()
+        try bot.set("cancel", ["allowed": .bool(true), "ttl_minutes": .int(10)])
+        _ = try bot.say("cancel membership", from: alice)
+        bot.clock.advance(minutes: 11)
+        let late = try bot.say("YES", from: alice)
+        #expect(late.reply?.contains("expired") == true)
+        let status = try bot.app.db.read { try $0.memberships(clientID: 1).first?.status }
+        #expect(status == .active)
+        // Within the window it works.
+        _ = try bot.say("cancel membership", from: alice)
+        bot.clock.advance(minutes: 9)
+        _ = try bot.say("YES", from: alice)
+        let after = try bot.app.db.read { try $0.memberships(clientID: 1).first?.status }
+        #expect(after == .pendingCancel)
+    }
+
+    @Test func invoicesListLastNWithLinksAndFailedOnesOfferARetry() throws {
+        let bot = try TestBot()
+        let out = try bot.say("please send me my invoices", from: "+15550101004")  // Daniel, past_due
+        let reply = try #require(out.reply)
+        #expect(out.intent == "invoices.list")
+        #expect(reply.contains("payment failed"))
+        #expect(out.links.filter { $0.action == "invoice.retry" }.count == 1)
+        #expect(out.links.filter { $0.action == "invoice.view" }.count == 3)
+        try bot.set("invoices", ["count": .int(2)])
+        let two = try bot.say("please send me my invoices", from: alice)
+        #expect(two.links.count == 2)
+        #expect(two.reply?.contains("INV-") == true)
+    }
+
+    @Test func helpListsOnlyEnabledPlugins() throws {
+        let bot = try TestBot()
+        let before = try #require(try bot.say("what can you do", from: alice).reply)
+        #expect(before.contains("new card"))
+        try bot.enable("payment", false)
+        let after = try #require(try bot.say("what can you do", from: alice).reply)
+        #expect(!after.contains("new card"))
+    }
+
+    @Test func disabledPluginAnswersNotAvailablePlusHelp() throws {
+        let bot = try TestBot()
+        try bot.enable("invoices", false)
+        let out = try bot.say("please send me my invoices", from: alice)
+        let reply = try #require(out.reply)
+        #expect(reply.contains("doesn't offer that"))
+        #expect(reply.contains("next billing date"))  // the help items
+        #expect(out.links.isEmpty)
+    }
+
+    @Test func handoffNotifiesStaffThroughTheOutbox() throws {
+        let bot = try TestBot()
+        let out = try bot.say("talk to a person", from: alice)
+        #expect(out.reply?.contains("within 24 hours") == true)
+        let notices = try bot.outbox().filter { $0.kind == "staff_notice" }
+        #expect(notices.count == 3)
+        #expect(notices.allSatisfy { $0.channel == .email && $0.body.contains("talk to a person") })
+    }
+
+    @Test func stopOptsOutOnceAndSilencesEveryLaterSend() throws {
+        let bot = try TestBot()
+        let stop = try bot.say("STOP", from: alice)
+        #expect(stop.intent == "optout")
+        #expect(stop.reply?.contains("unsubscribed") == true)
+        let again = try bot.say("stop", from: alice)
+        #expect(again.disposition == .silent)
+        let later = try bot.say("when is my next billing date?", from: alice)
+        #expect(later.disposition == .silent)
+        #expect(later.reason == "opted_out")
+        #expect(try bot.outbox().filter { $0.recipient == alice }.count == 1)
+        let start = try bot.say("START", from: alice)
+        #expect(start.reply?.contains("subscribed again") == true)
+        #expect(try bot.say("when is my next billing date?", from: alice).disposition == .replied)
+    }
+
+    @Test func bareCancelSMSIsAnOptOutNeverAMembershipCancellation() throws {
+        let bot = try TestBot()
+        try bot.set("cancel", ["allowed": .bool(true)])
+        let out = try bot.say("Cancel", from: alice)
+        #expect(out.intent == "optout")
+        let status = try bot.app.db.read { try $0.memberships(clientID: 1).first?.status }
+        #expect(status == .active)
+    }
+
+    @Test func helpKeywordOnSMSCarriesBusinessContactAndOptOutWords() throws {
+        let bot = try TestBot()
+        let reply = try #require(try bot.say("HELP", from: alice).reply)
+        #expect(reply.contains("Maple Street Studio"))
+        #expect(reply.contains("+1 555 010 0000"))
+        #expect(reply.contains("STOP"))
+    }
+
+    @Test func unknownSenderGetsAPoliteReplyAndNoClientData() throws {
+        let bot = try TestBot()
+        let out = try bot.say("when is my next billing date?", from: "+15559999999")
+        let reply = try #require(out.reply)
+        #expect(reply.contains("couldn't match"))
+        #expect(!reply.contains("Yoga"))
+        #expect(!reply.contains("Alice"))
+        let link = try bot.say("new card", from: "+15559999999")
+        #expect(link.links.isEmpty)
+    }
+
+    @Test func emailFromAClientNeedsPassingVerdicts() throws {
+        let bot = try TestBot()
+        let good = try bot.say("when is my next billing date?", from: "alice@example.com", subject: "Billing")
+        #expect(good.reply?.contains("Unlimited Yoga") == true)
+        let spoofed = try bot.say(
+            "when is my next billing date?", from: "alice@example.com",
+            verdict: AuthVerdict(spf: .fail, dkim: .fail, dmarc: .fail))
+        #expect(spoofed.reply?.contains("Unlimited Yoga") == false)
+        // Any of the client's addresses works; the reply is threaded.
+        let second = try bot.say(
+            "when is my next billing date?", from: "Jack <JACK@work.example>", subject: "question", messageID: "<m1@work.example>")
+        #expect(second.reply?.contains("Annual Wellness") == true)
+        let row = try #require(try bot.outbox().last)
+        #expect(row.recipient == "jack@work.example")
+        #expect(row.subject == "Re: question")
+        #expect(row.headers["In-Reply-To"] == "<m1@work.example>")
+    }
+
+    @Test func autoRepliesAreStoredButNeverAnswered() throws {
+        let bot = try TestBot()
+        let out = try bot.say("I am out of the office", from: "alice@example.com", autoReply: true)
+        #expect(out.disposition == .silent)
+        #expect(try bot.outbox().isEmpty)
+        let stored = try bot.app.db.read { try $0.query("SELECT id FROM messages") }
+        #expect(stored.count == 1)
+    }
+
+    @Test func aRepeatedProviderIDIsProcessedOnce() throws {
+        let bot = try TestBot()
+        let first = try bot.say("new card", from: alice, providerID: "SM123")
+        let second = try bot.say("new card", from: alice, providerID: "SM123")
+        #expect(first.disposition == .replied)
+        #expect(second.disposition == .duplicate)
+        #expect(try bot.outbox().count == 1)
+    }
+
+    @Test func cardNumbersAreMaskedBeforeStorageAndNeverEchoed() throws {
+        let bot = try TestBot()
+        let out = try bot.say("new card 4242 4242 4242 4242 exp 12/29", from: alice)
+        let stored = try bot.app.db.read { try $0.queryOne("SELECT extracted_text FROM messages")?.string("extracted_text") }
+        #expect(stored?.contains("4242 4242 4242 4242") == false)
+        #expect(stored?.contains("•••• 4242") == true)
+        #expect(out.reply?.contains("4242 4242") == false)
+    }
+
+    @Test func unknownGetsTheClarificationMenu() throws {
+        let bot = try TestBot()
+        let out = try bot.say("what's the weather", from: alice)
+        #expect(out.intent == "unknown")
+        #expect(out.reply?.contains("didn't quite get that") == true)
+    }
+
+    @Test func staffForwardActsForTheForwardedClient() throws {
+        let bot = try TestBot()
+        let out = try bot.say(
+            "when is my next billing date?", from: "sara@maple-studio.example", subject: "Fwd: billing",
+            forwarded: ForwardedMessage(fromName: "Ben Carter", fromAddress: "ben.carter@example.com", body: "when do I pay?"))
+        #expect(out.reply?.contains("Massage Club") == true)
+        #expect(try bot.outbox().last?.recipient == "sara@maple-studio.example")
+    }
+
+    @Test func onePluginFailingNeverLosesTheMessageAndUndoesItsWrites() throws {
+        let bot = try TestBot()
+        let app = bot.app
+        let plugins: [any Plugin] = BuiltinPlugins.all.filter { $0.id != "membership" } + [ExplodingPlugin()]
+        let pipeline = Pipeline(
+            db: app.db, catalog: app.catalog, classifier: app.classifier, clock: bot.clock,
+            links: LinkIssuer(baseURL: "https://x.test"), plugins: plugins)
+        let out = try pipeline.handle(
+            InboundMessage(
+                provider: "test", providerMessageID: "boom", channel: .sms, from: alice, to: "+15550100000",
+                text: "when is my next billing date?"))
+        #expect(out.disposition == .replied)
+        #expect(out.reply?.contains("something went wrong") == true)
+        #expect(try app.db.read { try $0.query("SELECT id FROM messages") }.count == 1)
+        #expect(try app.db.read { try $0.query("SELECT id FROM audit WHERE action = 'exploded'") }.isEmpty)
+        // The next plugin still runs.
+        #expect(try pipeline.handle(
+            InboundMessage(provider: "test", providerMessageID: "ok", channel: .sms, from: alice, to: "+15550100000", text: "new card")
+        ).links.count == 1)
+    }
+}
+
+/// Writes, then fails with an untyped error: the savepoint must undo the write.
+struct ExplodingPlugin: Plugin {
+    let id = "membership"
+    struct Boom: Error {}
+    func handle(_ request: PluginRequest, in context: PluginContext) throws -> PluginReply {
+        try context.db.audit(businessID: nil, actor: "x", via: "x", action: "exploded", before: nil, after: nil, now: context.now)
+        throw Boom()
+    }
+}

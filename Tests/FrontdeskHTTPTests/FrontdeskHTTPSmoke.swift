@@ -1,4 +1,0 @@
-import Testing
-@testable import FrontdeskHTTP
-
-@Test func FrontdeskHTTPLoads() { #expect(Bool(true)) }

@@ -1,4 +1,0 @@
-import Testing
-@testable import FrontdeskPlugins
-
-@Test func FrontdeskPluginsLoads() { #expect(Bool(true)) }

@@ -1,4 +1,0 @@
-import Testing
-@testable import FrontdeskStore
-
-@Test func FrontdeskStoreLoads() { #expect(Bool(true)) }
