@@ -24,7 +24,9 @@ public struct ExampleClassifier: IntentClassifier {
         public var bigramWeight: Float = 1.0
         public var charWeight: Float = 0.5
 
-        var weights: Features.Weights { Features.Weights(unigram: unigramWeight, bigram: bigramWeight, char: charWeight) }
+        var weights: Features.Weights {
+            Features.Weights(unigram: unigramWeight, bigram: bigramWeight, char: charWeight)
+        }
 
         public init() {}
     }
@@ -115,6 +117,7 @@ public struct ExampleClassifier: IntentClassifier {
 
     /// The best intent for `text`, its confidence and the entities found.
     public func classify(_ text: String, channel: Channel) -> Classification {
+        let text = Self.head(of: text)
         var words: [TextNormalizer.Word] = []
         normalizer.analyze(text, into: &words)
         var result = decide(score(words))
@@ -125,10 +128,23 @@ public struct ExampleClassifier: IntentClassifier {
     /// Every intent's probability for the sentence that decided, highest first (for diagnostics).
     public func distribution(_ text: String) -> [(intent: IntentID, probability: Double)] {
         var words: [TextNormalizer.Word] = []
-        normalizer.analyze(text, into: &words)
+        normalizer.analyze(Self.head(of: text), into: &words)
         let segments = score(words)
         guard let best = pick(segments) ?? segments.last else { return [] }
         return zip(intents, best.probabilities).map { ($0, Double($1)) }.sorted { $0.1 > $1.1 }
+    }
+
+    /// How much of a message is read: people put the request first, and a cap keeps a 1 MB body
+    /// (pasted logs, a whole thread) to a fraction of a millisecond.
+    public static let maxBytes = 8192
+
+    /// The first `maxBytes` of `text`, cut at a scalar boundary.
+    static func head(of text: String) -> String {
+        let utf8 = text.utf8
+        guard utf8.count > maxBytes else { return text }
+        var end = utf8.index(utf8.startIndex, offsetBy: maxBytes)
+        while end > utf8.startIndex, utf8[end] & 0xC0 == 0x80 { end = utf8.index(before: end) }
+        return String(decoding: utf8[..<end], as: UTF8.self)
     }
 
     // MARK: - Scoring

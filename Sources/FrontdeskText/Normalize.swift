@@ -259,7 +259,8 @@ struct Lexer {
             }
             let folded = String(scalar).folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
             let ascii = folded.unicodeScalars.filter { $0.isASCII && $0.properties.isAlphabetic }
-            table.append(ascii.isEmpty ? Array(folded.lowercased().utf8) : Array(String(String.UnicodeScalarView(ascii)).utf8))
+            let kept = String(String.UnicodeScalarView(ascii))
+            table.append(ascii.isEmpty ? Array(folded.lowercased().utf8) : Array(kept.utf8))
         }
         return table
     }()

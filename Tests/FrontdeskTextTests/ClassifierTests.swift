@@ -87,6 +87,14 @@ enum ClassifierFixture {
         #expect(intent(email, .email) == "payment_method.update")
     }
 
+    @Test func hugeInputIsReadFromTheTop() {
+        let filler = String(repeating: "é😀 the studio was lovely and the class was great. ", count: 30_000)
+        #expect(intent("I need to update my credit card. " + filler, .email) == "payment_method.update")
+        let head = ExampleClassifier.head(of: filler)
+        #expect(head.utf8.count <= ExampleClassifier.maxBytes)
+        #expect(filler.hasPrefix(head))
+    }
+
     @Test func outOfScopeIsUnknown() {
         for text in ["what's the weather like tomorrow", "do you sell smoothies", "lol ok", "🙂", ""] {
             #expect(intent(text) == IntentID.unknown, "\(text)")

@@ -209,7 +209,8 @@ public enum EntityExtractor {
             guard let m = monthNumber(t) else { continue }
             func token(_ k: Int) -> String? { k >= 0 && k < tokens.count ? tokens[k] : nil }
             // March 5, 2024 / March 5th 2024
-            if let d = token(i + 1).flatMap(day), let y = token(i + 2).flatMap(year), let iso = iso(year: y, month: m, day: d)
+            if let d = token(i + 1).flatMap(day), let y = token(i + 2).flatMap(year),
+                let iso = iso(year: y, month: m, day: d)
             {
                 return iso
             }
