@@ -101,6 +101,18 @@ enum ClassifierFixture {
         }
     }
 
+    @Test func bareCancelIsNeverMembershipCancellation() {
+        // SPEC §2: a bare "cancel" is an opt-out; the pipeline's keyword step sees it first, this is the backstop.
+        #expect(intent("cancel") == "optout")
+        #expect(intent("Cancel.", .email) != "membership.cancel")
+    }
+
+    @Test func distributionSumsToOne() {
+        let d = classifier.distribution("new card please")
+        #expect(d.first?.intent == "payment_method.update")
+        #expect(abs(d.map(\.probability).reduce(0, +) - 1) < 1e-3)
+    }
+
     @Test func stopTextingSentencesAreOptOut() {
         #expect(intent("stop texting me please") == "optout")
         #expect(intent("please stop sending me messages") == "optout")
