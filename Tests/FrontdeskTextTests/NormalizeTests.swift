@@ -49,7 +49,12 @@ import Testing
     }
 
     @Test func sentencesAndLines() {
-        #expect(plain.normalize("Hi Anna,\nthanks.\n\nNew card please") == "hi anna thanks | new card please")
+        #expect(plain.normalize("Hi Anna,\nthanks.\n\nNew card please") == "hi anna | thanks | new card please")
+        // Salutation and sign-off lines stand apart; a hard-wrapped sentence stays one.
+        #expect(plain.normalize("Good morning\nsend my invoices") == "good morning | send my invoices")
+        #expect(
+            plain.normalize("I would like to update the card that you have\non file for me")
+                == "i would like to update the card that you have on file for me")
         #expect(plain.normalize("Hello!!! Stop") == "hello | stop")
     }
 
