@@ -16,9 +16,9 @@ public struct ExampleClassifier: IntentClassifier {
     /// Tuning knobs; the defaults are what the dev set was measured with.
     public struct Options: Sendable {
         /// Below this probability the best intent is not trusted and the answer is `unknown`.
-        public var threshold: Double = 0.45
+        public var threshold: Double = 0.40
         /// Softmax temperature applied to the model's scores (above 1 flattens over-confident answers).
-        public var temperature: Double = 1.0
+        public var temperature: Double = 1.2
         /// Passes of stochastic gradient descent over the examples.
         public var epochs: Int = 60
         /// Initial step size (it decays with each epoch).
