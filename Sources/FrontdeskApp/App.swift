@@ -24,8 +24,11 @@ public final class App: Sendable {
         let log = log ?? Logger.standardError(minimum: config.logLevel)
         self.log = log
         catalog = try Catalog.load(root: config.root)
+        let faults = Pipeline.validate(catalog)
+        if !faults.isEmpty { throw Diagnostics(faults) }
         db = try Database(path: config.dbPath)
-        self.classifier = classifier ?? ExampleClassifier(examples: catalog.examples)
+        let examples = catalog.examples
+        self.classifier = classifier ?? LazyClassifier { ExampleClassifier(examples: examples) }
         pipeline = Pipeline(
             db: db, catalog: catalog, classifier: self.classifier, clock: clock, links: LinkIssuer(baseURL: config.baseURL),
             log: log, threshold: config.threshold)
@@ -57,5 +60,25 @@ public enum CLIError: Error, CustomStringConvertible {
         switch self {
         case .usage(let m), .failure(let m): return m
         }
+    }
+}
+
+/// Trains the wrapped classifier on first use, so commands that never classify (demo, plugins, check)
+/// start without paying for it.
+final class LazyClassifier: IntentClassifier, @unchecked Sendable {
+    private let lock = NSLock()
+    private var model: (any IntentClassifier)?
+    private let make: @Sendable () -> any IntentClassifier
+
+    init(_ make: @escaping @Sendable () -> any IntentClassifier) { self.make = make }
+
+    func classify(_ text: String, channel: Channel) -> Classification {
+        let m = lock.withLock {
+            if let model { return model }
+            let built = make()
+            model = built
+            return built
+        }
+        return m.classify(text, channel: channel)
     }
 }

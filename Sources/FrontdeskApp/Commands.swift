@@ -203,6 +203,8 @@ struct Commands {
             throw CLIError.failure("cannot find plugins/ and prompts/ (run from the checkout or set FRONTDESK_HOME)")
         }
         let catalog = try Catalog.load(root: root)
+        let faults = Pipeline.validate(catalog)
+        if !faults.isEmpty { throw Diagnostics(faults) }
         let intents = catalog.intentIDs.count
         output(
             "ok: \(catalog.manifests.count) plugins, \(intents) intents, \(catalog.examples.count) examples, \(catalog.templates.ids.count) templates")

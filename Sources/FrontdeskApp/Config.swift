@@ -35,7 +35,7 @@ public struct AppConfig: Sendable {
     /// Reads the environment and, when given, a JSON config file. Unknown keys in the file are an error.
     public static func load(
         environment env: [String: String] = ProcessInfo.processInfo.environment, configFile: String? = nil,
-        dbOverride: String? = nil
+        dbOverride: String? = nil, portOverride: Int? = nil
     ) throws -> AppConfig {
         var file: [String: Any] = [:]
         if let configFile {
@@ -53,7 +53,7 @@ public struct AppConfig: Sendable {
             file = object
         }
         func nonEmpty(_ key: String) -> String? { env[key].flatMap { $0.isEmpty ? nil : $0 } }
-        let port = (file["port"] as? Int) ?? 8080
+        let port = portOverride ?? (file["port"] as? Int) ?? 8080
         guard (0...65535).contains(port) else { throw ConfigError(description: "port must be 0...65535") }
         let host = file["host"] as? String ?? "127.0.0.1"
         let levelName = file["log_level"] as? String ?? env["FRONTDESK_LOG_LEVEL"] ?? "info"

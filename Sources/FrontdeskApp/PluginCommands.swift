@@ -107,8 +107,4 @@ extension Commands {
         }
         if items.isEmpty { output("outbox is empty" + (status.map { " (status \($0.rawValue))" } ?? "")) }
     }
-
-    func serve(_ args: [String]) throws {
-        throw CLIError.failure("serve is not available yet")
-    }
 }

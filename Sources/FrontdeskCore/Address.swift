@@ -30,7 +30,7 @@ public enum Address {
         if let open = s.lastIndex(of: "<"), let close = s[open...].firstIndex(of: ">") {
             s = s[s.index(after: open)..<close]
         }
-        let trimmed = s.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let trimmed = s.trimmedWhitespace().lowercased()
         let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
             !trimmed.contains(where: { $0 == " " || $0 == "\r" || $0 == "\n" || $0 == "," })

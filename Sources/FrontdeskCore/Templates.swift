@@ -51,7 +51,7 @@ public struct TemplateStore: Sendable {
                 out += v
             }
         }
-        return out.trimmingCharacters(in: .whitespacesAndNewlines)
+        return out.trimmedWhitespace()
     }
 
     /// Loads every template under `directory` (`prompts/`), reporting malformed placeholders by file and line.

@@ -6,6 +6,8 @@ enum Keywords {
     /// The intent of a whole-body SMS keyword (CTIA), or nil. A bare "cancel" is an opt-out,
     /// never a membership cancellation (SPEC §2).
     static func match(_ text: String) -> IntentID? {
+        // Keywords are single short words; skip the work for every ordinary sentence.
+        guard text.utf8.count <= 16 else { return nil }
         let word = text.trimmingCharacters(in: .whitespacesAndNewlines.union(.punctuationCharacters)).uppercased()
         guard !word.isEmpty, !word.contains(" ") else { return nil }
         if CompliancePlugin.optOutKeywords.contains(word) { return "optout" }
@@ -19,7 +21,7 @@ enum Keywords {
 
     /// YES/NO (with any words after YES kept as the detail, e.g. a reason), or nil.
     static func answer(_ text: String) -> Answer? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmedWhitespace()
         let first = trimmed.prefix { !$0.isWhitespace && !",.!;:".contains($0) }
         let word = first.lowercased()
         if yes.contains(word) {

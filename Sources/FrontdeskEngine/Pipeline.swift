@@ -48,6 +48,29 @@ public final class Pipeline: Sendable {
     public let threshold: Double
     let plugins: [String: any Plugin]
 
+    /// Templates the pipeline itself renders (plugins name theirs in their manifests).
+    public static let coreTemplates = [
+        "core/unknown_sender", "core/not_available", "core/nothing_pending", "core/expired", "core/error",
+        "core/staff_only",
+    ]
+
+    /// Faults in how the catalog fits the code: a manifest without a registered plugin (or the reverse), or a
+    /// template the pipeline needs that is missing. `frontdesk check` and start-up report them.
+    public static func validate(_ catalog: Catalog, plugins: [any Plugin] = BuiltinPlugins.all) -> [Diagnostic] {
+        var faults: [Diagnostic] = []
+        let registered = Set(plugins.map(\.id))
+        for m in catalog.manifests where !registered.contains(m.id) {
+            faults.append(Diagnostic(file: "plugins/\(m.id)/plugin.json", line: 1, message: "no plugin type is registered for \(m.id) (BuiltinPlugins.all)"))
+        }
+        for id in registered.sorted() where catalog.manifest(id) == nil {
+            faults.append(Diagnostic(file: "plugins/\(id)/plugin.json", line: 0, message: "registered plugin \(id) has no manifest"))
+        }
+        for t in coreTemplates where !catalog.templates.has(t, locale: "en") {
+            faults.append(Diagnostic(file: "prompts/en/\(t).txt", line: 0, message: "template \(t) is required by the pipeline"))
+        }
+        return faults
+    }
+
     public init(
         db: Database, catalog: Catalog, classifier: any IntentClassifier, clock: any Clock, links: LinkIssuer,
         plugins: [any Plugin] = BuiltinPlugins.all, log: Logger = .silent, threshold: Double = 0.5
@@ -99,7 +122,7 @@ public final class Pipeline: Sendable {
             return PipelineOutcome(disposition: .duplicate, links: [], state: "idle")
         }
         let from = Address.normalize(message.from, channel: message.channel) ?? message.from.lowercased()
-        let (text, masked) = CardMask.mask(message.text.trimmingCharacters(in: .whitespacesAndNewlines))
+        let (text, masked) = CardMask.mask(message.text.trimmedWhitespace())
         let sender = try identify(message, from: from, business: business, c)
         let conversation = try c.conversation(
             businessID: business.id, channel: message.channel, address: from, clientID: sender.client?.id, now: now)
@@ -244,10 +267,8 @@ public final class Pipeline: Sendable {
     }
 
     private func enabledManifests(_ businessID: Int, _ c: Connection) throws -> [PluginManifest] {
-        try catalog.manifests.filter { m in
-            if m.alwaysOn { return true }
-            return try c.pluginSettings(businessID: businessID, plugin: m.id).enabled ?? m.enabledByDefault
-        }
+        let flags = try c.pluginEnabledFlags(businessID: businessID)
+        return catalog.manifests.filter { m in m.alwaysOn || (flags[m.id] ?? m.enabledByDefault) }
     }
 
     private func makeContext(_ t: Turn, manifest: PluginManifest, enabled: [PluginManifest], _ c: Connection) throws

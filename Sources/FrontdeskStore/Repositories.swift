@@ -302,6 +302,15 @@ extension Connection {
         return (r.int("enabled").map { $0 != 0 }, values)
     }
 
+    /// Every plugin's stored enabled flag for a business (absent = manifest default).
+    public func pluginEnabledFlags(businessID: Int) throws -> [String: Bool] {
+        var flags: [String: Bool] = [:]
+        for r in try query("SELECT plugin, enabled FROM plugin_settings WHERE business_id = ? AND enabled IS NOT NULL", businessID) {
+            if let p = r.string("plugin") { flags[p] = r.bool("enabled") }
+        }
+        return flags
+    }
+
     public func setPluginEnabled(businessID: Int, plugin: String, enabled: Bool) throws {
         try execute(
             """
