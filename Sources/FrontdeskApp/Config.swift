@@ -68,7 +68,7 @@ public struct AppConfig: Sendable {
         guard let root = ResourceRoot.locate(environment: env) else {
             throw ConfigError(description: "cannot find plugins/ and prompts/ (run from the checkout or set FRONTDESK_HOME)")
         }
-        let threshold = (file["threshold"] as? Double) ?? 0.5
+        let threshold = (file["threshold"] as? Double) ?? 0.4
         guard (0...1).contains(threshold) else { throw ConfigError(description: "threshold must be between 0 and 1") }
         return AppConfig(
             dbPath: dbOverride ?? nonEmpty("FRONTDESK_DB") ?? (file["db"] as? String) ?? "frontdesk.sqlite",

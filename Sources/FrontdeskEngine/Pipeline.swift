@@ -73,7 +73,7 @@ public final class Pipeline: Sendable {
 
     public init(
         db: Database, catalog: Catalog, classifier: any IntentClassifier, clock: any Clock, links: LinkIssuer,
-        plugins: [any Plugin] = BuiltinPlugins.all, log: Logger = .silent, threshold: Double = 0.5
+        plugins: [any Plugin] = BuiltinPlugins.all, log: Logger = .silent, threshold: Double = 0.4
     ) {
         self.db = db
         self.catalog = catalog

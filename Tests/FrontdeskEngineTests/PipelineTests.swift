@@ -255,6 +255,48 @@ struct PipelineTests {
         #expect(out.reply?.contains("4242 4242") == false)
     }
 
+    @Test func appointmentCancellationIsNeverAMembershipCancellation() throws {
+        let bot = try TestBot()
+        try bot.set("cancel", ["allowed": .bool(true)])
+        let out = try bot.say("I need to cancel my appointment tomorrow at 3pm", from: alice)
+        #expect(out.intent != "membership.cancel")
+        #expect(out.state == "idle")
+        let status = try bot.app.db.read { try $0.memberships(clientID: 1).first?.status }
+        #expect(status == .active)
+    }
+
+    @Test func negationPicksTheRealRequest() throws {
+        let bot = try TestBot()
+        let out = try bot.say("don't cancel anything, I just need to update my card", from: alice)
+        #expect(out.intent == "payment_method.update")
+        #expect(out.links.count == 1)
+    }
+
+    @Test(arguments: [
+        ("¿cuándo es mi próxima fecha de cobro?", "membership.show"), ("quiero cambiar mi tarjeta", "payment_method.update"),
+        ("envoyez-moi mes factures s'il vous plaît", "invoices.list"), ("je veux parler à quelqu'un", "handoff"),
+        ("wen is my nxt bill date pls", "membership.show"),
+    ])
+    func otherLanguagesAndTyposReachTheRightPlugin(_ text: String, _ intent: String) throws {
+        let bot = try TestBot()
+        #expect(try bot.say(text, from: alice).intent == intent)
+    }
+
+    @Test func aLongEmailIsUnderstoodFromTheSentenceThatAsks() throws {
+        let bot = try TestBot()
+        let text = """
+            Hi there,
+
+            Hope you are all well, the new studio looks great and I really enjoyed the Saturday class last week.
+            My daughter is starting school soon so things are busy here. Could you send me my receipts for the
+            last few months? I need them for my expense report.
+
+            Thanks so much!
+            """
+        let out = try bot.say(text, from: "alice@example.com", subject: "receipts")
+        #expect(out.intent == "invoices.list")
+    }
+
     @Test func unknownGetsTheClarificationMenu() throws {
         let bot = try TestBot()
         let out = try bot.say("what's the weather", from: alice)
