@@ -48,8 +48,8 @@ public final class AdminAPI: Sendable {
     public func isAuthorized(_ request: HTTPRequest) -> Bool {
         guard let presented = AdminToken.fromAuthorization(request.headers["Authorization"]) else { return false }
         var hashes = configuredHash.map { [$0] } ?? []
-        if let stored = try? pipeline.db.read({ try $0.query("SELECT token_hash FROM admin_tokens") }) {
-            hashes += stored.compactMap { $0.string("token_hash") }
+        if let stored = try? pipeline.db.read({ try $0.adminTokenHashes() }) {
+            hashes += stored
         }
         return !hashes.isEmpty && AdminToken.matches(presented, storedHashes: hashes)
     }
@@ -206,26 +206,16 @@ public final class AdminAPI: Sendable {
         let imported: Int = try pipeline.db.write { c in
             let business = try business(request, c)
             for (index, row) in rows.enumerated() {
-                for (channel, address) in [("sms", row.phone), ("email", row.email)] {
+                for (channel, address) in [(Channel.sms, row.phone), (.email, row.email)] {
                     guard let address else { continue }
-                    if try c.queryOne(
-                        "SELECT id FROM client_addresses WHERE business_id = ? AND channel = ? AND address = ?",
-                        business.id, channel, address) != nil
-                    {
+                    if try c.addressTaken(businessID: business.id, channel: channel, address: address) {
                         throw AdminError(
-                            status: 409, message: "client \(index): \(channel) address already belongs to a client")
+                            status: 409, message: "client \(index): \(channel.rawValue) address already belongs to a client")
                     }
                 }
-                try c.execute(
-                    "INSERT INTO clients (business_id, first_name, last_name, created_at) VALUES (?, ?, ?, ?)",
-                    business.id, row.first, row.last, now)
-                let client = c.lastInsertID
-                for (channel, address) in [("sms", row.phone), ("email", row.email)] {
-                    guard let address else { continue }
-                    try c.execute(
-                        "INSERT INTO client_addresses (business_id, client_id, channel, address, is_primary) VALUES (?, ?, ?, ?, 1)",
-                        business.id, client, channel, address)
-                }
+                try c.insertClient(
+                    businessID: business.id, firstName: row.first, lastName: row.last, phone: row.phone, email: row.email,
+                    now: now)
             }
             try c.audit(
                 businessID: business.id, actor: "admin", via: "api", action: "clients.import", before: nil,

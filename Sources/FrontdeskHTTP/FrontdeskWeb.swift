@@ -42,7 +42,7 @@ public final class FrontdeskWeb: Sendable {
     /// 200 `ok` when the database answers, else 503.
     public func healthz() -> HTTPResponse {
         do {
-            _ = try pipeline.db.read { try $0.queryOne("SELECT 1 AS one") }
+            try pipeline.db.read { try $0.ping() }
             return .text("ok\n")
         } catch {
             return .serviceUnavailable("database unavailable\n")
@@ -52,11 +52,10 @@ public final class FrontdeskWeb: Sendable {
     /// HTTP counters and latency histogram, plus the outbox by status.
     public func renderMetrics() -> String {
         var text = metrics.render()
-        let sql = "SELECT status, count(*) AS n FROM outbox GROUP BY status"
-        if let rows = try? pipeline.db.read({ try $0.query(sql) }) {
+        if let counts = try? pipeline.db.read({ try $0.outboxCounts() }) {
             text += "# TYPE frontdesk_outbox_items gauge\n"
-            for row in rows {
-                text += "frontdesk_outbox_items{status=\"\(row.string("status") ?? "")\"} \(row.int("n") ?? 0)\n"
+            for (status, n) in counts {
+                text += "frontdesk_outbox_items{status=\"\(status)\"} \(n)\n"
             }
         }
         return text

@@ -250,9 +250,7 @@ public final class LinkPages: Sendable {
     private func retryInvoice(_ s: Subject, now: Date) throws -> HTTPResponse {
         let prepared: (Invoice, String)? = try pipeline.db.read { c in
             guard let invoice = try invoice(s, c),
-                let token = try c.queryOne(
-                    "SELECT processor_token FROM payment_methods WHERE client_id = ? ORDER BY is_default DESC, id DESC LIMIT 1",
-                    s.client.id)?.string("processor_token")
+                let token = try c.defaultProcessorToken(clientID: s.client.id)
             else { return nil }
             return (invoice, token)
         }
@@ -307,10 +305,7 @@ public final class LinkPages: Sendable {
     private func invoice(_ s: Subject, _ c: Connection) throws -> Invoice? {
         guard let id = resourceID(s, kind: "invoice") else { return nil }
         // The invoice must belong to the link's client.
-        guard
-            try c.queryOne("SELECT id FROM invoices WHERE id = ? AND client_id = ?", id, s.client.id) != nil
-        else { return nil }
-        return try c.invoice(id: id)
+        return try c.invoice(id: id, clientID: s.client.id)
     }
 
     /// The cancel plugin's `mode` setting for this business (stored value, else the manifest default).

@@ -19,14 +19,7 @@ public struct StoreReplayCache: ReplayCache {
     /// Records `key`; false when it was seen within the retention (a replay) or the store failed (fail closed).
     public func insert(_ key: String, expiresAt: Date, now: Date) -> Bool {
         do {
-            return try db.write { c in
-                _ = try c.execute(
-                    "DELETE FROM webhook_replays WHERE provider = ? AND seen_at < ?", provider,
-                    now.addingTimeInterval(-retention))
-                return try c.execute(
-                    "INSERT OR IGNORE INTO webhook_replays (provider, token, seen_at) VALUES (?, ?, ?)", provider, key,
-                    now) == 1
-            }
+            return try db.write { try $0.recordWebhookToken(provider: provider, token: key, now: now, retention: retention) }
         } catch {
             return false
         }
