@@ -88,13 +88,18 @@ struct Commands {
         let (a, app, business, channel, address) = try conversationArguments(args, switches: [])
         guard a.positionals.isEmpty else { throw CLIError.usage("chat reads messages from the terminal; it takes no TEXT") }
         output("Talking to \(business.name) as \(address) by \(channel.rawValue). Ctrl-D to leave.")
+        let interactive = isatty(STDIN_FILENO) != 0
         while true {
-            output("> ")
+            if interactive {
+                fflush(nil)
+                FileHandle.standardOutput.write(Data("> ".utf8))
+            }
             guard let line = input() else { break }
             if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
             let outcome = try send(app, business: business, channel: channel, from: address, subject: a["subject"], text: line)
             output(Self.human(outcome))
         }
+        if interactive { output("") }
     }
 
     func send(_ app: App, business: Business, channel: Channel, from: String, subject: String?, text: String) throws
