@@ -17,7 +17,8 @@ public final class App: Sendable {
 
     /// `classifier` overrides the one learned from the catalog's examples (tests share one trained model).
     public init(
-        config: AppConfig, clock: any Clock = SystemClock(), log: Logger? = nil, classifier: (any IntentClassifier)? = nil
+        config: AppConfig, clock: any Clock = SystemClock(), log: Logger? = nil,
+        classifier: (any IntentClassifier)? = nil
     ) throws {
         self.config = config
         self.clock = clock
@@ -30,7 +31,8 @@ public final class App: Sendable {
         let examples = catalog.examples
         self.classifier = classifier ?? LazyClassifier { ExampleClassifier(examples: examples) }
         pipeline = Pipeline(
-            db: db, catalog: catalog, classifier: self.classifier, clock: clock, links: LinkIssuer(baseURL: config.baseURL),
+            db: db, catalog: catalog, classifier: self.classifier, clock: clock,
+            links: LinkIssuer(baseURL: config.baseURL),
             log: log, threshold: config.threshold)
     }
 
@@ -45,7 +47,8 @@ public final class App: Sendable {
 
     public func business(_ slug: String) throws -> Business {
         guard let b = try db.read({ try $0.business(slug: slug) }) else {
-            throw CLIError.failure("unknown business \(slug)" + (slug == Demo.slug ? " (run `frontdesk demo` first)" : ""))
+            throw CLIError.failure(
+                "unknown business \(slug)" + (slug == Demo.slug ? " (run `frontdesk demo` first)" : ""))
         }
         return b
     }

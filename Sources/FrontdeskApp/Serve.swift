@@ -77,8 +77,12 @@ extension Commands {
             throw CLIError.failure("\(error)")
         }
         worker.start()
-        output("Frontdesk listening on http://\(config.host):\(server.port) (public URL \(config.baseURL), database \(config.dbPath))")
-        if senders[.sms] == nil { output("SMS replies: inline TwiML (set FRONTDESK_TWILIO_ACCOUNT_SID to send through the REST API)") }
+        output(
+            "Frontdesk listening on http://\(config.host):\(server.port) (public URL \(config.baseURL), database \(config.dbPath))"
+        )
+        if senders[.sms] == nil {
+            output("SMS replies: inline TwiML (set FRONTDESK_TWILIO_ACCOUNT_SID to send through the REST API)")
+        }
         if senders[.email] == nil {
             output("Email replies: queued in the outbox until FRONTDESK_SMTP_URL is set (see `frontdesk outbox list`)")
         }
@@ -115,7 +119,10 @@ enum DemoSecrets {
         let local = "http://127.0.0.1:\(port)"
         let s = app.config.secrets
         let from = "+15550101001"
-        let params = [("Body", "when is my next billing date?"), ("From", from), ("MessageSid", "SMdemo0001"), ("To", Demo.smsNumber)]
+        let params = [
+            ("Body", "when is my next billing date?"), ("From", from), ("MessageSid", "SMdemo0001"),
+            ("To", Demo.smsNumber),
+        ]
         let twilioSignature = TwilioSignatureVerifier.expectedSignature(
             authToken: s.twilioAuthToken ?? twilioAuthToken, url: base + "/webhooks/twilio",
             params: params.map { (name: $0.0, value: $0.1) })

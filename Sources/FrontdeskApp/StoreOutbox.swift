@@ -21,7 +21,8 @@ public struct StoreOutbox: OutboxStore {
             return OutboxItem(
                 id: Int64(r.id),
                 message: OutgoingMessage(
-                    channel: r.channel, to: r.recipient, from: r.sender, fromName: names[r.businessID], subject: r.subject,
+                    channel: r.channel, to: r.recipient, from: r.sender, fromName: names[r.businessID],
+                    subject: r.subject,
                     body: r.body, inReplyTo: r.headers["In-Reply-To"], references: references),
                 attempts: r.attempts)
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Canonical forms of the addresses clients write from.
 public enum Address {
     /// E.164 form of a phone number (`+15551234567`), or nil when it cannot be one.
@@ -17,8 +19,11 @@ public enum Address {
             }
         }
         if !sawPlus {
-            if digits.count == 10 { digits = defaultCountryCode + digits }
-            else if digits.hasPrefix("00") { digits.removeFirst(2) }
+            if digits.count == 10 {
+                digits = defaultCountryCode + digits
+            } else if digits.hasPrefix("00") {
+                digits.removeFirst(2)
+            }
         }
         guard (8...15).contains(digits.count), digits.first != "0" else { return nil }
         return "+" + digits
@@ -46,5 +51,3 @@ public enum Address {
         }
     }
 }
-
-import Foundation

@@ -1,3 +1,4 @@
+import Foundation
 import FrontdeskCore
 import FrontdeskPlugins
 
@@ -16,7 +17,9 @@ enum Keywords {
         return nil
     }
 
-    static let yes: Set<String> = ["yes", "y", "yeah", "yep", "yup", "confirm", "confirmed", "sure", "si", "sí", "oui", "ok", "okay"]
+    static let yes: Set<String> = [
+        "yes", "y", "yeah", "yep", "yup", "confirm", "confirmed", "sure", "si", "sí", "oui", "ok", "okay",
+    ]
     static let no: Set<String> = ["no", "n", "nope", "nah", "non", "keep", "don't", "dont"]
 
     /// YES/NO (with any words after YES kept as the detail, e.g. a reason), or nil.
@@ -25,12 +28,11 @@ enum Keywords {
         let first = trimmed.prefix { !$0.isWhitespace && !",.!;:".contains($0) }
         let word = first.lowercased()
         if yes.contains(word) {
-            let rest = trimmed.dropFirst(first.count).trimmingCharacters(in: .whitespacesAndNewlines.union(.punctuationCharacters))
+            let rest = trimmed.dropFirst(first.count).trimmingCharacters(
+                in: .whitespacesAndNewlines.union(.punctuationCharacters))
             return .yes(detail: rest)
         }
         if no.contains(word) { return .no }
         return nil
     }
 }
-
-import Foundation

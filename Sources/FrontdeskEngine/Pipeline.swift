@@ -29,7 +29,10 @@ public struct PipelineOutcome: Sendable {
 
 /// Errors that stop a message before it is stored.
 public struct PipelineError: Error, Sendable, CustomStringConvertible, Equatable {
-    public enum Code: String, Sendable { case unknownBusiness = "unknown_business", invalidMessage = "invalid_message" }
+    public enum Code: String, Sendable {
+        case unknownBusiness = "unknown_business"
+        case invalidMessage = "invalid_message"
+    }
     public var code: Code
     public var message: String
     public var description: String { message }
@@ -60,13 +63,19 @@ public final class Pipeline: Sendable {
         var faults: [Diagnostic] = []
         let registered = Set(plugins.map(\.id))
         for m in catalog.manifests where !registered.contains(m.id) {
-            faults.append(Diagnostic(file: "plugins/\(m.id)/plugin.json", line: 1, message: "no plugin type is registered for \(m.id) (BuiltinPlugins.all)"))
+            faults.append(
+                Diagnostic(
+                    file: "plugins/\(m.id)/plugin.json", line: 1,
+                    message: "no plugin type is registered for \(m.id) (BuiltinPlugins.all)"))
         }
         for id in registered.sorted() where catalog.manifest(id) == nil {
-            faults.append(Diagnostic(file: "plugins/\(id)/plugin.json", line: 0, message: "registered plugin \(id) has no manifest"))
+            faults.append(
+                Diagnostic(
+                    file: "plugins/\(id)/plugin.json", line: 0, message: "registered plugin \(id) has no manifest"))
         }
         for t in coreTemplates where !catalog.templates.has(t, locale: "en") {
-            faults.append(Diagnostic(file: "prompts/en/\(t).txt", line: 0, message: "template \(t) is required by the pipeline"))
+            faults.append(
+                Diagnostic(file: "prompts/en/\(t).txt", line: 0, message: "template \(t) is required by the pipeline"))
         }
         return faults
     }
@@ -114,7 +123,8 @@ public final class Pipeline: Sendable {
         } else {
             let to = Address.normalize(message.to, channel: message.channel) ?? message.to.lowercased()
             guard let b = try c.business(routedTo: to, channel: message.channel) else {
-                throw PipelineError(code: .unknownBusiness, message: "no business for this \(message.channel.rawValue) address")
+                throw PipelineError(
+                    code: .unknownBusiness, message: "no business for this \(message.channel.rawValue) address")
             }
             business = b
         }
@@ -188,7 +198,9 @@ public final class Pipeline: Sendable {
             let answer = Keywords.answer(t.text)
             if pending.expiresAt <= t.now {
                 try c.setPending(conversationID: t.conversation.id, action: nil, payload: nil, expiresAt: nil)
-                if answer != nil { return try reply(t, template: "core/expired", values: [:], intent: "confirmation", confidence: 1, c) }
+                if answer != nil {
+                    return try reply(t, template: "core/expired", values: [:], intent: "confirmation", confidence: 1, c)
+                }
             } else if pending.step == "confirm", let answer {
                 return try resume(pending, answer: answer, &t, c)
             } else if pending.step == "reason" {
@@ -355,7 +367,9 @@ public final class Pipeline: Sendable {
         var subject: String?
         if t.message.channel == .email {
             let original = t.message.subject ?? ""
-            subject = original.lowercased().hasPrefix("re:") ? original : "Re: " + (original.isEmpty ? t.business.name : original)
+            subject =
+                original.lowercased().hasPrefix("re:")
+                ? original : "Re: " + (original.isEmpty ? t.business.name : original)
             if let id = t.message.messageID {
                 headers["In-Reply-To"] = id
                 headers["References"] = (t.message.references + [id]).joined(separator: " ")
@@ -379,11 +393,14 @@ public final class Pipeline: Sendable {
             guard let email = member.email else { continue }
             try c.enqueue(
                 businessID: t.business.id, messageID: t.messageID, channel: .email, kind: "staff_notice",
-                recipient: email, sender: sender, subject: "[\(t.business.name)] Client request", body: body, now: t.now)
+                recipient: email, sender: sender, subject: "[\(t.business.name)] Client request", body: body, now: t.now
+            )
         }
     }
 
-    private func silent(_ t: Turn, reason: String, intent: IntentID? = nil, confidence: Double? = nil) -> PipelineOutcome {
+    private func silent(_ t: Turn, reason: String, intent: IntentID? = nil, confidence: Double? = nil)
+        -> PipelineOutcome
+    {
         PipelineOutcome(
             disposition: .silent, intent: intent, confidence: confidence, reply: nil, links: [], state: "idle",
             reason: reason, messageID: t.messageID, replyOutboxID: nil)

@@ -210,11 +210,13 @@ public final class AdminAPI: Sendable {
                     guard let address else { continue }
                     if try c.addressTaken(businessID: business.id, channel: channel, address: address) {
                         throw AdminError(
-                            status: 409, message: "client \(index): \(channel.rawValue) address already belongs to a client")
+                            status: 409,
+                            message: "client \(index): \(channel.rawValue) address already belongs to a client")
                     }
                 }
                 try c.insertClient(
-                    businessID: business.id, firstName: row.first, lastName: row.last, phone: row.phone, email: row.email,
+                    businessID: business.id, firstName: row.first, lastName: row.last, phone: row.phone,
+                    email: row.email,
                     now: now)
             }
             try c.audit(

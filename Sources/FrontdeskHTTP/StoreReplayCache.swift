@@ -19,7 +19,9 @@ public struct StoreReplayCache: ReplayCache {
     /// Records `key`; false when it was seen within the retention (a replay) or the store failed (fail closed).
     public func insert(_ key: String, expiresAt: Date, now: Date) -> Bool {
         do {
-            return try db.write { try $0.recordWebhookToken(provider: provider, token: key, now: now, retention: retention) }
+            return try db.write {
+                try $0.recordWebhookToken(provider: provider, token: key, now: now, retention: retention)
+            }
         } catch {
             return false
         }

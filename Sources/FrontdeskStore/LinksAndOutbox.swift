@@ -115,7 +115,8 @@ extension Connection {
     /// Messages sent to a recipient since a time (for the per-recipient rate limit).
     public func sentCount(recipient: String, since: Date) throws -> Int {
         try queryOne(
-            "SELECT count(*) AS n FROM outbox WHERE recipient = ? AND status = 'sent' AND sent_at >= ?", recipient, since
+            "SELECT count(*) AS n FROM outbox WHERE recipient = ? AND status = 'sent' AND sent_at >= ?", recipient,
+            since
         )?.int("n") ?? 0
     }
 
@@ -132,7 +133,8 @@ extension Connection {
             recipient: r.string("recipient") ?? "", sender: r.string("sender") ?? "", subject: r.string("subject"),
             body: r.string("body") ?? "", headers: headers, attempts: r.int("attempts") ?? 0,
             nextAttemptAt: r.date("next_attempt_at") ?? Date(timeIntervalSince1970: 0),
-            status: OutboxRecord.Status(rawValue: r.string("status") ?? "") ?? .pending, lastError: r.string("last_error"),
+            status: OutboxRecord.Status(rawValue: r.string("status") ?? "") ?? .pending,
+            lastError: r.string("last_error"),
             createdAt: r.date("created_at") ?? Date(timeIntervalSince1970: 0))
     }
 }

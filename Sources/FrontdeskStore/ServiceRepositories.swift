@@ -22,7 +22,9 @@ extension Connection {
 
     /// Adds a client with optional E.164 phone and lower-case email (both primary); returns its id.
     @discardableResult
-    public func insertClient(businessID: Int, firstName: String, lastName: String, phone: String?, email: String?, now: Date)
+    public func insertClient(
+        businessID: Int, firstName: String, lastName: String, phone: String?, email: String?, now: Date
+    )
         throws -> Int
     {
         try execute(
@@ -52,9 +54,12 @@ extension Connection {
 
     /// Records a webhook token (Mailgun); false when it was seen within `retention` (a replay).
     public func recordWebhookToken(provider: String, token: String, now: Date, retention: TimeInterval) throws -> Bool {
-        try execute("DELETE FROM webhook_replays WHERE provider = ? AND seen_at < ?", provider, now.addingTimeInterval(-retention))
+        try execute(
+            "DELETE FROM webhook_replays WHERE provider = ? AND seen_at < ?", provider,
+            now.addingTimeInterval(-retention))
         return try execute(
-            "INSERT OR IGNORE INTO webhook_replays (provider, token, seen_at) VALUES (?, ?, ?)", provider, token, now) == 1
+            "INSERT OR IGNORE INTO webhook_replays (provider, token, seen_at) VALUES (?, ?, ?)", provider, token, now)
+            == 1
     }
 
     /// Outbox items by status (for `/metrics`).

@@ -8,7 +8,10 @@ public final class RecordingSender: MessageSender, @unchecked Sendable {
     private var failuresLeft: Int
     private let failure: SendError
 
-    public init(failFirst: Int = 0, failure: SendError = SendError(kind: .transport, retryable: true, message: "connection refused")) {
+    public init(
+        failFirst: Int = 0,
+        failure: SendError = SendError(kind: .transport, retryable: true, message: "connection refused")
+    ) {
         failuresLeft = failFirst
         self.failure = failure
     }

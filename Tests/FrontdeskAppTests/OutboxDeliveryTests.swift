@@ -11,11 +11,14 @@ struct OutboxDeliveryTests {
     @Test func repliesLeaveThroughTheWorkerWithRetries() throws {
         let bot = try TestBot()
         _ = try bot.say("when is my next billing date?", from: "+15550101001")
-        _ = try bot.say("when is my next billing date?", from: "ben.carter@example.com", subject: "Billing", messageID: "<q1@example.com>")
+        _ = try bot.say(
+            "when is my next billing date?", from: "ben.carter@example.com", subject: "Billing",
+            messageID: "<q1@example.com>")
         let sms = RecordingSender(failFirst: 1)
         let email = RecordingSender()
         let worker = OutboxWorker(
-            store: try StoreOutbox(db: bot.app.db), senders: [.sms: sms, .email: email], clock: bot.clock, random: { 0.5 })
+            store: try StoreOutbox(db: bot.app.db), senders: [.sms: sms, .email: email], clock: bot.clock,
+            random: { 0.5 })
         let first = try worker.runOnce(now: bot.clock.now())
         #expect(first.sent == 1)
         #expect(first.retrying == 1)

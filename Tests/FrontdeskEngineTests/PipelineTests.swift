@@ -69,10 +69,14 @@ struct PipelineTests {
         #expect(done.reply?.contains("cancelled at the end of your billing period on Nov 24, 2026") == true)
         #expect(done.state == "awaiting_reason")
         _ = try bot.say("moving to another city", from: alice)
-        let row = try bot.app.db.read { try $0.queryOne("SELECT status, cancel_reason FROM memberships WHERE client_id = 1") }
+        let row = try bot.app.db.read {
+            try $0.queryOne("SELECT status, cancel_reason FROM memberships WHERE client_id = 1")
+        }
         #expect(row?.string("status") == "pending_cancel")
         #expect(row?.string("cancel_reason") == "moving to another city")
-        let audit = try bot.app.db.read { try $0.query("SELECT action, before, after FROM audit WHERE action = 'membership.cancel'") }
+        let audit = try bot.app.db.read {
+            try $0.query("SELECT action, before, after FROM audit WHERE action = 'membership.cancel'")
+        }
         #expect(audit.count == 1)
         #expect(audit.first?.string("before") == "active")
     }
@@ -84,7 +88,9 @@ struct PipelineTests {
         let done = try bot.say("yes too expensive", from: alice)
         #expect(done.reply?.contains("cancelled immediately") == true)
         #expect(done.state == "idle")
-        let row = try bot.app.db.read { try $0.queryOne("SELECT status, cancel_reason FROM memberships WHERE client_id = 1") }
+        let row = try bot.app.db.read {
+            try $0.queryOne("SELECT status, cancel_reason FROM memberships WHERE client_id = 1")
+        }
         #expect(row?.string("status") == "cancelled")
         #expect(row?.string("cancel_reason") == "too expensive")
     }
@@ -220,7 +226,8 @@ struct PipelineTests {
         #expect(spoofed.reply?.contains("Unlimited Yoga") == false)
         // Any of the client's addresses works; the reply is threaded.
         let second = try bot.say(
-            "when is my next billing date?", from: "Jack <JACK@work.example>", subject: "question", messageID: "<m1@work.example>")
+            "when is my next billing date?", from: "Jack <JACK@work.example>", subject: "question",
+            messageID: "<m1@work.example>")
         #expect(second.reply?.contains("Annual Wellness") == true)
         let row = try #require(try bot.outbox().last)
         #expect(row.recipient == "jack@work.example")
@@ -249,7 +256,9 @@ struct PipelineTests {
     @Test func cardNumbersAreMaskedBeforeStorageAndNeverEchoed() throws {
         let bot = try TestBot()
         let out = try bot.say("new card 4242 4242 4242 4242 exp 12/29", from: alice)
-        let stored = try bot.app.db.read { try $0.queryOne("SELECT extracted_text FROM messages")?.string("extracted_text") }
+        let stored = try bot.app.db.read {
+            try $0.queryOne("SELECT extracted_text FROM messages")?.string("extracted_text")
+        }
         #expect(stored?.contains("4242 4242 4242 4242") == false)
         #expect(stored?.contains("•••• 4242") == true)
         #expect(out.reply?.contains("4242 4242") == false)
@@ -273,7 +282,8 @@ struct PipelineTests {
     }
 
     @Test(arguments: [
-        ("¿cuándo es mi próxima fecha de cobro?", "membership.show"), ("quiero cambiar mi tarjeta", "payment_method.update"),
+        ("¿cuándo es mi próxima fecha de cobro?", "membership.show"),
+        ("quiero cambiar mi tarjeta", "payment_method.update"),
         ("envoyez-moi mes factures s'il vous plaît", "invoices.list"), ("je veux parler à quelqu'un", "handoff"),
         ("wen is my nxt bill date pls", "membership.show"),
     ])
@@ -308,7 +318,8 @@ struct PipelineTests {
         let bot = try TestBot()
         let out = try bot.say(
             "when is my next billing date?", from: "sara@maple-studio.example", subject: "Fwd: billing",
-            forwarded: ForwardedMessage(fromName: "Ben Carter", fromAddress: "ben.carter@example.com", body: "when do I pay?"))
+            forwarded: ForwardedMessage(
+                fromName: "Ben Carter", fromAddress: "ben.carter@example.com", body: "when do I pay?"))
         #expect(out.reply?.contains("Massage Club") == true)
         #expect(try bot.outbox().last?.recipient == "sara@maple-studio.example")
     }
@@ -329,9 +340,12 @@ struct PipelineTests {
         #expect(try app.db.read { try $0.query("SELECT id FROM messages") }.count == 1)
         #expect(try app.db.read { try $0.query("SELECT id FROM audit WHERE action = 'exploded'") }.isEmpty)
         // The next plugin still runs.
-        #expect(try pipeline.handle(
-            InboundMessage(provider: "test", providerMessageID: "ok", channel: .sms, from: alice, to: "+15550100000", text: "new card")
-        ).links.count == 1)
+        #expect(
+            try pipeline.handle(
+                InboundMessage(
+                    provider: "test", providerMessageID: "ok", channel: .sms, from: alice, to: "+15550100000",
+                    text: "new card")
+            ).links.count == 1)
     }
 }
 
@@ -340,7 +354,8 @@ struct ExplodingPlugin: Plugin {
     let id = "membership"
     struct Boom: Error {}
     func handle(_ request: PluginRequest, in context: PluginContext) throws -> PluginReply {
-        try context.db.audit(businessID: nil, actor: "x", via: "x", action: "exploded", before: nil, after: nil, now: context.now)
+        try context.db.audit(
+            businessID: nil, actor: "x", via: "x", action: "exploded", before: nil, after: nil, now: context.now)
         throw Boom()
     }
 }

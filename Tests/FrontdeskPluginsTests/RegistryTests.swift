@@ -42,6 +42,9 @@ struct CatalogFitTests {
     @Test func aManifestWithoutAPluginTypeIsNamed() throws {
         let catalog = try Catalog.load(root: TestBot.root)
         let faults = Pipeline.validate(catalog, plugins: BuiltinPlugins.all.filter { $0.id != "invoices" })
-        #expect(faults.map(\.description) == ["plugins/invoices/plugin.json:1: no plugin type is registered for invoices (BuiltinPlugins.all)"])
+        #expect(
+            faults.map(\.description) == [
+                "plugins/invoices/plugin.json:1: no plugin type is registered for invoices (BuiltinPlugins.all)"
+            ])
     }
 }
