@@ -15,6 +15,12 @@ public struct InvoicesPlugin: Plugin {
             let match = invoices.filter { Self.digits($0.number) == wanted }
             if !match.isEmpty { invoices = match }
         }
+        if let month = request.entities["month"].flatMap(Int.init) {
+            // "my March receipt": invoices issued in that month (business time zone), if any.
+            let zone = context.business.zone
+            let match = invoices.filter { Int(Format.isoDate($0.issuedAt, in: zone).dropFirst(5).prefix(2)) == month }
+            if !match.isEmpty { invoices = match }
+        }
         invoices = Array(invoices.prefix(count))
         guard !invoices.isEmpty else {
             return PluginReply(template: "invoices/none", values: ["name": client.firstName])

@@ -144,6 +144,26 @@ struct PipelineTests {
         #expect(two.reply?.contains("INV-") == true)
     }
 
+    @Test func invoicesCanBeAskedForByNumberOrMonth() throws {
+        let bot = try TestBot()
+        let byNumber = try bot.say("can you send me invoice INV-1003 please", from: alice)
+        #expect(byNumber.intent == "invoices.list")
+        #expect(byNumber.links.count == 1)
+        #expect(byNumber.reply?.contains("INV-1003") == true)
+        let all = try bot.app.db.read { try $0.invoices(clientID: 1, limit: 10) }
+        let zone = TimeZone(identifier: "America/New_York")!
+        let oldest = try #require(all.last)
+        let monthNumber = Int(Format.isoDate(oldest.issuedAt, in: zone).dropFirst(5).prefix(2))!
+        let names = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December",
+        ]
+        let byMonth = try bot.say("please send me my \(names[monthNumber - 1]) receipt", from: alice)
+        #expect(byMonth.intent == "invoices.list")
+        #expect(byMonth.reply?.contains(oldest.number) == true)
+        #expect(byMonth.links.count == 1)
+    }
+
     @Test func helpListsOnlyEnabledPlugins() throws {
         let bot = try TestBot()
         let before = try #require(try bot.say("what can you do", from: alice).reply)
