@@ -137,17 +137,17 @@ struct StoreTests {
                 businessID: 1, messageID: nil, channel: .sms, recipient: "+15550101001", sender: "+15550100000",
                 subject: nil, body: "hi", now: now)
         }
-        let due = try db.read { try $0.dueOutbox(now: now, limit: 10) }
+        let due = try db.write { try $0.dueOutbox(now: now, limit: 10) }
         #expect(due.count == 1)
         try db.write {
             try $0.markOutboxFailed(id: due[0].id, error: "timeout", nextAttempt: now.addingTimeInterval(60))
         }
-        #expect(try db.read { try $0.dueOutbox(now: now, limit: 10) }.isEmpty)
-        #expect(try db.read { try $0.dueOutbox(now: now.addingTimeInterval(61), limit: 10) }.count == 1)
+        #expect(try db.write { try $0.dueOutbox(now: now, limit: 10) }.isEmpty)
+        #expect(try db.write { try $0.dueOutbox(now: now.addingTimeInterval(61), limit: 10) }.count == 1)
         try db.write { try $0.markOutboxFailed(id: due[0].id, error: "gone", nextAttempt: nil) }
         #expect(try db.read { try $0.outbox(status: .dead) }.first?.attempts == 2)
         #expect(try db.write { try $0.retryOutbox(id: due[0].id, now: now) })
-        #expect(try db.read { try $0.dueOutbox(now: now, limit: 10) }.count == 1)
+        #expect(try db.write { try $0.dueOutbox(now: now, limit: 10) }.count == 1)
     }
 
     @Test func unusablePathIsAClearError() throws {
@@ -160,4 +160,37 @@ final class LockedCounter: @unchecked Sendable {
     private var n = 0
     func add() { lock.withLock { n += 1 } }
     var value: Int { lock.withLock { n } }
+}
+
+@Suite("Reader connection")
+struct ReaderTests {
+    @Test func readsSeeCommittedWritesAndCannotWrite() throws {
+        let db = try Database(path: tempDB())
+        try db.write { try $0.execute("INSERT INTO businesses (slug, name, created_at) VALUES ('a', 'A', ?)", Date()) }
+        #expect(try db.read { try $0.business(slug: "a") }?.name == "A")
+        #expect(throws: StoreError.self) {
+            try db.read {
+                try $0.execute("INSERT INTO businesses (slug, name, created_at) VALUES ('b', 'B', ?)", Date())
+            }
+        }
+    }
+
+    @Test func aReadDoesNotWaitForALongWrite() throws {
+        let db = try Database(path: tempDB())
+        try db.write { try $0.execute("INSERT INTO businesses (slug, name, created_at) VALUES ('a', 'A', ?)", Date()) }
+        let inWrite = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let writer = Thread {
+            try? db.write { c in
+                try c.execute("UPDATE businesses SET name = 'B'")
+                inWrite.signal()
+                release.wait()
+            }
+        }
+        writer.start()
+        inWrite.wait()
+        // The write is open and uncommitted: the reader answers at once with the committed name.
+        #expect(try db.read { try $0.business(slug: "a") }?.name == "A")
+        release.signal()
+    }
 }
