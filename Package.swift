@@ -44,7 +44,10 @@ let package = Package(
             ]),
         .target(
             name: "FrontdeskTesting",
-            dependencies: ["FrontdeskApp", "FrontdeskCore", "FrontdeskText", "FrontdeskStore", "FrontdeskEngine", "FrontdeskHTTP"]),
+            dependencies: [
+                "FrontdeskApp", "FrontdeskCore", "FrontdeskText", "FrontdeskStore", "FrontdeskEngine", "FrontdeskHTTP",
+                "FrontdeskChannels",
+            ]),
         .executableTarget(name: "frontdesk", dependencies: ["FrontdeskApp"]),
 
         // Measurements (never run as tests).
@@ -58,7 +61,7 @@ let package = Package(
         .testTarget(name: "FrontdeskSecurityTests", dependencies: ["FrontdeskSecurity"]),
         .testTarget(name: "FrontdeskChannelsTests", dependencies: ["FrontdeskChannels", "FrontdeskTesting"]),
         .testTarget(name: "FrontdeskHTTPTests", dependencies: ["FrontdeskHTTP", "FrontdeskTesting"]),
-        .testTarget(name: "FrontdeskPluginsTests", dependencies: ["FrontdeskPlugins", "FrontdeskTesting"]),
+        .testTarget(name: "FrontdeskPluginsTests", dependencies: ["FrontdeskPlugins", "FrontdeskEngine", "FrontdeskTesting"]),
         .testTarget(name: "FrontdeskEngineTests", dependencies: ["FrontdeskEngine", "FrontdeskTesting"]),
         .testTarget(name: "FrontdeskAppTests", dependencies: ["FrontdeskApp", "FrontdeskTesting"]),
     ],

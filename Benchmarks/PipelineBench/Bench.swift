@@ -22,8 +22,13 @@ enum PipelineBench {
         let total = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         latencies.sort()
         func pct(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
-        print("pipeline: \(count) messages in \(String(format: "%.2f", total)) s = \(Int(Double(count) / total)) msg/s (one thread)")
-        print(String(format: "latency µs: p50 %.0f  p90 %.0f  p99 %.0f  max %.0f", pct(0.5), pct(0.9), pct(0.99), latencies.last ?? 0))
+        print(
+            "pipeline: \(count) messages in \(String(format: "%.2f", total)) s = \(Int(Double(count) / total)) msg/s (one thread)"
+        )
+        print(
+            String(
+                format: "latency µs: p50 %.0f  p90 %.0f  p99 %.0f  max %.0f", pct(0.5), pct(0.9), pct(0.99),
+                latencies.last ?? 0))
 
         let classifier = try TestBot.sharedClassifier()
         let n = 200_000

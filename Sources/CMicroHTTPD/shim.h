@@ -30,6 +30,10 @@ struct fd_mhd_settings {
     unsigned int listen_backlog;
 };
 
+/* MHD_OPTION_URI_LOG_CALLBACK's function: sees the request target exactly as sent (path and query, still
+ * percent-encoded) before parsing; its return value becomes the request's first `*con_cls`. */
+typedef void *(*fd_mhd_uri_log_callback)(void *cls, const char *uri, struct MHD_Connection *connection);
+
 /* Starts a daemon with the settings above. "For options that expect two pointer arguments, the
  * first argument must be cast to intptr_t" (microhttpd.h, MHD_OPTION_ARRAY), so the callback
  * pairs are built here in C rather than by bit-casting function pointers in Swift. The external
@@ -37,14 +41,17 @@ struct fd_mhd_settings {
  * during daemon startup". */
 static inline struct MHD_Daemon *fd_mhd_start(const struct fd_mhd_settings *s,
         MHD_AccessHandlerCallback handler, MHD_RequestCompletedCallback completed,
-        MHD_LogCallback logger, void *cls) {
-    struct MHD_OptionItem ops[12];
+        MHD_LogCallback logger, fd_mhd_uri_log_callback uri_logger, void *cls) {
+    struct MHD_OptionItem ops[14];
     int n = 0;
     if (logger != NULL) {
         ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t) logger, cls };
     }
     if (completed != NULL) {
         ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t) completed, cls };
+    }
+    if (uri_logger != NULL) {
+        ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_URI_LOG_CALLBACK, (intptr_t) uri_logger, cls };
     }
     if (s->bind_address != NULL) {
         ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, (void *) s->bind_address };

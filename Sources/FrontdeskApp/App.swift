@@ -17,17 +17,22 @@ public final class App: Sendable {
 
     /// `classifier` overrides the one learned from the catalog's examples (tests share one trained model).
     public init(
-        config: AppConfig, clock: any Clock = SystemClock(), log: Logger? = nil, classifier: (any IntentClassifier)? = nil
+        config: AppConfig, clock: any Clock = SystemClock(), log: Logger? = nil,
+        classifier: (any IntentClassifier)? = nil
     ) throws {
         self.config = config
         self.clock = clock
         let log = log ?? Logger.standardError(minimum: config.logLevel)
         self.log = log
         catalog = try Catalog.load(root: config.root)
+        let faults = Pipeline.validate(catalog)
+        if !faults.isEmpty { throw Diagnostics(faults) }
         db = try Database(path: config.dbPath)
-        self.classifier = classifier ?? ExampleClassifier(examples: catalog.examples)
+        let examples = catalog.examples
+        self.classifier = classifier ?? LazyClassifier { ExampleClassifier(examples: examples) }
         pipeline = Pipeline(
-            db: db, catalog: catalog, classifier: self.classifier, clock: clock, links: LinkIssuer(baseURL: config.baseURL),
+            db: db, catalog: catalog, classifier: self.classifier, clock: clock,
+            links: LinkIssuer(baseURL: config.baseURL),
             log: log, threshold: config.threshold)
     }
 
@@ -42,7 +47,8 @@ public final class App: Sendable {
 
     public func business(_ slug: String) throws -> Business {
         guard let b = try db.read({ try $0.business(slug: slug) }) else {
-            throw CLIError.failure("unknown business \(slug)" + (slug == Demo.slug ? " (run `frontdesk demo` first)" : ""))
+            throw CLIError.failure(
+                "unknown business \(slug)" + (slug == Demo.slug ? " (run `frontdesk demo` first)" : ""))
         }
         return b
     }
@@ -57,5 +63,25 @@ public enum CLIError: Error, CustomStringConvertible {
         switch self {
         case .usage(let m), .failure(let m): return m
         }
+    }
+}
+
+/// Trains the wrapped classifier on first use, so commands that never classify (demo, plugins, check)
+/// start without paying for it.
+final class LazyClassifier: IntentClassifier, @unchecked Sendable {
+    private let lock = NSLock()
+    private var model: (any IntentClassifier)?
+    private let make: @Sendable () -> any IntentClassifier
+
+    init(_ make: @escaping @Sendable () -> any IntentClassifier) { self.make = make }
+
+    func classify(_ text: String, channel: Channel) -> Classification {
+        let m = lock.withLock {
+            if let model { return model }
+            let built = make()
+            model = built
+            return built
+        }
+        return m.classify(text, channel: channel)
     }
 }

@@ -53,7 +53,9 @@ struct Commands {
 
     // MARK: say / chat
 
-    func conversationArguments(_ args: [String], switches: Set<String>) throws -> (Arguments, App, Business, Channel, String) {
+    func conversationArguments(_ args: [String], switches: Set<String>) throws -> (
+        Arguments, App, Business, Channel, String
+    ) {
         let a = try Arguments(args, options: ["db", "business", "from", "channel", "subject"], switches: switches)
         let slug = try a.required("business")
         let from = try a.required("from")
@@ -63,7 +65,8 @@ struct Commands {
         }
         guard let address = Address.normalize(from, channel: channel) else {
             throw CLIError.usage(
-                channel == .sms ? "--from must be a phone number (E.164, e.g. +15550101001)" : "--from must be an email address")
+                channel == .sms
+                    ? "--from must be a phone number (E.164, e.g. +15550101001)" : "--from must be an email address")
         }
         let app = try app(a)
         let business = try app.business(slug)
@@ -76,7 +79,8 @@ struct Commands {
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw CLIError.usage("say needs the message TEXT")
         }
-        let outcome = try send(app, business: business, channel: channel, from: address, subject: a["subject"], text: text)
+        let outcome = try send(
+            app, business: business, channel: channel, from: address, subject: a["subject"], text: text)
         if a.has("json") {
             output(Self.json(outcome, zone: business.zone).serialized())
         } else {
@@ -86,15 +90,23 @@ struct Commands {
 
     func chat(_ args: [String]) throws {
         let (a, app, business, channel, address) = try conversationArguments(args, switches: [])
-        guard a.positionals.isEmpty else { throw CLIError.usage("chat reads messages from the terminal; it takes no TEXT") }
+        guard a.positionals.isEmpty else {
+            throw CLIError.usage("chat reads messages from the terminal; it takes no TEXT")
+        }
         output("Talking to \(business.name) as \(address) by \(channel.rawValue). Ctrl-D to leave.")
+        let interactive = isatty(STDIN_FILENO) != 0
         while true {
-            output("> ")
+            if interactive {
+                fflush(nil)
+                FileHandle.standardOutput.write(Data("> ".utf8))
+            }
             guard let line = input() else { break }
             if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
-            let outcome = try send(app, business: business, channel: channel, from: address, subject: a["subject"], text: line)
+            let outcome = try send(
+                app, business: business, channel: channel, from: address, subject: a["subject"], text: line)
             output(Self.human(outcome))
         }
+        if interactive { output("") }
     }
 
     func send(_ app: App, business: Business, channel: Channel, from: String, subject: String?, text: String) throws
@@ -115,7 +127,10 @@ struct Commands {
                 "links",
                 .array(
                     o.links.map {
-                        .object([("action", .string($0.action)), ("url", .string($0.url)), ("expires_at", .string(UTC.format($0.expiresAt)))])
+                        .object([
+                            ("action", .string($0.action)), ("url", .string($0.url)),
+                            ("expires_at", .string(UTC.format($0.expiresAt))),
+                        ])
                     })
             ),
             ("state", .string(o.state)),
@@ -148,7 +163,9 @@ struct Commands {
                 else { throw CLIError.failure("classify: a JSON line needs a \"text\" string") }
                 text = t
                 if let c = object["channel"] as? String {
-                    guard let parsed = Channel(rawValue: c) else { throw CLIError.failure("classify: channel must be sms or email") }
+                    guard let parsed = Channel(rawValue: c) else {
+                        throw CLIError.failure("classify: channel must be sms or email")
+                    }
                     channel = parsed
                 }
             }
@@ -183,7 +200,8 @@ struct Commands {
         let forwarded: JSON =
             e.forwarded.map { f in
                 .object([
-                    ("from_name", .from(f.fromName)), ("from_address", .from(f.fromAddress)), ("subject", .from(f.subject)),
+                    ("from_name", .from(f.fromName)), ("from_address", .from(f.fromAddress)),
+                    ("subject", .from(f.subject)),
                     ("date", .from(f.date)), ("body", .string(f.body)),
                 ])
             } ?? .null
@@ -203,8 +221,11 @@ struct Commands {
             throw CLIError.failure("cannot find plugins/ and prompts/ (run from the checkout or set FRONTDESK_HOME)")
         }
         let catalog = try Catalog.load(root: root)
+        let faults = Pipeline.validate(catalog)
+        if !faults.isEmpty { throw Diagnostics(faults) }
         let intents = catalog.intentIDs.count
         output(
-            "ok: \(catalog.manifests.count) plugins, \(intents) intents, \(catalog.examples.count) examples, \(catalog.templates.ids.count) templates")
+            "ok: \(catalog.manifests.count) plugins, \(intents) intents, \(catalog.examples.count) examples, \(catalog.templates.ids.count) templates"
+        )
     }
 }

@@ -35,7 +35,7 @@ public struct AppConfig: Sendable {
     /// Reads the environment and, when given, a JSON config file. Unknown keys in the file are an error.
     public static func load(
         environment env: [String: String] = ProcessInfo.processInfo.environment, configFile: String? = nil,
-        dbOverride: String? = nil
+        dbOverride: String? = nil, portOverride: Int? = nil
     ) throws -> AppConfig {
         var file: [String: Any] = [:]
         if let configFile {
@@ -48,12 +48,14 @@ public struct AppConfig: Sendable {
             let known: Set<String> = ["db", "base_url", "host", "port", "log_level", "threshold"]
             if let bad = object.keys.sorted().first(where: { !known.contains($0) }) {
                 throw ConfigError(
-                    description: "config file \(configFile): unknown key \"\(bad)\" (known: \(known.sorted().joined(separator: ", ")))")
+                    description:
+                        "config file \(configFile): unknown key \"\(bad)\" (known: \(known.sorted().joined(separator: ", ")))"
+                )
             }
             file = object
         }
         func nonEmpty(_ key: String) -> String? { env[key].flatMap { $0.isEmpty ? nil : $0 } }
-        let port = (file["port"] as? Int) ?? 8080
+        let port = portOverride ?? (file["port"] as? Int) ?? 8080
         guard (0...65535).contains(port) else { throw ConfigError(description: "port must be 0...65535") }
         let host = file["host"] as? String ?? "127.0.0.1"
         let levelName = file["log_level"] as? String ?? env["FRONTDESK_LOG_LEVEL"] ?? "info"
@@ -66,13 +68,15 @@ public struct AppConfig: Sendable {
         default: throw ConfigError(description: "log_level must be debug, info, warning or error")
         }
         guard let root = ResourceRoot.locate(environment: env) else {
-            throw ConfigError(description: "cannot find plugins/ and prompts/ (run from the checkout or set FRONTDESK_HOME)")
+            throw ConfigError(
+                description: "cannot find plugins/ and prompts/ (run from the checkout or set FRONTDESK_HOME)")
         }
-        let threshold = (file["threshold"] as? Double) ?? 0.5
+        let threshold = (file["threshold"] as? Double) ?? 0.4
         guard (0...1).contains(threshold) else { throw ConfigError(description: "threshold must be between 0 and 1") }
         return AppConfig(
             dbPath: dbOverride ?? nonEmpty("FRONTDESK_DB") ?? (file["db"] as? String) ?? "frontdesk.sqlite",
-            baseURL: nonEmpty("FRONTDESK_BASE_URL") ?? (file["base_url"] as? String) ?? "http://localhost:\(port == 0 ? 8080 : port)",
+            baseURL: nonEmpty("FRONTDESK_BASE_URL") ?? (file["base_url"] as? String)
+                ?? "http://localhost:\(port == 0 ? 8080 : port)",
             host: host, port: port, root: root, logLevel: level, threshold: threshold, demo: false,
             secrets: Secrets(
                 twilioAuthToken: nonEmpty("FRONTDESK_TWILIO_AUTH_TOKEN"),

@@ -42,7 +42,13 @@ struct DemoReport {
                 ),
                 (
                     "staff",
-                    .array(staff.map { .object([("name", .string($0.name)), ("email", .from($0.email)), ("role", .string($0.role.rawValue))]) })
+                    .array(
+                        staff.map {
+                            .object([
+                                ("name", .string($0.name)), ("email", .from($0.email)),
+                                ("role", .string($0.role.rawValue)),
+                            ])
+                        })
                 ),
                 ("clients", .array(clients)),
             ])
@@ -54,7 +60,9 @@ struct DemoReport {
                 "",
             ]
             for r in rows {
-                lines.append(r.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  "))
+                lines.append(
+                    r.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(
+                        separator: "  "))
             }
             lines.append("")
             lines.append("Try: frontdesk say --business demo --from \(rows[1][1]) \"when is my next billing date?\"")

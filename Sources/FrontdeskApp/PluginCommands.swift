@@ -25,12 +25,15 @@ extension Commands {
                 let settings = m.settings.map { "\($0.key)=\(stored.values[$0.key] ?? $0.defaultValue)" }
                 output(
                     "\(m.id.padding(toLength: 11, withPad: " ", startingAt: 0)) \(enabled ? "enabled " : "disabled")"
-                        + (m.alwaysOn ? " (always on)" : "") + (settings.isEmpty ? "" : "  " + settings.joined(separator: " ")))
+                        + (m.alwaysOn ? " (always on)" : "")
+                        + (settings.isEmpty ? "" : "  " + settings.joined(separator: " ")))
             }
         case "enable", "disable":
             guard a.positionals.count == 2 else { throw CLIError.usage("plugins \(verb) needs exactly one PLUGIN") }
             let m = try app.manifest(a.positionals[1])
-            if m.alwaysOn, verb == "disable" { throw CLIError.failure("plugin \(m.id) is always on and cannot be disabled") }
+            if m.alwaysOn, verb == "disable" {
+                throw CLIError.failure("plugin \(m.id) is always on and cannot be disabled")
+            }
             try app.db.write { c in
                 let before = try c.pluginSettings(businessID: business.id, plugin: m.id).enabled
                 try c.setPluginEnabled(businessID: business.id, plugin: m.id, enabled: verb == "enable")
@@ -51,7 +54,8 @@ extension Commands {
                 guard let spec = m.setting(key) else {
                     let known = m.settings.map(\.key)
                     throw CLIError.failure(
-                        "plugin \(m.id) has no setting \(key)" + (known.isEmpty ? "" : " (settings: \(known.joined(separator: ", ")))"))
+                        "plugin \(m.id) has no setting \(key)"
+                            + (known.isEmpty ? "" : " (settings: \(known.joined(separator: ", ")))"))
                 }
                 switch spec.parse(String(pair[pair.index(after: eq)...])) {
                 case .success(let v): changes[key] = v
@@ -93,7 +97,9 @@ extension Commands {
             let app = try app(a)
             let now = clock.now()
             let done = try app.db.write { try $0.retryOutbox(id: id, now: now) }
-            guard done else { throw CLIError.failure("outbox item \(id) is not dead or suppressed (or does not exist)") }
+            guard done else {
+                throw CLIError.failure("outbox item \(id) is not dead or suppressed (or does not exist)")
+            }
             output("outbox \(id): queued again")
             return
         }
@@ -106,9 +112,5 @@ extension Commands {
                     + (item.lastError.map { "\terror=\($0)" } ?? ""))
         }
         if items.isEmpty { output("outbox is empty" + (status.map { " (status \($0.rawValue))" } ?? "")) }
-    }
-
-    func serve(_ args: [String]) throws {
-        throw CLIError.failure("serve is not available yet")
     }
 }

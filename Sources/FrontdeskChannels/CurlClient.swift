@@ -112,14 +112,18 @@ public struct CurlClient: Sendable {
     /// Percent-encodes every byte outside RFC 3986's unreserved set.
     public static func escape(_ s: String) throws -> String {
         let bytes = Array(s.utf8)
-        guard bytes.count < Int32.max else { throw CurlError(code: Int(CURLE_BAD_FUNCTION_ARGUMENT.rawValue), message: "value too long") }
+        // With length 0 libcurl would call strlen() on the pointer, which need not be NUL-terminated here.
+        guard !bytes.isEmpty else { return "" }
+        guard bytes.count < Int32.max else {
+            throw CurlError(code: Int(CURLE_BAD_FUNCTION_ARGUMENT.rawValue), message: "value too long")
+        }
         // Since libcurl 7.82 the handle argument is unused; nil avoids a handle per field.
         let escaped = bytes.withUnsafeBufferPointer { buf in
-            buf.baseAddress.map { base in
+            buf.baseAddress.flatMap { base in
                 base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
                     curl_easy_escape(nil, $0, Int32(bytes.count))
                 }
-            } ?? curl_easy_escape(nil, "", 0)
+            }
         }
         guard let escaped else {
             throw CurlError(code: Int(CURLE_OUT_OF_MEMORY.rawValue), message: "curl_easy_escape failed")
@@ -179,9 +183,9 @@ private final class EasyHandle {
     /// Every CURLcode goes through here: anything but CURLE_OK becomes a `CurlError` naming the step.
     func check(_ code: CURLcode, _ what: String) throws {
         guard code != CURLE_OK else { return }
-        var text = String(cString: curl_easy_strerror(code))
-        let detail = String(cString: errorBuffer)
-        if !detail.isEmpty, detail != text { text += ": " + detail.trimmingCharacters(in: .whitespacesAndNewlines) }
+        // The error buffer is the more specific text ("Failed to connect to host port 587 …"); strerror otherwise.
+        let detail = String(cString: errorBuffer).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
         var status = 0
         _ = fd_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         throw CurlError(code: Int(code.rawValue), message: "\(what): \(text)", responseCode: status)
@@ -266,7 +270,8 @@ private final class EasyHandle {
 
         if let upload {
             try set(CURLOPT_UPLOAD, 1, "CURLOPT_UPLOAD")
-            try check(fd_curl_setopt_off(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(upload.bytes.count)), "INFILESIZE")
+            try check(
+                fd_curl_setopt_off(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(upload.bytes.count)), "INFILESIZE")
             try check(
                 fd_curl_setopt_read_function(handle) { buffer, size, count, context in
                     guard let buffer, let context else { return fd_curl_readfunc_abort() }

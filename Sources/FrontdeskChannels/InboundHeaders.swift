@@ -1,4 +1,5 @@
 import FrontdeskCore
+import FrontdeskText
 
 /// Header fields of an inbound email, in their order in the message (topmost first).
 public struct InboundHeaders: Sendable, Equatable {
@@ -23,20 +24,21 @@ public struct InboundHeaders: Sendable, Equatable {
     /// The header block of a raw message (or a provider's `headers` field): everything up to the first empty line,
     /// folded lines joined (RFC 5322 §2.2.3 "unfolding"). CRLF and bare LF are both accepted.
     public init(block: String) {
-        var fields: [Field] = []
-        // "\r\n" is one Character in Swift, so split on newline characters rather than on "\n".
-        for line in block.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
-            if line.isEmpty { break }
-            if let first = line.first, first == " " || first == "\t" {
-                if !fields.isEmpty { fields[fields.count - 1].value += " " + line.inboundTrimmed() }
-                continue
+        // The block ends at the first empty line; FrontdeskText's header parser does the unfolding.
+        let bytes = Array(block.utf8)
+        var end = bytes.count
+        var lineStart = 0
+        for (i, b) in bytes.enumerated() where b == 0x0A {
+            let line = bytes[lineStart..<i]
+            if line.isEmpty || line == [0x0D] {
+                end = lineStart
+                break
             }
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = line[..<colon].inboundTrimmed()
-            guard !name.isEmpty, !name.contains(" ") else { continue }
-            fields.append(Field(name: name, value: line[line.index(after: colon)...].inboundTrimmed()))
+            lineStart = i + 1
         }
-        self.fields = fields
+        fields = MIMEHeaders.parse(Array(bytes[..<end]))
+            .filter { !$0.name.contains(" ") }
+            .map { Field(name: $0.name, value: $0.value.split(whereSeparator: { $0 == "\r" || $0 == "\n" }).joined()) }
     }
 
     /// Name/value pairs in the shape `EmailExtractor.extract(text:html:headers:)` takes.

@@ -38,7 +38,7 @@ public struct MIMEComposer: Sendable {
         }
         lines.append("To: " + to)
         if let subject = try Self.subject(message) {
-            lines.append(Self.fold("Subject: " + (try Self.unstructured(subject, field: "Subject"))))
+            lines.append(Self.fold("Subject: " + (try Self.unstructured(subject, field: "Subject", used: 9))))
         }
         lines.append("Date: " + Self.rfc5322Date(date))
         lines.append("Message-ID: " + id)
@@ -50,7 +50,8 @@ public struct MIMEComposer: Sendable {
         lines.append("Auto-Submitted: " + (message.isReply ? "auto-replied" : "auto-generated"))
         for header in message.headers {
             let name = try Self.headerName(header.name)
-            lines.append(Self.fold(name + ": " + (try Self.unstructured(header.value, field: name))))
+            lines.append(
+                Self.fold(name + ": " + (try Self.unstructured(header.value, field: name, used: name.utf8.count + 2))))
         }
         lines.append("MIME-Version: 1.0")
         lines.append("Content-Type: text/plain; charset=utf-8")
@@ -90,11 +91,11 @@ public struct MIMEComposer: Sendable {
 
     /// The header value, rejected if it holds CR, LF or another control character (header injection), encoded
     /// as RFC 2047 words when it is not ASCII.
-    static func unstructured(_ value: String, field: String) throws -> String {
+    static func unstructured(_ value: String, field: String, used: Int = 0) throws -> String {
         guard !value.unicodeScalars.contains(where: { ($0.value < 32 && $0 != "\t") || $0.value == 127 }) else {
             throw SendError.invalid("\(field) contains a line break or control character")
         }
-        return value.unicodeScalars.allSatisfy(\.isASCII) ? value : encodedWords(value)
+        return value.unicodeScalars.allSatisfy(\.isASCII) ? value : encodedWords(value, used: used)
     }
 
     static func headerName(_ name: String) throws -> String {
@@ -108,7 +109,7 @@ public struct MIMEComposer: Sendable {
     }
 
     static func displayName(_ name: String) throws -> String {
-        let value = try unstructured(name, field: "From name")
+        let value = try unstructured(name, field: "From name", used: 6)
         if value.hasPrefix("=?") { return value }
         // RFC 5322 §3.2.4 quoted-string: escape backslash and double quote.
         let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
@@ -133,7 +134,8 @@ public struct MIMEComposer: Sendable {
         return (inReplyTo, references)
     }
 
-    static let atext = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~".unicodeScalars)
+    static let atext = Set(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~".unicodeScalars)
     static let domainText = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-".unicodeScalars)
 
     static func isDotAtom(_ s: Substring, allowed: Set<Unicode.Scalar>) -> Bool {
@@ -160,23 +162,30 @@ public struct MIMEComposer: Sendable {
         let c = calendar.dateComponents([.year, .month, .day, .weekday, .hour, .minute, .second], from: date)
         let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        func two(_ n: Int?) -> String { let v = n ?? 0; return v < 10 ? "0\(v)" : "\(v)" }
+        func two(_ n: Int?) -> String {
+            let v = n ?? 0
+            return v < 10 ? "0\(v)" : "\(v)"
+        }
         let day = days[((c.weekday ?? 1) - 1 + 7) % 7]
         let month = months[((c.month ?? 1) - 1 + 12) % 12]
         return "\(day), \(two(c.day)) \(month) \(c.year ?? 1970) \(two(c.hour)):\(two(c.minute)):\(two(c.second)) +0000"
     }
 
-    /// RFC 2047 B-encoded words, each at most 75 characters, never splitting a UTF-8 sequence, folded with
-    /// CRLF SP between words (the space between adjacent encoded words is ignored by decoders, §6.2).
-    static func encodedWords(_ value: String) -> String {
+    /// RFC 2047 B-encoded words, never splitting a UTF-8 sequence, folded with CRLF SP between words (the space
+    /// between adjacent encoded words is ignored by decoders, §6.2). §2: "each line of a header field that
+    /// contains one or more 'encoded-word's is limited to 76 characters"; `used` is what precedes the first word.
+    static func encodedWords(_ value: String, used: Int = 0) -> String {
         let prefix = "=?UTF-8?B?"
-        // 75 - "=?UTF-8?B?" - "?=" = 63 base64 characters → at most 45 input bytes.
+        // A line is " " + "=?UTF-8?B?" + base64 + "?=": 76 - 13 = 63 → 60 base64 characters → 45 bytes.
         let maxBytes = 45
-        var words: [String] = []
+        // The first line also holds the field name; with no room left, start on a folded line.
+        let firstBytes = max(0, (76 - used - 12) / 4 * 3)
+        var words: [String] = firstBytes < 3 ? [""] : []
         var chunk: [UInt8] = []
         for ch in value {
             let bytes = Array(String(ch).utf8)
-            if chunk.count + bytes.count > maxBytes, !chunk.isEmpty {
+            let limit = words.isEmpty ? firstBytes : maxBytes
+            if chunk.count + bytes.count > limit, !chunk.isEmpty {
                 words.append(prefix + Data(chunk).base64EncodedString() + "?=")
                 chunk = []
             }

@@ -8,8 +8,10 @@ public struct MailgunSender: MessageSender {
     public let baseURL: String
     var poster = FormPoster()
 
-    public init(domain: String, apiKey: String, baseURL: String = "https://api.mailgun.net",
-                timeout: TimeInterval = 20) throws {
+    public init(
+        domain: String, apiKey: String, baseURL: String = "https://api.mailgun.net",
+        timeout: TimeInterval = 20
+    ) throws {
         guard !domain.isEmpty, MIMEComposer.isDotAtom(Substring(domain), allowed: MIMEComposer.domainText) else {
             throw SendError(kind: .configuration, retryable: false, message: "Mailgun domain is not a domain name")
         }
@@ -43,7 +45,9 @@ public struct MailgunSender: MessageSender {
         fields.append(("text", message.body))
         let threading = try MIMEComposer.threading(message)
         if let inReplyTo = threading.inReplyTo { fields.append(("h:In-Reply-To", inReplyTo)) }
-        if !threading.references.isEmpty { fields.append(("h:References", threading.references.joined(separator: " "))) }
+        if !threading.references.isEmpty {
+            fields.append(("h:References", threading.references.joined(separator: " ")))
+        }
         fields.append(("h:Auto-Submitted", message.isReply ? "auto-replied" : "auto-generated"))
         for header in message.headers {
             let name = try MIMEComposer.headerName(header.name)

@@ -1,5 +1,5 @@
-import FrontdeskCore
 import Foundation
+import FrontdeskCore
 
 /// One extra header on an outgoing email (e.g. `List-Unsubscribe`); validated by the composer.
 public struct OutgoingHeader: Sendable, Equatable, Codable {
@@ -47,6 +47,18 @@ public struct OutgoingMessage: Sendable, Equatable, Codable {
 
     /// True when the message answers another one (email threading applies).
     public var isReply: Bool { inReplyTo != nil || !references.isEmpty }
+
+    /// The reply to `inbound` on its channel, from the address it was sent to, threaded under it.
+    /// `recipient` overrides the To address (email replies go to the client's address on file, not a forged From).
+    public static func reply(
+        to inbound: InboundMessage, body: String, recipient: String? = nil, fromName: String? = nil
+    ) -> OutgoingMessage {
+        let email = inbound.channel == .email
+        return OutgoingMessage(
+            channel: inbound.channel, to: recipient ?? inbound.from, from: inbound.to, fromName: email ? fromName : nil,
+            subject: email ? (inbound.subject ?? "") : nil, body: body, inReplyTo: email ? inbound.messageID : nil,
+            references: email ? inbound.references : [])
+    }
 }
 
 /// What a provider said when it accepted a message.
@@ -124,7 +136,8 @@ public enum Redact {
             out += rest[..<range.upperBound]
             rest = rest[range.upperBound...]
             // The authority ends at the first '/', '?', '#' or whitespace; userinfo is whatever precedes its last '@'.
-            let end = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" || $0.isWhitespace }) ?? rest.endIndex
+            let end =
+                rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" || $0.isWhitespace }) ?? rest.endIndex
             if let at = rest[..<end].lastIndex(of: "@") {
                 rest = rest[rest.index(after: at)...]
             }

@@ -1,5 +1,5 @@
-import FrontdeskCore
 import Foundation
+import FrontdeskCore
 
 /// One queued message, as the outbox worker sees it.
 public struct OutboxItem: Sendable, Equatable {
@@ -178,7 +178,8 @@ public final class OutboxWorker: @unchecked Sendable {
         let message = item.message
         let address = Address.normalize(message.to, channel: message.channel) ?? message.to
         if try store.isOptedOut(channel: message.channel, address: address) {
-            try store.markSuppressed(id: item.id, reason: "suppressed: recipient opted out of \(message.channel.rawValue)")
+            try store.markSuppressed(
+                id: item.id, reason: "suppressed: recipient opted out of \(message.channel.rawValue)")
             summary.suppressed += 1
             log("outbox \(item.id): suppressed (opted out)")
             return
@@ -194,7 +195,8 @@ public final class OutboxWorker: @unchecked Sendable {
             guard let sender = senders[message.channel] else {
                 // Retryable: configuring a sender and restarting should deliver the backlog.
                 throw SendError(
-                    kind: .configuration, retryable: true, message: "no sender configured for \(message.channel.rawValue)")
+                    kind: .configuration, retryable: true,
+                    message: "no sender configured for \(message.channel.rawValue)")
             }
             let result = try sender.send(message)
             try store.markSent(id: item.id, providerID: result.providerMessageID, at: now)

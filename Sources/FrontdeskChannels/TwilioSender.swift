@@ -9,10 +9,17 @@ public struct TwilioRESTSender: MessageSender {
     var poster = FormPoster()
 
     /// The Account SID must be alphanumeric (it becomes part of the URL path).
-    public init(accountSID: String, authToken: String, baseURL: String = "https://api.twilio.com",
-                timeout: TimeInterval = 20) throws {
-        guard !accountSID.isEmpty, accountSID.unicodeScalars.allSatisfy({ $0.isASCII && $0.properties.isAlphabetic || ("0"..."9").contains($0) })
-        else { throw SendError(kind: .configuration, retryable: false, message: "Twilio Account SID is not alphanumeric") }
+    public init(
+        accountSID: String, authToken: String, baseURL: String = "https://api.twilio.com",
+        timeout: TimeInterval = 20
+    ) throws {
+        guard !accountSID.isEmpty,
+            accountSID.unicodeScalars.allSatisfy({
+                $0.isASCII && $0.properties.isAlphabetic || ("0"..."9").contains($0)
+            })
+        else {
+            throw SendError(kind: .configuration, retryable: false, message: "Twilio Account SID is not alphanumeric")
+        }
         guard !authToken.isEmpty else {
             throw SendError(kind: .configuration, retryable: false, message: "Twilio auth token is empty")
         }

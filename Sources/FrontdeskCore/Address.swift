@@ -1,3 +1,5 @@
+import Foundation
+
 /// Canonical forms of the addresses clients write from.
 public enum Address {
     /// E.164 form of a phone number (`+15551234567`), or nil when it cannot be one.
@@ -17,8 +19,11 @@ public enum Address {
             }
         }
         if !sawPlus {
-            if digits.count == 10 { digits = defaultCountryCode + digits }
-            else if digits.hasPrefix("00") { digits.removeFirst(2) }
+            if digits.count == 10 {
+                digits = defaultCountryCode + digits
+            } else if digits.hasPrefix("00") {
+                digits.removeFirst(2)
+            }
         }
         guard (8...15).contains(digits.count), digits.first != "0" else { return nil }
         return "+" + digits
@@ -30,7 +35,7 @@ public enum Address {
         if let open = s.lastIndex(of: "<"), let close = s[open...].firstIndex(of: ">") {
             s = s[s.index(after: open)..<close]
         }
-        let trimmed = s.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let trimmed = s.trimmedWhitespace().lowercased()
         let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
             !trimmed.contains(where: { $0 == " " || $0 == "\r" || $0 == "\n" || $0 == "," })
@@ -46,5 +51,3 @@ public enum Address {
         }
     }
 }
-
-import Foundation

@@ -46,7 +46,9 @@ public struct Catalog: Sendable {
             }
             switch ManifestParser.parse(text, file: rel(file), directoryName: id) {
             case .success(let manifest): manifests.append(manifest)
-            case .failure(let error): faults.append(contentsOf: error.items); continue
+            case .failure(let error):
+                faults.append(contentsOf: error.items)
+                continue
             }
             let manifest = manifests[manifests.count - 1]
             let exDir = dir.appendingPathComponent("examples")

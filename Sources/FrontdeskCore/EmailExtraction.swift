@@ -1,6 +1,9 @@
 /// What the email understanding layer found in one message (see `frontdesk extract`).
 public struct EmailExtraction: Sendable, Equatable {
-    public enum Kind: String, Sendable, Codable { case reply, forward, autoReply = "auto_reply" }
+    public enum Kind: String, Sendable, Codable {
+        case reply, forward
+        case autoReply = "auto_reply"
+    }
 
     public var kind: Kind
     /// The new text with its sign-off kept (quotes removed).

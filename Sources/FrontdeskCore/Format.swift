@@ -52,7 +52,9 @@ public enum Format {
         return "\(months[c.month - 1]) \(c.day), \(c.year) at " + String(format: "%02d:%02d", c.hour, c.minute)
     }
 
-    private static func components(_ date: Date, _ zone: TimeZone) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int) {
+    private static func components(_ date: Date, _ zone: TimeZone) -> (
+        year: Int, month: Int, day: Int, hour: Int, minute: Int
+    ) {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
@@ -79,7 +81,7 @@ public enum CardMask {
                     if isDigit(s) {
                         digits.append(UInt8(s.value - 48))
                         end = j + 1
-                    } else if (s == " " || s == "-"), j + 1 < scalars.count, isDigit(scalars[j + 1]) {
+                    } else if s == " " || s == "-", j + 1 < scalars.count, isDigit(scalars[j + 1]) {
                         // separator inside a card number
                     } else {
                         break

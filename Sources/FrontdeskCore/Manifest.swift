@@ -15,7 +15,10 @@ public enum ConfirmPolicy: String, Codable, Sendable {
 
 /// A setting's type, range and default, from `plugin.json`.
 public struct SettingSpec: Sendable, Equatable {
-    public enum Kind: String, Sendable { case bool, int, string, enumeration = "enum" }
+    public enum Kind: String, Sendable {
+        case bool, int, string
+        case enumeration = "enum"
+    }
     public var key: String
     public var kind: Kind
     public var defaultValue: SettingValue
@@ -114,9 +117,18 @@ public enum SettingValue: Sendable, Equatable, CustomStringConvertible {
 
     /// Reads a stored JSON value.
     public init?(json: String) {
-        if json == "true" { self = .bool(true); return }
-        if json == "false" { self = .bool(false); return }
-        if let n = Int(json) { self = .int(n); return }
+        if json == "true" {
+            self = .bool(true)
+            return
+        }
+        if json == "false" {
+            self = .bool(false)
+            return
+        }
+        if let n = Int(json) {
+            self = .int(n)
+            return
+        }
         guard let data = "[\(json)]".data(using: .utf8),
             let array = try? JSONSerialization.jsonObject(with: data) as? [Any], let s = array.first as? String
         else { return nil }

@@ -18,7 +18,10 @@ public struct TemplateStore: Sendable {
         }
     }
 
-    public enum Segment: Sendable { case text(String), placeholder(String) }
+    public enum Segment: Sendable {
+        case text(String)
+        case placeholder(String)
+    }
 
     /// A template that cannot be rendered: unknown id or a placeholder without a value.
     public struct RenderError: Error, CustomStringConvertible, Sendable {
@@ -35,8 +38,10 @@ public struct TemplateStore: Sendable {
         -> String
     {
         let candidates =
-            [channel.map { "\(locale)/\(id).\($0.rawValue)" }, "\(locale)/\(id)",
-             channel.map { "en/\(id).\($0.rawValue)" }, "en/\(id)"].compactMap { $0 }
+            [
+                channel.map { "\(locale)/\(id).\($0.rawValue)" }, "\(locale)/\(id)",
+                channel.map { "en/\(id).\($0.rawValue)" }, "en/\(id)",
+            ].compactMap { $0 }
         guard let template = candidates.lazy.compactMap({ templates[$0] }).first else {
             throw RenderError(message: "no template \(id)")
         }
@@ -51,7 +56,7 @@ public struct TemplateStore: Sendable {
                 out += v
             }
         }
-        return out.trimmingCharacters(in: .whitespacesAndNewlines)
+        return out.trimmedWhitespace()
     }
 
     /// Loads every template under `directory` (`prompts/`), reporting malformed placeholders by file and line.
@@ -67,7 +72,8 @@ public struct TemplateStore: Sendable {
             let relFile = "prompts/" + relative
             let parts = relative.split(separator: "/")
             guard parts.count == 3 else {
-                faults.append(Diagnostic(file: relFile, line: 0, message: "must be prompts/<locale>/<plugin>/<name>.txt"))
+                faults.append(
+                    Diagnostic(file: relFile, line: 0, message: "must be prompts/<locale>/<plugin>/<name>.txt"))
                 continue
             }
             let base = String(parts[2].dropLast(4))
@@ -97,14 +103,18 @@ public struct TemplateStore: Sendable {
         while let open = rest.range(of: "{{") {
             if open.lowerBound > rest.startIndex { segments.append(.text(String(rest[..<open.lowerBound]))) }
             guard let close = rest[open.upperBound...].range(of: "}}") else {
-                return .failure(Diagnostic(file: file, line: lineOf(String(rest[open.lowerBound...]), in: text),
-                                           message: "unclosed {{"))
+                return .failure(
+                    Diagnostic(
+                        file: file, line: lineOf(String(rest[open.lowerBound...]), in: text),
+                        message: "unclosed {{"))
             }
             let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
             guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
                 let snippet = String(rest[open.lowerBound..<close.upperBound])
-                return .failure(Diagnostic(file: file, line: lineOf(snippet, in: text),
-                                           message: "bad placeholder \(snippet)"))
+                return .failure(
+                    Diagnostic(
+                        file: file, line: lineOf(snippet, in: text),
+                        message: "bad placeholder \(snippet)"))
             }
             segments.append(.placeholder(name))
             rest = rest[close.upperBound...]

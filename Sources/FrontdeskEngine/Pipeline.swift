@@ -29,7 +29,10 @@ public struct PipelineOutcome: Sendable {
 
 /// Errors that stop a message before it is stored.
 public struct PipelineError: Error, Sendable, CustomStringConvertible, Equatable {
-    public enum Code: String, Sendable { case unknownBusiness = "unknown_business", invalidMessage = "invalid_message" }
+    public enum Code: String, Sendable {
+        case unknownBusiness = "unknown_business"
+        case invalidMessage = "invalid_message"
+    }
     public var code: Code
     public var message: String
     public var description: String { message }
@@ -48,9 +51,38 @@ public final class Pipeline: Sendable {
     public let threshold: Double
     let plugins: [String: any Plugin]
 
+    /// Templates the pipeline itself renders (plugins name theirs in their manifests).
+    public static let coreTemplates = [
+        "core/unknown_sender", "core/not_available", "core/nothing_pending", "core/expired", "core/error",
+        "core/staff_only",
+    ]
+
+    /// Faults in how the catalog fits the code: a manifest without a registered plugin (or the reverse), or a
+    /// template the pipeline needs that is missing. `frontdesk check` and start-up report them.
+    public static func validate(_ catalog: Catalog, plugins: [any Plugin] = BuiltinPlugins.all) -> [Diagnostic] {
+        var faults: [Diagnostic] = []
+        let registered = Set(plugins.map(\.id))
+        for m in catalog.manifests where !registered.contains(m.id) {
+            faults.append(
+                Diagnostic(
+                    file: "plugins/\(m.id)/plugin.json", line: 1,
+                    message: "no plugin type is registered for \(m.id) (BuiltinPlugins.all)"))
+        }
+        for id in registered.sorted() where catalog.manifest(id) == nil {
+            faults.append(
+                Diagnostic(
+                    file: "plugins/\(id)/plugin.json", line: 0, message: "registered plugin \(id) has no manifest"))
+        }
+        for t in coreTemplates where !catalog.templates.has(t, locale: "en") {
+            faults.append(
+                Diagnostic(file: "prompts/en/\(t).txt", line: 0, message: "template \(t) is required by the pipeline"))
+        }
+        return faults
+    }
+
     public init(
         db: Database, catalog: Catalog, classifier: any IntentClassifier, clock: any Clock, links: LinkIssuer,
-        plugins: [any Plugin] = BuiltinPlugins.all, log: Logger = .silent, threshold: Double = 0.5
+        plugins: [any Plugin] = BuiltinPlugins.all, log: Logger = .silent, threshold: Double = 0.4
     ) {
         self.db = db
         self.catalog = catalog
@@ -91,7 +123,8 @@ public final class Pipeline: Sendable {
         } else {
             let to = Address.normalize(message.to, channel: message.channel) ?? message.to.lowercased()
             guard let b = try c.business(routedTo: to, channel: message.channel) else {
-                throw PipelineError(code: .unknownBusiness, message: "no business for this \(message.channel.rawValue) address")
+                throw PipelineError(
+                    code: .unknownBusiness, message: "no business for this \(message.channel.rawValue) address")
             }
             business = b
         }
@@ -99,7 +132,7 @@ public final class Pipeline: Sendable {
             return PipelineOutcome(disposition: .duplicate, links: [], state: "idle")
         }
         let from = Address.normalize(message.from, channel: message.channel) ?? message.from.lowercased()
-        let (text, masked) = CardMask.mask(message.text.trimmingCharacters(in: .whitespacesAndNewlines))
+        let (text, masked) = CardMask.mask(message.text.trimmedWhitespace())
         let sender = try identify(message, from: from, business: business, c)
         let conversation = try c.conversation(
             businessID: business.id, channel: message.channel, address: from, clientID: sender.client?.id, now: now)
@@ -165,7 +198,9 @@ public final class Pipeline: Sendable {
             let answer = Keywords.answer(t.text)
             if pending.expiresAt <= t.now {
                 try c.setPending(conversationID: t.conversation.id, action: nil, payload: nil, expiresAt: nil)
-                if answer != nil { return try reply(t, template: "core/expired", values: [:], intent: "confirmation", confidence: 1, c) }
+                if answer != nil {
+                    return try reply(t, template: "core/expired", values: [:], intent: "confirmation", confidence: 1, c)
+                }
             } else if pending.step == "confirm", let answer {
                 return try resume(pending, answer: answer, &t, c)
             } else if pending.step == "reason" {
@@ -244,10 +279,8 @@ public final class Pipeline: Sendable {
     }
 
     private func enabledManifests(_ businessID: Int, _ c: Connection) throws -> [PluginManifest] {
-        try catalog.manifests.filter { m in
-            if m.alwaysOn { return true }
-            return try c.pluginSettings(businessID: businessID, plugin: m.id).enabled ?? m.enabledByDefault
-        }
+        let flags = try c.pluginEnabledFlags(businessID: businessID)
+        return catalog.manifests.filter { m in m.alwaysOn || (flags[m.id] ?? m.enabledByDefault) }
     }
 
     private func makeContext(_ t: Turn, manifest: PluginManifest, enabled: [PluginManifest], _ c: Connection) throws
@@ -334,14 +367,17 @@ public final class Pipeline: Sendable {
         var subject: String?
         if t.message.channel == .email {
             let original = t.message.subject ?? ""
-            subject = original.lowercased().hasPrefix("re:") ? original : "Re: " + (original.isEmpty ? t.business.name : original)
+            subject =
+                original.lowercased().hasPrefix("re:")
+                ? original : "Re: " + (original.isEmpty ? t.business.name : original)
             if let id = t.message.messageID {
                 headers["In-Reply-To"] = id
                 headers["References"] = (t.message.references + [id]).joined(separator: " ")
             }
         }
         let outboxID = try c.enqueue(
-            businessID: t.business.id, messageID: t.messageID, channel: t.message.channel, recipient: recipient,
+            businessID: t.business.id, messageID: t.messageID, channel: t.message.channel,
+            kind: intent == "optout" || intent == "optin" ? "compliance" : "reply", recipient: recipient,
             sender: sender, subject: subject, body: body, headers: headers,
             status: t.inline && t.message.channel == .sms ? .inline : .pending, now: t.now)
         return PipelineOutcome(
@@ -357,11 +393,14 @@ public final class Pipeline: Sendable {
             guard let email = member.email else { continue }
             try c.enqueue(
                 businessID: t.business.id, messageID: t.messageID, channel: .email, kind: "staff_notice",
-                recipient: email, sender: sender, subject: "[\(t.business.name)] Client request", body: body, now: t.now)
+                recipient: email, sender: sender, subject: "[\(t.business.name)] Client request", body: body, now: t.now
+            )
         }
     }
 
-    private func silent(_ t: Turn, reason: String, intent: IntentID? = nil, confidence: Double? = nil) -> PipelineOutcome {
+    private func silent(_ t: Turn, reason: String, intent: IntentID? = nil, confidence: Double? = nil)
+        -> PipelineOutcome
+    {
         PipelineOutcome(
             disposition: .silent, intent: intent, confidence: confidence, reply: nil, links: [], state: "idle",
             reason: reason, messageID: t.messageID, replyOutboxID: nil)

@@ -83,7 +83,8 @@ public final class HTTPMetrics: @unchecked Sendable {
 
     /// Records one finished request; `route` is the matched pattern or "unmatched".
     public func record(route: String, status: Int, microseconds: Int) {
-        let bucket = Self.bucketBoundsMicroseconds.firstIndex { microseconds <= $0 } ?? Self.bucketBoundsMicroseconds.count
+        let bucket =
+            Self.bucketBoundsMicroseconds.firstIndex { microseconds <= $0 } ?? Self.bucketBoundsMicroseconds.count
         lock.lock()
         defer { lock.unlock() }
         counts[Key(route: route, status: status), default: 0] += 1
@@ -112,7 +113,8 @@ public final class HTTPMetrics: @unchecked Sendable {
         for key in counts.keys.sorted() {
             let route = key.route.replacingOccurrences(of: "\\", with: "\\\\")
                 .replacingOccurrences(of: "\"", with: "\\\"")
-            lines.append("frontdesk_http_requests_total{route=\"\(route)\",status=\"\(key.status)\"} \(counts[key] ?? 0)")
+            lines.append(
+                "frontdesk_http_requests_total{route=\"\(route)\",status=\"\(key.status)\"} \(counts[key] ?? 0)")
         }
         lines.append("# TYPE frontdesk_http_request_duration_seconds histogram")
         var cumulative = 0

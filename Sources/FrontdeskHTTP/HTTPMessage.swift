@@ -99,6 +99,9 @@ public struct HTTPRequest: Sendable {
     public var method: String
     /// The percent-decoded path without the query string, e.g. `/l/abc`.
     public var path: String
+    /// The request target exactly as sent: path and query, still percent-encoded (signature checks
+    /// such as Twilio's cover the URL as the provider called it).
+    public var target: String
     /// Values of the route pattern's `:name` segments (and `*` for a prefix route's remainder).
     public var pathParameters: [String: String]
     /// Query parameters in URL order, percent-decoded.
@@ -112,11 +115,13 @@ public struct HTTPRequest: Sendable {
     public var remoteAddress: String
 
     public init(
-        method: String, path: String, pathParameters: [String: String] = [:], query: [HTTPField] = [],
+        method: String, path: String, target: String? = nil, pathParameters: [String: String] = [:],
+        query: [HTTPField] = [],
         headers: HTTPHeaders = [:], body: Data = Data(), form: HTTPForm? = nil, remoteAddress: String = ""
     ) {
         self.method = method
         self.path = path
+        self.target = target ?? path
         self.pathParameters = pathParameters
         self.query = query
         self.headers = headers

@@ -2,7 +2,7 @@ import CMicroHTTPD
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Where and how the server listens, and its limits.
@@ -135,7 +135,7 @@ public final class HTTPServer: @unchecked Sendable {
                 connection_timeout_seconds: UInt32(clamping: max(0, config.connectionTimeoutSeconds)),
                 connection_memory_limit: max(0, config.connectionMemoryLimit),
                 connection_memory_increment: 0, listen_backlog: 0)
-            return fd_mhd_start(&settings, accessHandler, requestCompleted, libraryLogger, context)
+            return fd_mhd_start(&settings, accessHandler, requestCompleted, libraryLogger, uriLogger, context)
         }
         guard let daemon else {
             let reason = String(cString: strerror(errno))
@@ -145,6 +145,17 @@ public final class HTTPServer: @unchecked Sendable {
         boundPort = fd_mhd_bind_port(daemon)
         let threads = max(1, config.threadPoolSize)
         logger(.lifecycle("listening on \(config.host):\(boundPort) (\(epoll ? "epoll" : "poll"), \(threads) threads)"))
+    }
+
+    /// Starts, blocks the calling thread until one of `waiter`'s signals arrives, then stops gracefully.
+    /// Create the waiter before anything starts threads (see `SignalWaiter`). Returns the signal.
+    @discardableResult
+    public func run(until waiter: SignalWaiter) throws -> Int32 {
+        try start()
+        let signal = waiter.wait()
+        logger(.lifecycle("signal \(signal) received"))
+        stop()
+        return signal
     }
 
     /// Stops gracefully: stop accepting (MHD_quiesce_daemon), let in-flight requests finish and
@@ -237,12 +248,11 @@ final class ServerCore: @unchecked Sendable {
         return stopping
     }
 
-    /// Counts a new request in; returns whether the server is stopping.
-    func requestStarted() -> Bool {
+    /// Counts a new request in.
+    func requestStarted() {
         condition.lock()
         defer { condition.unlock() }
         inFlightCount += 1
-        return stopping
     }
 
     func requestFinished() {
@@ -277,17 +287,27 @@ final class ServerCore: @unchecked Sendable {
         connection: OpaquePointer, url: String, method: String, upload: UnsafePointer<CChar>?,
         uploadSize: UnsafeMutablePointer<Int>, conCls: UnsafeMutablePointer<UnsafeMutableRawPointer?>
     ) -> MHD_Result {
+        // The state was made by the URI callback (with the raw target); it is nil only if that did not run.
+        let state: RequestState
         if let raw = conCls.pointee {
-            let state = Unmanaged<RequestState>.fromOpaque(raw).takeUnretainedValue()
+            state = Unmanaged<RequestState>.fromOpaque(raw).takeUnretainedValue()
+        } else {
+            state = RequestState(target: url)
+            conCls.pointee = Unmanaged.passRetained(state).toOpaque()
+            requestStarted()
+        }
+        if state.headersDone {
             if uploadSize.pointee > 0 {
                 return receive(upload, size: uploadSize, state: state, connection: connection)
             }
             return finish(state, connection: connection)
         }
 
-        let state = RequestState(method: method, path: url)
-        conCls.pointee = Unmanaged.passRetained(state).toOpaque()
-        if requestStarted() {
+        // First call: the request line and headers are in.
+        state.headersDone = true
+        state.method = method
+        state.path = url
+        if isStopping {
             return respond(.serviceUnavailable("Server is shutting down.", retryAfter: 1), state, connection)
         }
         switch router.match(method: method, path: url) {
@@ -329,8 +349,11 @@ final class ServerCore: @unchecked Sendable {
         size.pointee = 0
         if state.tooLarge {
             state.discarded += count
-            // A chunked body has no Content-Length to refuse up front; drain a bounded amount so the
-            // 413 can be sent, then give up on a client that keeps going.
+            // A chunked body has no Content-Length to refuse up front, and libmicrohttpd 0.9.75
+            // refuses MHD_queue_response while body data is being delivered ("The response cannot
+            // be queued when this callback is called to process the client upload data"). So the
+            // rest is read and dropped, up to a bound, to send the 413 once the body ends; a client
+            // that keeps going past the bound is disconnected.
             return state.discarded > max(state.cap, 1 << 20) ? MHD_Result.NO : MHD_Result.YES
         }
         guard let upload else { return MHD_Result.YES }
@@ -365,7 +388,7 @@ final class ServerCore: @unchecked Sendable {
         guard let route = state.route else { return respond(.notFound, state, connection) }
 
         let request = HTTPRequest(
-            method: state.method, path: state.path, pathParameters: state.parameters,
+            method: state.method, path: state.path, target: state.target, pathParameters: state.parameters,
             query: fields(connection, .GET_ARGUMENT_KIND), headers: HTTPHeaders(fields(connection, .HEADER_KIND)),
             body: state.body, form: form, remoteAddress: remoteAddress(connection))
         state.body = Data()
@@ -390,7 +413,8 @@ final class ServerCore: @unchecked Sendable {
             // CR or LF in a header would split the response; libmicrohttpd refuses those too.
             let unsafe = field.name.isEmpty || (field.name + field.value).contains { $0 == "\r" || $0 == "\n" }
             if unsafe || MHD_add_response_header(mhdResponse, field.name, field.value) != MHD_Result.YES {
-                logger(.handlerError(method: state.method, path: state.loggedPath, error: "dropped header \(field.name)"))
+                logger(
+                    .handlerError(method: state.method, path: state.loggedPath, error: "dropped header \(field.name)"))
             }
         }
         if isStopping { _ = MHD_add_response_header(mhdResponse, "Connection", "close") }
@@ -403,8 +427,17 @@ final class ServerCore: @unchecked Sendable {
     func completed(_ state: RequestState) {
         state.destroyPostProcessor()
         let microseconds = Int((DispatchTime.now().uptimeNanoseconds - state.started) / 1000)
-        logger(.access(method: state.method, path: state.loggedPath, status: state.status, microseconds: microseconds))
-        metrics?.record(route: state.route?.pattern ?? "unmatched", status: state.status, microseconds: microseconds)
+        if state.headersDone {
+            logger(
+                .access(method: state.method, path: state.loggedPath, status: state.status, microseconds: microseconds))
+            metrics?.record(
+                route: state.route?.pattern ?? "unmatched", status: state.status, microseconds: microseconds)
+        } else {
+            // libmicrohttpd refused the request before our handler saw it (malformed, headers too large).
+            let path = state.target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
+            logger(.access(method: "-", path: AccessLog.redactedPath(path), status: 0, microseconds: microseconds))
+            metrics?.record(route: "rejected", status: 0, microseconds: microseconds)
+        }
         requestFinished()
     }
 
@@ -417,7 +450,8 @@ final class ServerCore: @unchecked Sendable {
     private func fields(_ connection: OpaquePointer, _ kind: MHD_ValueKind) -> [HTTPField] {
         let collector = FieldCollector()
         withExtendedLifetime(collector) {
-            _ = MHD_get_connection_values(connection, kind, collectField, Unmanaged.passUnretained(collector).toOpaque())
+            _ = MHD_get_connection_values(
+                connection, kind, collectField, Unmanaged.passUnretained(collector).toOpaque())
         }
         return collector.fields
     }
@@ -437,8 +471,11 @@ final class ServerCore: @unchecked Sendable {
 /// Everything known about one request between libmicrohttpd's calls; lives in `con_cls`.
 /// Only the worker thread that owns the connection touches it.
 final class RequestState {
-    let method: String
-    let path: String
+    /// The request target as sent (path and query, percent-encoded); never logged.
+    let target: String
+    var method = ""
+    var path = ""
+    var headersDone = false
     let started = DispatchTime.now().uptimeNanoseconds
     var route: Route?
     var parameters: [String: String] = [:]
@@ -452,9 +489,8 @@ final class RequestState {
     /// The status queued, or 0 while none is.
     var status = 0
 
-    init(method: String, path: String) {
-        self.method = method
-        self.path = path
+    init(target: String) {
+        self.target = target
     }
 
     /// The path as it may appear in logs: link tokens and `:token` values replaced.
@@ -500,6 +536,14 @@ private let accessHandler: MHD_AccessHandlerCallback = {
     return core.handle(
         connection: connection, url: String(cString: url), method: String(cString: method), upload: upload,
         uploadSize: uploadSize, conCls: conCls)
+}
+
+private let uriLogger: fd_mhd_uri_log_callback = { cls, uri, _ in
+    guard let cls else { return nil }
+    let core = Unmanaged<ServerCore>.fromOpaque(cls).takeUnretainedValue()
+    let state = RequestState(target: uri.map { String(cString: $0) } ?? "")
+    core.requestStarted()
+    return Unmanaged.passRetained(state).toOpaque()
 }
 
 private let requestCompleted: MHD_RequestCompletedCallback = { cls, _, conCls, _ in

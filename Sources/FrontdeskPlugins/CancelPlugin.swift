@@ -73,14 +73,18 @@ public struct CancelPlugin: Plugin {
             let when = try whenText(membership, context: context)
             guard
                 try Self.perform(
-                    context.db, membershipID: membership.id, immediately: context.settings.string("mode") == "immediate",
+                    context.db, membershipID: membership.id,
+                    immediately: context.settings.string("mode") == "immediate",
                     reason: reason, now: context.now)
             else {
                 return PluginReply(
                     template: "cancel/already",
                     values: ["plan": membership.planName, "date": context.date(membership.currentPeriodEnd)])
             }
-            let audit = (before: membership.status.rawValue, after: context.settings.string("mode") == "immediate" ? "cancelled" : "pending_cancel")
+            let audit = (
+                before: membership.status.rawValue,
+                after: context.settings.string("mode") == "immediate" ? "cancelled" : "pending_cancel"
+            )
             if reason != nil {
                 return PluginReply(
                     template: "cancel/done_with_reason", values: ["plan": membership.planName, "when": when],
@@ -95,14 +99,17 @@ public struct CancelPlugin: Plugin {
                 auditAction: "membership.cancel", auditBefore: audit.before, auditAfter: audit.after)
         case ("reason", .text(let text)), ("reason", .yes(let text)):
             try context.db.setCancelReason(membershipID: membership.id, reason: String(text.prefix(500)))
-            return PluginReply(template: "cancel/reason_thanks", values: ["name": client.firstName], auditAction: "membership.cancel_reason")
+            return PluginReply(
+                template: "cancel/reason_thanks", values: ["name": client.firstName],
+                auditAction: "membership.cancel_reason")
         default:
             return PluginReply(template: "cancel/kept", values: ["plan": membership.planName])
         }
     }
 
     /// Cancels per policy; shared by the reply flow and the link page. False when already ended.
-    public static func perform(_ db: Connection, membershipID: Int, immediately: Bool, reason: String?, now: Date) throws
+    public static func perform(_ db: Connection, membershipID: Int, immediately: Bool, reason: String?, now: Date)
+        throws
         -> Bool
     {
         try db.cancelMembership(id: membershipID, immediately: immediately, reason: reason, now: now)
@@ -110,6 +117,7 @@ public struct CancelPlugin: Plugin {
 
     func whenText(_ m: Membership, context: PluginContext) throws -> String {
         if context.settings.string("mode") == "immediate" { return try context.render("cancel/when_immediate", [:]) }
-        return try context.render("cancel/when_period_end", ["date": context.date(m.currentPeriodEnd ?? m.nextBillingAt)])
+        return try context.render(
+            "cancel/when_period_end", ["date": context.date(m.currentPeriodEnd ?? m.nextBillingAt)])
     }
 }

@@ -14,7 +14,9 @@ public struct HandoffPlugin: Plugin {
             staffNotices: [
                 StaffNotice(
                     template: "handoff/staff",
-                    values: ["client": who, "channel": context.channel.rawValue, "text": String(request.text.prefix(1000))])
+                    values: [
+                        "client": who, "channel": context.channel.rawValue, "text": String(request.text.prefix(1000)),
+                    ])
             ], auditAction: "handoff")
     }
 }
@@ -25,7 +27,9 @@ public struct CompliancePlugin: Plugin {
     public init() {}
 
     /// Whole-body SMS keywords (CTIA), matched case-insensitively after trimming.
-    public static let optOutKeywords: Set<String> = ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"]
+    public static let optOutKeywords: Set<String> = [
+        "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT",
+    ]
     public static let optInKeywords: Set<String> = ["START", "UNSTOP"]
     public static let helpKeywords: Set<String> = ["HELP", "INFO"]
 
@@ -33,12 +37,15 @@ public struct CompliancePlugin: Plugin {
         guard let address = context.address else { return PluginReply(template: "") }
         if request.intent == "optin" {
             try context.db.optIn(businessID: context.business.id, address: address)
-            return PluginReply(template: "compliance/optin", values: ["business": context.business.name], auditAction: "consent.optin")
+            return PluginReply(
+                template: "compliance/optin", values: ["business": context.business.name], auditAction: "consent.optin")
         }
         let first = try context.db.optOut(businessID: context.business.id, address: address, now: context.now)
         // One confirmation at most: a repeated STOP gets silence.
         return first
-            ? PluginReply(template: "compliance/optout", values: ["business": context.business.name], auditAction: "consent.optout")
+            ? PluginReply(
+                template: "compliance/optout", values: ["business": context.business.name],
+                auditAction: "consent.optout")
             : PluginReply(template: "")
     }
 }

@@ -17,7 +17,9 @@ public struct HelpPlugin: Plugin {
             .map { try context.render("help/item", ["help": $0.help, "name": $0.name]) }
         let b = context.business
         let contact = [b.contactPhone, b.contactEmail].compactMap { $0 }.joined(separator: " / ")
-        return ["business": b.name, "items": items.joined(separator: "\n"), "contact": contact.isEmpty ? b.name : contact]
+        return [
+            "business": b.name, "items": items.joined(separator: "\n"), "contact": contact.isEmpty ? b.name : contact,
+        ]
     }
 }
 

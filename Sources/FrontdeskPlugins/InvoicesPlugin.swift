@@ -15,8 +15,16 @@ public struct InvoicesPlugin: Plugin {
             let match = invoices.filter { Self.digits($0.number) == wanted }
             if !match.isEmpty { invoices = match }
         }
+        if let month = request.entities["month"].flatMap(Int.init) {
+            // "my March receipt": invoices issued in that month (business time zone), if any.
+            let zone = context.business.zone
+            let match = invoices.filter { Int(Format.isoDate($0.issuedAt, in: zone).dropFirst(5).prefix(2)) == month }
+            if !match.isEmpty { invoices = match }
+        }
         invoices = Array(invoices.prefix(count))
-        guard !invoices.isEmpty else { return PluginReply(template: "invoices/none", values: ["name": client.firstName]) }
+        guard !invoices.isEmpty else {
+            return PluginReply(template: "invoices/none", values: ["name": client.firstName])
+        }
         var rows: [String] = []
         var links: [IssuedLink] = []
         for invoice in invoices {
@@ -26,7 +34,8 @@ public struct InvoicesPlugin: Plugin {
             links.append(view)
             var values = [
                 "number": invoice.number, "date": context.date(invoice.issuedAt),
-                "amount": Format.money(invoice.amountMinor, currency: invoice.currency), "status": invoice.status.rawValue,
+                "amount": Format.money(invoice.amountMinor, currency: invoice.currency),
+                "status": invoice.status.rawValue,
                 "url": view.url,
             ]
             if invoice.status == .failed {
@@ -42,7 +51,10 @@ public struct InvoicesPlugin: Plugin {
         }
         return PluginReply(
             template: "invoices/list",
-            values: ["name": client.firstName, "rows": rows.joined(separator: "\n"), "count": String(rows.count), "minutes": String(ttl)],
+            values: [
+                "name": client.firstName, "rows": rows.joined(separator: "\n"), "count": String(rows.count),
+                "minutes": String(ttl),
+            ],
             links: links)
     }
 

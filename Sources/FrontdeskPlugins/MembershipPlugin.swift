@@ -17,7 +17,8 @@ public struct MembershipPlugin: Plugin {
             let billing: String
             switch m.status {
             case .pendingCancel:
-                billing = try context.render("membership/ends_on", ["date": context.date(m.cancelAt ?? m.currentPeriodEnd)])
+                billing = try context.render(
+                    "membership/ends_on", ["date": context.date(m.cancelAt ?? m.currentPeriodEnd)])
             case .cancelled, .paused:
                 billing = try context.render("membership/no_billing", [:])
             default:

@@ -125,7 +125,8 @@ public struct PluginContext {
     public let render: (String, [String: String]) throws -> String
 
     public init(
-        db: Connection, business: Business, client: Client?, channel: Channel, address: String?, now: Date, settings: PluginSettings,
+        db: Connection, business: Business, client: Client?, channel: Channel, address: String?, now: Date,
+        settings: PluginSettings,
         links: LinkIssuer, enabledManifests: [PluginManifest],
         render: @escaping (String, [String: String]) throws -> String
     ) {

@@ -39,20 +39,27 @@ extension Connection {
         subject: String?, body: String, headers: [String: String] = [:], status: OutboxRecord.Status = .pending,
         now: Date
     ) throws -> Int {
-        let data = try JSONSerialization.data(withJSONObject: headers, options: [.sortedKeys])
+        let headerJSON = JSON.object(headers.keys.sorted().map { ($0, .string(headers[$0] ?? "")) }).serialized()
         try execute(
             """
             INSERT INTO outbox (business_id, message_id, channel, kind, recipient, sender, subject, body, headers,
               next_attempt_at, status, created_at, sent_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, businessID, messageID, channel.rawValue, kind, recipient, sender, subject, body,
-            String(decoding: data, as: UTF8.self), now, status.rawValue, now, status == .inline ? now : nil)
+            headerJSON, now, status.rawValue, now, status == .inline ? now : nil)
         return lastInsertID
     }
 
-    /// Pending items whose next attempt is due, oldest first.
+    /// Pending items whose next attempt is due, oldest first. Items to a recipient who has opted out of
+    /// this business are suppressed first (CTIA: nothing after STOP but its one confirmation).
     public func dueOutbox(now: Date, limit: Int) throws -> [OutboxRecord] {
-        try query(
+        try execute(
+            """
+            UPDATE outbox SET status = 'suppressed', last_error = 'recipient opted out'
+            WHERE status = 'pending' AND kind != 'compliance' AND next_attempt_at <= ?
+              AND EXISTS (SELECT 1 FROM sms_optouts o WHERE o.business_id = outbox.business_id AND o.address = outbox.recipient)
+            """, now)
+        return try query(
             "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
             now, limit
         ).map(Self.outbox)
@@ -108,7 +115,8 @@ extension Connection {
     /// Messages sent to a recipient since a time (for the per-recipient rate limit).
     public func sentCount(recipient: String, since: Date) throws -> Int {
         try queryOne(
-            "SELECT count(*) AS n FROM outbox WHERE recipient = ? AND status = 'sent' AND sent_at >= ?", recipient, since
+            "SELECT count(*) AS n FROM outbox WHERE recipient = ? AND status = 'sent' AND sent_at >= ?", recipient,
+            since
         )?.int("n") ?? 0
     }
 
@@ -125,7 +133,8 @@ extension Connection {
             recipient: r.string("recipient") ?? "", sender: r.string("sender") ?? "", subject: r.string("subject"),
             body: r.string("body") ?? "", headers: headers, attempts: r.int("attempts") ?? 0,
             nextAttemptAt: r.date("next_attempt_at") ?? Date(timeIntervalSince1970: 0),
-            status: OutboxRecord.Status(rawValue: r.string("status") ?? "") ?? .pending, lastError: r.string("last_error"),
+            status: OutboxRecord.Status(rawValue: r.string("status") ?? "") ?? .pending,
+            lastError: r.string("last_error"),
             createdAt: r.date("created_at") ?? Date(timeIntervalSince1970: 0))
     }
 }

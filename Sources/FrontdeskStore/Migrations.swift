@@ -1,3 +1,5 @@
+import Foundation
+
 /// Append-only named migrations. Never edit one that has shipped: add a new one.
 enum Migrations {
     static let all: [(name: String, sql: String)] = [
@@ -5,20 +7,24 @@ enum Migrations {
         ("002_channels", channels),
     ]
 
-    static func apply(_ db: Database) throws {
-        try db.unmanaged { c in
-            try c.executeScript(
-                "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-        }
+    static func apply(connection c: Connection, lock: NSLocking) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        try c.executeScript(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
         for migration in all {
-            try db.write { c in
-                guard try c.queryOne("SELECT 1 FROM schema_migrations WHERE name = ?", migration.name) == nil else {
-                    return
+            try c.executeScript("BEGIN IMMEDIATE")
+            do {
+                if try c.queryOne("SELECT 1 FROM schema_migrations WHERE name = ?", migration.name) == nil {
+                    try c.executeScript(migration.sql)
+                    try c.execute(
+                        "INSERT INTO schema_migrations (name, applied_at) VALUES (?, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
+                        migration.name)
                 }
-                try c.executeScript(migration.sql)
-                try c.execute(
-                    "INSERT INTO schema_migrations (name, applied_at) VALUES (?, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
-                    migration.name)
+                try c.executeScript("COMMIT")
+            } catch {
+                try? c.executeScript("ROLLBACK")
+                throw error
             }
         }
     }
@@ -171,7 +177,7 @@ enum Migrations {
             business_id INTEGER NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
             message_id INTEGER REFERENCES messages(id) ON DELETE SET NULL,
             channel TEXT NOT NULL CHECK (channel IN ('sms', 'email')),
-            kind TEXT NOT NULL DEFAULT 'reply' CHECK (kind IN ('reply', 'staff_notice')),
+            kind TEXT NOT NULL DEFAULT 'reply' CHECK (kind IN ('reply', 'compliance', 'staff_notice')),
             recipient TEXT NOT NULL,
             sender TEXT NOT NULL,
             subject TEXT,

@@ -46,7 +46,11 @@ public struct PaymentMethod: Sendable, Equatable {
 }
 
 public enum MembershipStatus: String, Sendable, CaseIterable {
-    case active, trialing, pastDue = "past_due", paused, pendingCancel = "pending_cancel", cancelled
+    case active, trialing
+    case pastDue = "past_due"
+    case paused
+    case pendingCancel = "pending_cancel"
+    case cancelled
 }
 
 public struct Membership: Sendable, Equatable {

@@ -114,14 +114,20 @@ extension Connection {
                 LEFT JOIN plan_services ps ON ps.plan_id = m.plan_id AND ps.service = ms.service
                 WHERE ms.membership_id = ? ORDER BY ms.service
                 """, id
-            ).map { (service: $0.string("service") ?? "", remaining: $0.int("remaining") ?? 0, included: $0.int("included") ?? 0) }
+            ).map {
+                (
+                    service: $0.string("service") ?? "", remaining: $0.int("remaining") ?? 0,
+                    included: $0.int("included") ?? 0
+                )
+            }
             let card = r.int("pm_id").map {
                 PaymentMethod(
                     id: $0, brand: r.string("brand") ?? "", last4: r.string("last4") ?? "",
                     expMonth: r.int("exp_month") ?? 0, expYear: r.int("exp_year") ?? 0, isDefault: r.bool("is_default"))
             }
             return Membership(
-                id: id, clientID: clientID, planName: r.string("plan_name") ?? "", priceMinor: r.int("price_minor") ?? 0,
+                id: id, clientID: clientID, planName: r.string("plan_name") ?? "",
+                priceMinor: r.int("price_minor") ?? 0,
                 currency: r.string("currency") ?? "USD", interval: r.string("billing_interval") ?? "month",
                 status: MembershipStatus(rawValue: r.string("status") ?? "") ?? .active,
                 currentPeriodEnd: r.date("current_period_end"), nextBillingAt: r.date("next_billing_at"),
@@ -197,7 +203,8 @@ extension Connection {
 
     static func invoice(_ r: Row) -> Invoice {
         Invoice(
-            id: r.int("id") ?? 0, number: r.string("number") ?? "", issuedAt: r.date("issued_at") ?? Date(timeIntervalSince1970: 0),
+            id: r.int("id") ?? 0, number: r.string("number") ?? "",
+            issuedAt: r.date("issued_at") ?? Date(timeIntervalSince1970: 0),
             amountMinor: r.int("amount_minor") ?? 0, currency: r.string("currency") ?? "USD",
             status: Invoice.Status(rawValue: r.string("status") ?? "") ?? .open)
     }
@@ -278,7 +285,9 @@ extension Connection {
 
     // MARK: Audit
 
-    public func audit(businessID: Int?, actor: String, via: String, action: String, before: String?, after: String?, now: Date)
+    public func audit(
+        businessID: Int?, actor: String, via: String, action: String, before: String?, after: String?, now: Date
+    )
         throws
     {
         try execute(
@@ -289,9 +298,13 @@ extension Connection {
     // MARK: Plugin settings
 
     /// Stored overrides for a plugin: enabled (nil = manifest default) and settings JSON values by key.
-    public func pluginSettings(businessID: Int, plugin: String) throws -> (enabled: Bool?, values: [String: SettingValue]) {
-        guard let r = try queryOne(
-            "SELECT enabled, settings FROM plugin_settings WHERE business_id = ? AND plugin = ?", businessID, plugin)
+    public func pluginSettings(businessID: Int, plugin: String) throws -> (
+        enabled: Bool?, values: [String: SettingValue]
+    ) {
+        guard
+            let r = try queryOne(
+                "SELECT enabled, settings FROM plugin_settings WHERE business_id = ? AND plugin = ?", businessID, plugin
+            )
         else { return (nil, [:]) }
         var values: [String: SettingValue] = [:]
         if let data = r.string("settings")?.data(using: .utf8),
@@ -300,6 +313,17 @@ extension Connection {
             for (k, v) in object { values[k] = SettingValue(json: v) }
         }
         return (r.int("enabled").map { $0 != 0 }, values)
+    }
+
+    /// Every plugin's stored enabled flag for a business (absent = manifest default).
+    public func pluginEnabledFlags(businessID: Int) throws -> [String: Bool] {
+        var flags: [String: Bool] = [:]
+        for r in try query(
+            "SELECT plugin, enabled FROM plugin_settings WHERE business_id = ? AND enabled IS NOT NULL", businessID)
+        {
+            if let p = r.string("plugin") { flags[p] = r.bool("enabled") }
+        }
+        return flags
     }
 
     public func setPluginEnabled(businessID: Int, plugin: String, enabled: Bool) throws {

@@ -79,7 +79,8 @@ public enum UTC {
         var tm = tm()
         gmtime_r(&t, &tm)
         func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(tm.tm_year + 1900)-\(two(tm.tm_mon + 1))-\(two(tm.tm_mday))T\(two(tm.tm_hour)):\(two(tm.tm_min)):\(two(tm.tm_sec))Z"
+        return
+            "\(tm.tm_year + 1900)-\(two(tm.tm_mon + 1))-\(two(tm.tm_mday))T\(two(tm.tm_hour)):\(two(tm.tm_min)):\(two(tm.tm_sec))Z"
     }
 
     public static func parse(_ text: String) -> Date? {
@@ -153,7 +154,8 @@ public final class Connection {
             case .int(let v): rc = sqlite3_bind_int64(stmt, index, v)
             case .double(let v): rc = sqlite3_bind_double(stmt, index, v)
             case .text(let s): rc = fd_sqlite3_bind_text_transient(stmt, index, s, -1)
-            case .blob(let b): rc = b.withUnsafeBytes { fd_sqlite3_bind_blob_transient(stmt, index, $0.baseAddress, Int32(b.count)) }
+            case .blob(let b):
+                rc = b.withUnsafeBytes { fd_sqlite3_bind_blob_transient(stmt, index, $0.baseAddress, Int32(b.count)) }
             }
             try check(rc, sql: sql)
         }
@@ -249,17 +251,35 @@ public final class Connection {
     }
 }
 
-/// A SQLite database: one connection behind a lock, WAL mode, foreign keys on, busy timeout.
+/// A SQLite database: one writer connection behind a lock, plus a reader connection so reads (link pages,
+/// health checks, metrics) do not wait behind writes. WAL mode, foreign keys on, busy timeout.
 ///
 /// `write` runs its closure in `BEGIN IMMEDIATE … COMMIT` and rolls back on any thrown error,
 /// rethrowing the first one.
 public final class Database: @unchecked Sendable {
     private let connection: Connection
     private let lock = NSRecursiveLock()
+    /// Nil for `:memory:`, where a second connection would be a different database.
+    private let reader: Connection?
+    private let readLock = NSLock()
     public let path: String
 
     /// Opens (creating if needed) the database at `path` (`:memory:` for tests) and applies migrations.
     public init(path: String, migrate: Bool = true) throws {
+        self.path = path
+        connection = try Self.open(path)
+        if migrate { try Migrations.apply(connection: connection, lock: lock) }
+        if path == ":memory:" {
+            reader = nil
+        } else {
+            let r = try Self.open(path)
+            // "The query_only pragma prevents data changes on database files." (SQLite docs)
+            try r.executeScript("PRAGMA query_only = 1")
+            reader = r
+        }
+    }
+
+    private static func open(_ path: String) throws -> Connection {
         var handle: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &handle, flags, nil)
@@ -268,8 +288,7 @@ public final class Database: @unchecked Sendable {
             if let handle { sqlite3_close_v2(handle) }
             throw StoreError(code: rc, message: "cannot open database at \(path): \(message)", sql: nil)
         }
-        self.path = path
-        connection = Connection(handle: handle)
+        let connection = Connection(handle: handle)
         // "The busy handler ... sleeps ... until the lock clears or ms milliseconds have accumulated." (sqlite3_busy_timeout)
         sqlite3_busy_timeout(handle, 5000)
         sqlite3_extended_result_codes(handle, 1)
@@ -279,7 +298,7 @@ public final class Database: @unchecked Sendable {
             PRAGMA synchronous = NORMAL;
             PRAGMA foreign_keys = ON;
             """)
-        if migrate { try Migrations.apply(self) }
+        return connection
     }
 
     /// Runs `body` in a write transaction; any error rolls everything back and is rethrown.
@@ -297,19 +316,13 @@ public final class Database: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` in a read transaction.
+    /// Runs `body` in a read transaction (a consistent snapshot) on the reader connection.
     public func read<T>(_ body: (Connection) throws -> T) throws -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        try connection.executeScript("BEGIN DEFERRED")
-        defer { try? connection.executeScript("COMMIT") }
-        return try body(connection)
-    }
-
-    /// Runs `body` outside any transaction (pragmas, migrations manage their own).
-    func unmanaged<T>(_ body: (Connection) throws -> T) throws -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(connection)
+        let (c, l): (Connection, NSLocking) = reader.map { ($0, readLock) } ?? (connection, lock)
+        l.lock()
+        defer { l.unlock() }
+        try c.executeScript("BEGIN DEFERRED")
+        defer { try? c.executeScript("COMMIT") }
+        return try body(c)
     }
 }

@@ -36,7 +36,9 @@ public final class TestBot: @unchecked Sendable {
     /// One classifier trained on the real examples, shared by every test in the process.
     public static func sharedClassifier() throws -> ExampleClassifier { try trained.get() }
 
-    public init(seed: Bool = true, clock: ManualClock = ManualClock(), baseURL: String = "https://desk.example.test") throws {
+    public init(seed: Bool = true, clock: ManualClock = ManualClock(), baseURL: String = "https://desk.example.test")
+        throws
+    {
         self.clock = clock
         dbPath = NSTemporaryDirectory() + "frontdesk-test-\(UUID().uuidString).sqlite"
         var config = try AppConfig.load(environment: ["FRONTDESK_HOME": Self.root.path, "FRONTDESK_BASE_URL": baseURL])

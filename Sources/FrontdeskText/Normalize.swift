@@ -236,6 +236,8 @@ struct Lexer {
     private var current: [UInt8] = []
     private var pending: NormalizedToken.Break = .none
     private var newlines = 0
+    private var lineWords = 0
+    private var lineEndsWithComma = false
 
     /// Accent and case folding for U+00C0…U+024F, built once (Foundation at init, never in the hot path).
     static let latinFold: [[UInt8]] = {
@@ -259,7 +261,8 @@ struct Lexer {
             }
             let folded = String(scalar).folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
             let ascii = folded.unicodeScalars.filter { $0.isASCII && $0.properties.isAlphabetic }
-            table.append(ascii.isEmpty ? Array(folded.lowercased().utf8) : Array(String(String.UnicodeScalarView(ascii)).utf8))
+            let kept = String(String.UnicodeScalarView(ascii))
+            table.append(ascii.isEmpty ? Array(folded.lowercased().utf8) : Array(kept.utf8))
         }
         return table
     }()
@@ -288,13 +291,14 @@ struct Lexer {
                     continue
                 case 0x27, 0x60:  // ' `
                     if !current.isEmpty, isWordScalar(next) { current.append(0x27) } else { flush(emit) }
-                case 0x2D:  // - joins words: e-mail, rendez-vous, INV-1042
-                    if !current.isEmpty, isWordScalar(next) { continue }
+                case 0x2D:  // - joins codes (INV-1042) but splits words (réabonnez-moi, combien-t-il)
+                    if previousWasDigit || (next >= 0x30 && next <= 0x39 && !current.isEmpty) { continue }
                     flush(emit)
                 case 0x2E, 0x2C:  // . , inside a number: 5.99, 1,000
                     if previousWasDigit, next >= 0x30, next <= 0x39 { continue }
                     flush(emit)
                     raise(b == 0x2E ? .sentence : .clause)
+                    if b == 0x2C { lineEndsWithComma = true }
                 case 0x21, 0x3F, 0x3B:  // ! ? ;
                     flush(emit)
                     raise(.sentence)
@@ -304,7 +308,12 @@ struct Lexer {
                 case 0x0A:
                     flush(emit)
                     newlines += 1
-                    raise(newlines >= 2 ? .sentence : .clause)
+                    // A blank line ends a sentence, and so does the end of a salutation or sign-off line
+                    // ("Good morning," / "Hi Anna" / "Thanks,"), so a greeting is not read with the request.
+                    let salutation = lineEndsWithComma || (lineWords > 0 && lineWords <= 3)
+                    raise(newlines >= 2 || salutation ? .sentence : .clause)
+                    lineWords = 0
+                    lineEndsWithComma = false
                     previousWasDigit = false
                     continue
                 case 0x0D:
@@ -359,6 +368,8 @@ struct Lexer {
     private mutating func flush(_ emit: ([UInt8], NormalizedToken.Break) -> Void) {
         while current.last == 0x27 { current.removeLast() }
         guard !current.isEmpty else { return }
+        lineWords += 1
+        lineEndsWithComma = false
         emit(current, pending)
         current.removeAll(keepingCapacity: true)
         pending = .none

@@ -42,7 +42,7 @@ enum NormalizeTables {
         // French
         "svp": "s il vous plait", "stp": "s il te plait", "mrc": "merci", "mci": "merci", "pcq": "parce que",
         "pck": "parce que", "psk": "parce que", "bcp": "beaucoup", "abo": "abonnement", "abon": "abonnement",
-        "rdv": "rendezvous", "cb": "carte bancaire", "tjrs": "toujours", "tjs": "toujours",
+        "rdv": "rendez vous", "cb": "carte bancaire", "tjrs": "toujours", "tjs": "toujours",
         "jsp": "je sais pas", "ajd": "aujourdhui", "auj": "aujourdhui", "dm1": "demain", "dmn": "demain",
         "qd": "quand", "qnd": "quand", "pr": "pour", "ds": "dans", "bjr": "bonjour", "slt": "salut",
         "jveux": "je veux", "chui": "je suis", "jsuis": "je suis", "ms": "mais", "tt": "tout",

@@ -1,2 +1,3 @@
 import FrontdeskApp
+
 FrontdeskCLI.main()

@@ -6,7 +6,8 @@ import Testing
 /// Runs the built `frontdesk` binary the way a person would.
 struct Binary {
     static let url: URL = {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("frontdesk")
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "frontdesk")
         if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
         return TestBot.root.appendingPathComponent(".build/debug/frontdesk")
     }()
@@ -47,7 +48,8 @@ struct Binary {
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return Result(code: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+        return Result(
+            code: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
     }
 
     func json(_ text: String) throws -> [String: Any] {
@@ -74,7 +76,8 @@ struct BinaryTests {
         let phone = try #require(active["phone"] as? String)
         let date = try #require(active["next_billing_date"] as? String)
 
-        let billing = try bin.json(try bin.run(["say", "--business", "demo", "--from", phone, "--json", "when is my next billing date?"]).out)
+        let billing = try bin.json(
+            try bin.run(["say", "--business", "demo", "--from", phone, "--json", "when is my next billing date?"]).out)
         #expect(billing["intent"] as? String == "membership.show")
         let reply = try #require(billing["reply"] as? String)
         #expect(reply.contains(Self.human(date)), "\(reply) should state \(date)")
@@ -86,7 +89,8 @@ struct BinaryTests {
         #expect(links.first?["expires_at"] is String)
 
         #expect(try bin.run(["plugins", "set", "cancel", "allowed=true", "--business", "demo"]).code == 0)
-        let ask = try bin.json(try bin.run(["say", "--business", "demo", "--from", phone, "--json", "I want to cancel my membership"]).out)
+        let ask = try bin.json(
+            try bin.run(["say", "--business", "demo", "--from", phone, "--json", "I want to cancel my membership"]).out)
         #expect(ask["state"] as? String == "awaiting_confirmation")
         let yes = try bin.json(try bin.run(["say", "--business", "demo", "--from", phone, "--json", "YES"]).out)
         #expect((yes["reply"] as? String)?.contains("cancelled") == true)
@@ -123,7 +127,8 @@ struct BinaryTests {
 
     @Test func classifyReadsLinesAndJSONLines() throws {
         let bin = try Binary()
-        let r = try bin.run(["classify"], stdin: "new card\n{\"text\":\"please send me my invoices\",\"channel\":\"email\"}\n")
+        let r = try bin.run(
+            ["classify"], stdin: "new card\n{\"text\":\"please send me my invoices\",\"channel\":\"email\"}\n")
         #expect(r.code == 0, "\(r.err)")
         let lines = r.out.split(separator: "\n").map(String.init)
         #expect(lines.count == 2)
@@ -134,7 +139,8 @@ struct BinaryTests {
 
     @Test func extractPrintsTheSpecShape() throws {
         let bin = try Binary()
-        let raw = "From: Alice <alice@example.com>\nSubject: Re: billing\nMessage-ID: <a1@example.com>\n\nnew card please\n\nOn Mon, Nov 2, 2026 at 9:00 AM Desk <desk@x.test> wrote:\n> old text\n"
+        let raw =
+            "From: Alice <alice@example.com>\nSubject: Re: billing\nMessage-ID: <a1@example.com>\n\nnew card please\n\nOn Mon, Nov 2, 2026 at 9:00 AM Desk <desk@x.test> wrote:\n> old text\n"
         let r = try bin.run(["extract"], stdin: raw)
         #expect(r.code == 0, "\(r.err)")
         let j = try bin.json(r.out)
@@ -149,10 +155,19 @@ struct BinaryTests {
         (["say", "--business", "demo", "hi"], Int32(2), "--from is required"),
         (["say", "--business", "demo", "--from", "not-a-phone", "hi"], Int32(2), "--from must be a phone number"),
         (["say", "--business", "demo", "--from", "+15550101001"], Int32(2), "say needs the message TEXT"),
-        (["say", "--business", "demo", "--from", "+15550101001", "--channel", "fax", "hi"], Int32(2), "--channel must be sms or email"),
+        (
+            ["say", "--business", "demo", "--from", "+15550101001", "--channel", "fax", "hi"], Int32(2),
+            "--channel must be sms or email"
+        ),
         (["plugins", "enable", "teleport", "--business", "demo"], Int32(1), "unknown plugin teleport"),
-        (["plugins", "set", "cancel", "colour=blue", "--business", "demo"], Int32(1), "plugin cancel has no setting colour"),
-        (["plugins", "set", "cancel", "mode=sometimes", "--business", "demo"], Int32(1), "mode must be one of period_end, immediate"),
+        (
+            ["plugins", "set", "cancel", "colour=blue", "--business", "demo"], Int32(1),
+            "plugin cancel has no setting colour"
+        ),
+        (
+            ["plugins", "set", "cancel", "mode=sometimes", "--business", "demo"], Int32(1),
+            "mode must be one of period_end, immediate"
+        ),
         (["plugins", "set", "invoices", "count=0", "--business", "demo"], Int32(1), "count must be at least 1"),
         (["plugins", "disable", "compliance", "--business", "demo"], Int32(1), "always on"),
         (["frobnicate"], Int32(2), "unknown command frobnicate"),
@@ -193,7 +208,9 @@ struct BinaryTests {
     @Test func chatShowsRepliesAndLinksAndLeavesOnEOF() throws {
         let bin = try Binary()
         _ = try bin.run(["demo"])
-        let r = try bin.run(["chat", "--business", "demo", "--from", "+15550101002"], stdin: "when is my next billing date?\nnew card\n")
+        let r = try bin.run(
+            ["chat", "--business", "demo", "--from", "+15550101002"], stdin: "when is my next billing date?\nnew card\n"
+        )
         #expect(r.code == 0, "\(r.err)")
         #expect(r.out.contains("Massage Club"))
         #expect(r.out.contains("https://desk.example.test/l/"))

@@ -45,21 +45,26 @@ struct CoreTests {
     }
 
     @Test func settingsParseAgainstTheirSchema() throws {
-        let spec = SettingSpec(key: "count", kind: .int, defaultValue: .int(3), minimum: 1, maximum: 12, values: [], description: "")
+        let spec = SettingSpec(
+            key: "count", kind: .int, defaultValue: .int(3), minimum: 1, maximum: 12, values: [], description: "")
         #expect(try spec.parse("5").get() == .int(5))
         #expect(throws: SettingError.self) { try spec.parse("50").get() }
         #expect(throws: SettingError.self) { try spec.parse("many").get() }
-        let mode = SettingSpec(key: "mode", kind: .enumeration, defaultValue: .string("a"), minimum: nil, maximum: nil, values: ["a", "b"], description: "")
+        let mode = SettingSpec(
+            key: "mode", kind: .enumeration, defaultValue: .string("a"), minimum: nil, maximum: nil,
+            values: ["a", "b"], description: "")
         #expect(throws: SettingError.self) { try mode.parse("c").get() }
         #expect(SettingValue(json: SettingValue.string("x\"y").json) == .string("x\"y"))
     }
 
     @Test func theRealCatalogLoadsAndEveryIntentHasTemplatesAndExamples() throws {
         let catalog = try Catalog.load(root: TestBot.root)
-        #expect(Set(catalog.intentIDs) == [
-            "membership.show", "payment_method.update", "membership.cancel", "invoices.list", "help", "handoff", "optout",
-            "optin", "unknown",
-        ])
+        #expect(
+            Set(catalog.intentIDs) == [
+                "membership.show", "payment_method.update", "membership.cancel", "invoices.list", "help", "handoff",
+                "optout",
+                "optin", "unknown",
+            ])
         for intent in catalog.intentIDs {
             #expect(catalog.examples.contains { $0.intent == intent }, "no examples for \(intent)")
         }
@@ -72,14 +77,20 @@ struct CoreTests {
         let email = try catalog.templates.render("help/menu", channel: .email, values)
         #expect(sms.contains("STOP"))
         #expect(!email.contains("STOP"))
-        #expect(throws: TemplateStore.RenderError.self) { try catalog.templates.render("help/menu", channel: .sms, [:]) }
-        #expect(throws: TemplateStore.RenderError.self) { try catalog.templates.render("nope/nothing", channel: nil, [:]) }
+        #expect(throws: TemplateStore.RenderError.self) {
+            try catalog.templates.render("help/menu", channel: .sms, [:])
+        }
+        #expect(throws: TemplateStore.RenderError.self) {
+            try catalog.templates.render("nope/nothing", channel: nil, [:])
+        }
     }
 
     @Test func faultsAreNamedByFileAndLine() throws {
-        let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("fd-catalog-\(UUID().uuidString)")
+        let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+            "fd-catalog-\(UUID().uuidString)")
         let fm = FileManager.default
-        try fm.createDirectory(at: root.appendingPathComponent("plugins/demo/examples"), withIntermediateDirectories: true)
+        try fm.createDirectory(
+            at: root.appendingPathComponent("plugins/demo/examples"), withIntermediateDirectories: true)
         try fm.createDirectory(at: root.appendingPathComponent("prompts/en/demo"), withIntermediateDirectories: true)
         try """
         {
@@ -100,9 +111,14 @@ struct CoreTests {
           }
         }
         """.write(to: root.appendingPathComponent("plugins/bad/plugin.json"), atomically: true, encoding: .utf8)
-        try "show me\nshow me\n".write(to: root.appendingPathComponent("plugins/demo/examples/demo.show.en.txt"), atomically: true, encoding: .utf8)
-        try "hello".write(to: root.appendingPathComponent("plugins/demo/examples/other.intent.en.txt"), atomically: true, encoding: .utf8)
-        try "Hi {{name}\n".write(to: root.appendingPathComponent("prompts/en/demo/show.txt"), atomically: true, encoding: .utf8)
+        try "show me\nshow me\n".write(
+            to: root.appendingPathComponent("plugins/demo/examples/demo.show.en.txt"), atomically: true, encoding: .utf8
+        )
+        try "hello".write(
+            to: root.appendingPathComponent("plugins/demo/examples/other.intent.en.txt"), atomically: true,
+            encoding: .utf8)
+        try "Hi {{name}\n".write(
+            to: root.appendingPathComponent("prompts/en/demo/show.txt"), atomically: true, encoding: .utf8)
         do {
             _ = try Catalog.load(root: root)
             Issue.record("faults were not reported")
@@ -114,12 +130,24 @@ struct CoreTests {
             #expect(text.contains("prompts/en/demo/show.txt:1: unclosed {{"), "\(text)")
             #expect(text.contains("template demo/missing (intent demo.show) has no file"), "\(text)")
         }
-        try "{ \"id\": \"demo\",\n  \"description\": \n}".write(to: root.appendingPathComponent("plugins/demo/plugin.json"), atomically: true, encoding: .utf8)
+        try "{ \"id\": \"demo\",\n  \"description\": \n}".write(
+            to: root.appendingPathComponent("plugins/demo/plugin.json"), atomically: true, encoding: .utf8)
         #expect(throws: Diagnostics.self) { _ = try Catalog.load(root: root) }
     }
 
     @Test func jsonKeepsKeyOrderAndEscapes() {
         let j = JSON.object([("b", 1), ("a", .string("x\"\n"))])
         #expect(j.serialized() == #"{"b":1,"a":"x\"\n"}"#)
+    }
+}
+
+@Suite("Trimming")
+struct TrimTests {
+    @Test(arguments: [
+        ("  a b \n", "a b"), ("abc", "abc"), ("\n\t\u{00A0}x\u{2003}", "x"), ("   ", ""), ("", ""), ("é ", "é"),
+    ])
+    func trimsWhitespaceAtBothEnds(_ input: String, _ expected: String) {
+        #expect(input.trimmedWhitespace() == expected)
+        #expect(input[...].trimmedWhitespace() == expected)
     }
 }

@@ -69,10 +69,14 @@ struct PipelineTests {
         #expect(done.reply?.contains("cancelled at the end of your billing period on Nov 24, 2026") == true)
         #expect(done.state == "awaiting_reason")
         _ = try bot.say("moving to another city", from: alice)
-        let row = try bot.app.db.read { try $0.queryOne("SELECT status, cancel_reason FROM memberships WHERE client_id = 1") }
+        let row = try bot.app.db.read {
+            try $0.queryOne("SELECT status, cancel_reason FROM memberships WHERE client_id = 1")
+        }
         #expect(row?.string("status") == "pending_cancel")
         #expect(row?.string("cancel_reason") == "moving to another city")
-        let audit = try bot.app.db.read { try $0.query("SELECT action, before, after FROM audit WHERE action = 'membership.cancel'") }
+        let audit = try bot.app.db.read {
+            try $0.query("SELECT action, before, after FROM audit WHERE action = 'membership.cancel'")
+        }
         #expect(audit.count == 1)
         #expect(audit.first?.string("before") == "active")
     }
@@ -84,7 +88,9 @@ struct PipelineTests {
         let done = try bot.say("yes too expensive", from: alice)
         #expect(done.reply?.contains("cancelled immediately") == true)
         #expect(done.state == "idle")
-        let row = try bot.app.db.read { try $0.queryOne("SELECT status, cancel_reason FROM memberships WHERE client_id = 1") }
+        let row = try bot.app.db.read {
+            try $0.queryOne("SELECT status, cancel_reason FROM memberships WHERE client_id = 1")
+        }
         #expect(row?.string("status") == "cancelled")
         #expect(row?.string("cancel_reason") == "too expensive")
     }
@@ -136,6 +142,26 @@ struct PipelineTests {
         let two = try bot.say("please send me my invoices", from: alice)
         #expect(two.links.count == 2)
         #expect(two.reply?.contains("INV-") == true)
+    }
+
+    @Test func invoicesCanBeAskedForByNumberOrMonth() throws {
+        let bot = try TestBot()
+        let byNumber = try bot.say("can you send me invoice INV-1003 please", from: alice)
+        #expect(byNumber.intent == "invoices.list")
+        #expect(byNumber.links.count == 1)
+        #expect(byNumber.reply?.contains("INV-1003") == true)
+        let all = try bot.app.db.read { try $0.invoices(clientID: 1, limit: 10) }
+        let zone = TimeZone(identifier: "America/New_York")!
+        let oldest = try #require(all.last)
+        let monthNumber = Int(Format.isoDate(oldest.issuedAt, in: zone).dropFirst(5).prefix(2))!
+        let names = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December",
+        ]
+        let byMonth = try bot.say("please send me my \(names[monthNumber - 1]) receipt", from: alice)
+        #expect(byMonth.intent == "invoices.list")
+        #expect(byMonth.reply?.contains(oldest.number) == true)
+        #expect(byMonth.links.count == 1)
     }
 
     @Test func helpListsOnlyEnabledPlugins() throws {
@@ -220,7 +246,8 @@ struct PipelineTests {
         #expect(spoofed.reply?.contains("Unlimited Yoga") == false)
         // Any of the client's addresses works; the reply is threaded.
         let second = try bot.say(
-            "when is my next billing date?", from: "Jack <JACK@work.example>", subject: "question", messageID: "<m1@work.example>")
+            "when is my next billing date?", from: "Jack <JACK@work.example>", subject: "question",
+            messageID: "<m1@work.example>")
         #expect(second.reply?.contains("Annual Wellness") == true)
         let row = try #require(try bot.outbox().last)
         #expect(row.recipient == "jack@work.example")
@@ -249,10 +276,55 @@ struct PipelineTests {
     @Test func cardNumbersAreMaskedBeforeStorageAndNeverEchoed() throws {
         let bot = try TestBot()
         let out = try bot.say("new card 4242 4242 4242 4242 exp 12/29", from: alice)
-        let stored = try bot.app.db.read { try $0.queryOne("SELECT extracted_text FROM messages")?.string("extracted_text") }
+        let stored = try bot.app.db.read {
+            try $0.queryOne("SELECT extracted_text FROM messages")?.string("extracted_text")
+        }
         #expect(stored?.contains("4242 4242 4242 4242") == false)
         #expect(stored?.contains("•••• 4242") == true)
         #expect(out.reply?.contains("4242 4242") == false)
+    }
+
+    @Test func appointmentCancellationIsNeverAMembershipCancellation() throws {
+        let bot = try TestBot()
+        try bot.set("cancel", ["allowed": .bool(true)])
+        let out = try bot.say("I need to cancel my appointment tomorrow at 3pm", from: alice)
+        #expect(out.intent != "membership.cancel")
+        #expect(out.state == "idle")
+        let status = try bot.app.db.read { try $0.memberships(clientID: 1).first?.status }
+        #expect(status == .active)
+    }
+
+    @Test func negationPicksTheRealRequest() throws {
+        let bot = try TestBot()
+        let out = try bot.say("don't cancel anything, I just need to update my card", from: alice)
+        #expect(out.intent == "payment_method.update")
+        #expect(out.links.count == 1)
+    }
+
+    @Test(arguments: [
+        ("¿cuándo es mi próxima fecha de cobro?", "membership.show"),
+        ("quiero cambiar mi tarjeta", "payment_method.update"),
+        ("envoyez-moi mes factures s'il vous plaît", "invoices.list"), ("je veux parler à quelqu'un", "handoff"),
+        ("wen is my nxt bill date pls", "membership.show"),
+    ])
+    func otherLanguagesAndTyposReachTheRightPlugin(_ text: String, _ intent: String) throws {
+        let bot = try TestBot()
+        #expect(try bot.say(text, from: alice).intent == intent)
+    }
+
+    @Test func aLongEmailIsUnderstoodFromTheSentenceThatAsks() throws {
+        let bot = try TestBot()
+        let text = """
+            Hi there,
+
+            Hope you are all well, the new studio looks great and I really enjoyed the Saturday class last week.
+            My daughter is starting school soon so things are busy here. Could you send me my receipts for the
+            last few months? I need them for my expense report.
+
+            Thanks so much!
+            """
+        let out = try bot.say(text, from: "alice@example.com", subject: "receipts")
+        #expect(out.intent == "invoices.list")
     }
 
     @Test func unknownGetsTheClarificationMenu() throws {
@@ -266,7 +338,8 @@ struct PipelineTests {
         let bot = try TestBot()
         let out = try bot.say(
             "when is my next billing date?", from: "sara@maple-studio.example", subject: "Fwd: billing",
-            forwarded: ForwardedMessage(fromName: "Ben Carter", fromAddress: "ben.carter@example.com", body: "when do I pay?"))
+            forwarded: ForwardedMessage(
+                fromName: "Ben Carter", fromAddress: "ben.carter@example.com", body: "when do I pay?"))
         #expect(out.reply?.contains("Massage Club") == true)
         #expect(try bot.outbox().last?.recipient == "sara@maple-studio.example")
     }
@@ -287,9 +360,12 @@ struct PipelineTests {
         #expect(try app.db.read { try $0.query("SELECT id FROM messages") }.count == 1)
         #expect(try app.db.read { try $0.query("SELECT id FROM audit WHERE action = 'exploded'") }.isEmpty)
         // The next plugin still runs.
-        #expect(try pipeline.handle(
-            InboundMessage(provider: "test", providerMessageID: "ok", channel: .sms, from: alice, to: "+15550100000", text: "new card")
-        ).links.count == 1)
+        #expect(
+            try pipeline.handle(
+                InboundMessage(
+                    provider: "test", providerMessageID: "ok", channel: .sms, from: alice, to: "+15550100000",
+                    text: "new card")
+            ).links.count == 1)
     }
 }
 
@@ -298,7 +374,8 @@ struct ExplodingPlugin: Plugin {
     let id = "membership"
     struct Boom: Error {}
     func handle(_ request: PluginRequest, in context: PluginContext) throws -> PluginReply {
-        try context.db.audit(businessID: nil, actor: "x", via: "x", action: "exploded", before: nil, after: nil, now: context.now)
+        try context.db.audit(
+            businessID: nil, actor: "x", via: "x", action: "exploded", before: nil, after: nil, now: context.now)
         throw Boom()
     }
 }

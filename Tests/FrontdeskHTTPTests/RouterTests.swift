@@ -118,7 +118,9 @@ import Testing
 
     @Test func htmlPagesCarryTheSecurityHeaders() {
         let page = HTTPResponse.html("<p>hi</p>")
-        #expect(page.headers["Content-Security-Policy"]?.hasPrefix("default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; form-action 'self'") == true)
+        #expect(
+            page.headers["Content-Security-Policy"]?.hasPrefix(
+                "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; form-action 'self'") == true)
         #expect(page.headers["Cache-Control"] == "no-store")
         #expect(page.headers["Referrer-Policy"] == "no-referrer")
         #expect(page.headers["X-Content-Type-Options"] == "nosniff")
@@ -180,6 +182,8 @@ import Testing
         #expect(
             HTTPLogEvent.access(method: "GET", path: "/l/…", status: 200, microseconds: 153).description
                 == "http GET /l/… 200 153µs")
-        #expect(HTTPLogEvent.access(method: "POST", path: "/x", status: 0, microseconds: 1).description == "http POST /x - 1µs")
+        #expect(
+            HTTPLogEvent.access(method: "POST", path: "/x", status: 0, microseconds: 1).description
+                == "http POST /x - 1µs")
     }
 }

@@ -4,16 +4,21 @@ import Testing
 @testable import FrontdeskHTTP
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Echoes what the server decoded, one `name=value` line per item, so tests can compare.
 private func describe(_ request: HTTPRequest) -> String {
-    var lines = ["method=\(request.method)", "path=\(request.path)", "remote=\(request.remoteAddress)"]
-    for (name, value) in request.pathParameters.sorted(by: { $0.key < $1.key }) { lines.append("param.\(name)=\(value)") }
+    var lines = [
+        "method=\(request.method)", "path=\(request.path)", "target=\(request.target)",
+        "remote=\(request.remoteAddress)",
+    ]
+    for (name, value) in request.pathParameters.sorted(by: { $0.key < $1.key }) {
+        lines.append("param.\(name)=\(value)")
+    }
     for field in request.query { lines.append("query.\(field.name)=\(field.value)") }
     lines.append("x-custom=\(request.headers["x-CUSTOM-header"] ?? "nil")")
     lines.append("body.count=\(request.body.count)")
@@ -56,6 +61,7 @@ private func standardRouter(form: Box<HTTPRequest?> = Box(nil)) -> Router {
         let lines = response.text.split(separator: "\n").map(String.init)
         #expect(lines.contains("method=GET"))
         #expect(lines.contains("path=/hello/ada"))
+        #expect(lines.contains("target=/hello/ada?x=1&y=two%20words&x=3"))
         #expect(lines.contains("remote=127.0.0.1"))
         #expect(lines.contains("param.name=ada"))
         #expect(lines.filter { $0.hasPrefix("query.") } == ["query.x=1", "query.y=two words", "query.x=3"])
@@ -243,6 +249,23 @@ private func standardRouter(form: Box<HTTPRequest?> = Box(nil)) -> Router {
         #expect(result?.status == 400)
     }
 
+    @Test func requestsRefusedByTheLibraryAreReleased() throws {
+        let sink = LogSink()
+        let server = try startServer(standardRouter(), sink: sink)
+        defer { server.stop() }
+        for request in ["GARBAGE\r\n\r\n", "GET /l/SECRET HTTP/1.1 x\r\n\r\n", "GET /hello/x HTTP/1.1\r\nBad\r\n\r\n"] {
+            _ = try rawExchange(server, request)
+        }
+        // Each connection is closed by now; its request state must have been released (NOTIFY_COMPLETED).
+        var waited = 0
+        while server.inFlightRequests > 0 && waited < 200 {
+            Thread.sleep(forTimeInterval: 0.01)
+            waited += 1
+        }
+        #expect(server.inFlightRequests == 0)
+        #expect(!sink.lines.joined().contains("SECRET"))
+    }
+
     @Test func oversizedHeadersAreRefused() throws {
         let server = try startServer(standardRouter())
         defer { server.stop() }
@@ -259,7 +282,9 @@ private func standardRouter(form: Box<HTTPRequest?> = Box(nil)) -> Router {
         server.stop()
         #expect(response.status == 500)
         #expect(response.text == "Internal server error.")
-        #expect(sink.events.contains { if case .handlerError(_, "/boom", let e) = $0 { e.contains("Boom") } else { false } })
+        #expect(
+            sink.events.contains { if case .handlerError(_, "/boom", let e) = $0 { e.contains("Boom") } else { false } }
+        )
     }
 
     @Test func unsafeResponseHeadersAreDropped() async throws {
@@ -323,7 +348,12 @@ private func standardRouter(form: Box<HTTPRequest?> = Box(nil)) -> Router {
             for n in 0..<100 {
                 group.addTask {
                     let body = Data(repeating: UInt8(n), count: n * 100)
-                    return (n, try await fetch(server, "/count/\(n)", method: "POST", headers: ["Content-Type": "application/octet-stream"], body: body))
+                    return (
+                        n,
+                        try await fetch(
+                            server, "/count/\(n)", method: "POST",
+                            headers: ["Content-Type": "application/octet-stream"], body: body)
+                    )
                 }
             }
             var collected: [(Int, ClientResponse)] = []
@@ -445,6 +475,32 @@ private func standardRouter(form: Box<HTTPRequest?> = Box(nil)) -> Router {
 }
 
 @Suite struct SignalWaiterTests {
+    @Test func runServesUntilTheSignalThenStops() throws {
+        var router = Router()
+        router.get("/ping") { _ in .text("pong") }
+        let server = HTTPServer(router: router)
+        let ready = DispatchSemaphore(value: 0)
+        let done = DispatchSemaphore(value: 0)
+        let threadID = Box<pthread_t?>(nil)
+        let result = Box<Int32>(0)
+        Thread.detachNewThread {
+            let waiter = SignalWaiter(blocking: [SIGUSR1])
+            threadID.value = pthread_self()
+            DispatchQueue.global().asyncAfter(deadline: .now() + 0.05) { ready.signal() }
+            result.value = (try? server.run(until: waiter)) ?? -1
+            waiter.unblock()
+            done.signal()
+        }
+        ready.wait()
+        while !server.isRunning { Thread.sleep(forTimeInterval: 0.01) }
+        let reply = try rawExchange(server, "GET /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        #expect(reply?.status == 200)
+        if let thread = threadID.value { pthread_kill(thread, SIGUSR1) }
+        done.wait()
+        #expect(result.value == SIGUSR1)
+        #expect(!server.isRunning)
+    }
+
     @Test func waitReturnsTheBlockedSignalSentToItsThread() {
         let received = Box<Int32>(0)
         let ready = DispatchSemaphore(value: 0)

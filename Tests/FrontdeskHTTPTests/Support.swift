@@ -4,10 +4,10 @@ import Testing
 @testable import FrontdeskHTTP
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Collects the server's log events for assertions.

@@ -1,4 +1,5 @@
 import FrontdeskCore
+import FrontdeskEngine
 import FrontdeskPlugins
 import FrontdeskTesting
 import Testing
@@ -28,5 +29,22 @@ struct RegistryTests {
         let p = PendingAction(action: "cancel:confirm", payload: "7", expiresAt: .distantFuture)
         #expect(p.plugin == "cancel")
         #expect(p.step == "confirm")
+    }
+}
+
+@Suite("Catalog fits the code")
+struct CatalogFitTests {
+    @Test func theShippedCatalogHasNoFaults() throws {
+        let catalog = try Catalog.load(root: TestBot.root)
+        #expect(Pipeline.validate(catalog).isEmpty)
+    }
+
+    @Test func aManifestWithoutAPluginTypeIsNamed() throws {
+        let catalog = try Catalog.load(root: TestBot.root)
+        let faults = Pipeline.validate(catalog, plugins: BuiltinPlugins.all.filter { $0.id != "invoices" })
+        #expect(
+            faults.map(\.description) == [
+                "plugins/invoices/plugin.json:1: no plugin type is registered for invoices (BuiltinPlugins.all)"
+            ])
     }
 }

@@ -13,10 +13,14 @@ struct StoreTests {
         #expect(mode == "wal")
         let fk = try db.read { try $0.queryOne("PRAGMA foreign_keys")?.int("foreign_keys") }
         #expect(fk == 1)
-        let tables = Set(try db.read { try $0.query("SELECT name FROM sqlite_master WHERE type = 'table'") }.compactMap { $0.string("name") })
+        let tables = Set(
+            try db.read { try $0.query("SELECT name FROM sqlite_master WHERE type = 'table'") }.compactMap {
+                $0.string("name")
+            })
         for t in [
             "businesses", "staff", "clients", "plans", "memberships", "payment_methods", "invoices", "conversations",
-            "messages", "outbox", "links", "plugin_settings", "audit", "sms_optouts", "business_addresses", "client_addresses",
+            "messages", "outbox", "links", "plugin_settings", "audit", "sms_optouts", "business_addresses",
+            "client_addresses",
             "membership_services", "plan_services", "admin_tokens", "webhook_replays",
         ] {
             #expect(tables.contains(t), "missing table \(t)")
@@ -27,7 +31,9 @@ struct StoreTests {
         let path = tempDB()
         _ = try Database(path: path)
         let again = try Database(path: path)
-        let names = try again.read { try $0.query("SELECT name FROM schema_migrations ORDER BY name") }.compactMap { $0.string("name") }
+        let names = try again.read { try $0.query("SELECT name FROM schema_migrations ORDER BY name") }.compactMap {
+            $0.string("name")
+        }
         #expect(names == ["001_core", "002_channels"])
     }
 
@@ -73,7 +79,9 @@ struct StoreTests {
     @Test func foreignKeysAreEnforced() throws {
         let db = try Database(path: tempDB())
         #expect(throws: StoreError.self) {
-            try db.write { try $0.execute("INSERT INTO clients (business_id, first_name, created_at) VALUES (99, 'X', ?)", Date()) }
+            try db.write {
+                try $0.execute("INSERT INTO clients (business_id, first_name, created_at) VALUES (99, 'X', ?)", Date())
+            }
         }
     }
 
@@ -92,7 +100,9 @@ struct StoreTests {
         try db.write { c in
             try c.execute("INSERT INTO businesses (slug, name, created_at) VALUES ('a', 'A', ?)", now)
             try c.execute("INSERT INTO clients (business_id, first_name, created_at) VALUES (1, 'X', ?)", now)
-            try c.insertLink(tokenHash: hash, businessID: 1, clientID: 1, action: "payment_method.update", resource: "client:1", now: now, expiresAt: now.addingTimeInterval(600))
+            try c.insertLink(
+                tokenHash: hash, businessID: 1, clientID: 1, action: "payment_method.update", resource: "client:1",
+                now: now, expiresAt: now.addingTimeInterval(600))
         }
         // Eight connections race to redeem the same token.
         let connections = try (0..<8).map { _ in try Database(path: path) }
@@ -111,7 +121,9 @@ struct StoreTests {
         try db.write { c in
             try c.execute("INSERT INTO businesses (slug, name, created_at) VALUES ('a', 'A', ?)", now)
             try c.execute("INSERT INTO clients (business_id, first_name, created_at) VALUES (1, 'X', ?)", now)
-            try c.insertLink(tokenHash: hash, businessID: 1, clientID: 1, action: "invoice.view", resource: "invoice:1", now: now, expiresAt: now.addingTimeInterval(60))
+            try c.insertLink(
+                tokenHash: hash, businessID: 1, clientID: 1, action: "invoice.view", resource: "invoice:1", now: now,
+                expiresAt: now.addingTimeInterval(60))
         }
         #expect(try db.write { try $0.consumeLink(tokenHash: hash, now: now.addingTimeInterval(61)) } == false)
     }
@@ -121,17 +133,21 @@ struct StoreTests {
         let now = Date(timeIntervalSince1970: 1_795_359_600)
         try db.write { c in
             try c.execute("INSERT INTO businesses (slug, name, created_at) VALUES ('a', 'A', ?)", now)
-            try c.enqueue(businessID: 1, messageID: nil, channel: .sms, recipient: "+15550101001", sender: "+15550100000", subject: nil, body: "hi", now: now)
+            try c.enqueue(
+                businessID: 1, messageID: nil, channel: .sms, recipient: "+15550101001", sender: "+15550100000",
+                subject: nil, body: "hi", now: now)
         }
-        let due = try db.read { try $0.dueOutbox(now: now, limit: 10) }
+        let due = try db.write { try $0.dueOutbox(now: now, limit: 10) }
         #expect(due.count == 1)
-        try db.write { try $0.markOutboxFailed(id: due[0].id, error: "timeout", nextAttempt: now.addingTimeInterval(60)) }
-        #expect(try db.read { try $0.dueOutbox(now: now, limit: 10) }.isEmpty)
-        #expect(try db.read { try $0.dueOutbox(now: now.addingTimeInterval(61), limit: 10) }.count == 1)
+        try db.write {
+            try $0.markOutboxFailed(id: due[0].id, error: "timeout", nextAttempt: now.addingTimeInterval(60))
+        }
+        #expect(try db.write { try $0.dueOutbox(now: now, limit: 10) }.isEmpty)
+        #expect(try db.write { try $0.dueOutbox(now: now.addingTimeInterval(61), limit: 10) }.count == 1)
         try db.write { try $0.markOutboxFailed(id: due[0].id, error: "gone", nextAttempt: nil) }
         #expect(try db.read { try $0.outbox(status: .dead) }.first?.attempts == 2)
         #expect(try db.write { try $0.retryOutbox(id: due[0].id, now: now) })
-        #expect(try db.read { try $0.dueOutbox(now: now, limit: 10) }.count == 1)
+        #expect(try db.write { try $0.dueOutbox(now: now, limit: 10) }.count == 1)
     }
 
     @Test func unusablePathIsAClearError() throws {
@@ -144,4 +160,37 @@ final class LockedCounter: @unchecked Sendable {
     private var n = 0
     func add() { lock.withLock { n += 1 } }
     var value: Int { lock.withLock { n } }
+}
+
+@Suite("Reader connection")
+struct ReaderTests {
+    @Test func readsSeeCommittedWritesAndCannotWrite() throws {
+        let db = try Database(path: tempDB())
+        try db.write { try $0.execute("INSERT INTO businesses (slug, name, created_at) VALUES ('a', 'A', ?)", Date()) }
+        #expect(try db.read { try $0.business(slug: "a") }?.name == "A")
+        #expect(throws: StoreError.self) {
+            try db.read {
+                try $0.execute("INSERT INTO businesses (slug, name, created_at) VALUES ('b', 'B', ?)", Date())
+            }
+        }
+    }
+
+    @Test func aReadDoesNotWaitForALongWrite() throws {
+        let db = try Database(path: tempDB())
+        try db.write { try $0.execute("INSERT INTO businesses (slug, name, created_at) VALUES ('a', 'A', ?)", Date()) }
+        let inWrite = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let writer = Thread {
+            try? db.write { c in
+                try c.execute("UPDATE businesses SET name = 'B'")
+                inWrite.signal()
+                release.wait()
+            }
+        }
+        writer.start()
+        inWrite.wait()
+        // The write is open and uncommitted: the reader answers at once with the committed name.
+        #expect(try db.read { try $0.business(slug: "a") }?.name == "A")
+        release.signal()
+    }
 }

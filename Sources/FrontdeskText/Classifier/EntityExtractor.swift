@@ -48,6 +48,35 @@ public enum EntityExtractor {
     static let numberWords: Set<String> = ["no", "no.", "number", "num", "numero", "nr", "n", "#", "nro", "de"]
     static let mayContext: Set<String> = ["in", "for", "of", "from", "since", "until", "last", "en", "de", "el"]
 
+    /// The same, reusing the classifier's normalised words: text without digits only needs a month name,
+    /// which the folded words already show, so the common case does no further scanning.
+    static func extract(_ text: String, words: [TextNormalizer.Word], dayFirst: () -> Bool) -> [String: String] {
+        if text.utf8.contains(where: { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x23 }) {
+            return extract(text, dayFirst: dayFirst)
+        }
+        for (i, w) in words.enumerated() {
+            guard let m = monthHashes[w.hash] else { continue }
+            let after = i + 1 < words.count ? words[i + 1].hash : 0
+            let before = i > 0 ? words[i - 1].hash : 0
+            if m.short {
+                guard billingHashes.contains(after) else { continue }
+            } else if m.month == 5, w.bytes == Array("may".utf8) {
+                guard mayContextHashes.contains(before) || billingHashes.contains(after) else { continue }
+            }
+            return ["month": two(m.month)]
+        }
+        return [:]
+    }
+
+    private static let monthHashes: [UInt64: (month: Int, short: Bool)] = {
+        var table: [UInt64: (month: Int, short: Bool)] = [:]
+        for (name, m) in shortMonths { table[fnv(Array(name.utf8))] = (m, true) }
+        for (name, m) in months { table[fnv(Array(name.utf8))] = (m, false) }
+        return table
+    }()
+    private static let billingHashes = Set(billingWords.map { fnv(Array($0.utf8)) })
+    private static let mayContextHashes = Set(mayContext.map { fnv(Array($0.utf8)) })
+
     // MARK: - Tokens
 
     /// Lower-cased, accent-folded words; keeps `# - / .` inside words, splits on spaces, commas and the rest.
@@ -180,7 +209,8 @@ public enum EntityExtractor {
             guard let m = monthNumber(t) else { continue }
             func token(_ k: Int) -> String? { k >= 0 && k < tokens.count ? tokens[k] : nil }
             // March 5, 2024 / March 5th 2024
-            if let d = token(i + 1).flatMap(day), let y = token(i + 2).flatMap(year), let iso = iso(year: y, month: m, day: d)
+            if let d = token(i + 1).flatMap(day), let y = token(i + 2).flatMap(year),
+                let iso = iso(year: y, month: m, day: d)
             {
                 return iso
             }

@@ -100,7 +100,8 @@ public struct IntentEvaluation: Sendable {
             if line.isEmpty || line.hasPrefix("#") { continue }
             let fields = line.split(separator: "\t", maxSplits: 4, omittingEmptySubsequences: false)
             guard fields.count == 5, let channel = Channel(rawValue: String(fields[1])), !fields[4].isEmpty else {
-                faults.append(Diagnostic(file: url.lastPathComponent, line: i + 1, message: "expected 5 tab-separated fields"))
+                faults.append(
+                    Diagnostic(file: url.lastPathComponent, line: i + 1, message: "expected 5 tab-separated fields"))
                 continue
             }
             let tags = fields[3] == "-" ? [] : fields[3].split(separator: ",").map(String.init)

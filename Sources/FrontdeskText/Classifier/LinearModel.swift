@@ -1,9 +1,12 @@
 /// Feature hashes of a run of normalised words: word unigrams and bigrams (negation-aware) and
 /// character 3- and 4-grams (which carry typos and inflections the vocabulary does not know).
 enum Features {
-    static let unigramWeight: Float = 1.0
-    static let bigramWeight: Float = 0.7
-    static let charWeight: Float = 0.3
+    /// Relative weights of the three kinds of feature (before inverse document frequency).
+    struct Weights: Sendable {
+        var unigram: Float = 1.0
+        var bigram: Float = 1.0
+        var char: Float = 0.5
+    }
 
     @inline(__always)
     static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
@@ -15,8 +18,11 @@ enum Features {
     }
 
     static func visit(
-        _ words: ArraySlice<TextNormalizer.Word>, _ body: (UInt64, Float) -> Void
+        _ words: ArraySlice<TextNormalizer.Word>, _ weights: Weights, _ body: (UInt64, Float) -> Void
     ) {
+        let unigramWeight = weights.unigram
+        let bigramWeight = weights.bigram
+        let charWeight = weights.char
         var previous: UInt64 = 0x5EED  // sentence start
         var previousNegated = false
         for word in words {
@@ -51,6 +57,11 @@ struct LinearModel: Sendable {
     private var mask: Int
     private(set) var weights: [Float]
     private(set) var bias: [Float]
+    /// Per-row feature weight (inverse document frequency) and the weight of a feature never trained on.
+    var idf: [Float] = []
+    var unseenWeight: Float = 1
+
+    var rowCount: Int { classes == 0 ? 0 : weights.count / classes }
 
     /// Sparse training vector: feature rows and values, L2-normalised.
     struct Sample {
@@ -158,6 +169,9 @@ func softmax(_ x: inout [Float]) {
 
 @inline(__always)
 func expf(_ x: Float) -> Float { Float(exp(Double(x))) }
+
+@inline(__always)
+func logf(_ x: Float) -> Float { Float(log(Double(x))) }
 
 #if canImport(Glibc)
     import Glibc

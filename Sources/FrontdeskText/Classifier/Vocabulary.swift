@@ -11,6 +11,8 @@ struct Vocabulary: Sendable {
     /// Sorted (delete-variant hash, word id) pairs.
     private var deleteKeys: [UInt64] = []
     private var deleteIDs: [Int32] = []
+    /// One bit per (hash mod 2^20) of the delete keys: most query variants are rejected without a search.
+    private var filter = [UInt64](repeating: 0, count: 1 << 14)
 
     var isEmpty: Bool { words.isEmpty }
 
@@ -33,21 +35,30 @@ struct Vocabulary: Sendable {
         }
         pairs.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
         deleteKeys = pairs.map(\.0)
+        for key in deleteKeys {
+            let bit = Int(truncatingIfNeeded: key & 0xF_FFFF)
+            filter[bit >> 6] |= 1 << UInt64(bit & 63)
+        }
         deleteIDs = pairs.map(\.1)
     }
 
     @inline(__always)
     func contains(_ hash: UInt64) -> Bool { ids[hash] != nil }
 
-    /// The closest known word within 1 edit (words of 4–7 letters) or 2 edits (8 or more); ties go to the commoner.
+    /// The closest known word: 4 letters only by swapping two neighbours ("crad"), 5–8 letters within 1 edit,
+    /// longer within 2. Short words are where a real word of another language is most often one edit away
+    /// ("come" / "como"). A changed first letter counts half an edit more (people rarely mistype it); ties go
+    /// to the commoner word.
     func correct(_ bytes: [UInt8]) -> (bytes: [UInt8], hash: UInt64)? {
         let n = bytes.count
         guard n >= 4, n <= 24, bytes.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return nil }
-        let maxDistance = n >= 8 ? 2 : 1
+        let maxDistance = n >= 9 ? 2 : 1
         var best: Int32 = -1
         var bestDistance = Int.max
         var checked: [Int32] = []
         func consider(_ variant: UInt64) {
+            let bit = Int(truncatingIfNeeded: variant & 0xF_FFFF)
+            guard filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0 else { return }
             var i = lowerBound(variant)
             while i < deleteKeys.count, deleteKeys[i] == variant {
                 let id = deleteIDs[i]
@@ -56,8 +67,10 @@ struct Vocabulary: Sendable {
                 checked.append(id)
                 let word = words[Int(id)]
                 guard abs(word.count - n) <= maxDistance else { continue }
-                let d = Vocabulary.distance(bytes, word, limit: maxDistance)
-                guard d <= maxDistance else { continue }
+                if n == 4, word.count != 4 || word.sorted() != bytes.sorted() { continue }
+                let raw = Vocabulary.distance(bytes, word, limit: maxDistance)
+                guard raw <= maxDistance else { continue }
+                let d = 2 * raw + (word.first == bytes.first ? 0 : 1)
                 if d < bestDistance || (d == bestDistance && frequency[Int(id)] > frequency[Int(best)]) {
                     best = id
                     bestDistance = d
@@ -81,20 +94,21 @@ struct Vocabulary: Sendable {
     }
 
     /// Calls `visit` with the hash of every string made by deleting 1…depth bytes (duplicates possible).
+    /// Hashes are computed by skipping positions, so nothing is allocated.
     static func deletions(_ bytes: [UInt8], depth: Int, _ visit: (UInt64) -> Void) {
-        var scratch = bytes
-        for i in 0..<bytes.count {
-            scratch.remove(at: i)
-            visit(fnv(scratch))
-            if depth >= 2, scratch.count >= 2 {
-                var inner = scratch
-                for j in i..<scratch.count {
-                    inner.remove(at: j)
-                    visit(fnv(inner))
-                    inner.insert(scratch[j], at: j)
+        let n = bytes.count
+        bytes.withUnsafeBufferPointer { b in
+            for i in 0..<n {
+                var h: UInt64 = 0xcbf2_9ce4_8422_2325
+                for k in 0..<n where k != i { h = (h ^ UInt64(b[k])) &* 0x100_0000_01b3 }
+                visit(h)
+                guard depth >= 2, n >= 3 else { continue }
+                for j in (i + 1)..<n {
+                    var h2: UInt64 = 0xcbf2_9ce4_8422_2325
+                    for k in 0..<n where k != i && k != j { h2 = (h2 ^ UInt64(b[k])) &* 0x100_0000_01b3 }
+                    visit(h2)
                 }
             }
-            scratch.insert(bytes[i], at: i)
         }
     }
 

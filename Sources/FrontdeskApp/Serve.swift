@@ -1,0 +1,153 @@
+import Foundation
+import FrontdeskChannels
+import FrontdeskCore
+import FrontdeskHTTP
+import FrontdeskSecurity
+import FrontdeskStore
+
+extension Commands {
+    /// `serve [--db PATH] [--port N] [--host ADDR] [--config FILE] [--demo]`: the HTTP server and the outbox worker,
+    /// until SIGTERM or SIGINT.
+    func serve(_ args: [String]) throws {
+        // Signals are blocked before any thread starts, so libmicrohttpd's and the worker's threads inherit
+        // the mask and only `sigwait` below sees them (TOOLCHAIN.md: DispatchSource handlers fail in release).
+        let waiter = SignalWaiter()
+        let a = try Arguments(args, options: ["db", "port", "host", "config"], switches: ["demo"])
+        guard a.positionals.isEmpty else { throw CLIError.usage("serve takes no arguments") }
+        var port: Int?
+        if let p = a["port"] {
+            guard let n = Int(p), (0...65535).contains(n) else { throw CLIError.usage("--port must be 0...65535") }
+            port = n
+        }
+        var config: AppConfig
+        do {
+            config = try AppConfig.load(
+                environment: environment, configFile: a["config"], dbOverride: a["db"], portOverride: port)
+        } catch let error as AppConfig.ConfigError {
+            throw CLIError.failure(error.description)
+        }
+        if let host = a["host"] { config.host = host }
+        try checkDatabasePath(config.dbPath)
+        let demo = a.has("demo")
+        if demo { config.secrets = DemoSecrets.fill(config.secrets) }
+        let log = Logger.standardError(minimum: config.logLevel)
+        let app = try App(config: config, clock: clock, log: log)
+        if demo { try Demo.seed(app.db, now: clock.now()) }
+        // Train the classifier now rather than on the first webhook.
+        _ = app.classifier.classify("hello", channel: .sms)
+
+        let secrets = config.secrets
+        var senders: [Channel: any MessageSender] = [:]
+        if let sid = secrets.twilioAccountSID, let token = secrets.twilioAuthToken {
+            do {
+                senders[.sms] = try TwilioRESTSender(accountSID: sid, authToken: token)
+            } catch {
+                throw CLIError.failure("Twilio REST credentials are not usable: \(error)")
+            }
+        }
+        if let url = secrets.smtpURL {
+            do {
+                senders[.email] = SMTPSender(configuration: try SMTPConfiguration(url: url))
+            } catch {
+                throw CLIError.failure("FRONTDESK_SMTP_URL is not usable: \(error)")
+            }
+        } else if let key = secrets.mailgunAPIKey, let domain = secrets.mailgunDomain {
+            do {
+                senders[.email] = try MailgunSender(domain: domain, apiKey: key)
+            } catch {
+                throw CLIError.failure("Mailgun API settings are not usable: \(error)")
+            }
+        }
+        let web = FrontdeskWeb(
+            pipeline: app.pipeline,
+            webhooks: WebhookSettings(
+                baseURL: config.baseURL, twilioAuthToken: secrets.twilioAuthToken,
+                mailgunSigningKey: secrets.mailgunSigningKey, postmarkBasicAuth: secrets.postmarkBasicAuth,
+                sendgridBasicAuth: secrets.sendgridBasicAuth, twilioInlineReplies: senders[.sms] == nil),
+            adminToken: secrets.adminToken, clock: clock, log: log, replayCache: StoreReplayCache(db: app.db))
+        let server = HTTPServer(
+            configuration: HTTPServerConfiguration(host: config.host, port: UInt16(config.port)), router: web.router(),
+            metrics: web.metrics, logger: { event in log.info("http", ["event": event.description]) })
+        let worker = OutboxWorker(
+            store: try StoreOutbox(db: app.db), senders: senders, clock: clock,
+            log: { line in log.info("outbox", ["event": line]) })
+        do {
+            try server.start()
+        } catch {
+            throw CLIError.failure("\(error)")
+        }
+        worker.start()
+        output(
+            "Frontdesk listening on http://\(config.host):\(server.port) (public URL \(config.baseURL), database \(config.dbPath))"
+        )
+        if senders[.sms] == nil {
+            output("SMS replies: inline TwiML (set FRONTDESK_TWILIO_ACCOUNT_SID to send through the REST API)")
+        }
+        if senders[.email] == nil {
+            output("Email replies: queued in the outbox until FRONTDESK_SMTP_URL is set (see `frontdesk outbox list`)")
+        }
+        if demo { output(try DemoSecrets.instructions(app: app, port: Int(server.port))) }
+        fflush(nil)
+        let signal = waiter.wait()
+        output("signal \(signal): stopping (finishing requests in flight)")
+        server.stop()
+        worker.stop()
+        output("stopped")
+    }
+}
+
+/// Made-up secrets for `serve --demo`, printed so the curl commands can be pasted as they are.
+enum DemoSecrets {
+    static let twilioAuthToken = "demo-twilio-auth-token"
+    static let mailgunSigningKey = "demo-mailgun-signing-key"
+    static let postmark = "postmark:demo-password"
+    static let sendgrid = "sendgrid:demo-password"
+    static let adminToken = "demo-admin-token-please-change"
+
+    static func fill(_ s: AppConfig.Secrets) -> AppConfig.Secrets {
+        var s = s
+        s.twilioAuthToken = s.twilioAuthToken ?? twilioAuthToken
+        s.mailgunSigningKey = s.mailgunSigningKey ?? mailgunSigningKey
+        s.postmarkBasicAuth = s.postmarkBasicAuth ?? postmark
+        s.sendgridBasicAuth = s.sendgridBasicAuth ?? sendgrid
+        s.adminToken = s.adminToken ?? adminToken
+        return s
+    }
+
+    static func instructions(app: App, port: Int) throws -> String {
+        let base = app.config.baseURL
+        let local = "http://127.0.0.1:\(port)"
+        let s = app.config.secrets
+        let from = "+15550101001"
+        let params = [
+            ("Body", "when is my next billing date?"), ("From", from), ("MessageSid", "SMdemo0001"),
+            ("To", Demo.smsNumber),
+        ]
+        let twilioSignature = TwilioSignatureVerifier.expectedSignature(
+            authToken: s.twilioAuthToken ?? twilioAuthToken, url: base + "/webhooks/twilio",
+            params: params.map { (name: $0.0, value: $0.1) })
+        let form = params.map { "--data-urlencode '\($0.0)=\($0.1)'" }.joined(separator: " ")
+        let timestamp = String(Int(app.clock.now().timeIntervalSince1970))
+        let mgToken = Encoding.hex(try Crypto.randomBytes(16))
+        let mgSignature = Encoding.hex(
+            Crypto.hmacSHA256(key: s.mailgunSigningKey ?? mailgunSigningKey, message: timestamp + mgToken))
+        let postmarkJSON =
+            #"{"MessageID":"pm-demo-0001","From":"ben.carter@example.com","FromFull":{"Email":"ben.carter@example.com","Name":"Ben Carter"},"To":"\#(Demo.inbox)","Subject":"Invoices","TextBody":"please send me my invoices","Headers":[{"Name":"Authentication-Results","Value":"mx.example; spf=pass smtp.mailfrom=example.com; dkim=pass header.d=example.com; dmarc=pass header.from=example.com"}]}"#
+        return """
+
+            Demo mode: business "demo" is seeded; made-up secrets are in use (never use them in production).
+            Twilio SMS (signed for \(base)/webhooks/twilio; TwiML reply):
+              curl -s \(local)/webhooks/twilio -H 'X-Twilio-Signature: \(twilioSignature)' \(form)
+            Mailgun email (valid for 5 minutes and once: the token is single use):
+              curl -s \(local)/webhooks/mailgun --form-string timestamp=\(timestamp) --form-string token=\(mgToken) --form-string signature=\(mgSignature) --form-string sender=alice@example.com --form-string from='Alice <alice@example.com>' --form-string recipient=\(Demo.inbox) --form-string subject='Card' --form-string 'body-plain=new card please' --form-string 'Message-Id=<mg-demo-\(mgToken.prefix(8))@example.com>' --form-string 'X-Mailgun-Spf=Pass' --form-string 'X-Mailgun-Dkim-Check-Result=Pass'
+            Postmark email (Basic auth):
+              curl -s \(local)/webhooks/postmark -u '\(s.postmarkBasicAuth ?? postmark)' -H 'Content-Type: application/json' -d '\(postmarkJSON)'
+            SendGrid email (Basic auth, parsed mode):
+              curl -s \(local)/webhooks/sendgrid -u '\(s.sendgridBasicAuth ?? sendgrid)' --form-string from='Chloe <chloe@example.com>' --form-string to=\(Demo.inbox) --form-string subject='Hi' --form-string 'text=what plan am I on' --form-string 'SPF=pass' --form-string 'dkim={@example.com : pass}'
+            Admin API:
+              curl -s \(local)/admin/businesses -H 'Authorization: Bearer \(s.adminToken ?? adminToken)'
+            Health: curl -s \(local)/healthz
+            Replies: frontdesk outbox list --db \(app.config.dbPath)
+            """
+    }
+}

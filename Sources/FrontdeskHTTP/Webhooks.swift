@@ -1,0 +1,243 @@
+import Foundation
+import FrontdeskChannels
+import FrontdeskCore
+import FrontdeskEngine
+import FrontdeskSecurity
+
+/// Secrets and settings for the provider webhooks (SPEC §6). A provider without its secret is refused with 503.
+public struct WebhookSettings: Sendable {
+    /// The public base URL (`FRONTDESK_BASE_URL`): Twilio signs the URL it called, which is this plus the target.
+    public var baseURL: String
+    public var twilioAuthToken: String?
+    public var mailgunSigningKey: String?
+    /// `user:password` expected in Postmark's Basic auth.
+    public var postmarkBasicAuth: String?
+    /// `user:password` expected in SendGrid Inbound Parse's Basic auth.
+    public var sendgridBasicAuth: String?
+    /// Twilio replies go back inline as TwiML (true when no REST credentials are configured).
+    public var twilioInlineReplies: Bool
+    public var inboundOptions: InboundOptions
+
+    public init(
+        baseURL: String, twilioAuthToken: String? = nil, mailgunSigningKey: String? = nil,
+        postmarkBasicAuth: String? = nil, sendgridBasicAuth: String? = nil, twilioInlineReplies: Bool = true,
+        inboundOptions: InboundOptions = InboundOptions()
+    ) {
+        var url = baseURL
+        while url.hasSuffix("/") { url.removeLast() }
+        self.baseURL = url
+        self.twilioAuthToken = twilioAuthToken
+        self.mailgunSigningKey = mailgunSigningKey
+        self.postmarkBasicAuth = postmarkBasicAuth
+        self.sendgridBasicAuth = sendgridBasicAuth
+        self.twilioInlineReplies = twilioInlineReplies
+        self.inboundOptions = inboundOptions
+    }
+}
+
+/// The four inbound webhooks: authenticate, map to an `InboundMessage`, run the pipeline (one transaction),
+/// answer. A bad signature gets 403 before anything is stored; a repeated provider message id is acknowledged.
+public final class WebhookRoutes: Sendable {
+    public static let twilioPath = "/webhooks/twilio"
+    public static let mailgunPath = "/webhooks/mailgun"
+    public static let sendgridPath = "/webhooks/sendgrid"
+    public static let postmarkPath = "/webhooks/postmark"
+
+    let pipeline: Pipeline
+    let settings: WebhookSettings
+    let log: Logger
+    private let twilioVerifier: TwilioSignatureVerifier?
+    private let mailgunVerifier: MailgunSignatureVerifier?
+    private let postmarkVerifier: BasicAuthVerifier?
+    private let sendgridVerifier: BasicAuthVerifier?
+
+    /// `replayCache` remembers Mailgun tokens already accepted; `clock` drives Mailgun's replay window.
+    public init(
+        pipeline: Pipeline, settings: WebhookSettings, clock: any Clock, log: Logger = .silent,
+        replayCache: any ReplayCache = InMemoryReplayCache()
+    ) {
+        self.pipeline = pipeline
+        self.settings = settings
+        self.log = log
+        twilioVerifier = settings.twilioAuthToken.map { TwilioSignatureVerifier(authToken: $0) }
+        mailgunVerifier = settings.mailgunSigningKey.map {
+            MailgunSignatureVerifier(signingKey: $0, clock: clock, replayCache: replayCache)
+        }
+        postmarkVerifier = settings.postmarkBasicAuth.flatMap { BasicAuthVerifier(credentials: $0) }
+        sendgridVerifier = settings.sendgridBasicAuth.flatMap { BasicAuthVerifier(credentials: $0) }
+    }
+
+    /// Adds the four POST routes. Email webhooks may carry attachments or raw MIME (25 MiB); Twilio's are forms.
+    public func register(in router: inout Router) {
+        router.post(Self.twilioPath) { [self] in try twilio($0) }
+        router.post(Self.mailgunPath, bodyLimit: .mime) { [self] in try mailgun($0) }
+        router.post(Self.sendgridPath, bodyLimit: .mime) { [self] in try sendgrid($0) }
+        router.post(Self.postmarkPath, bodyLimit: .mime) { [self] in try postmark($0) }
+    }
+
+    // MARK: Twilio
+
+    /// Twilio form (or JSON with `bodySHA256`) webhook → SMS; answers TwiML.
+    public func twilio(_ request: HTTPRequest) throws -> HTTPResponse {
+        guard let verifier = twilioVerifier else { return notConfigured("twilio") }
+        let url = settings.baseURL + request.target
+        let signature = request.headers["X-Twilio-Signature"]
+        let params: [String: String]
+        if request.mediaType == "application/json" {
+            guard verifier.verify(url: url, jsonBody: [UInt8](request.body), signature: signature) else {
+                return refused("twilio", .badSignature)
+            }
+            guard let object = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any] else {
+                return .badRequest("Malformed JSON body.")
+            }
+            params = object.compactMapValues { value in
+                if let text = value as? String { return text }
+                if let number = value as? NSNumber { return number.stringValue }
+                return nil
+            }
+        } else {
+            guard let form = request.form else { return .unsupportedMediaType }
+            let pairs = form.fields.map { (name: $0.name, value: $0.value) }
+            guard verifier.verify(url: url, params: pairs, signature: signature) else {
+                return refused("twilio", .badSignature)
+            }
+            params = form.firstValues
+        }
+        let message: InboundMessage
+        do { message = try InboundMapping.twilio(params: params, rawSize: request.body.count) } catch {
+            return unmappable("twilio", error)
+        }
+        let inline = settings.twilioInlineReplies
+        return try process(message, provider: "twilio", inline: inline) { outcome in
+            let reply = inline && outcome.disposition == .replied ? outcome.reply : nil
+            return Self.twiml(reply)
+        }
+    }
+
+    /// `<Response><Message>…</Message></Response>`, or the empty `<Response/>` when there is nothing to say.
+    public static func twiml(_ reply: String?) -> HTTPResponse {
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+        if let reply, !reply.isEmpty {
+            xml += "<Response><Message>\(xmlEscaped(reply))</Message></Response>"
+        } else {
+            xml += "<Response/>"
+        }
+        return HTTPResponse(status: 200, headers: ["Content-Type": "text/xml; charset=utf-8"], body: Data(xml.utf8))
+    }
+
+    static func xmlEscaped(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            // XML 1.0 forbids most C0 controls even as references; drop them.
+            case _ where scalar.value < 0x20 && scalar != "\n" && scalar != "\r" && scalar != "\t": continue
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    // MARK: Email providers
+
+    /// Mailgun route POST (form or multipart), signed with HMAC-SHA256 over timestamp + token.
+    public func mailgun(_ request: HTTPRequest) throws -> HTTPResponse {
+        guard let verifier = mailgunVerifier else { return notConfigured("mailgun") }
+        guard let form = request.form else { return .unsupportedMediaType }
+        do {
+            try verifier.verify(timestamp: form["timestamp"], token: form["token"], signature: form["signature"])
+        } catch {
+            return refused("mailgun", error.reason)
+        }
+        let message: InboundMessage
+        do {
+            message = try InboundMapping.mailgun(
+                fields: Self.textFields(form), rawSize: request.body.count, options: settings.inboundOptions)
+        } catch {
+            return unmappable("mailgun", error)
+        }
+        return try process(message, provider: "mailgun", inline: false) { _ in .text("OK") }
+    }
+
+    /// SendGrid Inbound Parse (multipart, parsed or raw mode) behind Basic auth.
+    public func sendgrid(_ request: HTTPRequest) throws -> HTTPResponse {
+        guard let verifier = sendgridVerifier else { return notConfigured("sendgrid") }
+        guard verifier.verify(authorizationHeader: request.headers["Authorization"]) else {
+            return refused("sendgrid", .badSignature)
+        }
+        guard let form = request.form else { return .unsupportedMediaType }
+        let message: InboundMessage
+        do {
+            message = try InboundMapping.sendgrid(
+                fields: Self.textFields(form), rawSize: request.body.count, options: settings.inboundOptions)
+        } catch {
+            return unmappable("sendgrid", error)
+        }
+        return try process(message, provider: "sendgrid", inline: false) { _ in .text("OK") }
+    }
+
+    /// Postmark inbound JSON behind Basic auth.
+    public func postmark(_ request: HTTPRequest) throws -> HTTPResponse {
+        guard let verifier = postmarkVerifier else { return notConfigured("postmark") }
+        guard verifier.verify(authorizationHeader: request.headers["Authorization"]) else {
+            return refused("postmark", .badSignature)
+        }
+        let message: InboundMessage
+        do { message = try InboundMapping.postmark(json: request.body, options: settings.inboundOptions) } catch {
+            return unmappable("postmark", error)
+        }
+        return try process(message, provider: "postmark", inline: false) { _ in .text("OK") }
+    }
+
+    /// Text fields only: attachments (file parts) never become strings; the first of a repeated name wins.
+    static func textFields(_ form: HTTPForm) -> [String: String] {
+        var fields: [String: String] = [:]
+        for field in form.fields where field.filename == nil && fields[field.name] == nil {
+            fields[field.name] = field.value
+        }
+        return fields
+    }
+
+    // MARK: Shared
+
+    /// Runs the pipeline; a duplicate is acknowledged like a success (the provider must stop retrying).
+    private func process(
+        _ message: InboundMessage, provider: String, inline: Bool, respond: (PipelineOutcome) -> HTTPResponse
+    ) throws -> HTTPResponse {
+        do {
+            let outcome = try pipeline.handle(message, inline: inline)
+            log.info(
+                "webhook_processed",
+                ["provider": provider, "disposition": outcome.disposition.rawValue, "intent": outcome.intent ?? "-"])
+            return respond(outcome)
+        } catch let error as PipelineError {
+            log.warning("webhook_unroutable", ["provider": provider, "code": error.code.rawValue])
+            switch error.code {
+            case .unknownBusiness: return .text("No business for this recipient.", status: 404)
+            case .invalidMessage: return .badRequest("Invalid message.")
+            }
+        }
+    }
+
+    private func notConfigured(_ provider: String) -> HTTPResponse {
+        log.warning("webhook_not_configured", ["provider": provider])
+        return .serviceUnavailable("This webhook is not configured.")
+    }
+
+    private func refused(_ provider: String, _ reason: WebhookAuthError.Reason) -> HTTPResponse {
+        log.warning("webhook_refused", ["provider": provider, "reason": reason.rawValue])
+        return .forbidden("Invalid signature.")
+    }
+
+    private func unmappable(_ provider: String, _ error: InboundMappingError) -> HTTPResponse {
+        // The field name only: values may be personal data.
+        log.warning(
+            "webhook_unmappable", ["provider": provider, "reason": error.reason.rawValue, "field": error.field])
+        return .badRequest("Missing or invalid field: \(error.field).")
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import FrontdeskCore
+import FrontdeskEngine
+import FrontdeskTesting
+import Testing
+
+/// Conversations as data (like Rasa test stories), run through the real pipeline:
+/// `! plugin key=value` sets a setting, `@ address` picks the sender, `> text` is what they write,
+/// `= intent` the expected intent, `< text` a part of the reply, `~ state` the state, `-` no reply at all.
+@Suite("Conversation files")
+struct ConversationFileTests {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Conversations")
+
+    static var files: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".txt") }
+            .sorted()
+    }
+
+    @Test func thereAreConversationFiles() {
+        #expect(Self.files.count >= 5)
+    }
+
+    @Test(arguments: files)
+    func conversation(_ name: String) throws {
+        let text = try String(contentsOf: Self.folder.appendingPathComponent(name), encoding: .utf8)
+        let bot = try TestBot()
+        var from = "+15550101001"
+        var last: PipelineOutcome?
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmedWhitespace()
+            let here = "\(name):\(index + 1)"
+            guard let mark = line.first, line.first != "#" else { continue }
+            let rest = line.dropFirst().trimmedWhitespace()
+            switch mark {
+            case "!":
+                let parts = rest.split(separator: " ")
+                let plugin = String(parts[0])
+                let manifest = try #require(bot.app.catalog.manifest(plugin), "\(here): no plugin \(plugin)")
+                for pair in parts.dropFirst() {
+                    let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                    let spec = try #require(manifest.setting(kv[0]), "\(here): no setting \(kv[0])")
+                    try bot.set(plugin, [kv[0]: try spec.parse(kv[1]).get()])
+                }
+            case "@": from = rest
+            case ">": last = try bot.say(rest, from: from)
+            case "=": #expect(last?.intent == rest, "\(here): intent \(last?.intent ?? "nil")")
+            case "<":
+                #expect(last?.reply?.contains(rest) == true, "\(here): reply was \(last?.reply ?? "nil")")
+            case "~": #expect(last?.state == rest, "\(here): state \(last?.state ?? "nil")")
+            case "-": #expect(last?.reply == nil, "\(here): expected no reply, got \(last?.reply ?? "")")
+            default: Issue.record("\(here): unknown line \(line)")
+            }
+        }
+    }
+}
