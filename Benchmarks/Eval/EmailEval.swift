@@ -50,7 +50,11 @@ enum EmailEval {
             // For profiling: the corpus extraction alone, 100 rounds, then exit (no intent evaluation).
             var sink = 0
             let inputs = corpus.inputs
-            for _ in 0..<100 {
+            var rounds = 100
+            if let i = arguments.firstIndex(of: "--rounds"), i + 1 < arguments.count, let n = Int(arguments[i + 1]) {
+                rounds = n
+            }
+            for _ in 0..<rounds {
                 for input in inputs { sink &+= CorpusEvaluation.extract(raw: input.raw, format: input.format).reply.utf8.count }
             }
             print("extract loop done (\(sink))")

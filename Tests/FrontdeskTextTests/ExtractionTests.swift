@@ -195,3 +195,15 @@ import Testing
         #expect(HTMLText.convert(html).beforeQuote == "Yes")
     }
 }
+
+@Test func lowerMatchesStandardLowercasing() {
+    let samples = [
+        "ÀÉÎÕÜ Ñ Ç ß ÿ × Þ", "Am 25.06.2015 um 10:55 schrieb Müller <m@x.de>:", "ΣΊΣΥΦΟΣ Ω", "İstanbul ŞİŞLİ",
+        "Le lun. 6 janv. 2025 à 09:00, Éric <e@x.fr> a écrit :", "АННА написала", "２０２５年1月6日 ＡＢＣ", "plain ascii",
+    ]
+    for s in samples {
+        #expect(TextLines.lower(s) == s.lowercased())
+        #expect(TextLines.lower(s[...]) == s.lowercased())
+    }
+    #expect(TextLines.lower("A\u{00A0}É") == "a é")
+}

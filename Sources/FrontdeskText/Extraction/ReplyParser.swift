@@ -587,28 +587,35 @@ public enum ReplyParser {
         let head = TextLines.lower(t.prefix(12))
         if patterns.attributionLeads.contains(where: { TextLines.hasPrefix(head, $0) }) { return nil }
         guard isAttribution(String(t)) else { return nil }
-        let lowered = Array(TextLines.lower(t))
-        let original = Array(t)
-        guard lowered.count == original.count else { return nil }
-        let leads = patterns.attributionLeads.filter { $0.hasSuffix(" ") && $0.utf8.count > 2 }.map { Array($0) }
-        var p = 1
-        while p < lowered.count {
-            let before = lowered[p - 1]
-            if before == " " || before == "-",
-                leads.contains(where: { lead in
-                    p + lead.count <= lowered.count && lowered[p..<(p + lead.count)].elementsEqual(lead)
-                }),
-                isAttribution(String(lowered[p...]))
-            {
-                var head = String(original[..<p])
-                while let c = head.last, c == " " || c == "-" { head.removeLast() }
-                if head.isEmpty { return nil }
-                return (head, String(original[p...]))
+        let lowered = TextLines.lower(t)
+        guard lowered.count == t.count else { return nil }
+        let leads = sharedAttributionLeads
+        // Walk both strings' Character indices together; Strings are sliced only where a lead matches.
+        var li = lowered.startIndex
+        var oi = t.startIndex
+        var before = lowered[li]
+        lowered.formIndex(after: &li)
+        t.formIndex(after: &oi)
+        while li < lowered.endIndex {
+            if before == " " || before == "-" {
+                let rest = lowered.utf8[li...]
+                if leads.contains(where: { rest.starts(with: $0) }), isAttribution(String(lowered[li...])) {
+                    var head = String(t[..<oi])
+                    while let c = head.last, c == " " || c == "-" { head.removeLast() }
+                    if head.isEmpty { return nil }
+                    return (head, String(t[oi...]))
+                }
             }
-            p += 1
+            before = lowered[li]
+            lowered.formIndex(after: &li)
+            t.formIndex(after: &oi)
         }
         return nil
     }
+
+    /// Attribution leads that can follow reply words on the same line ("on ", "le "), as bytes.
+    static let sharedAttributionLeads: [[UInt8]] = patterns.attributionLeads
+        .filter { $0.hasSuffix(" ") && $0.utf8.count > 2 }.map { Array($0.utf8) }
 
     /// "On Tue, Apr 11, 2017 …": an attribution lead word and a digit.
     static func opensWithLeadAndDigit(_ s: Substring) -> Bool {
@@ -693,19 +700,20 @@ public enum ReplyParser {
     }
 
     static func isAttribution(_ joined: String) -> Bool {
-        var text = TextLines.lower(joined)
-        while let f = text.first, f == ">" || f == " " { text.removeFirst() }
-        while let l = text.unicodeScalars.last, TextLines.isIgnorable(l) { text.unicodeScalars.removeLast() }
-        let hasDigit = text.unicodeScalars.contains { u in
+        // Digits and "@" survive lower-casing and trimming, so this test runs on the input before anything is built.
+        let hasDigit = joined.unicodeScalars.contains { u in
             let v = u.value
             return (v >= 0x30 && v <= 0x39) || (v >= 0x660 && v <= 0x669) || (v >= 0x6F0 && v <= 0x6F9)
                 || (v >= 0xFF10 && v <= 0xFF19) || v == 0x5E74 || v == 0x6708 || v == 0x65E5
         }
-        let hasAt = text.utf8.contains(0x40)
+        let hasAt = joined.utf8.contains(0x40)
         if !(hasDigit || hasAt) {
             // "Something wrote:" inside a paragraph is not a quote header: ask for a date or an address too.
             return false
         }
+        var text = TextLines.lower(joined)
+        while let f = text.first, f == ">" || f == " " { text.removeFirst() }
+        while let l = text.unicodeScalars.last, TextLines.isIgnorable(l) { text.unicodeScalars.removeLast() }
         let scalars = Array(text.unicodeScalars.suffix(3))
         var key = String.UnicodeScalarView()
         key.append(contentsOf: scalars)

@@ -108,9 +108,27 @@ enum TextLines {
                 return n
             }
         }
-        var out = String.UnicodeScalarView()
-        for u in s.lowercased().unicodeScalars { out.append(u == "\u{00A0}" ? " " : u) }
-        return String(out)
+        // Scalar by scalar, as String.lowercased() maps them, but without its per-call overhead; NBSP becomes a space.
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count + 8)
+        for u in s.unicodeScalars {
+            let v = u.value
+            if v < 0x80 {
+                out.append(lowerByte(UInt8(truncatingIfNeeded: v)))
+            } else if v == 0xA0 {
+                out.append(0x20)
+            } else if v < 0x100 {
+                // Latin-1: only À–Þ (less ×) have lower-case forms, 0x20 above.
+                let l = (v >= 0xC0 && v <= 0xDE && v != 0xD7) ? v + 0x20 : v
+                out.append(UInt8(truncatingIfNeeded: 0xC0 | (l >> 6)))
+                out.append(UInt8(truncatingIfNeeded: 0x80 | (l & 0x3F)))
+            } else if !u.properties.changesWhenLowercased {
+                UTF8.encode(u) { out.append($0) }
+            } else {
+                for m in u.properties.lowercaseMapping.unicodeScalars { UTF8.encode(m) { out.append($0) } }
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Byte-level substring test (Foundation's `contains` goes through CFString and is far slower).
