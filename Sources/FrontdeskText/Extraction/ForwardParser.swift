@@ -367,7 +367,28 @@ extension ForwardParser {
             if !TextLines.isSpace(b) { last = b }
         }
         guard sawColon, last != 0x2D else { return nil }
-        let chars = Array(TextLines.trimmed(line))
+        // The marker must be a known forward marker: tested on bytes before any Character array is built.
+        let trimmedLine = TextLines.trimmed(line)
+        let u = trimmedLine.utf8
+        var mi = u.startIndex
+        while mi < u.endIndex && u[mi] == 0x2D { mi = u.index(after: mi) }
+        var mj = mi
+        var run = 0
+        while mj < u.endIndex {
+            if u[mj] == 0x2D {
+                run += 1
+                if run == 3 { break }
+            } else {
+                run = 0
+            }
+            mj = u.index(after: mj)
+        }
+        guard run == 3 else { return nil }
+        let markerEnd = u.index(mj, offsetBy: -2)
+        guard mi <= markerEnd,
+            patterns.forwardMarkers.contains(TextLines.lower(String(trimmedLine[mi..<markerEnd]).trimmingSpaces()))
+        else { return nil }
+        let chars = Array(trimmedLine)
         var i = 0
         while i < chars.count && chars[i] == "-" { i += 1 }
         guard i >= 3 else { return nil }
@@ -376,11 +397,11 @@ extension ForwardParser {
         var j = i
         while j + 2 < chars.count && !(chars[j] == "-" && chars[j + 1] == "-" && chars[j + 2] == "-") { j += 1 }
         guard j + 2 < chars.count else { return nil }
-        let marker = TextLines.lower(String(chars[markerStart..<j]).trimmingSpaces())
+        let marker = TextLines.lower(TextLines.string(chars[markerStart..<j]).trimmingSpaces())
         guard patterns.forwardMarkers.contains(marker) else { return nil }
         var k = j
         while k < chars.count && chars[k] == "-" { k += 1 }
-        let markerLine = String(chars[0..<k])
+        let markerLine = TextLines.string(chars[0..<k])
         let rest = Array(chars[k...])
         // Header keys: a known header word, starting with a capital, right before ":" (or " :").
         var starts: [(keyStart: Int, valueStart: Int)] = []
@@ -396,7 +417,7 @@ extension ForwardParser {
                     guard p.isLetter || p == " " || p == "-" else { break }
                     s -= 1
                     if rest[s].isUppercase || (rest[s].isLetter && !rest[s].isCased) {
-                        let key = TextLines.lower(String(rest[s..<keyEnd]))
+                        let key = TextLines.lower(TextLines.string(rest[s..<keyEnd]))
                         if patterns.headerAll.contains(key) { best = s }
                     }
                 }
@@ -405,15 +426,15 @@ extension ForwardParser {
             c += 1
         }
         guard let first = starts.first,
-            String(rest[0..<first.keyStart]).allSatisfy({ $0 == " " }),
-            let firstKey = ReplyParser.headerKey(Substring(String(rest[first.keyStart..<first.valueStart]))),
+            TextLines.string(rest[0..<first.keyStart]).allSatisfy({ $0 == " " }),
+            let firstKey = ReplyParser.headerKey(Substring(TextLines.string(rest[first.keyStart..<first.valueStart]))),
             firstKey.isFrom, starts.count >= 2
         else { return nil }
         var result = [markerLine]
         for (n, field) in starts.enumerated() {
             let end = n + 1 < starts.count ? starts[n + 1].keyStart : rest.count
-            let key = String(rest[field.keyStart..<field.valueStart])
-            let value = String(rest[field.valueStart..<end]).trimmingSpaces()
+            let key = TextLines.string(rest[field.keyStart..<field.valueStart])
+            let value = TextLines.string(rest[field.valueStart..<end]).trimmingSpaces()
             result.append(key + " " + value)
         }
         return result

@@ -85,6 +85,13 @@ enum TextLines {
         return t
     }
 
+    /// A String from Characters; String.init over a Character sequence goes a slow generic way.
+    static func string(_ chars: ArraySlice<Character>) -> String {
+        var s = ""
+        for c in chars { s.append(c) }
+        return s
+    }
+
     /// Lower-cases; ASCII-only text takes a byte fast path.
     static func lower<S: StringProtocol>(_ s: S) -> String {
         var ascii = true
