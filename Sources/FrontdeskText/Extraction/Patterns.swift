@@ -26,6 +26,9 @@ struct Patterns: Sendable {
     var legalFooterNeedles = FoldedNeedles()
     /// Mobile footers that start with ASCII, matched as prefixes; the others are matched anywhere in the line.
     var mobileFooterPrefixes: [[UInt8]] = []
+    /// mobileFooterPrefixes by first byte: a line is compared only with the prefixes its first byte can start.
+    var mobileFooterPrefixesByFirst: [[[UInt8]]] = Array(repeating: [], count: 256)
+    var hasEmptyMobileFooterPrefix = false
     var mobileFooterAnywhere = FoldedNeedles()
     var signOffs: Set<String> = []
     var autoReplySubjects: [String] = []
@@ -96,6 +99,9 @@ struct Patterns: Sendable {
         p.legalFooterBytes = file.legal_footer_phrases.map { Array($0.utf8) }
         p.legalFooterNeedles = FoldedNeedles(file.legal_footer_phrases)
         p.mobileFooterPrefixes = file.mobile_footers.map { Array($0.utf8) }
+        for prefix in p.mobileFooterPrefixes {
+            if let f = prefix.first { p.mobileFooterPrefixesByFirst[Int(f)].append(prefix) } else { p.hasEmptyMobileFooterPrefix = true }
+        }
         p.mobileFooterAnywhere = FoldedNeedles(file.mobile_footers.filter { ($0.utf8.first ?? 0) >= 0x80 })
         p.signOffs = Set(file.sign_offs)
         p.autoReplySubjects = file.auto_reply_subject_prefixes

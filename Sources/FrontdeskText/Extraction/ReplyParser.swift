@@ -410,48 +410,47 @@ public enum ReplyParser {
 
     /// The header-field name of a line like "*From:* x" or "> De : y", when it is a known header word.
     static func headerKey(_ s: Substring) -> (key: String, isFrom: Bool)? {
-        var t = s.utf8[...]
-        while let f = t.first, f == 0x20 || f == 0x09 || f == 0x3E || f == 0x2A { t = t.dropFirst() }
+        if let r = s.utf8.withContiguousStorageIfAvailable({ headerKey(bytes: $0) }) { return r }
+        var copy = String(s)
+        return copy.withUTF8 { headerKey(bytes: $0) }
+    }
+
+    static func headerKey(bytes b: UnsafeBufferPointer<UInt8>) -> (key: String, isFrom: Bool)? {
+        let count = b.count
+        var i = 0
+        while i < count, b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x3E || b[i] == 0x2A { i += 1 }
         // Right-to-left and left-to-right marks (U+200E, U+200F) lead Arabic and Hebrew header lines.
-        while t.count >= 3, t.first == 0xE2, t[t.index(after: t.startIndex)] == 0x80,
-            let m = t.dropFirst(2).first, m == 0x8E || m == 0x8F
-        {
-            t = t.dropFirst(3)
-        }
+        while count - i >= 3, b[i] == 0xE2, b[i + 1] == 0x80, b[i + 2] == 0x8E || b[i + 2] == 0x8F { i += 3 }
         // Find ":" or "：" within the first 40 bytes.
-        var end: Substring.UTF8View.Index? = nil
-        var n = 0
-        var idx = t.startIndex
-        while idx != t.endIndex && n < 40 {
-            let b = t[idx]
-            if b == 0x3A { end = idx; break }
-            if b == 0xEF {
-                let n1 = t.index(after: idx)
-                if n1 != t.endIndex, t[n1] == 0xBC {
-                    let n2 = t.index(after: n1)
-                    if n2 != t.endIndex, t[n2] == 0x9A { end = idx; break }
-                }
+        var colon = -1
+        var c = i
+        while c < count && c - i < 40 {
+            let x = b[c]
+            if x == 0x3A {
+                colon = c
+                break
             }
-            idx = t.index(after: idx)
-            n += 1
+            if x == 0xEF, c + 2 < count, b[c + 1] == 0xBC, b[c + 2] == 0x9A {
+                colon = c
+                break
+            }
+            c += 1
         }
-        guard let colonAt = end else { return nil }
-        let rawKey = Substring(t[t.startIndex..<colonAt])
-        if rawKey.isEmpty { return nil }
+        guard colon > i else { return nil }
+        let rawKey = UnsafeBufferPointer(rebasing: b[i..<colon])
         // ASCII keys (most lines): lower-case into a small buffer; keys of 15 bytes or less make no heap string.
         var ascii = true
-        for b in rawKey.utf8 where b >= 0x80 {
+        for x in rawKey where x >= 0x80 {
             ascii = false
             break
         }
         if ascii {
-            let bytes = rawKey.utf8
-            guard let f = bytes.first(where: { $0 != 0x2A }), patterns.headerFirstBytes[Int(f)] else { return nil }
+            guard let f = rawKey.first(where: { $0 != 0x2A }), patterns.headerFirstBytes[Int(f)] else { return nil }
             let found: String? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { buf in
                 var n = 0
-                for b in bytes where b != 0x2A {
+                for x in rawKey where x != 0x2A {
                     if n == 40 { return nil }
-                    buf[n] = TextLines.lowerByte(b)
+                    buf[n] = TextLines.lowerByte(x)
                     n += 1
                 }
                 var lo = 0
@@ -463,7 +462,7 @@ public enum ReplyParser {
             guard let key = found, patterns.headerAll.contains(key) else { return nil }
             return (key, patterns.headerFrom.contains(key))
         }
-        var key = TextLines.lower(rawKey)
+        var key = TextLines.lower(String(decoding: rawKey, as: UTF8.self))
         key.removeAll { $0 == "*" }
         key = String(TextLines.trimmed(Substring(key)))
         guard patterns.headerAll.contains(key) else { return nil }
@@ -804,7 +803,11 @@ public enum ReplyParser {
 
     static func isMobileFooter(_ t: Substring) -> Bool {
         guard t.utf8.count < 120, !t.isEmpty else { return false }
-        for f in patterns.mobileFooterPrefixes where TextLines.hasPrefixFolded(t, f) { return true }
+        if patterns.hasEmptyMobileFooterPrefix { return true }
+        guard let first = t.utf8.first else { return false }
+        for f in patterns.mobileFooterPrefixesByFirst[Int(TextLines.lowerByte(first))] where TextLines.hasPrefixFolded(t, f) {
+            return true
+        }
         if TextLines.containsFolded(t, patterns.mobileFooterAnywhere) { return true }
         if TextLines.hasPrefixFolded(t, Self.von) && TextLines.containsFolded(t, Self.gesendet) { return true }
         return false
