@@ -176,6 +176,38 @@ public enum HTMLText {
     }
 
     static func trimLines(_ s: String) -> String {
+        // Byte path: Character-wise splitting costs far more, and without "\r" lines split the same on bytes.
+        if !s.utf8.contains(0x0D) {
+            let bytes = Array(s.utf8)
+            var ranges: [Range<Int>] = []
+            var start = 0
+            for k in 0...bytes.count where k == bytes.count || bytes[k] == 0x0A {
+                var end = k
+                while end > start && (bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09) { end -= 1 }
+                ranges.append(start..<end)
+                start = k + 1
+            }
+            func blank(_ r: Range<Int>) -> Bool { bytes[r].allSatisfy { $0 == 0x20 } }
+            var lo = 0
+            var hi = ranges.count
+            while lo < hi && blank(ranges[lo]) { lo += 1 }
+            while hi > lo && blank(ranges[hi - 1]) { hi -= 1 }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            for n in lo..<hi {
+                var r = ranges[n]
+                // One leading space goes, unless a combining mark makes it part of a larger character.
+                if r.count > 0 && bytes[r.lowerBound] == 0x20
+                    && (r.count == 1 || bytes[r.lowerBound + 1] < 0x80
+                        || String(decoding: bytes[r], as: UTF8.self).hasPrefix(" "))
+                {
+                    r = (r.lowerBound + 1)..<r.upperBound
+                }
+                if n > lo { out.append(0x0A) }
+                out.append(contentsOf: bytes[r])
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
         var lines = s.split(separator: "\n", omittingEmptySubsequences: false).map {
             $0.trimmingTrailingSpaces()
         }
