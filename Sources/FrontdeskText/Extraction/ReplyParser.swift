@@ -864,24 +864,56 @@ public enum ReplyParser {
 
     static func isSignOff(_ t: Substring) -> Bool {
         guard t.utf8.count < 60 else { return false }
-        var l = TextLines.lower(t)
-        while let c = l.last, c == "," || c == "." || c == "!" || c == ";" || c == " " || c == "-" || c == "—" || c == "，" || c == "、" { l.removeLast() }
-        if l.isEmpty { return false }
-        if patterns.signOffs.contains(l) { return true }
-        if let comma = l.firstIndex(of: ",") {
-            let head = String(l[..<comma]).trimmingSpaces()
-            let rest = l[l.index(after: comma)...]
-            if patterns.signOffs.contains(head) && rest.split(separator: " ").count <= 3 { return true }
+        // Bytes throughout: the trailing punctuation and the comma are fixed byte sequences.
+        let l = Array(TextLines.lower(t).utf8)
+        var end = l.count
+        while end > 0 {
+            let b = l[end - 1]
+            if b == 0x2C || b == 0x2E || b == 0x21 || b == 0x3B || b == 0x20 || b == 0x2D {
+                end -= 1
+            } else if end >= 3
+                && ((l[end - 3] == 0xE2 && l[end - 2] == 0x80 && b == 0x94)  // —
+                    || (l[end - 3] == 0xEF && l[end - 2] == 0xBC && b == 0x8C)  // ，
+                    || (l[end - 3] == 0xE3 && l[end - 2] == 0x80 && b == 0x81))  // 、
+            {
+                end -= 3
+            } else {
+                break
+            }
+        }
+        if end == 0 { return false }
+        if patterns.signOffs.contains(String(decoding: l[0..<end], as: UTF8.self)) { return true }
+        if let comma = l[0..<end].firstIndex(of: 0x2C) {
+            let head = String(decoding: l[0..<comma], as: UTF8.self).trimmingSpaces()
+            var words = 0
+            var inWord = false
+            for b in l[(comma + 1)..<end] {
+                if b == 0x20 {
+                    inWord = false
+                } else if !inWord {
+                    inWord = true
+                    words += 1
+                }
+            }
+            if patterns.signOffs.contains(head) && words <= 3 { return true }
         }
         return false
     }
 
     static func isNameLike(_ t: Substring) -> Bool {
         guard t.utf8.count <= 60 else { return false }
-        let words = t.split(whereSeparator: { $0 == " " || $0 == "\t" })
-        if words.count > 6 { return false }
-        if let last = t.last, last == "?" { return false }
-        return true
+        var words = 0
+        var inWord = false
+        for b in t.utf8 {
+            if b == 0x20 || b == 0x09 {
+                inWord = false
+            } else if !inWord {
+                inWord = true
+                words += 1
+            }
+        }
+        if words > 6 { return false }
+        return t.utf8.last != 0x3F
     }
 
     static func matchesSender(_ t: Substring, _ senderName: String?) -> Bool {
