@@ -307,6 +307,8 @@ public enum ReplyParser {
                 if let kind = separatorKind(line) { return (i, kind == .forwardMarker ? .forwardMarker : .separator) }
                 if headerBlock(lines, at: i) { return (i, .headerBlock) }
                 if let k = attributionAbove(lines, i) { return (k, .attribution) }
+                // One quoted line closing a message, with no attribution, is a quotation in the text, not history.
+                if i > lines.startIndex, lines[(i + 1)...].allSatisfy(TextLines.isBlank) { return nil }
                 return (i, .quoteMarker)
             }
             // "| " quoting (some list software) counts only right under an attribution.
@@ -768,7 +770,7 @@ public enum ReplyParser {
             }
             if i >= tailStart {
                 let t = TextLines.trimmed(line)
-                if isDelimiter(t) { return i }
+                if isDelimiter(t) && !isTableRule(lines, i, t) { return i }
                 if i >= mobileFrom && isMobileFooter(t) { return i }
                 if t.utf8.count >= 20 && isLegalFooter(t) {
                     var p = i
@@ -800,6 +802,16 @@ public enum ReplyParser {
     }
 
     static let fenceBytes: [UInt8] = [0x60, 0x60, 0x60]
+
+    /// A long rule between a line of several words and more text underlines a table's column titles
+    /// ("Service  Expire Date  Description\n-----…\nRegistration …"); a signature rule stands apart.
+    static func isTableRule(_ lines: ArraySlice<Substring>, _ i: Int, _ t: Substring) -> Bool {
+        guard t.utf8.count >= 20, i > lines.startIndex, i + 1 < lines.endIndex,
+            !TextLines.isBlank(lines[i - 1]), !TextLines.isBlank(lines[i + 1])
+        else { return false }
+        let above = lines[i - 1].split(whereSeparator: { $0 == " " || $0 == "\t" })
+        return above.count >= 3
+    }
 
     static func isMobileFooter(_ t: Substring) -> Bool {
         guard t.utf8.count < 120, !t.isEmpty else { return false }
