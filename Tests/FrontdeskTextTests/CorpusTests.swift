@@ -51,6 +51,6 @@ import Testing
 enum CorpusFloors {
     static let replies = 270
     static let forwardFields = 1678
-    static let constraints = 86
+    static let constraints = 88
     static let signatures = 126
 }

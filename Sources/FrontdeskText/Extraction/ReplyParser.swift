@@ -853,7 +853,9 @@ public enum ReplyParser {
         if best != end { return best }
         if let last = tail.first {
             let t = TextLines.trimmed(lines[last])
-            if isNameLike(t) && (t.hasPrefix("-") && !t.hasPrefix("--") || matchesSender(t, senderName)) {
+            // "-Bob" and the Scandinavian "/John" sign a mail with the name alone.
+            let marked = (t.hasPrefix("-") && !t.hasPrefix("--")) || (t.hasPrefix("/") && t.dropFirst().first?.isLetter == true)
+            if isNameLike(t) && (marked || matchesSender(t, senderName)) {
                 var s = last
                 // "Diane\nx-37059": a name line followed by one short contact line.
                 if tail.count > 1 {
