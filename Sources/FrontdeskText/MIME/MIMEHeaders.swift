@@ -189,14 +189,15 @@ public enum MIMEHeaders {
     public static func mailbox(_ raw: String) -> MailAddress? {
         let text = String(TextLines.trimmed(Substring(raw)))
         if text.isEmpty { return nil }
-        if let open = text.lastIndex(of: "<") {
-            let afterOpen = text.index(after: open)
-            let close = text[afterOpen...].firstIndex(of: ">") ?? text.endIndex
+        // Delimiters are ASCII: searched on bytes, far cheaper than by Character.
+        if let open = text.utf8.lastIndex(of: 0x3C) {
+            let afterOpen = text.utf8.index(after: open)
+            let close = text.utf8[afterOpen...].firstIndex(of: 0x3E) ?? text.endIndex
             let address = String(TextLines.trimmed(text[afterOpen..<close]))
             let name = cleanName(String(text[..<open]))
             return MailAddress(name: name, address: stripMailto(address))
         }
-        if let open = text.lastIndex(of: "["), text.hasSuffix("]") {
+        if text.utf8.last == 0x5D, let open = text.utf8.lastIndex(of: 0x5B) {
             let address = text[text.index(after: open)..<text.index(before: text.endIndex)]
             return MailAddress(name: cleanName(String(text[..<open])), address: stripMailto(String(address)))
         }
