@@ -28,8 +28,9 @@ enum Keywords {
         let first = trimmed.prefix { !$0.isWhitespace && !",.!;:".contains($0) }
         let word = first.lowercased()
         if yes.contains(word) {
-            let rest = trimmed.dropFirst(first.count).trimmingCharacters(
-                in: .whitespacesAndNewlines.union(.punctuationCharacters))
+            // The reason is what follows YES on its own line; later lines may be quoted history.
+            let line = trimmed.dropFirst(first.count).prefix { $0 != "\n" && $0 != "\r\n" && $0 != "\r" }
+            let rest = line.trimmingCharacters(in: .whitespacesAndNewlines.union(.punctuationCharacters))
             return .yes(detail: rest)
         }
         if no.contains(word) { return .no }

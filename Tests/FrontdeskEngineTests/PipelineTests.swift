@@ -95,6 +95,18 @@ struct PipelineTests {
         #expect(row?.string("cancel_reason") == "too expensive")
     }
 
+    @Test func onlyTheFirstLineAfterYesIsTheReason() throws {
+        let bot = try TestBot()
+        try bot.set("cancel", ["allowed": .bool(true)])
+        _ = try bot.say("cancel membership", from: "alice@example.com", subject: "Cancel")
+        _ = try bot.say("YES\n\n> You're about to cancel your Unlimited Yoga membership", from: "alice@example.com")
+        let row = try bot.app.db.read {
+            try $0.queryOne("SELECT status, cancel_reason FROM memberships WHERE client_id = 1")
+        }
+        #expect(row?.string("status") == "pending_cancel")
+        #expect(row?.string("cancel_reason") == nil)
+    }
+
     @Test func cancelByLinkIssuesACancellationLink() throws {
         let bot = try TestBot()
         try bot.set("cancel", ["allowed": .bool(true), "confirm": .string("link")])
