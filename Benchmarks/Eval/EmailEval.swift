@@ -34,13 +34,21 @@ enum EmailEval {
             // Fixed cost per message: tiny inputs of each shape, 100,000 times each.
             let shapes = [
                 ("one line", "Please cancel my membership."),
-                ("reply + quote", "Yes please.\n\nOn Mon, 6 Jan 2025 at 9:00, Ann <ann@example.com> wrote:\n> Shall I cancel?\n"),
-                ("reply + outlook", "Yes.\n\nFrom: Ann <ann@example.com>\nSent: Monday\nTo: b@c.d\nSubject: Re: x\n\nold"),
+                (
+                    "reply + quote",
+                    "Yes please.\n\nOn Mon, 6 Jan 2025 at 9:00, Ann <ann@example.com> wrote:\n> Shall I cancel?\n"
+                ),
+                (
+                    "reply + outlook",
+                    "Yes.\n\nFrom: Ann <ann@example.com>\nSent: Monday\nTo: b@c.d\nSubject: Re: x\n\nold"
+                ),
             ]
             for (name, text) in shapes {
                 var sink = 0
                 let t0 = cpuNanoseconds()
-                for _ in 0..<100_000 { sink &+= EmailExtractor.extract(text: text, html: nil, headers: []).reply.utf8.count }
+                for _ in 0..<100_000 {
+                    sink &+= EmailExtractor.extract(text: text, html: nil, headers: []).reply.utf8.count
+                }
                 let us = Double(cpuNanoseconds() - t0) / 1e3 / 100_000
                 print(String(format: "%@: %.2f µs (%d)", name, us, sink))
             }
@@ -55,7 +63,9 @@ enum EmailEval {
                 rounds = n
             }
             for _ in 0..<rounds {
-                for input in inputs { sink &+= CorpusEvaluation.extract(raw: input.raw, format: input.format).reply.utf8.count }
+                for input in inputs {
+                    sink &+= CorpusEvaluation.extract(raw: input.raw, format: input.format).reply.utf8.count
+                }
             }
             print("extract loop done (\(sink))")
             exit(0)
@@ -70,13 +80,19 @@ enum EmailEval {
         for (source, s) in replies.bySource.sorted(by: { $0.key < $1.key }) {
             print("  \(pad(source, 34)) \(s.passed)/\(s.total)  \(pct(s.rate))")
         }
-        print("  \(pad("OVERALL", 34)) \(replies.overall.passed)/\(replies.overall.total)  \(pct(replies.overall.rate))  (target ≥ 90%)")
+        print(
+            "  \(pad("OVERALL", 34)) \(replies.overall.passed)/\(replies.overall.total)  \(pct(replies.overall.rate))  (target ≥ 90%)"
+        )
         let wc = replies.withConfig
         print("  of which records with a source-specific config: \(wc.passed)/\(wc.total) (counted in overall)")
         let (fields, records) = corpus.evaluateForwards()
-        print("forward fields right: \(fields.passed)/\(fields.total)  \(pct(fields.rate))  (target ≥ 95%); records fully right: \(records.passed)/\(records.total)")
+        print(
+            "forward fields right: \(fields.passed)/\(fields.total)  \(pct(fields.rate))  (target ≥ 95%); records fully right: \(records.passed)/\(records.total)"
+        )
         let constraints = corpus.evaluateConstraints()
-        print("constraint records passed: \(constraints.passed)/\(constraints.total)  \(pct(constraints.rate))  (target 100%)")
+        print(
+            "constraint records passed: \(constraints.passed)/\(constraints.total)  \(pct(constraints.rate))  (target 100%)"
+        )
         let signatures = corpus.evaluateSignatures()
         print("signature records right: \(signatures.passed)/\(signatures.total)  \(pct(signatures.rate))")
         if verbose {
@@ -111,7 +127,11 @@ enum EmailEval {
         }
         let seconds = Double(cpuNanoseconds() - start) / 1e9
         let rate = Double(inputs.count * rounds) / seconds
-        print(String(format: "extraction throughput: %.0f messages/s of CPU time on one core (%d messages × %d rounds; target ≥ 60,000)", rate, inputs.count, rounds))
+        print(
+            String(
+                format:
+                    "extraction throughput: %.0f messages/s of CPU time on one core (%d messages × %d rounds; target ≥ 60,000)",
+                rate, inputs.count, rounds))
         print(String(format: "slowest corpus input: %.3f ms (%d bytes)", slowest, inputs[slowestIndex].raw.utf8.count))
         for (label, text) in syntheticInputs() {
             let t0 = cpuNanoseconds()
@@ -133,16 +153,21 @@ enum EmailEval {
     /// 1 MB threads: quoted history, and a body with no quote at all (worst case for the scan).
     static func syntheticInputs() -> [(String, String)] {
         var quoted = "Sounds good, see you then.\n\nOn Mon, Jan 6, 2025 at 9:00 AM Ann <ann@example.com> wrote:\n"
-        while quoted.utf8.count < 1_000_000 { quoted += "> > On Sunday someone wrote: this is an old line of the thread, quoted again.\n" }
+        while quoted.utf8.count < 1_000_000 {
+            quoted += "> > On Sunday someone wrote: this is an old line of the thread, quoted again.\n"
+        }
         var plain = ""
-        while plain.utf8.count < 1_000_000 { plain += "From: a line that looks like a header\nJust text: with a colon wrote:\n\n" }
+        while plain.utf8.count < 1_000_000 {
+            plain += "From: a line that looks like a header\nJust text: with a colon wrote:\n\n"
+        }
         var html = "<div>Yes</div><div class=\"gmail_quote\">"
         while html.utf8.count < 1_000_000 { html += "<blockquote><p>old &amp; older</p>" }
         // Worst cases for the checks that look ahead: lines that almost make attributions (dates, addresses, colons),
         // and replies interleaved with short quotes (every block starts a new scan).
         var nearAttribution = ""
         while nearAttribution.utf8.count < 1_000_000 {
-            nearAttribution += "On 12 Jan 2020 at 10:00 ann@example.com said\nFrom: 3 <b@c.d>\n2011/4/7 Nathan <x@y.z>\n"
+            nearAttribution +=
+                "On 12 Jan 2020 at 10:00 ann@example.com said\nFrom: 3 <b@c.d>\n2011/4/7 Nathan <x@y.z>\n"
         }
         var interleaved = "Top.\n\nOn Mon, 6 Jan 2025 at 9:00, Ann <ann@example.com> wrote:\n"
         while interleaved.utf8.count < 1_000_000 { interleaved += "> quoted 12:00\n\nmy answer 1\n\n" }
@@ -153,6 +178,8 @@ enum EmailEval {
         ]
     }
 
-    static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+    static func pad(_ s: String, _ n: Int) -> String {
+        s.count >= n ? s : s + String(repeating: " ", count: n - s.count)
+    }
     static func pct(_ r: Double) -> String { String(format: "%.1f%%", r * 100) }
 }

@@ -18,7 +18,8 @@ enum IntentEval {
             print("intent evaluation: cannot load the catalog under \(root.path): \(error)")
             return
         }
-        let devURL = value("--devset").map { URL(fileURLWithPath: $0) }
+        let devURL =
+            value("--devset").map { URL(fileURLWithPath: $0) }
             ?? root.appendingPathComponent("Benchmarks/Data/intent_devset.tsv")
         let items: [DevUtterance]
         do {
@@ -50,8 +51,9 @@ enum IntentEval {
                 + String(format: "trained in %.1f ms", trainMs))
         let copies = IntentEvaluation.overlaps(items, examples: catalog.examples)
         if !copies.isEmpty {
-            print("  warning: \(copies.count) dev utterances are also examples (lines "
-                + copies.prefix(10).map { String($0.line) }.joined(separator: ", ") + ")")
+            print(
+                "  warning: \(copies.count) dev utterances are also examples (lines "
+                    + copies.prefix(10).map { String($0.line) }.joined(separator: ", ") + ")")
         }
         let report = IntentEvaluation.run(classifier, on: items, labels: classifier.intents)
         print(report.summary(showMisses: Int(value("--misses") ?? "") ?? 30), terminator: "")

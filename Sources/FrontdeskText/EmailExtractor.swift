@@ -8,7 +8,8 @@ public enum EmailExtractor {
     }
 
     /// From a provider's already-parsed fields (plain text, HTML, headers as name/value pairs).
-    public static func extract(text: String, html: String?, headers: [(name: String, value: String)]) -> EmailExtraction {
+    public static func extract(text: String, html: String?, headers: [(name: String, value: String)]) -> EmailExtraction
+    {
         analyze(text: text, html: html, headers: headers).extraction
     }
 
@@ -39,7 +40,8 @@ public enum EmailExtractor {
             var innerText = inner.text ?? ""
             if innerText.isEmpty, let html = inner.html { innerText = HTMLText.convert(html).text }
             let forwarded = ForwardedMessage(
-                fromName: from?.name, fromAddress: from?.address, subject: attached.header("Subject").map(EncodedWords.decode),
+                fromName: from?.name, fromAddress: from?.address,
+                subject: attached.header("Subject").map(EncodedWords.decode),
                 date: attached.header("Date"), body: ReplyParser.parse(innerText).unquoted)
             analysis.extraction.kind = .forward
             analysis.extraction.forwarded = forwarded
@@ -95,7 +97,8 @@ public enum EmailExtractor {
             references: header("References").map(messageIDs) ?? [], unquoted: layers.unquoted)
         if let forward {
             extraction.forwarded = ForwardedMessage(
-                fromName: forward.fromName, fromAddress: forward.fromAddress, subject: forward.subject, date: forward.date,
+                fromName: forward.fromName, fromAddress: forward.fromAddress, subject: forward.subject,
+                date: forward.date,
                 body: forward.body)
             if kind == .forward {
                 // The forwarder's note is the reply; keep its layers consistent with it.

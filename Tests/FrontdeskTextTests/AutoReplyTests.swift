@@ -41,7 +41,8 @@ import Testing
     }
 
     @Test func headersAreFilled() {
-        let raw = "From: Jane <jane@example.com>\nSubject: Re: hi\nMessage-ID: <a1@x>\nIn-Reply-To: <b2@y>\nReferences: <c3@z> <b2@y>\n\nok"
+        let raw =
+            "From: Jane <jane@example.com>\nSubject: Re: hi\nMessage-ID: <a1@x>\nIn-Reply-To: <b2@y>\nReferences: <c3@z> <b2@y>\n\nok"
         let e = EmailExtractor.extract(raw: raw)
         #expect(e.from == "jane@example.com")
         #expect(e.subject == "Re: hi")

@@ -36,14 +36,16 @@ import Testing
     }
 
     @Test func attributionOverTwoLines() {
-        let l = reply("Hello world.\n\nOn 2012-10-16 at 17:02 , Someone <\nsomeone@example.com> wrote:\n\nSome quoted text")
+        let l = reply(
+            "Hello world.\n\nOn 2012-10-16 at 17:02 , Someone <\nsomeone@example.com> wrote:\n\nSome quoted text")
         #expect(l.reply == "Hello world.")
     }
 
     @Test func attributionWrappedOntoQuotedLine() {
         let text = "Ok.\n\ntir. 18. apr. 2017 kl. 13:09 skrev Test user <test@example.com\n>:\n\n> Ok. Thanks."
         #expect(reply(text).reply == "Ok.")
-        let polymail = "Test reply\n\nOn Tue, Apr 11, 2017 at 10:07 PM John Smith\n\n<\nmailto:John Smith <js@x.com>\n> wrote:\nold"
+        let polymail =
+            "Test reply\n\nOn Tue, Apr 11, 2017 at 10:07 PM John Smith\n\n<\nmailto:John Smith <js@x.com>\n> wrote:\nold"
         #expect(reply(polymail).reply == "Test reply")
     }
 
@@ -82,17 +84,21 @@ import Testing
     }
 
     @Test func trimKeepingInlineQuotes() {
-        #expect(ReplyParser.trimmedKeepingInlineQuotes("> This is a quote.\n\nAnd this is some text.\n")
-            == "> This is a quote.\n\nAnd this is some text.")
+        #expect(
+            ReplyParser.trimmedKeepingInlineQuotes("> This is a quote.\n\nAnd this is some text.\n")
+                == "> This is a quote.\n\nAnd this is some text.")
         #expect(ReplyParser.trimmedKeepingInlineQuotes("> Email with only quote.\n") == "> Email with only quote.")
-        #expect(ReplyParser.trimmedKeepingInlineQuotes("> On Thu, Apr 30, 2020 at 10:07 AM, A <a@b.c> wrote:\n>\n") == "")
+        #expect(
+            ReplyParser.trimmedKeepingInlineQuotes("> On Thu, Apr 30, 2020 at 10:07 AM, A <a@b.c> wrote:\n>\n") == "")
         let trailing = "Top.\n\nOn Mon, 1 Jan 2020, A <a@b.c> wrote:\n> old\n"
         #expect(ReplyParser.trimmedKeepingInlineQuotes(trailing) == "Top.")
     }
 
     @Test func cutAtSignOff() {
         let text = "Dear George Best,\n\nYou are my favourite player\n\nAll the best,\n\nPhil\n\nMore text"
-        #expect(ReplyParser.cutAtSignOff(text, include: true) == "Dear George Best,\n\nYou are my favourite player\n\nAll the best,\n\nPhil")
+        #expect(
+            ReplyParser.cutAtSignOff(text, include: true)
+                == "Dear George Best,\n\nYou are my favourite player\n\nAll the best,\n\nPhil")
         #expect(ReplyParser.cutAtSignOff(text, include: false) == "Dear George Best,\n\nYou are my favourite player")
         let phone = "Sent from iPhone\n\nHi,\n\nBody here.\n\nRegards,\n\nKate\n\n____\n\nold"
         #expect(ReplyParser.cutAtSignOff(phone, include: true) == "Hi,\n\nBody here.\n\nRegards,\n\nKate")
@@ -104,10 +110,12 @@ import Testing
     }
 
     @Test func visibleKeepingInlineQuotes() {
-        let text = "Hi,\nOn Tue, 2011-03-01 at 18:02 +0530, Abhishek Kona wrote:\n> Hi folks\n\nDelete each key.\n\n"
+        let text =
+            "Hi,\nOn Tue, 2011-03-01 at 18:02 +0530, Abhishek Kona wrote:\n> Hi folks\n\nDelete each key.\n\n"
             + "On Wed, 2011-03-02 at 09:00 +0530, Abhishek Kona wrote:\n> Thanks\n"
-        #expect(ReplyParser.visibleKeepingInlineQuotes(text)
-            == "Hi,\nOn Tue, 2011-03-01 at 18:02 +0530, Abhishek Kona wrote:\n> Hi folks\n\nDelete each key.")
+        #expect(
+            ReplyParser.visibleKeepingInlineQuotes(text)
+                == "Hi,\nOn Tue, 2011-03-01 at 18:02 +0530, Abhishek Kona wrote:\n> Hi folks\n\nDelete each key.")
         let outlook = "Fine.\n\nFrom: Ann <ann@example.com>\nSent: Monday\nTo: b@c.d\nSubject: x\n\n> old\nmore old"
         #expect(ReplyParser.visibleKeepingInlineQuotes(outlook) == "Fine.")
     }
@@ -118,15 +126,22 @@ import Testing
     }
 
     @Test func outlookHeaderBlocks() {
-        let en = reply("Thank you.\n\nFrom: Gym [mailto:desk@gym.example]\nSent: Tuesday, 14 May 2013 6:18 AM\nTo: Me\nSubject: Hi\n\nold")
+        let en = reply(
+            "Thank you.\n\nFrom: Gym [mailto:desk@gym.example]\nSent: Tuesday, 14 May 2013 6:18 AM\nTo: Me\nSubject: Hi\n\nold"
+        )
         #expect(en.reply == "Thank you.")
-        let de = reply("Danke.\n\n-----Ursprüngliche Nachricht-----\nVon: Gym\nGesendet: Mo 11.2.2016\nAn: Ich\nBetreff: Hallo\n\nalt")
+        let de = reply(
+            "Danke.\n\n-----Ursprüngliche Nachricht-----\nVon: Gym\nGesendet: Mo 11.2.2016\nAn: Ich\nBetreff: Hallo\n\nalt"
+        )
         #expect(de.reply == "Danke.")
-        let fr = reply("Merci\n\n      De : Someone <s@yahoo.fr>\n À : gym <q@gym.fr>\n Envoyé le : Mercredi 30 novembre 2016\n Objet : Re: x\n\nold")
+        let fr = reply(
+            "Merci\n\n      De : Someone <s@yahoo.fr>\n À : gym <q@gym.fr>\n Envoyé le : Mercredi 30 novembre 2016\n Objet : Re: x\n\nold"
+        )
         #expect(fr.reply == "Merci")
         let ja = reply("了解です。\n\n差出人: Gym\n送信日時: 2020年1月1日\n宛先: 私\n件名: テスト\n\n古い")
         #expect(ja.reply == "了解です。")
-        let divider = reply("Ok.\n________________________________\nFrom: A <a@b.c>\nSent: today\nTo: me\nSubject: s\n\nold")
+        let divider = reply(
+            "Ok.\n________________________________\nFrom: A <a@b.c>\nSent: today\nTo: me\nSubject: s\n\nold")
         #expect(divider.reply == "Ok.")
     }
 
@@ -150,7 +165,10 @@ import Testing
     }
 
     @Test func mobileFooters() {
-        for footer in ["Sent from my iPhone", "Enviado desde mi iPhone", "Envoyé de mon iPad", "Von meinem iPhone gesendet", "Get Outlook for iOS"] {
+        for footer in [
+            "Sent from my iPhone", "Enviado desde mi iPhone", "Envoyé de mon iPad", "Von meinem iPhone gesendet",
+            "Get Outlook for iOS",
+        ] {
             let l = reply("New card please\n\n\(footer)")
             #expect(l.reply == "New card please", "\(footer)")
         }
@@ -160,7 +178,8 @@ import Testing
     }
 
     @Test func legalFooter() {
-        let l = reply("Cancel please.\n\nThis email and any attachments are confidential and intended solely for the addressee.")
+        let l = reply(
+            "Cancel please.\n\nThis email and any attachments are confidential and intended solely for the addressee.")
         #expect(l.reply == "Cancel please.")
     }
 

@@ -6,7 +6,8 @@ import Testing
     let body = "Please cancel my membership."
 
     @Test func yahooHeadersOnOneLine() {
-        let text = "Note\n  ----- Weitergeleitete Nachricht ----- Von: Jane Client <jane@example.com>An: desk@gym.example"
+        let text =
+            "Note\n  ----- Weitergeleitete Nachricht ----- Von: Jane Client <jane@example.com>An: desk@gym.example"
             + "CC: Ann, Lee <a@b.c>; d@e.f Gesendet: Dienstag, 2. November 2021, 09:26:50 MEZBetreff: Cancel\n \(body)"
         let e = EmailExtractor.extract(text: text, html: nil, headers: [])
         #expect(e.kind == .forward)
@@ -39,7 +40,8 @@ import Testing
     }
 
     @Test func gmail() {
-        let text = "Can you handle this?\n\n---------- Forwarded message ---------\nFrom: Jane Client <jane@example.com>\nDate: Wed, Oct 27, 2021 at 9:31 AM\nSubject: Cancel\nTo: <desk@gym.example>\n\n\(body)\n"
+        let text =
+            "Can you handle this?\n\n---------- Forwarded message ---------\nFrom: Jane Client <jane@example.com>\nDate: Wed, Oct 27, 2021 at 9:31 AM\nSubject: Cancel\nTo: <desk@gym.example>\n\n\(body)\n"
         let e = EmailExtractor.extract(text: text, html: nil, headers: [(name: "Subject", value: "Fwd: Cancel")])
         #expect(e.kind == .forward)
         #expect(e.reply == "Can you handle this?")
@@ -51,7 +53,8 @@ import Testing
     }
 
     @Test func appleMailQuoted() {
-        let text = "Note\n\n> Begin forwarded message:\n>\n> From: Jane <jane@example.com>\n> Subject: Cancel\n> Date: 25 October 2021 at 11:17:21 EEST\n> To: desk@gym.example\n>\n> \(body)\n"
+        let text =
+            "Note\n\n> Begin forwarded message:\n>\n> From: Jane <jane@example.com>\n> Subject: Cancel\n> Date: 25 October 2021 at 11:17:21 EEST\n> To: desk@gym.example\n>\n> \(body)\n"
         let d = ForwardParser.parse(text, subject: "Fwd: Cancel")
         #expect(d?.fromAddress == "jane@example.com")
         #expect(d?.body == body)
@@ -59,7 +62,8 @@ import Testing
     }
 
     @Test func outlookDesktopWithMailto() {
-        let text = "From: Jane Client [mailto:jane@example.com]\nSent: 25 October 2021 11:17\nTo: desk@gym.example\nSubject: Cancel\n\n\(body)"
+        let text =
+            "From: Jane Client [mailto:jane@example.com]\nSent: 25 October 2021 11:17\nTo: desk@gym.example\nSubject: Cancel\n\n\(body)"
         let d = ForwardParser.parse(text, subject: "FW: Cancel")
         #expect(d?.fromName == "Jane Client")
         #expect(d?.fromAddress == "jane@example.com")
@@ -67,23 +71,28 @@ import Testing
     }
 
     @Test func outlookWebWithDivider() {
-        let text = "________________________________\nFrom: Jane Client <jane@example.com>\nSent: Wednesday, October 27, 2021 15:14\nTo: desk@gym.example <desk@gym.example>\nCc: A <a@b.c>; d@e.f\nSubject: Cancel\n\n\(body)"
+        let text =
+            "________________________________\nFrom: Jane Client <jane@example.com>\nSent: Wednesday, October 27, 2021 15:14\nTo: desk@gym.example <desk@gym.example>\nCc: A <a@b.c>; d@e.f\nSubject: Cancel\n\n\(body)"
         let d = ForwardParser.parse(text, subject: "Fw: Cancel")
         #expect(d?.body == body)
         #expect(d?.cc.map(\.address) == ["a@b.c", "d@e.f"])
     }
 
     @Test func thunderbirdAndLocales() {
-        let tb = "-------- Forwarded Message --------\nSubject: Cancel\nDate: Mon, 25 Oct 2021 11:17:21 +0300\nFrom: Jane <jane@example.com>\nTo: desk@gym.example\n\n\(body)"
+        let tb =
+            "-------- Forwarded Message --------\nSubject: Cancel\nDate: Mon, 25 Oct 2021 11:17:21 +0300\nFrom: Jane <jane@example.com>\nTo: desk@gym.example\n\n\(body)"
         #expect(ForwardParser.parse(tb, subject: "Fwd: Cancel")?.fromAddress == "jane@example.com")
-        let es = "---------- Mensaje reenviado ---------\nDe: Juana <juana@example.es>\nDate: mié, 27 oct 2021\nSubject: Baja\nTo: <desk@gym.example>\n\n\(body)"
+        let es =
+            "---------- Mensaje reenviado ---------\nDe: Juana <juana@example.es>\nDate: mié, 27 oct 2021\nSubject: Baja\nTo: <desk@gym.example>\n\n\(body)"
         #expect(ForwardParser.parse(es, subject: "Fwd: Baja")?.fromName == "Juana")
-        let de = "-------- Weitergeleitete Nachricht --------\nBetreff: Kündigung\nDatum: Mon, 25 Oct 2021\nVon: Jana <jana@example.de>\nAn: desk@gym.example\n\n\(body)"
+        let de =
+            "-------- Weitergeleitete Nachricht --------\nBetreff: Kündigung\nDatum: Mon, 25 Oct 2021\nVon: Jana <jana@example.de>\nAn: desk@gym.example\n\n\(body)"
         #expect(ForwardParser.parse(de, subject: "WG: Kündigung")?.subject == "Kündigung")
     }
 
     @Test func nestedForwardGivesInnermost() {
-        let text = "FYI\n\n---------- Forwarded message ---------\nFrom: Boss <boss@gym.example>\nDate: Tue\nSubject: Fwd: Cancel\nTo: me\n\n---------- Forwarded message ---------\nFrom: Jane <jane@example.com>\nDate: Mon\nSubject: Cancel\nTo: boss\n\n\(body)"
+        let text =
+            "FYI\n\n---------- Forwarded message ---------\nFrom: Boss <boss@gym.example>\nDate: Tue\nSubject: Fwd: Cancel\nTo: me\n\n---------- Forwarded message ---------\nFrom: Jane <jane@example.com>\nDate: Mon\nSubject: Cancel\nTo: boss\n\n\(body)"
         let d = ForwardParser.parse(text, subject: "Fwd: Fwd: Cancel")
         #expect(d?.fromAddress == "jane@example.com")
         #expect(d?.depth == 2)
@@ -92,7 +101,8 @@ import Testing
     }
 
     @Test func replyWithHeaderBlockIsNotAForward() {
-        let text = "Yes.\n\nFrom: Gym <desk@gym.example>\nSent: Monday\nTo: Jane\nSubject: Renewal\n\nDo you want to renew?"
+        let text =
+            "Yes.\n\nFrom: Gym <desk@gym.example>\nSent: Monday\nTo: Jane\nSubject: Renewal\n\nDo you want to renew?"
         let e = EmailExtractor.extract(text: text, html: nil, headers: [(name: "Subject", value: "RE: Renewal")])
         #expect(e.kind == .reply)
         #expect(e.reply == "Yes.")

@@ -104,7 +104,8 @@ import Testing
     }
 
     @Test func formDataParts() {
-        let body = "--XyZ\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nhello\r\nworld\r\n--XyZ\r\nContent-Disposition: form-data; name=\"attachment1\"; filename=\"n.txt\"\r\nContent-Type: text/plain\r\n\r\nfile\r\n--XyZ--\r\n"
+        let body =
+            "--XyZ\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nhello\r\nworld\r\n--XyZ\r\nContent-Disposition: form-data; name=\"attachment1\"; filename=\"n.txt\"\r\nContent-Type: text/plain\r\n\r\nfile\r\n--XyZ--\r\n"
         let parts = MIMEParser.parseMultipart(body: Data(body.utf8), boundary: "XyZ")
         #expect(parts.count == 2)
         #expect(parts[0].name == "text")
@@ -127,7 +128,8 @@ import Testing
     }
 
     @Test func outlookHTMLDividerMarksQuote() {
-        let html = #"<p>Please cancel.</p><div style="border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0in 0in 0in"><p><b>From:</b> Gym</p></div>"#
+        let html =
+            #"<p>Please cancel.</p><div style="border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0in 0in 0in"><p><b>From:</b> Gym</p></div>"#
         #expect(HTMLText.convert(html).beforeQuote == "Please cancel.")
     }
 
@@ -161,8 +163,10 @@ import Testing
 
     @Test func malformedInputNeverCrashes() {
         let inputs = [
-            "", "\r\n\r\n", "Content-Type: multipart/mixed; boundary=\"\"\n\n--\n--", "Content-Type: multipart/mixed; boundary=a\n\n--a\n",
-            "Content-Transfer-Encoding: base64\n\n====", "Content-Transfer-Encoding: quoted-printable\n\n=", "Subject: =?utf-8?B?",
+            "", "\r\n\r\n", "Content-Type: multipart/mixed; boundary=\"\"\n\n--\n--",
+            "Content-Type: multipart/mixed; boundary=a\n\n--a\n",
+            "Content-Transfer-Encoding: base64\n\n====", "Content-Transfer-Encoding: quoted-printable\n\n=",
+            "Subject: =?utf-8?B?",
             "<<<<>>>>", "&#99999999999;&#x110000;&;", String(repeating: "Content-Type: message/rfc822\n\n", count: 50),
         ]
         for input in inputs {

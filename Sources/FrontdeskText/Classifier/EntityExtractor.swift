@@ -156,8 +156,9 @@ public enum EntityExtractor {
             let before = i > 0 ? tokens[i - 1] : ""
             let after = i + 1 < tokens.count ? tokens[i + 1] : ""
             if word == "may" {
-                guard mayContext.contains(before) || isNumberish(before) || isNumberish(after)
-                    || billingWords.contains(after)
+                guard
+                    mayContext.contains(before) || isNumberish(before) || isNumberish(after)
+                        || billingWords.contains(after)
                 else { continue }
                 return two(5)
             }

@@ -20,7 +20,9 @@ public enum AutoReplyDetector {
                 // The null reverse-path of bounces and auto-replies (RFC 5321 §4.5.5).
                 if value == "<>" || value == "" { return true }
             case "from", "sender":
-                let local = MIMEHeaders.mailbox(rawValue)?.address.split(separator: "@").first.map { TextLines.lower($0) }
+                let local = MIMEHeaders.mailbox(rawValue)?.address.split(separator: "@").first.map {
+                    TextLines.lower($0)
+                }
                 if local == "mailer-daemon" || local == "postmaster" { return true }
             case "subject":
                 for p in Patterns.shared.autoReplySubjects where value.hasPrefix(p) { return true }

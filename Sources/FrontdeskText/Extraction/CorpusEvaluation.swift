@@ -191,10 +191,12 @@ public struct CorpusEvaluation {
                 case "to", "cc":
                     let got = key == "to" ? d?.to ?? [] : d?.cc ?? []
                     let want = value as? [[String: Any]] ?? []
-                    ok = got.count == want.count
+                    ok =
+                        got.count == want.count
                         && zip(got, want).allSatisfy { g, w in
                             g.address == (w["address"] as? String ?? "")
-                                && (w["name"] == nil || (w["name"] is NSNull ? g.name == nil : g.name == w["name"] as? String))
+                                && (w["name"] == nil
+                                    || (w["name"] is NSNull ? g.name == nil : g.name == w["name"] as? String))
                         }
                 default:
                     // body_html / message_html: compared as text after HTML conversion.
@@ -207,10 +209,17 @@ public struct CorpusEvaluation {
                     }
                 }
                 fields.total += 1
-                if ok { fields.passed += 1 } else { missed.append(key); recordOK = false }
+                if ok {
+                    fields.passed += 1
+                } else {
+                    missed.append(key)
+                    recordOK = false
+                }
             }
             records.total += 1
-            if recordOK { records.passed += 1 } else {
+            if recordOK {
+                records.passed += 1
+            } else {
                 let fieldList = missed.joined(separator: ",")
                 records.misses.append("\(Self.label(r)) fields: \(fieldList)")
             }
@@ -243,13 +252,23 @@ public struct CorpusEvaluation {
             }
             got = Self.strip(got)
             var why: [String] = []
-            for s in r["must_contain"] as? [String] ?? [] where !got.contains(s) { why.append("missing \"\(s.prefix(30))\"") }
-            for s in r["must_not_contain"] as? [String] ?? [] where got.contains(s) { why.append("contains \"\(s.prefix(30))\"") }
+            for s in r["must_contain"] as? [String] ?? [] where !got.contains(s) {
+                why.append("missing \"\(s.prefix(30))\"")
+            }
+            for s in r["must_not_contain"] as? [String] ?? [] where got.contains(s) {
+                why.append("contains \"\(s.prefix(30))\"")
+            }
             if let s = r["starts_with"] as? String, !got.hasPrefix(Self.strip(s)) { why.append("starts_with") }
             if let s = r["ends_with"] as? String, !got.hasSuffix(Self.strip(s)) { why.append("ends_with") }
-            if let eq = r["equals_input"] as? Bool, eq, got != Self.strip(r["raw"] as? String ?? "") { why.append("equals_input") }
+            if let eq = r["equals_input"] as? Bool, eq, got != Self.strip(r["raw"] as? String ?? "") {
+                why.append("equals_input")
+            }
             score.total += 1
-            if why.isEmpty { score.passed += 1 } else { score.misses.append("\(Self.label(r)): \(why.joined(separator: "; "))") }
+            if why.isEmpty {
+                score.passed += 1
+            } else {
+                score.misses.append("\(Self.label(r)): \(why.joined(separator: "; "))")
+            }
         }
         return score
     }
@@ -269,7 +288,9 @@ public struct CorpusEvaluation {
 
     /// Every record's input, for throughput measurements.
     public var inputs: [(raw: String, format: String)] {
-        (replies + forwards + constraints + signatures).map { ($0["raw"] as? String ?? "", $0["input_format"] as? String ?? "text") }
+        (replies + forwards + constraints + signatures).map {
+            ($0["raw"] as? String ?? "", $0["input_format"] as? String ?? "text")
+        }
     }
 
     /// Runs the extractor on one input the way the corpus records are run.

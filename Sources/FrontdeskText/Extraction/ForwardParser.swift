@@ -1,3 +1,5 @@
+import Foundation
+
 /// Finds a forwarded message inside a body: Gmail's "---------- Forwarded message ---------", Apple Mail's
 /// "Begin forwarded message:", Outlook's header blocks (From/Sent/To/Subject in many languages), Thunderbird's
 /// "-------- Original Message --------", and "On … wrote:" when the subject says it is a forward.
@@ -61,7 +63,9 @@ public enum ForwardParser {
         guard var details = unwrap(lines: lines[boundary.line...], depth: depth) else { return nil }
         details.note = before
         // "On … wrote:" intros carry no subject; the forward's own subject, minus "Fwd:", is the best guess.
-        if details.subject == nil, forwardedSubject, let subject, let colon = subject.firstIndex(where: { $0 == ":" || $0 == "：" }) {
+        if details.subject == nil, forwardedSubject, let subject,
+            let colon = subject.firstIndex(where: { $0 == ":" || $0 == "：" })
+        {
             details.subject = String(TextLines.trimmed(subject[subject.index(after: colon)...]))
         }
         return details
@@ -73,7 +77,9 @@ public enum ForwardParser {
         // Skip marker, divider and blank lines before the headers.
         while i < lines.endIndex {
             let l = lines[i]
-            if TextLines.isBlank(l) || ReplyParser.isDivider(l) || (ReplyParser.headerKey(l) == nil && ReplyParser.separatorKind(l) != nil) {
+            if TextLines.isBlank(l) || ReplyParser.isDivider(l)
+                || (ReplyParser.headerKey(l) == nil && ReplyParser.separatorKind(l) != nil)
+            {
                 i += 1
                 continue
             }
@@ -102,7 +108,8 @@ public enum ForwardParser {
                 if let (key, value) = headerLine(l), let field = patterns.headerField[key] {
                     if values[field] == nil { values[field] = value }
                     lastField = field
-                } else if let field = lastField, field == "subject" || field == "to" || field == "cc" || field == "from",
+                } else if let field = lastField,
+                    field == "subject" || field == "to" || field == "cc" || field == "from",
                     i + 1 < lines.endIndex, ReplyParser.headerKey(lines[i + 1]) != nil
                 {
                     // A long value wrapped onto the next line.
@@ -175,7 +182,9 @@ public enum ForwardParser {
             s = TextLines.removingSpans(s, open: "[mailto:", close: 0x5D)
         }
         // Outlook: "Name <a@b> on behalf of c@d": the person is the first mailbox.
-        if TextLines.contains(s, " on behalf of "), let r = s.range(of: " on behalf of ") { s = String(s[..<r.lowerBound]) }
+        if TextLines.contains(s, " on behalf of "), let r = s.range(of: " on behalf of ") {
+            s = String(s[..<r.lowerBound])
+        }
         guard let m = MIMEHeaders.mailbox(s) else { return (nil, nil) }
         var address: String? = m.address.isEmpty ? nil : m.address
         var name = m.name
@@ -277,7 +286,9 @@ public enum ForwardParser {
         // No quotes or comma: the name is the run of capitalised words right before the address.
         let words = head.split(separator: " ")
         var k = words.endIndex
-        while k > words.startIndex, let f = words[k - 1].first, f.isUppercase, !words[k - 1].contains(where: { $0.isNumber }) {
+        while k > words.startIndex, let f = words[k - 1].first, f.isUppercase,
+            !words[k - 1].contains(where: { $0.isNumber })
+        {
             k -= 1
         }
         if k < words.endIndex { d.fromName = words[k...].joined(separator: " ") }
@@ -318,8 +329,6 @@ public enum ForwardParser {
     }
 }
 
-import Foundation
-
 // MARK: - Run-on header lines
 
 extension ForwardParser {
@@ -358,7 +367,10 @@ extension ForwardParser {
         var last: UInt8 = 0
         for b in line.utf8 {
             if dashes >= 0 {
-                if b == 0x2D { dashes += 1; continue }
+                if b == 0x2D {
+                    dashes += 1
+                    continue
+                }
                 if b == 0x20 || b == 0x09, dashes == 0 { continue }
                 if dashes < 3 { return nil }
                 dashes = -1

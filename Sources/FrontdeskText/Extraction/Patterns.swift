@@ -87,9 +87,13 @@ struct Patterns: Sendable {
                 if f >= 0x61 && f <= 0x7A { p.headerFirstBytes[Int(f - 0x20)] = true }
             }
         }
-        p.subjectForwardPrefixes = Set(file.subject_forward_prefixes.map { $0.hasSuffix(":") ? String($0.dropLast()) : $0 })
+        p.subjectForwardPrefixes = Set(
+            file.subject_forward_prefixes.map { $0.hasSuffix(":") ? String($0.dropLast()) : $0 })
         p.separatorPhrases = Set(file.separator_phrases)
-        p.forwardMarkers = Set(file.forward_markers.map { $0.hasSuffix(":") ? String($0.dropLast()).trimmingCharacters(in: .whitespaces) : $0 })
+        p.forwardMarkers = Set(
+            file.forward_markers.map {
+                $0.hasSuffix(":") ? String($0.dropLast()).trimmingCharacters(in: .whitespaces) : $0
+            })
         p.separatorMaxBytes = (p.separatorPhrases.map(\.utf8.count) + p.forwardMarkers.map(\.utf8.count)).max() ?? 0
         for phrase in p.separatorPhrases.union(p.forwardMarkers) {
             if let f = phrase.utf8.first { p.separatorFirstBytes[Int(f)] = true }
@@ -100,7 +104,11 @@ struct Patterns: Sendable {
         p.legalFooterNeedles = FoldedNeedles(file.legal_footer_phrases)
         p.mobileFooterPrefixes = file.mobile_footers.map { Array($0.utf8) }
         for prefix in p.mobileFooterPrefixes {
-            if let f = prefix.first { p.mobileFooterPrefixesByFirst[Int(f)].append(prefix) } else { p.hasEmptyMobileFooterPrefix = true }
+            if let f = prefix.first {
+                p.mobileFooterPrefixesByFirst[Int(f)].append(prefix)
+            } else {
+                p.hasEmptyMobileFooterPrefix = true
+            }
         }
         p.mobileFooterAnywhere = FoldedNeedles(file.mobile_footers.filter { ($0.utf8.first ?? 0) >= 0x80 })
         p.signOffs = Set(file.sign_offs)

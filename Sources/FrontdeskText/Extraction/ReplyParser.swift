@@ -55,14 +55,21 @@ public enum ReplyParser {
                 var j = found.line
                 while j < lines.endIndex {
                     let l = lines[j]
-                    if TextLines.isBlank(l) || TextLines.firstByte(l) == 0x3E { j += 1; continue }
-                    if let end = attributionEnd(lines, j) { j = end; continue }
+                    if TextLines.isBlank(l) || TextLines.firstByte(l) == 0x3E {
+                        j += 1
+                        continue
+                    }
+                    if let end = attributionEnd(lines, j) {
+                        j = end
+                        continue
+                    }
                     break
                 }
                 if j < lines.endIndex {
                     let rest = parse(lines: lines[j...], senderName: senderName)
                     var merged = rest
-                    merged.quoted = TextLines.text(lines[found.line..<j]) + (rest.quoted.isEmpty ? "" : "\n" + rest.quoted)
+                    merged.quoted =
+                        TextLines.text(lines[found.line..<j]) + (rest.quoted.isEmpty ? "" : "\n" + rest.quoted)
                     merged.boundary = found.kind
                     merged.boundaryLine = found.line
                     return merged
@@ -136,7 +143,9 @@ public enum ReplyParser {
                 while let f = t.first, f == ">" || f == " " { t = t.dropFirst() }
                 return t
             }
-            let said = marked.filter { $0.1 == .quote && !content($0.0).isEmpty && !isAttribution(String(content($0.0))) }
+            let said = marked.filter {
+                $0.1 == .quote && !content($0.0).isEmpty && !isAttribution(String(content($0.0)))
+            }
             if said.isEmpty { return "" }
             return TextLines.text(ArraySlice(marked.filter { $0.1 == .quote || $0.1 == .blank }.map(\.0)))
         }
@@ -185,7 +194,9 @@ public enum ReplyParser {
         var start = 0
         while start < lines.count {
             let t = TextLines.trimmed(lines[start])
-            if TextLines.isBlank(lines[start]) || isMobileFooter(t) || TextLines.containsFolded(t, patterns.bannerNeedles) {
+            if TextLines.isBlank(lines[start]) || isMobileFooter(t)
+                || TextLines.containsFolded(t, patterns.bannerNeedles)
+            {
                 start += 1
                 continue
             }
@@ -290,9 +301,15 @@ public enum ReplyParser {
             let l = lines[j]
             let v = l.utf8.count < 400 && (TextLines.endsWithColon(l) || endsWithWrote(l))
             switch j % 3 {
-            case 0: memoIndex.0 = j; memoValue.0 = v
-            case 1: memoIndex.1 = j; memoValue.1 = v
-            default: memoIndex.2 = j; memoValue.2 = v
+            case 0:
+                memoIndex.0 = j
+                memoValue.0 = v
+            case 1:
+                memoIndex.1 = j
+                memoValue.1 = v
+            default:
+                memoIndex.2 = j
+                memoValue.2 = v
             }
             return v
         }
@@ -312,7 +329,9 @@ public enum ReplyParser {
                 return (i, .quoteMarker)
             }
             // "| " quoting (some list software) counts only right under an attribution.
-            if fb == 0x7C, let k = attributionAbove(lines, i), dateFirstWithAddress(lines[k]) { return (k, .attribution) }
+            if fb == 0x7C, let k = attributionAbove(lines, i), dateFirstWithAddress(lines[k]) {
+                return (k, .attribution)
+            }
             if colonAt(i) || colonAt(i + 1) || colonAt(i + 2), let end = attributionEnd(lines, i) {
                 // A wrapped attribution may have opened a few lines above ("On … John Smith\n\n<\nmailto:…").
                 var s = max(lines.startIndex, i - 4)
@@ -324,7 +343,9 @@ public enum ReplyParser {
             }
             if fb == 0x2D, dashedAttribution(line) { return (i, .attribution) }
             if headerBlock(lines, at: i) { return (dividerBefore(lines, i), .headerBlock) }
-            if fb == 0x2D || fb == 0x5F || fb == 0x3D || fb == 0x2A || fb == 0x23 || fb == 0x7E || fb == 0x5B || colonAt(i) {
+            if fb == 0x2D || fb == 0x5F || fb == 0x3D || fb == 0x2A || fb == 0x23 || fb == 0x7E || fb == 0x5B
+                || colonAt(i)
+            {
                 if let kind = separatorKind(line) { return (i, kind) }
             }
             if isDivider(line) {
@@ -371,7 +392,9 @@ public enum ReplyParser {
     static let separatorStripBytes: [Bool] = (0..<256).map { b in
         [0x20, 0x2D, 0x5F, 0x3D, 0x2A, 0x7E, 0x23, 0x3C, 0x3E, 0x3A, 0x09, 0x5B, 0x5D].contains(b)
     }
-    static let separatorStrip: Set<Character> = [" ", "-", "_", "=", "*", "~", "#", "<", ">", ":", "\t", "\u{00A0}", "：", "[", "]"]
+    static let separatorStrip: Set<Character> = [
+        " ", "-", "_", "=", "*", "~", "#", "<", ">", ":", "\t", "\u{00A0}", "：", "[", "]",
+    ]
 
     /// "-----Original Message-----", "---------- Forwarded message ---------", "Begin forwarded message:".
     static func separatorKind(_ s: Substring) -> Boundary? {
@@ -393,7 +416,9 @@ public enum ReplyParser {
                 return String(decoding: UnsafeBufferPointer(rebasing: buf[lo..<n]), as: UTF8.self)
             }
             guard let key = found else { return nil }
-            if patterns.forwardMarkers.contains(key) && !patterns.separatorPhrases.contains(key) { return .forwardMarker }
+            if patterns.forwardMarkers.contains(key) && !patterns.separatorPhrases.contains(key) {
+                return .forwardMarker
+            }
             return patterns.separatorPhrases.contains(key) ? .separator : nil
         }
         let lowered = TextLines.lower(TextLines.trimmed(s))
@@ -722,8 +747,12 @@ public enum ReplyParser {
             return true
         }
         // "Am 25.06.2015 um 10:55 schrieb Test user:": the verb comes before the name.
-        if TextLines.hasSuffix(text, ":") && patterns.attributionLeads.contains(where: { TextLines.hasPrefix(text, $0) }) {
-            for verb in [" schrieb ", " wrote ", " skrev ", " escribió ", " a écrit ", " ha scritto ", " escreveu ", " napisał "]
+        if TextLines.hasSuffix(text, ":")
+            && patterns.attributionLeads.contains(where: { TextLines.hasPrefix(text, $0) })
+        {
+            for verb in [
+                " schrieb ", " wrote ", " skrev ", " escribió ", " a écrit ", " ha scritto ", " escreveu ", " napisał ",
+            ]
             where TextLines.contains(text, verb) {
                 return true
             }
@@ -736,7 +765,9 @@ public enum ReplyParser {
             }
         }
         // Gmail in many locales: "2014-03-20 8:48 GMT+01:00 Name <addr>:".
-        if hasAt && (TextLines.hasSuffix(text, ">:") || TextLines.hasSuffix(text, "> :") || TextLines.hasSuffix(text, ">：")) {
+        if hasAt
+            && (TextLines.hasSuffix(text, ">:") || TextLines.hasSuffix(text, "> :") || TextLines.hasSuffix(text, ">："))
+        {
             return true
         }
         return false
@@ -817,7 +848,8 @@ public enum ReplyParser {
         guard t.utf8.count < 120, !t.isEmpty else { return false }
         if patterns.hasEmptyMobileFooterPrefix { return true }
         guard let first = t.utf8.first else { return false }
-        for f in patterns.mobileFooterPrefixesByFirst[Int(TextLines.lowerByte(first))] where TextLines.hasPrefixFolded(t, f) {
+        for f in patterns.mobileFooterPrefixesByFirst[Int(TextLines.lowerByte(first))]
+        where TextLines.hasPrefixFolded(t, f) {
             return true
         }
         if TextLines.containsFolded(t, patterns.mobileFooterAnywhere) { return true }
@@ -854,7 +886,8 @@ public enum ReplyParser {
         if let last = tail.first {
             let t = TextLines.trimmed(lines[last])
             // "-Bob" and the Scandinavian "/John" sign a mail with the name alone.
-            let marked = (t.hasPrefix("-") && !t.hasPrefix("--")) || (t.hasPrefix("/") && t.dropFirst().first?.isLetter == true)
+            let marked =
+                (t.hasPrefix("-") && !t.hasPrefix("--")) || (t.hasPrefix("/") && t.dropFirst().first?.isLetter == true)
             if isNameLike(t) && (marked || matchesSender(t, senderName)) {
                 var s = last
                 // "Diane\nx-37059": a name line followed by one short contact line.

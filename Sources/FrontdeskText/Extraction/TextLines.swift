@@ -47,7 +47,9 @@ enum TextLines {
         return s.utf8.contains(byte)
     }
 
-    @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0C || b == 0x0B }
+    @inline(__always) static func isSpace(_ b: UInt8) -> Bool {
+        b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0C || b == 0x0B
+    }
 
     /// First byte that is not ASCII whitespace (and not a UTF-8 NBSP lead), or nil for a blank line.
     static func firstByte(_ s: Substring) -> UInt8? {
@@ -72,7 +74,8 @@ enum TextLines {
     /// Whitespace, NBSP, zero-width and bidi marks: invisible in a mail client.
     @inline(__always) static func isIgnorable(_ u: Unicode.Scalar) -> Bool {
         switch u.value {
-        case 0x20, 0x09, 0x0D, 0x0A, 0x0B, 0x0C, 0xA0, 0x200B...0x200F, 0x202A...0x202E, 0x2066...0x2069, 0xFEFF, 0x1427:
+        case 0x20, 0x09, 0x0D, 0x0A, 0x0B, 0x0C, 0xA0, 0x200B...0x200F, 0x202A...0x202E, 0x2066...0x2069, 0xFEFF,
+            0x1427:
             return true
         default: return false
         }
@@ -153,7 +156,9 @@ enum TextLines {
                 }
                 return false
             }
-        }), let r { return r }
+        }), let r {
+            return r
+        }
         let n = Array(needle.utf8)
         guard let first = n.first else { return true }
         let h = Array(haystack.utf8)
@@ -194,7 +199,9 @@ enum TextLines {
         guard b.count <= a.count else { return false }
         if let r = a.withContiguousStorageIfAvailable({ x in
             b.withContiguousStorageIfAvailable { y in memcmp(x.baseAddress!, y.baseAddress!, y.count) == 0 }
-        }), let r { return r }
+        }), let r {
+            return r
+        }
         return a.starts(with: b)
     }
 
@@ -279,8 +286,12 @@ enum TextLines {
         guard b.count <= a.count else { return false }
         if b.isEmpty { return true }
         if let r = a.withContiguousStorageIfAvailable({ x in
-            b.withContiguousStorageIfAvailable { y in memcmp(x.baseAddress! + (x.count - y.count), y.baseAddress!, y.count) == 0 }
-        }), let r { return r }
+            b.withContiguousStorageIfAvailable { y in
+                memcmp(x.baseAddress! + (x.count - y.count), y.baseAddress!, y.count) == 0
+            }
+        }), let r {
+            return r
+        }
         return a[a.index(a.endIndex, offsetBy: -b.count)...].elementsEqual(b)
     }
 

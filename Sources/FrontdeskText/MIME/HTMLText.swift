@@ -26,9 +26,15 @@ public enum HTMLText {
             // Collapse to at most one blank line.
             var n = 0
             var k = out.count - 1
-            while k >= 0 && (out[k] == 0x20) { out.removeLast(); k -= 1 }
+            while k >= 0 && (out[k] == 0x20) {
+                out.removeLast()
+                k -= 1
+            }
             k = out.count - 1
-            while k >= 0 && out[k] == 0x0A { n += 1; k -= 1 }
+            while k >= 0 && out[k] == 0x0A {
+                n += 1
+                k -= 1
+            }
             if out.isEmpty || n >= 2 { return }
             out.append(0x0A)
         }
@@ -68,7 +74,8 @@ public enum HTMLText {
                 if closing { k += 1 }
                 var nameEnd = k
                 while nameEnd < tag.endIndex, isNameByte(tag[nameEnd]) { nameEnd += 1 }
-                let name = String(decoding: tag[k..<nameEnd].map { $0 | (($0 >= 0x41 && $0 <= 0x5A) ? 0x20 : 0) }, as: UTF8.self)
+                let name = String(
+                    decoding: tag[k..<nameEnd].map { $0 | (($0 >= 0x41 && $0 <= 0x5A) ? 0x20 : 0) }, as: UTF8.self)
                 if let until = skipUntil {
                     if closing && Array(name.utf8) == until { skipUntil = nil }
                     continue
@@ -137,7 +144,8 @@ public enum HTMLText {
         ]
         for marker in markers where TextLines.contains(attrs, marker) { return true }
         // Outlook's reply divider: <div style="border:none;border-top:solid #E1E1E1 1.0pt...">.
-        if name == "div" && TextLines.contains(attrs, "border-top:solid") && TextLines.contains(attrs, "padding:3.0pt") {
+        if name == "div" && TextLines.contains(attrs, "border-top:solid") && TextLines.contains(attrs, "padding:3.0pt")
+        {
             return true
         }
         return false

@@ -106,7 +106,8 @@ public enum MIMEParser {
             if part.parts.isEmpty { part.content = Array(body) }
             return part
         }
-        let encoding = TextLines.lower(TextLines.strip(MIMEHeaders.value("Content-Transfer-Encoding", in: headers) ?? ""))
+        let encoding = TextLines.lower(
+            TextLines.strip(MIMEHeaders.value("Content-Transfer-Encoding", in: headers) ?? ""))
         switch encoding {
         case "base64": part.content = Base64Decoder.decode(body)
         case "quoted-printable": part.content = QuotedPrintable.decode(body)
@@ -130,7 +131,9 @@ public enum MIMEParser {
         while i < end {
             var lineEnd = i
             while lineEnd < end && body[lineEnd] != 0x0A { lineEnd += 1 }
-            if lineEnd - i >= delimiter.count && body[i] == 0x2D && body[i..<(i + delimiter.count)].elementsEqual(delimiter) {
+            if lineEnd - i >= delimiter.count && body[i] == 0x2D
+                && body[i..<(i + delimiter.count)].elementsEqual(delimiter)
+            {
                 let after = i + delimiter.count
                 let isClose = after + 1 < end && body[after] == 0x2D && body[after + 1] == 0x2D
                 starts.append((i, min(lineEnd + 1, end)))
