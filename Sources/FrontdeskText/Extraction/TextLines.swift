@@ -159,21 +159,7 @@ enum TextLines {
         }), let r {
             return r
         }
-        let n = Array(needle.utf8)
-        guard let first = n.first else { return true }
-        let h = Array(haystack.utf8)
-        if n.count > h.count { return false }
-        var i = 0
-        let last = h.count - n.count
-        while i <= last {
-            if h[i] == first {
-                var k = 1
-                while k < n.count && h[i + k] == n[k] { k += 1 }
-                if k == n.count { return true }
-            }
-            i += 1
-        }
-        return false
+        return contains(Array(haystack.utf8), Array(needle.utf8))
     }
 
     /// Substring test on bytes already extracted.
