@@ -128,8 +128,12 @@ public final class Pipeline: Sendable {
             }
             business = b
         }
-        if try c.messageExists(provider: message.provider, providerMessageID: message.providerMessageID) {
-            return PipelineOutcome(disposition: .duplicate, links: [], state: "idle")
+        if let earlier = try c.messageID(provider: message.provider, providerMessageID: message.providerMessageID) {
+            // A provider retry. An inline (TwiML) reply lives only in the lost HTTP response, so hand it back
+            // again; a reply queued in the outbox leaves from there and is not repeated.
+            let inlineReply = try c.outboxItems(messageID: earlier).first { $0.status == .inline }?.body
+            return PipelineOutcome(
+                disposition: .duplicate, reply: inlineReply, links: [], state: "idle", messageID: earlier)
         }
         let from = Address.normalize(message.from, channel: message.channel) ?? message.from.lowercased()
         let (text, masked) = CardMask.mask(message.text.trimmedWhitespace())

@@ -109,7 +109,8 @@ public final class WebhookRoutes: Sendable {
         }
         let inline = settings.twilioInlineReplies
         return try process(message, provider: "twilio", inline: inline) { outcome in
-            let reply = inline && outcome.disposition == .replied ? outcome.reply : nil
+            // A retried delivery gets the same inline reply again: its first response may never have arrived.
+            let reply = inline && outcome.disposition != .silent ? outcome.reply : nil
             return Self.twiml(reply)
         }
     }

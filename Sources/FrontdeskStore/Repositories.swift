@@ -255,6 +255,13 @@ extension Connection {
         return lastInsertID
     }
 
+    /// The id of a message already stored under this provider id, if any.
+    public func messageID(provider: String, providerMessageID: String) throws -> Int? {
+        try queryOne(
+            "SELECT id FROM messages WHERE provider = ? AND provider_message_id = ?", provider, providerMessageID)?
+            .int("id")
+    }
+
     public func messageExists(provider: String, providerMessageID: String) throws -> Bool {
         try queryOne(
             "SELECT 1 FROM messages WHERE provider = ? AND provider_message_id = ?", provider, providerMessageID) != nil

@@ -285,6 +285,22 @@ struct PipelineTests {
         #expect(try bot.outbox().count == 1)
     }
 
+    @Test func aRetriedInlineDeliveryGetsTheSameReplyAgainButIsNotProcessedAgain() throws {
+        let bot = try TestBot()
+        let message = InboundMessage(
+            provider: "twilio", providerMessageID: "SMretry", channel: .sms, from: alice, to: "+15550100000",
+            text: "when is my next billing date?")
+        let first = try bot.app.pipeline.handle(message, inline: true)
+        let retry = try bot.app.pipeline.handle(message, inline: true)
+        #expect(retry.disposition == .duplicate)
+        #expect(retry.reply == first.reply)
+        #expect(try bot.outbox().count == 1)
+        // Queued (non-inline) replies leave through the outbox; a retry repeats nothing.
+        let queued = try bot.say("new card", from: alice, providerID: "SMq")
+        #expect(queued.disposition == .replied)
+        #expect(try bot.say("new card", from: alice, providerID: "SMq").reply == nil)
+    }
+
     @Test func cardNumbersAreMaskedBeforeStorageAndNeverEchoed() throws {
         let bot = try TestBot()
         let out = try bot.say("new card 4242 4242 4242 4242 exp 12/29", from: alice)
