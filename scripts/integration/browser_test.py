@@ -16,7 +16,10 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 BEN = "+15550101002"
 BUSINESS_NAME = "Maple Street Studio"
@@ -94,7 +97,12 @@ class Browser:
         element.send_keys(value)
 
     def submit(self):
+        """Clicks the form's button and waits for the next page: click() returns before the navigation."""
+        old = self.driver.find_element(By.TAG_NAME, "html")
         self.driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        wait = WebDriverWait(self.driver, 30)
+        wait.until(expected_conditions.staleness_of(old))
+        wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
 
     def quit(self):
         self.driver.quit()
@@ -122,6 +130,18 @@ def card_update(fd, browser, base_url):
     check(browser.title() == "Update your card", "a second GET of the card link did not show the form again")
 
     year = datetime.date.today().year + 3
+    # The published "generic decline" test card: refused before the token is spent, so the same link still works.
+    browser.fill("number", "4000 0000 0000 0002")
+    browser.fill("exp_month", "12")
+    browser.fill("exp_year", str(year))
+    browser.fill("cvc", "123")
+    browser.submit()
+    check(browser.title() == "Update your card", f"after a declined card the page is {browser.title()!r}")
+    browser.expect("The card was declined.", "Current card: Mastercard •••• 5454")
+    check(browser.driver.find_element(By.NAME, "number").get_attribute("value") == ""
+          and "4000000000000002" not in browser.driver.page_source, "the declined card number is echoed back")
+    browser.shot("2-card-declined")
+
     browser.fill("number", "4242 4242 4242 4242")
     browser.fill("exp_month", "12")
     browser.fill("exp_year", str(year))
@@ -132,12 +152,12 @@ def card_update(fd, browser, base_url):
     browser.expect(BUSINESS_NAME, "Thanks, Ben", "Visa ending in 4242", f"12/{year}", "is now the card on file")
     check("4242 4242 4242 4242" not in browser.driver.page_source
           and "4242424242424242" not in browser.driver.page_source, "the card number is echoed back")
-    browser.shot("2-card-done")
+    browser.shot("3-card-done")
 
     browser.open(url)
     check(browser.title() == "This link has already been used", f"reopened card link shows {browser.title()!r}")
     browser.expect(BUSINESS_NAME, "To get a new link, reply to our last message")
-    browser.shot("3-card-used")
+    browser.shot("4-card-used")
     status = http_status(url)
     check(status == 410, f"GET of a used link answered {status}, expected 410")
 
@@ -156,7 +176,7 @@ def cancellation(fd, browser):
     check(browser.title() == "Cancel your membership", f"cancel page title is {browser.title()!r}")
     browser.expect(BUSINESS_NAME, "Hi Ben", "Massage Club", "$89.00/month", "stays active until",
                    "Nothing changes until you press the button")
-    browser.shot("4-cancel-form")
+    browser.shot("5-cancel-form")
     end = browser.driver.find_elements(By.CSS_SELECTOR, "main p strong")[-1].text
     check(end in (reply["reply"] or ""), f"the page's end date {end!r} differs from the message's: {reply['reply']!r}")
 
@@ -164,7 +184,7 @@ def cancellation(fd, browser):
     browser.submit()
     check(browser.title() == "Membership cancelled", f"after cancelling the page is {browser.title()!r}")
     browser.expect(BUSINESS_NAME, f"will end on {end}", "You will not be charged again")
-    browser.shot("5-cancel-done")
+    browser.shot("6-cancel-done")
 
 
 def invoice(fd, browser):
@@ -176,12 +196,12 @@ def invoice(fd, browser):
     browser.expect(BUSINESS_NAME, "INV-", "$89.00", "paid")
     number = browser.driver.find_element(By.CSS_SELECTOR, "main p strong").text
     check(number in (reply["reply"] or ""), f"invoice {number} is not the one in the message")
-    browser.shot("6-invoice-page")
+    browser.shot("7-invoice-page")
 
     browser.submit()
     check(browser.title() == f"Invoice {number}", f"the printable invoice page is {browser.title()!r}")
     browser.expect(BUSINESS_NAME, "Ben Carter", "$89.00", "Print")
-    browser.shot("7-invoice-printable")
+    browser.shot("8-invoice-printable")
 
 
 def main():
@@ -194,13 +214,20 @@ def main():
     args = parser.parse_args()
 
     fd = Frontdesk(args.frontdesk, args.db, args.base_url)
+    stale = os.path.join(args.screenshots, "failure.png")
+    if os.path.exists(stale):
+        os.remove(stale)
     browser = Browser(args.screenshots, args.profile)
     try:
         billing = card_update(fd, browser, args.base_url)
         cancellation(fd, browser)
         invoice(fd, browser)
-    except CheckFailed as failure:
+    except (CheckFailed, WebDriverException) as failure:
         print(f"browser_test: FAILED: {failure}", file=sys.stderr)
+        try:
+            browser.shot("failure")
+        except (CheckFailed, WebDriverException):
+            pass
         return 1
     finally:
         browser.quit()
