@@ -262,11 +262,6 @@ extension Connection {
             .int("id")
     }
 
-    public func messageExists(provider: String, providerMessageID: String) throws -> Bool {
-        try queryOne(
-            "SELECT 1 FROM messages WHERE provider = ? AND provider_message_id = ?", provider, providerMessageID) != nil
-    }
-
     public func updateMessageIntent(id: Int, intent: String, confidence: Double) throws {
         try execute("UPDATE messages SET intent = ?, confidence = ? WHERE id = ?", intent, confidence, id)
     }
