@@ -43,13 +43,17 @@ enum EmailEval {
                     "Yes.\n\nFrom: Ann <ann@example.com>\nSent: Monday\nTo: b@c.d\nSubject: Re: x\n\nold"
                 ),
             ]
+            var count = 100_000
+            if let i = arguments.firstIndex(of: "--micro"), i + 1 < arguments.count, let n = Int(arguments[i + 1]) {
+                count = n
+            }
             for (name, text) in shapes {
                 var sink = 0
                 let t0 = cpuNanoseconds()
-                for _ in 0..<100_000 {
+                for _ in 0..<count {
                     sink &+= EmailExtractor.extract(text: text, html: nil, headers: []).reply.utf8.count
                 }
-                let us = Double(cpuNanoseconds() - t0) / 1e3 / 100_000
+                let us = Double(cpuNanoseconds() - t0) / 1e3 / Double(count)
                 print(String(format: "%@: %.2f µs (%d)", name, us, sink))
             }
             exit(0)
@@ -68,6 +72,68 @@ enum EmailEval {
                 }
             }
             print("extract loop done (\(sink))")
+            exit(0)
+        }
+        if let i = arguments.firstIndex(of: "--slowest") {
+            // Where extraction time goes: the inputs that cost most over 20 rounds, with their share of the total.
+            let n = i + 1 < arguments.count ? Int(arguments[i + 1]) ?? 20 : 20
+            let inputs = corpus.inputs
+            var cost = [UInt64](repeating: 0, count: inputs.count)
+            var sink = 0
+            for _ in 0..<20 {
+                for (k, input) in inputs.enumerated() {
+                    let t0 = cpuNanoseconds()
+                    sink &+= CorpusEvaluation.extract(raw: input.raw, format: input.format).reply.utf8.count
+                    cost[k] += cpuNanoseconds() - t0
+                }
+            }
+            let total = Double(cost.reduce(0, +))
+            var running = 0.0
+            for k in cost.indices.sorted(by: { cost[$0] > cost[$1] }).prefix(n) {
+                running += Double(cost[k])
+                let us = Double(cost[k]) / 20 / 1e3
+                let head = inputs[k].raw.prefix(50).replacingOccurrences(of: "\n", with: "⏎")
+                print(
+                    String(
+                        format: "%4d %@ %7d B %8.1f µs  %4.1f%% (cum %4.1f%%)  %@", k, inputs[k].format,
+                        inputs[k].raw.utf8.count, us, Double(cost[k]) / total * 100, running / total * 100, head))
+            }
+            print("mean \(String(format: "%.1f", total / 20 / 1e3 / Double(inputs.count))) µs (\(sink % 2))")
+            exit(0)
+        }
+        if let i = arguments.firstIndex(of: "--dump"), i + 1 < arguments.count {
+            // Every layer of every input, for checking that a speed change altered no output (diff two dumps).
+            var out = ""
+            for (k, input) in corpus.inputs.enumerated() {
+                let a: EmailExtractor.Analysis
+                switch input.format {
+                case "eml": a = EmailExtractor.analyze(raw: input.raw)
+                case "html": a = EmailExtractor.analyze(text: "", html: input.raw, headers: [])
+                default: a = EmailExtractor.analyze(text: input.raw, html: nil, headers: [])
+                }
+                let e = a.extraction
+                out += "#### \(k) \(e.kind.rawValue) from=\(e.from ?? "-") subject=\(e.subject ?? "-") id=\(e.messageID ?? "-")\n"
+                for (name, v) in [
+                    ("reply", e.reply), ("without", e.replyWithoutSignature), ("signature", e.signature),
+                    ("quoted", e.quoted), ("unquoted", e.unquoted), ("interleaved", a.interleaved),
+                    ("interleavedReply", a.interleavedReply),
+                ] {
+                    out += "-- \(name)\n\(v)\n"
+                }
+                if let d = a.forward {
+                    out += "-- forward depth=\(d.depth) name=\(d.fromName ?? "-") addr=\(d.fromAddress ?? "-") raw=\(d.fromRaw ?? "-") date=\(d.date ?? "-") subject=\(d.subject ?? "-") to=\(d.toRaw ?? "-") cc=\(d.ccRaw ?? "-") replyTo=\(d.replyToRaw ?? "-")\n"
+                    out += "-- note\n\(d.note)\n-- body\n\(d.body)\n-- embedded\n\(d.embeddedBlock)\n-- bottom\n\(d.textBottom)\n"
+                }
+                if let f = e.forwarded {
+                    out += "-- forwarded \(f.fromName ?? "-") \(f.fromAddress ?? "-") \(f.subject ?? "-") \(f.date ?? "-")\n\(f.body)\n"
+                }
+            }
+            for (label, text) in syntheticInputs() {
+                let e = EmailExtractor.extract(text: text, html: nil, headers: [])
+                out += "#### \(label) \(e.reply.utf8.count) \(e.quoted.utf8.count) \(e.signature.utf8.count)\n"
+            }
+            FileManager.default.createFile(atPath: arguments[i + 1], contents: Data(out.utf8))
+            print("wrote \(arguments[i + 1])")
             exit(0)
         }
         if arguments.contains("--speed-only") {
