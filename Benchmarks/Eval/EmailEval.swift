@@ -74,6 +74,15 @@ enum EmailEval {
             print("extract loop done (\(sink))")
             exit(0)
         }
+        if let i = arguments.firstIndex(of: "--one"), i + 1 < arguments.count, let k = Int(arguments[i + 1]) {
+            // One corpus input extracted 1,000 times (for profiling a slow one found by --slowest).
+            let input = corpus.inputs[k]
+            var sink = 0
+            let t0 = cpuNanoseconds()
+            for _ in 0..<1000 { sink &+= CorpusEvaluation.extract(raw: input.raw, format: input.format).reply.utf8.count }
+            print(String(format: "input %d: %.2f µs (%d)", k, Double(cpuNanoseconds() - t0) / 1e3 / 1000, sink))
+            exit(0)
+        }
         if let i = arguments.firstIndex(of: "--slowest") {
             // Where extraction time goes: the inputs that cost most over 20 rounds, with their share of the total.
             let n = i + 1 < arguments.count ? Int(arguments[i + 1]) ?? 20 : 20

@@ -613,6 +613,11 @@ public enum ReplyParser {
         let head = TextLines.lower(t.prefix(12))
         if patterns.attributionLeads.contains(where: { TextLines.hasPrefix(head, $0) }) { return nil }
         guard isAttribution(String(t)) else { return nil }
+        switch t.utf8.withContiguousStorageIfAvailable({ sharedAttributionASCII(t, $0) }) ?? .notASCII {
+        case .none: return nil
+        case .split(let reply, let attribution): return (reply, attribution)
+        case .notASCII: break
+        }
         let lowered = TextLines.lower(t)
         guard lowered.count == t.count else { return nil }
         let leads = sharedAttributionLeads
@@ -642,6 +647,48 @@ public enum ReplyParser {
     /// Attribution leads that can follow reply words on the same line ("on ", "le "), as bytes.
     static let sharedAttributionLeads: [[UInt8]] = patterns.attributionLeads
         .filter { $0.hasSuffix(" ") && $0.utf8.count > 2 }.map { Array($0.utf8) }
+
+    /// The same leads by first byte (all are lower-case).
+    static let sharedAttributionLeadsByFirst: [[[UInt8]]] = {
+        var table = [[[UInt8]]](repeating: [], count: 256)
+        for lead in sharedAttributionLeads { table[Int(lead[0])].append(lead) }
+        return table
+    }()
+
+    enum SharedSplit {
+        case notASCII, none
+        case split(String, String)
+    }
+
+    /// `sharedAttribution` on an ASCII line, where a Character is a byte and lower-casing keeps every offset: the
+    /// split is searched on bytes. A non-ASCII line is left to the general way.
+    static func sharedAttributionASCII(_ t: Substring, _ b: UnsafeBufferPointer<UInt8>) -> SharedSplit {
+        let n = b.count
+        for x in b where x >= 0x80 { return .notASCII }
+        guard n > 1 else { return .none }
+        var p = 1
+        while p < n {
+            let before = b[p - 1]
+            if before == 0x20 || before == 0x2D {
+                let f = TextLines.lowerByte(b[p])
+                for lead in sharedAttributionLeadsByFirst[Int(f)] where p + lead.count <= n {
+                    var k = 1
+                    while k < lead.count && TextLines.lowerByte(b[p + k]) == lead[k] { k += 1 }
+                    guard k == lead.count else { continue }
+                    // isAttribution lower-cases what it is given, so the original bytes do.
+                    let rest = t.utf8.index(t.utf8.startIndex, offsetBy: p)
+                    guard isAttribution(String(t[rest...])) else { break }
+                    var end = p
+                    while end > 0 && (b[end - 1] == 0x20 || b[end - 1] == 0x2D) { end -= 1 }
+                    if end == 0 { return .none }
+                    let head = String(decoding: UnsafeBufferPointer(rebasing: b[0..<end]), as: UTF8.self)
+                    return .split(head, String(t[rest...]))
+                }
+            }
+            p += 1
+        }
+        return .none
+    }
 
     /// "On Tue, Apr 11, 2017 …": an attribution lead word and a digit.
     static func opensWithLeadAndDigit(_ s: Substring) -> Bool {
@@ -726,52 +773,91 @@ public enum ReplyParser {
     }
 
     static func isAttribution(_ joined: String) -> Bool {
+        var copy = joined
+        return copy.withUTF8 { isAttribution(bytes: $0) }
+    }
+
+    /// `isAttribution` on UTF-8: lower-cased into a small buffer (ASCII) or through `TextLines.lower`, then every
+    /// test is a byte comparison.
+    static func isAttribution(bytes b: UnsafeBufferPointer<UInt8>) -> Bool {
         // Digits and "@" survive lower-casing and trimming, so this test runs on the input before anything is built.
-        let hasDigit = joined.unicodeScalars.contains { u in
-            let v = u.value
-            return (v >= 0x30 && v <= 0x39) || (v >= 0x660 && v <= 0x669) || (v >= 0x6F0 && v <= 0x6F9)
-                || (v >= 0xFF10 && v <= 0xFF19) || v == 0x5E74 || v == 0x6708 || v == 0x65E5
+        var hasDigit = false
+        var hasAt = false
+        var ascii = true
+        for x in b {
+            if x >= 0x30 && x <= 0x39 {
+                hasDigit = true
+            } else if x == 0x40 {
+                hasAt = true
+            } else if x >= 0x80 {
+                ascii = false
+            }
         }
-        let hasAt = joined.utf8.contains(0x40)
+        if !hasDigit && !ascii {
+            // Arabic, Persian and full-width digits, and the CJK date characters 年月日.
+            hasDigit = String(decoding: b, as: UTF8.self).unicodeScalars.contains { u in
+                let v = u.value
+                return (v >= 0x660 && v <= 0x669) || (v >= 0x6F0 && v <= 0x6F9) || (v >= 0xFF10 && v <= 0xFF19)
+                    || v == 0x5E74 || v == 0x6708 || v == 0x65E5
+            }
+        }
         if !(hasDigit || hasAt) {
             // "Something wrote:" inside a paragraph is not a quote header: ask for a date or an address too.
             return false
         }
-        var text = TextLines.lower(joined)
-        while let f = text.first, f == ">" || f == " " { text.removeFirst() }
-        while let l = text.unicodeScalars.last, TextLines.isIgnorable(l) { text.unicodeScalars.removeLast() }
-        let scalars = Array(text.unicodeScalars.suffix(3))
-        var key = String.UnicodeScalarView()
-        key.append(contentsOf: scalars)
-        for trailer in patterns.trailersBySuffix[String(key)] ?? [] where TextLines.hasSuffix(text, trailer) {
+        if ascii {
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: b.count) { buf in
+                for (k, x) in b.enumerated() { buf[k] = TextLines.lowerByte(x) }
+                return loweredIsAttribution(UnsafeBufferPointer(buf), hasDigit: hasDigit, hasAt: hasAt)
+            }
+        }
+        var lowered = TextLines.lower(String(decoding: b, as: UTF8.self))
+        return lowered.withUTF8 { loweredIsAttribution($0, hasDigit: hasDigit, hasAt: hasAt) }
+    }
+
+    private static func loweredIsAttribution(_ l: UnsafeBufferPointer<UInt8>, hasDigit: Bool, hasAt: Bool) -> Bool {
+        var lo = 0
+        var hi = l.count
+        while lo < hi && (l[lo] == 0x3E || l[lo] == 0x20) { lo += 1 }
+        while hi > lo, let (u, start) = TextLines.lastScalar(l, lo, hi), TextLines.isIgnorable(u) { hi = start }
+        let text = UnsafeBufferPointer(rebasing: l[lo..<hi])
+        // The last three scalars pick the trailers worth comparing.
+        var keyStart = text.count
+        for _ in 0..<3 {
+            guard keyStart > 0, let (_, s) = TextLines.lastScalar(text, 0, keyStart) else { break }
+            keyStart = s
+        }
+        let key = String(decoding: UnsafeBufferPointer(rebasing: text[keyStart...]), as: UTF8.self)
+        for trailer in Self.trailerBytesBySuffix[key] ?? [] where TextLines.hasSuffix(text, trailer) {
             return true
         }
+        let colon = text.last == 0x3A
         // "Am 25.06.2015 um 10:55 schrieb Test user:": the verb comes before the name.
-        if TextLines.hasSuffix(text, ":")
-            && patterns.attributionLeads.contains(where: { TextLines.hasPrefix(text, $0) })
-        {
-            for verb in [
-                " schrieb ", " wrote ", " skrev ", " escribió ", " a écrit ", " ha scritto ", " escreveu ", " napisał ",
-            ]
-            where TextLines.contains(text, verb) {
-                return true
-            }
+        if colon && Self.leadBytes.contains(where: { TextLines.hasPrefix(text, $0) }) {
+            for verb in Self.verbsBeforeName where TextLines.contains(text, verb) { return true }
         }
         // Outlook in many locales puts the verb mid-line: "John Doe <a@b> kirjoitti 28/10/2021 12.46:",
         // "Op 28/10/2021 12:46 heeft John Doe <a@b> geschreven:". A date, an address and a final colon are required.
-        if hasDigit && hasAt && TextLines.hasSuffix(text, ":") && text.utf8.count < 300 {
-            for verb in patterns.attributionVerbs where TextLines.contains(text, " " + verb + " ") {
-                return true
-            }
+        if hasDigit && hasAt && colon && text.count < 300 {
+            for verb in Self.spacedAttributionVerbs where TextLines.contains(text, verb) { return true }
         }
         // Gmail in many locales: "2014-03-20 8:48 GMT+01:00 Name <addr>:".
-        if hasAt
-            && (TextLines.hasSuffix(text, ">:") || TextLines.hasSuffix(text, "> :") || TextLines.hasSuffix(text, ">："))
-        {
-            return true
+        if hasAt {
+            for end in Self.gmailEnds where TextLines.hasSuffix(text, end) { return true }
         }
         return false
     }
+
+    static let trailerBytesBySuffix: [String: [[UInt8]]] = patterns.trailersBySuffix.mapValues { $0.map { Array($0.utf8) } }
+    static let leadBytes: [[UInt8]] = patterns.attributionLeads.map { Array($0.utf8) }
+    static let gmailEnds: [[UInt8]] = [">:", "> :", ">："].map { Array($0.utf8) }
+
+    /// "wrote" in the languages whose attribution puts the verb before the name.
+    static let verbsBeforeName: [[UInt8]] = [
+        " schrieb ", " wrote ", " skrev ", " escribió ", " a écrit ", " ha scritto ", " escreveu ", " napisał ",
+    ].map { Array($0.utf8) }
+    /// The attribution verbs as whole words (" verb "), built once.
+    static let spacedAttributionVerbs: [[UInt8]] = patterns.attributionVerbs.map { Array((" " + $0 + " ").utf8) }
 
     // MARK: - Signature
 

@@ -162,6 +162,51 @@ enum TextLines {
         return contains(Array(haystack.utf8), Array(needle.utf8))
     }
 
+    /// Substring test on a byte buffer (memchr for the first byte, memcmp for the rest).
+    static func contains(_ h: UnsafeBufferPointer<UInt8>, _ n: [UInt8]) -> Bool {
+        guard let first = n.first else { return true }
+        guard n.count <= h.count, let hb = h.baseAddress else { return false }
+        return n.withUnsafeBufferPointer { nb in
+            var p = UnsafeRawPointer(hb)
+            let end = UnsafeRawPointer(hb) + (h.count - n.count + 1)
+            while p < end, let hit = memchr(p, Int32(first), end - p) {
+                if memcmp(hit, nb.baseAddress!, n.count) == 0 { return true }
+                p = UnsafeRawPointer(hit) + 1
+            }
+            return false
+        }
+    }
+
+    static func hasPrefix(_ h: UnsafeBufferPointer<UInt8>, _ p: [UInt8]) -> Bool {
+        guard p.count <= h.count else { return false }
+        for k in 0..<p.count where h[k] != p[k] { return false }
+        return true
+    }
+
+    static func hasSuffix(_ h: UnsafeBufferPointer<UInt8>, _ p: [UInt8]) -> Bool {
+        guard p.count <= h.count else { return false }
+        let off = h.count - p.count
+        for k in 0..<p.count where h[off + k] != p[k] { return false }
+        return true
+    }
+
+    /// The scalar that ends at `hi` in UTF-8 `b` (not before `lo`), and where it starts.
+    static func lastScalar(_ b: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> (Unicode.Scalar, Int)? {
+        guard hi > lo else { return nil }
+        var s = hi - 1
+        while s > lo && b[s] & 0xC0 == 0x80 { s -= 1 }
+        var value: UInt32
+        let lead = b[s]
+        switch hi - s {
+        case 1: value = UInt32(lead)
+        case 2: value = UInt32(lead & 0x1F)
+        case 3: value = UInt32(lead & 0x0F)
+        default: value = UInt32(lead & 0x07)
+        }
+        if hi - s > 1 { for k in (s + 1)..<hi { value = value << 6 | UInt32(b[k] & 0x3F) } }
+        return (Unicode.Scalar(value) ?? "\u{FFFD}", s)
+    }
+
     /// Substring test on bytes already extracted.
     static func contains(_ h: [UInt8], _ n: [UInt8]) -> Bool {
         guard let first = n.first else { return true }
