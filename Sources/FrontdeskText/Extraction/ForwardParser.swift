@@ -400,7 +400,9 @@ extension ForwardParser {
         guard mi <= markerEnd,
             patterns.forwardMarkers.contains(TextLines.lower(String(trimmedLine[mi..<markerEnd]).trimmingSpaces()))
         else { return nil }
-        let chars = Array(trimmedLine)
+        // Scalars, not Characters: no grapheme breaking, and every test below looks at one scalar at a time.
+        let chars = Array(trimmedLine.unicodeScalars)
+        func text(_ r: ArraySlice<Unicode.Scalar>) -> String { TextLines.string(r) }
         var i = 0
         while i < chars.count && chars[i] == "-" { i += 1 }
         guard i >= 3 else { return nil }
@@ -409,28 +411,29 @@ extension ForwardParser {
         var j = i
         while j + 2 < chars.count && !(chars[j] == "-" && chars[j + 1] == "-" && chars[j + 2] == "-") { j += 1 }
         guard j + 2 < chars.count else { return nil }
-        let marker = TextLines.lower(TextLines.string(chars[markerStart..<j]).trimmingSpaces())
+        let marker = TextLines.lower(text(chars[markerStart..<j]).trimmingSpaces())
         guard patterns.forwardMarkers.contains(marker) else { return nil }
         var k = j
         while k < chars.count && chars[k] == "-" { k += 1 }
-        let markerLine = TextLines.string(chars[0..<k])
-        let rest = Array(chars[k...])
+        let markerLine = text(chars[0..<k])
+        let rest = chars[k...]
+        let base = k
         // Header keys: a known header word, starting with a capital, right before ":" (or " :").
         var starts: [(keyStart: Int, valueStart: Int)] = []
-        var c = 0
-        while c < rest.count {
+        var c = base
+        while c < rest.endIndex {
             if rest[c] == ":" || rest[c] == "：" {
                 var keyEnd = c
-                if keyEnd > 0 && rest[keyEnd - 1] == " " { keyEnd -= 1 }
+                if keyEnd > base && rest[keyEnd - 1] == " " { keyEnd -= 1 }
                 var s = keyEnd
                 var best: Int? = nil
-                while s > 0 && keyEnd - s < 24 {
+                while s > base && keyEnd - s < 24 {
                     let p = rest[s - 1]
-                    guard p.isLetter || p == " " || p == "-" else { break }
+                    guard isLetter(p) || p == " " || p == "-" else { break }
                     s -= 1
-                    if rest[s].isUppercase || (rest[s].isLetter && !rest[s].isCased) {
-                        let key = TextLines.lower(TextLines.string(rest[s..<keyEnd]))
-                        if patterns.headerAll.contains(key) { best = s }
+                    let u = rest[s]
+                    if u.properties.isUppercase || (isLetter(u) && !u.properties.isCased) {
+                        if patterns.headerAll.contains(TextLines.lower(text(rest[s..<keyEnd]))) { best = s }
                     }
                 }
                 if let best { starts.append((best, c + 1)) }
@@ -438,17 +441,26 @@ extension ForwardParser {
             c += 1
         }
         guard let first = starts.first,
-            TextLines.string(rest[0..<first.keyStart]).allSatisfy({ $0 == " " }),
-            let firstKey = ReplyParser.headerKey(Substring(TextLines.string(rest[first.keyStart..<first.valueStart]))),
+            rest[base..<first.keyStart].allSatisfy({ $0 == " " }),
+            let firstKey = ReplyParser.headerKey(Substring(text(rest[first.keyStart..<first.valueStart]))),
             firstKey.isFrom, starts.count >= 2
         else { return nil }
         var result = [markerLine]
         for (n, field) in starts.enumerated() {
-            let end = n + 1 < starts.count ? starts[n + 1].keyStart : rest.count
-            let key = TextLines.string(rest[field.keyStart..<field.valueStart])
-            let value = TextLines.string(rest[field.valueStart..<end]).trimmingSpaces()
+            let end = n + 1 < starts.count ? starts[n + 1].keyStart : rest.endIndex
+            let key = text(rest[field.keyStart..<field.valueStart])
+            let value = text(rest[field.valueStart..<end]).trimmingSpaces()
             result.append(key + " " + value)
         }
         return result
+    }
+
+    /// Character.isLetter for one scalar: a letter of any general category.
+    static func isLetter(_ u: Unicode.Scalar) -> Bool {
+        if u.isASCII { return (u.value | 0x20) >= 0x61 && (u.value | 0x20) <= 0x7A }
+        switch u.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
+        default: return false
+        }
     }
 }

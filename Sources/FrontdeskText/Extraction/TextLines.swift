@@ -95,6 +95,14 @@ enum TextLines {
         return s
     }
 
+    /// A String from scalars, encoded by hand (UnicodeScalarView.append(contentsOf:) goes a slow generic way).
+    static func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(scalars.count)
+        for u in scalars { UTF8.encode(u) { bytes.append($0) } }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// Lower-cases; ASCII-only text takes a byte fast path.
     static func lower<S: StringProtocol>(_ s: S) -> String {
         var ascii = true

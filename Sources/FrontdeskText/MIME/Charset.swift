@@ -33,10 +33,18 @@ public enum Charset {
     }
 
     static func latin1<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
-        var scalars = String.UnicodeScalarView()
-        scalars.reserveCapacity(bytes.count)
-        for b in bytes { scalars.append(Unicode.Scalar(b)) }
-        return String(scalars)
+        // Latin-1 bytes are the first 256 code points: one or two UTF-8 bytes each.
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + bytes.count / 8)
+        for b in bytes {
+            if b < 0x80 {
+                out.append(b)
+            } else {
+                out.append(0xC0 | (b >> 6))
+                out.append(0x80 | (b & 0x3F))
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Foundation's encoding for an IANA name, through CoreFoundation's registry (present on Linux too).
