@@ -293,30 +293,30 @@ enum TextLines {
     /// True when `s` contains any needle of `set`, ASCII letters compared without case. Candidates are picked by
     /// their first byte, so a line costs about one table look-up per byte.
     static func containsFolded(_ s: Substring, _ set: FoldedNeedles) -> Bool {
-        var found = false
-        s.utf8.withContiguousStorageIfAvailable { h in
-            let n = h.count
-            var i = 0
-            while i < n && !found {
-                let f = lowerByte(h[i])
-                if i + 1 < n, !set.bigram[Int(f) << 8 | Int(lowerByte(h[i + 1]))] {
-                    i += 1
-                    continue
-                }
-                for idx in set.byFirst[Int(f)] {
-                    let needle = set.needles[idx]
-                    if i + needle.count > n { continue }
-                    var k = 1
-                    while k < needle.count && lowerByte(h[i + k]) == needle[k] { k += 1 }
-                    if k == needle.count {
-                        found = true
-                        break
-                    }
-                }
+        if let r = s.utf8.withContiguousStorageIfAvailable({ containsFolded($0, set) }) { return r }
+        return Array(s.utf8).withUnsafeBufferPointer { containsFolded($0, set) }
+    }
+
+    /// `containsFolded` on bytes.
+    static func containsFolded(_ h: UnsafeBufferPointer<UInt8>, _ set: FoldedNeedles) -> Bool {
+        let n = h.count
+        var i = 0
+        while i < n {
+            let f = lowerByte(h[i])
+            if i + 1 < n, !set.bigram[Int(f) << 8 | Int(lowerByte(h[i + 1]))] {
                 i += 1
+                continue
             }
+            for idx in set.byFirst[Int(f)] {
+                let needle = set.needles[idx]
+                if i + needle.count > n { continue }
+                var k = 1
+                while k < needle.count && lowerByte(h[i + k]) == needle[k] { k += 1 }
+                if k == needle.count { return true }
+            }
+            i += 1
         }
-        return found
+        return false
     }
 
     static func hasSuffix(_ s: String, _ p: String) -> Bool {

@@ -74,8 +74,16 @@ public enum HTMLText {
                 if closing { k += 1 }
                 var nameEnd = k
                 while nameEnd < tag.endIndex, isNameByte(tag[nameEnd]) { nameEnd += 1 }
-                let name = String(
-                    decoding: tag[k..<nameEnd].map { $0 | (($0 >= 0x41 && $0 <= 0x5A) ? 0x20 : 0) }, as: UTF8.self)
+                // Tag names are short: lower-cased into a small buffer, they make a String without a heap copy.
+                let name: String = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, nameEnd - k)) {
+                    buf in
+                    var n = 0
+                    for x in tag[k..<nameEnd] {
+                        buf[n] = TextLines.lowerByte(x)
+                        n += 1
+                    }
+                    return String(decoding: UnsafeBufferPointer(rebasing: buf[0..<n]), as: UTF8.self)
+                }
                 if let until = skipUntil {
                     if closing && Array(name.utf8) == until { skipUntil = nil }
                     continue
@@ -107,9 +115,11 @@ public enum HTMLText {
             }
             if c == 0x26 {  // &
                 if let (scalar, next) = entity(b, at: i) {
-                    var s = String(scalar)
-                    if scalar == "\u{00A0}" { s = " " }
-                    out.append(contentsOf: s.utf8)
+                    if scalar == "\u{00A0}" {
+                        out.append(0x20)
+                    } else {
+                        UTF8.encode(scalar) { out.append($0) }
+                    }
                     i = next
                     continue
                 }
@@ -136,20 +146,21 @@ public enum HTMLText {
     static func marksQuote(name: String, attributes: ArraySlice<UInt8>) -> Bool {
         if name == "blockquote" { return true }
         guard name == "div" || name == "hr" || name == "span" || name == "table" else { return false }
-        let attrs = TextLines.lower(String(decoding: attributes, as: UTF8.self))
-        let markers = [
-            "gmail_quote", "yahoo_quoted", "moz-cite-prefix", "divrplyfwdmsg", "appendonsend", "outlookmessageheader",
-            "zmail_extra", "protonmail_quote", "stopspelling", "mail-reply-to", "applemailquote", "quote_container",
-            "reply-container", "x_divrplyfwdmsg", "oldmessage",
-        ]
-        for marker in markers where TextLines.contains(attrs, marker) { return true }
-        // Outlook's reply divider: <div style="border:none;border-top:solid #E1E1E1 1.0pt...">.
-        if name == "div" && TextLines.contains(attrs, "border-top:solid") && TextLines.contains(attrs, "padding:3.0pt")
-        {
-            return true
-        }
-        return false
+        return attributes.withContiguousStorageIfAvailable { a in
+            if TextLines.containsFolded(a, quoteMarkers) { return true }
+            // Outlook's reply divider: <div style="border:none;border-top:solid #E1E1E1 1.0pt...">.
+            return name == "div" && TextLines.containsFolded(a, outlookBorder) && TextLines.containsFolded(a, outlookPadding)
+        } ?? false
     }
+
+    /// Class and id values that mail clients give the element wrapping quoted history (compared without case).
+    static let quoteMarkers = FoldedNeedles([
+        "gmail_quote", "yahoo_quoted", "moz-cite-prefix", "divrplyfwdmsg", "appendonsend", "outlookmessageheader",
+        "zmail_extra", "protonmail_quote", "stopspelling", "mail-reply-to", "applemailquote", "quote_container",
+        "reply-container", "x_divrplyfwdmsg", "oldmessage",
+    ])
+    static let outlookBorder = FoldedNeedles(["border-top:solid"])
+    static let outlookPadding = FoldedNeedles(["padding:3.0pt"])
 
     static let named: [String: Unicode.Scalar] = [
         "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": "\u{00A0}", "copy": "©", "reg": "®",
