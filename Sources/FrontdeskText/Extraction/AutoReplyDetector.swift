@@ -5,11 +5,15 @@ public enum AutoReplyDetector {
         if isReport { return true }
         for (rawName, rawValue) in headers {
             let name = TextLines.lower(rawName.trimmingSpaces())
-            let value = TextLines.lower(rawValue.trimmingSpaces())
+            // Only a few fields' values are read; long ones (Received, DKIM-Signature) are never lower-cased.
+            var value: String {
+                TextLines.lower(rawValue.trimmingSpaces())
+            }
             switch name {
             case "auto-submitted":
                 // RFC 3834 §5: any value other than "no" means automatic.
-                let token = value.split(separator: ";").first.map { String($0).trimmingSpaces() } ?? value
+                let v = value
+                let token = v.split(separator: ";").first.map { String($0).trimmingSpaces() } ?? v
                 if token != "no" { return true }
             case "precedence":
                 if ["bulk", "junk", "list", "auto_reply"].contains(value) { return true }
@@ -18,14 +22,16 @@ public enum AutoReplyDetector {
                 return true
             case "return-path":
                 // The null reverse-path of bounces and auto-replies (RFC 5321 §4.5.5).
-                if value == "<>" || value == "" { return true }
+                let v = value
+                if v == "<>" || v == "" { return true }
             case "from", "sender":
                 let local = MIMEHeaders.mailbox(rawValue)?.address.split(separator: "@").first.map {
                     TextLines.lower($0)
                 }
                 if local == "mailer-daemon" || local == "postmaster" { return true }
             case "subject":
-                for p in Patterns.shared.autoReplySubjects where value.hasPrefix(p) { return true }
+                let v = value
+                for p in Patterns.shared.autoReplySubjects where v.hasPrefix(p) { return true }
             case "content-type":
                 if value.hasPrefix("multipart/report") { return true }
             default:
