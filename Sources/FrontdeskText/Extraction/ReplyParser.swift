@@ -392,9 +392,6 @@ public enum ReplyParser {
     static let separatorStripBytes: [Bool] = (0..<256).map { b in
         [0x20, 0x2D, 0x5F, 0x3D, 0x2A, 0x7E, 0x23, 0x3C, 0x3E, 0x3A, 0x09, 0x5B, 0x5D].contains(b)
     }
-    static let separatorStrip: Set<Character> = [
-        " ", "-", "_", "=", "*", "~", "#", "<", ">", ":", "\t", "\u{00A0}", "：", "[", "]",
-    ]
 
     /// "-----Original Message-----", "---------- Forwarded message ---------", "Begin forwarded message:".
     static func separatorKind(_ s: Substring) -> Boundary? {
@@ -421,12 +418,37 @@ public enum ReplyParser {
             }
             return patterns.separatorPhrases.contains(key) ? .separator : nil
         }
-        let lowered = TextLines.lower(TextLines.trimmed(s))
-        var inner = Substring(lowered)
-        while let f = inner.first, separatorStrip.contains(f) { inner.removeFirst() }
-        while let l = inner.last, separatorStrip.contains(l) { inner.removeLast() }
-        if inner.isEmpty { return nil }
-        let key = String(inner)
+        var lowered = TextLines.lower(TextLines.trimmed(s))
+        let key: String? = lowered.withUTF8 { b in
+            // The decoration, NBSP (C2 A0) and the full-width colon (EF BC 9A) come off both ends.
+            var lo = 0
+            var hi = b.count
+            while lo < hi {
+                if Self.separatorStripBytes[Int(b[lo])] {
+                    lo += 1
+                } else if hi - lo >= 2 && b[lo] == 0xC2 && b[lo + 1] == 0xA0 {
+                    lo += 2
+                } else if hi - lo >= 3 && b[lo] == 0xEF && b[lo + 1] == 0xBC && b[lo + 2] == 0x9A {
+                    lo += 3
+                } else {
+                    break
+                }
+            }
+            while hi > lo {
+                if Self.separatorStripBytes[Int(b[hi - 1])] {
+                    hi -= 1
+                } else if hi - lo >= 2 && b[hi - 2] == 0xC2 && b[hi - 1] == 0xA0 {
+                    hi -= 2
+                } else if hi - lo >= 3 && b[hi - 3] == 0xEF && b[hi - 2] == 0xBC && b[hi - 1] == 0x9A {
+                    hi -= 3
+                } else {
+                    break
+                }
+            }
+            guard hi > lo, hi - lo <= patterns.separatorMaxBytes else { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: b[lo..<hi]), as: UTF8.self)
+        }
+        guard let key else { return nil }
         if patterns.forwardMarkers.contains(key) && !patterns.separatorPhrases.contains(key) { return .forwardMarker }
         if patterns.separatorPhrases.contains(key) {
             // "original message" is a forward when it is the whole text's first line; the caller decides.
@@ -763,14 +785,21 @@ public enum ReplyParser {
     /// Zoho and Android: "---- On Wed, 24 Feb 2021 … wrote ----", "---- John Smith wrote ----".
     static func dashedAttribution(_ s: Substring) -> Bool {
         guard s.utf8.count < 300 else { return false }
-        var t = TextLines.trimmed(s)
-        guard t.hasSuffix("-") else { return false }
-        while let f = t.first, f == "-" || f == " " { t.removeFirst() }
-        while let l = t.last, l == "-" || l == " " { t.removeLast() }
-        let l = TextLines.lower(t)
-        return TextLines.hasSuffix(l, "wrote") || TextLines.hasSuffix(l, "wrote:") || TextLines.hasSuffix(l, "schrieb")
-            || TextLines.hasSuffix(l, "a écrit") || TextLines.hasSuffix(l, "escribió")
+        let t = TextLines.trimmed(s)
+        guard t.utf8.last == 0x2D else { return false }
+        // Dashes and spaces off both ends, then the verb at the end, compared on lower-cased bytes.
+        var lowered = TextLines.lower(t)
+        return lowered.withUTF8 { b in
+            var lo = 0
+            var hi = b.count
+            while lo < hi && (b[lo] == 0x2D || b[lo] == 0x20) { lo += 1 }
+            while hi > lo && (b[hi - 1] == 0x2D || b[hi - 1] == 0x20) { hi -= 1 }
+            let inner = UnsafeBufferPointer(rebasing: b[lo..<hi])
+            return Self.dashedVerbs.contains { TextLines.hasSuffix(inner, $0) }
+        }
     }
+
+    static let dashedVerbs: [[UInt8]] = ["wrote", "wrote:", "schrieb", "a écrit", "escribió"].map { Array($0.utf8) }
 
     static func isAttribution(_ joined: String) -> Bool {
         var copy = joined
