@@ -126,37 +126,75 @@ public enum ForwardParser {
         }
         d.embeddedBlock = TextLines.text(lines[headerStart...])
         // Body: after the headers; an all-quoted or all-indented body is unwrapped.
-        var bodyLines = Array(lines[i...])
-        while let f = bodyLines.first, TextLines.isBlank(f) { bodyLines.removeFirst() }
-        let nonBlank = bodyLines.filter { !TextLines.isBlank($0) }
-        if !nonBlank.isEmpty && nonBlank.allSatisfy({ $0.hasPrefix(">") }) {
-            bodyLines = dequote(bodyLines[...]).inner
-        } else if !nonBlank.isEmpty && nonBlank.allSatisfy({ $0.hasPrefix("    ") || $0.hasPrefix("\t") }) {
+        while i < lines.endIndex && TextLines.isBlank(lines[i]) { i += 1 }
+        var bodyLines = lines[i...]
+        var anyText = false
+        var allQuoted = true
+        var allIndented = true
+        for l in bodyLines where !TextLines.isBlank(l) {
+            anyText = true
+            let u = l.utf8
+            if u.first != 0x3E { allQuoted = false }
+            if !(u.first == 0x09 || u.starts(with: Self.fourSpaces)) { allIndented = false }
+            if !allQuoted && !allIndented { break }
+        }
+        if anyText && allQuoted {
+            bodyLines = dequote(bodyLines).inner[...]
+        } else if anyText && allIndented {
             bodyLines = bodyLines.map { l in
-                if l.hasPrefix("\t") { return l.dropFirst() }
-                return l.hasPrefix("    ") ? l.dropFirst(4) : l
-            }
+                if l.utf8.first == 0x09 { return l.dropFirst() }
+                return l.utf8.starts(with: Self.fourSpaces) ? l.dropFirst(4) : l
+            }[...]
         }
         // Nested forward: the body is itself nothing but another forward.
-        if depth < 8, let inner = ReplyParser.findBoundary(bodyLines[...]),
-            bodyLines[0..<inner.line].allSatisfy(TextLines.isBlank),
+        if depth < 8, let inner = ReplyParser.findBoundary(bodyLines),
+            bodyLines[bodyLines.startIndex..<inner.line].allSatisfy(TextLines.isBlank),
             inner.kind == .forwardMarker || inner.kind == .headerBlock || inner.kind == .separator,
             let nested = unwrap(lines: bodyLines[inner.line...], depth: depth + 1)
         {
             return nested
         }
-        d.body = TextLines.text(bodyLines[...])
+        d.body = TextLines.text(bodyLines)
         return d
     }
+
+    static let fourSpaces: [UInt8] = [0x20, 0x20, 0x20, 0x20]
 
     /// Splits "Key: value" (with "*Key:*" bold and full-width colons).
     static func headerLine(_ l: Substring) -> (String, String)? {
         guard let (key, _) = ReplyParser.headerKey(l) else { return nil }
         let t = TextLines.trimmed(l)
-        guard let colon = t.firstIndex(where: { $0 == ":" || $0 == "：" }) else { return nil }
-        var value = t[t.index(after: colon)...]
-        while let f = value.first, f == "*" || f == " " || f == "\t" || f == "\u{00A0}" { value.removeFirst() }
-        return (key, String(value))
+        // The first ":" or full-width "：" (EF BC 9A), found on bytes; the value follows without bold marks,
+        // spaces, tabs or NBSP (C2 A0).
+        let u = t.utf8
+        var c = u.startIndex
+        var afterColon: String.Index? = nil
+        while c < u.endIndex {
+            let b = u[c]
+            if b == 0x3A {
+                afterColon = u.index(after: c)
+                break
+            }
+            if b == 0xEF, let n1 = u.index(c, offsetBy: 1, limitedBy: u.endIndex), n1 < u.endIndex, u[n1] == 0xBC,
+                let n2 = u.index(n1, offsetBy: 1, limitedBy: u.endIndex), n2 < u.endIndex, u[n2] == 0x9A
+            {
+                afterColon = u.index(after: n2)
+                break
+            }
+            c = u.index(after: c)
+        }
+        guard var v = afterColon else { return nil }
+        while v < u.endIndex {
+            let b = u[v]
+            if b == 0x2A || b == 0x20 || b == 0x09 {
+                v = u.index(after: v)
+            } else if b == 0xC2, let n = u.index(v, offsetBy: 1, limitedBy: u.endIndex), n < u.endIndex, u[n] == 0xA0 {
+                v = u.index(after: n)
+            } else {
+                break
+            }
+        }
+        return (key, String(t[v...]))
     }
 
     static func apply(_ values: [String: String], to d: inout Details) {
