@@ -184,29 +184,41 @@ enum EmailEval {
         var sink = 0
         // Warm up (lazy tables, allocator).
         for input in inputs { sink &+= CorpusEvaluation.extract(raw: input.raw, format: input.format).reply.utf8.count }
-        var slowest = 0.0
-        var slowestIndex = 0
         let rounds = 20
         // Times are this thread's CPU time: the machine is shared, and wall time would count other processes' turns.
-        let start = cpuNanoseconds()
+        // Each round is timed whole (a clock read per message would add its own cost); the median round is reported
+        // with the fastest and slowest, since one round can lose its core to another process.
+        var roundSeconds: [Double] = []
         for _ in 0..<rounds {
-            for (k, input) in inputs.enumerated() {
-                let t0 = cpuNanoseconds()
+            let start = cpuNanoseconds()
+            for input in inputs {
                 sink &+= CorpusEvaluation.extract(raw: input.raw, format: input.format).reply.utf8.count
-                let dt = Double(cpuNanoseconds() - t0) / 1e6
-                if dt > slowest {
-                    slowest = dt
-                    slowestIndex = k
-                }
             }
+            roundSeconds.append(Double(cpuNanoseconds() - start) / 1e9)
         }
-        let seconds = Double(cpuNanoseconds() - start) / 1e9
-        let rate = Double(inputs.count * rounds) / seconds
+        roundSeconds.sort()
+        let n = Double(inputs.count)
+        let median = n / roundSeconds[rounds / 2]
         print(
             String(
                 format:
-                    "extraction throughput: %.0f messages/s of CPU time on one core (%d messages × %d rounds; target ≥ 60,000)",
-                rate, inputs.count, rounds))
+                    "extraction throughput: %.0f messages/s of CPU time on one core, median of %d rounds of %d messages (rounds %.0f–%.0f; target ≥ 60,000)",
+                median, rounds, inputs.count, n / roundSeconds[rounds - 1], n / roundSeconds[0]))
+        // The slowest input: each input's own cost is its fastest of 5 runs (a single run can be pre-empted).
+        var slowest = 0.0
+        var slowestIndex = 0
+        for (k, input) in inputs.enumerated() {
+            var best = Double.infinity
+            for _ in 0..<5 {
+                let t0 = cpuNanoseconds()
+                sink &+= CorpusEvaluation.extract(raw: input.raw, format: input.format).reply.utf8.count
+                best = min(best, Double(cpuNanoseconds() - t0) / 1e6)
+            }
+            if best > slowest {
+                slowest = best
+                slowestIndex = k
+            }
+        }
         print(String(format: "slowest corpus input: %.3f ms (%d bytes)", slowest, inputs[slowestIndex].raw.utf8.count))
         for (label, text) in syntheticInputs() {
             let t0 = cpuNanoseconds()
