@@ -47,7 +47,9 @@ enum EmailEval {
             if let i = arguments.firstIndex(of: "--micro"), i + 1 < arguments.count, let n = Int(arguments[i + 1]) {
                 count = n
             }
-            for (name, text) in shapes {
+            var only: Int? = nil
+            if let i = arguments.firstIndex(of: "--shape"), i + 1 < arguments.count { only = Int(arguments[i + 1]) }
+            for (k, (name, text)) in shapes.enumerated() where only == nil || only == k {
                 var sink = 0
                 let t0 = cpuNanoseconds()
                 for _ in 0..<count {

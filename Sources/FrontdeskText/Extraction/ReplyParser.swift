@@ -775,12 +775,28 @@ public enum ReplyParser {
 
     static func endsWithWrote(_ s: Substring) -> Bool {
         // Bytes from the end, spaces skipped: "wrote" or "writes".
-        var u = s.utf8[...]
-        while let l = u.last, TextLines.isSpace(l) { u = u.dropLast() }
-        guard let last = u.last, last == 0x65 || last == 0x73 else { return false }
-        return u.elementsEqual("wrote".utf8) || u.reversed().starts(with: "etorw".utf8)
-            || u.reversed().starts(with: "setirw".utf8)
+        let u = s.utf8
+        var end = u.endIndex
+        while end > u.startIndex, TextLines.isSpace(u[u.index(before: end)]) { end = u.index(before: end) }
+        guard end > u.startIndex else { return false }
+        let last = u[u.index(before: end)]
+        guard last == 0x65 || last == 0x73 else { return false }
+        func endsWith(_ word: [UInt8]) -> Bool {
+            var k = word.count
+            var p = end
+            while k > 0 {
+                guard p > u.startIndex else { return false }
+                p = u.index(before: p)
+                k -= 1
+                if u[p] != word[k] { return false }
+            }
+            return true
+        }
+        return endsWith(Self.wroteBytes) || endsWith(Self.writesBytes)
     }
+
+    static let wroteBytes = Array("wrote".utf8)
+    static let writesBytes = Array("writes".utf8)
 
     /// Zoho and Android: "---- On Wed, 24 Feb 2021 … wrote ----", "---- John Smith wrote ----".
     static func dashedAttribution(_ s: Substring) -> Bool {
