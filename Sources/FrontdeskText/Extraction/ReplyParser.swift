@@ -524,7 +524,9 @@ public enum ReplyParser {
         guard let first = headerKey(lines[i]) else { return false }
         var count = 1
         var hasFrom = first.isFrom
-        var keys: Set<String> = [first.key]
+        // At most a dozen keys: a small array beats a Set that would allocate on every call.
+        var keys: [String] = [first.key]
+        keys.reserveCapacity(12)
         var j = i + 1
         var blanks = 0
         var others = 0
@@ -535,7 +537,10 @@ public enum ReplyParser {
                 if blanks >= 2 { break }
             } else if let h = headerKey(l) {
                 blanks = 0
-                if keys.insert(h.key).inserted { count += 1 }
+                if !keys.contains(h.key) {
+                    keys.append(h.key)
+                    count += 1
+                }
                 hasFrom = hasFrom || h.isFrom
             } else {
                 blanks = 0
