@@ -4,13 +4,13 @@ import FrontdeskCore
 public enum EmailExtractor {
     /// From a raw RFC 5322 message.
     public static func extract(raw: String) -> EmailExtraction {
-        analyze(raw: raw).extraction
+        analyze(raw: raw, interleaved: false).extraction
     }
 
     /// From a provider's already-parsed fields (plain text, HTML, headers as name/value pairs).
     public static func extract(text: String, html: String?, headers: [(name: String, value: String)]) -> EmailExtraction
     {
-        analyze(text: text, html: html, headers: headers).extraction
+        analyze(text: text, html: html, headers: headers, interleaved: false).extraction
     }
 
     /// The extraction plus every forwarded-message detail found (recipients, raw header values).
@@ -22,17 +22,19 @@ public enum EmailExtractor {
         public var interleavedReply: String = ""
     }
 
-    /// Parses a raw message and analyses it.
-    public static func analyze(raw: String) -> Analysis {
+    /// Parses a raw message and analyses it; `interleaved: false` skips the interleaved layers (only the corpus
+    /// evaluation reads them; `extract` does not return them).
+    public static func analyze(raw: String, interleaved: Bool = true) -> Analysis {
         let root = MIMEParser.parse(raw)
         // Text with no header section at all is taken as a body.
         if root.headers.isEmpty {
-            return analyze(text: raw, html: nil, headers: [])
+            return analyze(text: raw, html: nil, headers: [], interleaved: interleaved)
         }
         let body = MessageBody(root)
         let headers = root.headers.map { (name: $0.name, value: $0.decodedValue) }
         var analysis = analyze(
-            text: body.text ?? "", html: body.text == nil ? body.html : nil, headers: headers, isReport: body.isReport)
+            text: body.text ?? "", html: body.text == nil ? body.html : nil, headers: headers, isReport: body.isReport,
+            interleaved: interleaved)
         // Forward as attachment: the attached message is the forwarded one; the text is the note.
         if analysis.extraction.kind == .reply, let attached = body.attachedMessages.first {
             let inner = MessageBody(attached)
@@ -51,7 +53,8 @@ public enum EmailExtractor {
 
     /// Analyses already-decoded parts.
     public static func analyze(
-        text: String, html: String?, headers: [(name: String, value: String)], isReport: Bool = false
+        text: String, html: String?, headers: [(name: String, value: String)], isReport: Bool = false,
+        interleaved: Bool = true
     ) -> Analysis {
         func header(_ name: String) -> String? {
             headers.first { TextLines.equalsFolded($0.name, name) }?.value
@@ -87,7 +90,8 @@ public enum EmailExtractor {
         } else if let beforeQuote {
             layers = ReplyParser.parse(beforeQuote, senderName: fromMailbox?.name)
         } else {
-            layers = ReplyParser.parse(lines: lines[...], senderName: fromMailbox?.name, boundary: .some(boundary))
+            layers = ReplyParser.parse(
+                lines: lines[...], senderName: fromMailbox?.name, boundary: .some(boundary), interleaved: interleaved)
         }
         var extraction = EmailExtraction(
             kind: kind, reply: layers.reply, replyWithoutSignature: layers.replyWithoutSignature,

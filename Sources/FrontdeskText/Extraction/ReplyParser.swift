@@ -37,8 +37,10 @@ public enum ReplyParser {
         return parse(lines: lines[...], senderName: senderName)
     }
 
+    /// `interleaved: false` leaves the interleaved layers as the first-cut ones (the product never reads them).
     static func parse(
-        lines: ArraySlice<Substring>, senderName: String?, boundary: (line: Int, kind: Boundary)?? = nil
+        lines: ArraySlice<Substring>, senderName: String?, boundary: (line: Int, kind: Boundary)?? = nil,
+        interleaved: Bool = true
     ) -> Layers {
         var layers = Layers()
         let found = boundary ?? findBoundary(lines)
@@ -66,7 +68,7 @@ public enum ReplyParser {
                     break
                 }
                 if j < lines.endIndex {
-                    let rest = parse(lines: lines[j...], senderName: senderName)
+                    let rest = parse(lines: lines[j...], senderName: senderName, interleaved: interleaved)
                     var merged = rest
                     merged.quoted =
                         TextLines.text(lines[found.line..<j]) + (rest.quoted.isEmpty ? "" : "\n" + rest.quoted)
@@ -89,7 +91,7 @@ public enum ReplyParser {
         layers.signature = TextLines.text(lines[signOff..<newEnd])
         layers.interleaved = layers.unquoted
         layers.interleavedReply = layers.reply
-        if let found, found.kind == .quoteMarker || found.kind == .attribution,
+        if interleaved, let found, found.kind == .quoteMarker || found.kind == .attribution,
             endOfQuoteBlock(lines, found.line) < lines.endIndex
         {
             // Text continues below the quote: gather every unquoted fragment.
