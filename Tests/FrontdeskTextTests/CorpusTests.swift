@@ -54,3 +54,22 @@ enum CorpusFloors {
     static let constraints = 88
     static let signatures = 126
 }
+
+/// `extract` skips layers only the evaluation reads; what it returns must be exactly what `analyze` finds.
+@Suite struct ProductExtractionTests {
+    @Test func extractEqualsAnalysisOnEveryCorpusInput() throws {
+        let corpus = try #require(CorpusTests.corpus)
+        var differing: [Int] = []
+        for (k, input) in corpus.inputs.enumerated() {
+            let full: EmailExtractor.Analysis
+            switch input.format {
+            case "eml": full = EmailExtractor.analyze(raw: input.raw)
+            case "html": full = EmailExtractor.analyze(text: "", html: input.raw, headers: [])
+            default: full = EmailExtractor.analyze(text: input.raw, html: nil, headers: [])
+            }
+            if CorpusEvaluation.extract(raw: input.raw, format: input.format) != full.extraction { differing.append(k) }
+        }
+        #expect(corpus.inputs.count == 810)
+        #expect(differing.isEmpty, "inputs whose product extraction differs: \(differing)")
+    }
+}

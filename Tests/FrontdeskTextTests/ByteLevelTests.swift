@@ -1,0 +1,91 @@
+import Testing
+
+@testable import FrontdeskText
+
+/// The byte-level tests that replaced Character-level ones on the hot path, each against the cases it must keep.
+@Suite struct ByteLevelTests {
+    @Test(arguments: [
+        ("On Wed, Apr 4, 2012 at 3:59 PM, bob@example.com wrote:", true),
+        ("> On Thu, Apr 30, 2020 at 10:07 AM, \"someone\" <someone@example.com> wrote:", true),
+        ("Am 25.06.2015 um 10:55 schrieb Test user:", true),
+        ("Le 12 mars 2021 à 10:00, Marie <marie@example.fr> a écrit :", true),
+        ("El 3 de mayo de 2020, Ana <ana@example.es> escribió:", true),
+        ("John Doe <john@acme.com> kirjoitti 28/10/2021 12.46:", true),
+        ("2014-03-20 8:48 GMT+01:00 Name <name@example.com>:", true),
+        ("在 2020年5月1日，张三 写道：", true),
+        ("Someone wrote:", false),
+        ("I wrote about this on Tuesday:", false),
+        ("Call me at 555-0100 tomorrow", false),
+    ])
+    func attribution(_ line: String, _ expected: Bool) {
+        #expect(ReplyParser.isAttribution(line) == expected, "\(line)")
+    }
+
+    @Test func sharedAttributionSplitsAnASCIILine() throws {
+        let line: Substring = "Yes please. On Wed, Apr 4, 2012 at 3:59 PM, bob@example.com wrote:"
+        let (reply, attribution) = try #require(ReplyParser.sharedAttribution(line))
+        #expect(reply == "Yes please.")
+        #expect(attribution == "On Wed, Apr 4, 2012 at 3:59 PM, bob@example.com wrote:")
+        #expect(ReplyParser.sharedAttribution("On Wed, Apr 4, 2012 at 3:59 PM, bob@example.com wrote:") == nil)
+        #expect(ReplyParser.sharedAttribution("Nothing here to split, at all:") == nil)
+    }
+
+    @Test func sharedAttributionSplitsANonASCIILine() throws {
+        let line: Substring = "Très bien. Le 12 mars 2021 à 10:00, Marie <marie@example.fr> a écrit :"
+        let (reply, attribution) = try #require(ReplyParser.sharedAttribution(line))
+        #expect(reply == "Très bien.")
+        #expect(attribution.hasPrefix("Le 12 mars"))
+    }
+
+    @Test func lineEnds() {
+        #expect(TextLines.endsWithColon("Subject:"))
+        #expect(TextLines.endsWithColon("件名："))
+        #expect(TextLines.endsWithColon("wrote:\u{200B} "))
+        #expect(!TextLines.endsWithColon("no colon here"))
+        #expect(ReplyParser.endsWithWrote("Bob wrote  "))
+        #expect(ReplyParser.endsWithWrote("Bob writes"))
+        #expect(!ReplyParser.endsWithWrote("rewrote the plan."))
+        #expect(!ReplyParser.endsWithWrote("e"))
+        #expect(TextLines.trimmed("  x \u{00A0}") == "x")
+        #expect(TextLines.trimmed("plain") == "plain")
+    }
+
+    @Test func dashedAttributions() {
+        #expect(ReplyParser.dashedAttribution("---- On Wed, 24 Feb 2021 10:00 John Smith wrote ----"))
+        #expect(ReplyParser.dashedAttribution("---- Marie a écrit ----"))
+        #expect(!ReplyParser.dashedAttribution("---- Original message ----"))
+        #expect(!ReplyParser.dashedAttribution("---- John wrote"))
+    }
+
+    @Test func separatorsWithNonASCIIDecoration() {
+        #expect(ReplyParser.separatorKind("-----Original Message-----") == .separator)
+        #expect(ReplyParser.separatorKind("\u{00A0}-----Ursprüngliche Nachricht-----\u{00A0}") == .separator)
+        #expect(ReplyParser.separatorKind("---------- Forwarded message ---------") == .forwardMarker)
+        #expect(ReplyParser.separatorKind("Just a sentence about a message.") == nil)
+    }
+
+    @Test func messageIDsSplitOnBytes() {
+        #expect(
+            EmailExtractor.messageIDs("<a@x>  <b@y>,<c@z>\n\t<>") == ["a@x", "b@y", "c@z"])
+    }
+
+    @Test func latin1IsTheFirst256CodePoints() {
+        #expect(Charset.decode([0x63, 0x61, 0x66, 0xE9, 0xA0, 0xFF], charset: "iso-8859-1") == "café\u{00A0}ÿ")
+    }
+
+    @Test func runOnForwardHeadersSplitWithCyrillicKeys() throws {
+        let line: Substring =
+            "----- Пересылаемое сообщение ----- От: John Doe <john@example.com>Кому: Jane <jane@example.com>Тема: Привет"
+        let parts = try #require(ForwardParser.splitRunOnHeaderLine(line))
+        #expect(parts.first == "----- Пересылаемое сообщение -----")
+        #expect(parts.dropFirst().first?.hasPrefix("От:") == true)
+        #expect(parts.count >= 3)
+    }
+
+    @Test func headerValuesAfterBoldAndFullWidthColons() throws {
+        let a = try #require(ForwardParser.headerLine("*From:* *Ann* <ann@example.com>"))
+        #expect(a.0 == "from" && a.1 == "Ann* <ann@example.com>")
+        let b = try #require(ForwardParser.headerLine("差出人： 山田 <yamada@example.jp>"))
+        #expect(b.1 == "山田 <yamada@example.jp>")
+    }
+}
