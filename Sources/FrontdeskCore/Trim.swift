@@ -16,4 +16,25 @@ extension StringProtocol {
         if start == scalars.startIndex, end == scalars.endIndex { return String(self) }
         return String(Substring(self)[start..<end])
     }
+
+    /// The text without leading and trailing scalars for which `drop` holds (one slice, no Foundation).
+    public func trimmingScalars(where drop: (Unicode.Scalar) -> Bool) -> String {
+        let scalars = unicodeScalars
+        var start = scalars.startIndex
+        var end = scalars.endIndex
+        while start < end, drop(scalars[start]) { start = scalars.index(after: start) }
+        while end > start {
+            let before = scalars.index(before: end)
+            guard drop(scalars[before]) else { break }
+            end = before
+        }
+        if start == scalars.startIndex, end == scalars.endIndex { return String(self) }
+        return String(Substring(self)[start..<end])
+    }
+
+    /// Without leading and trailing blanks as Foundation's `CharacterSet.whitespaces` has them: general
+    /// category Zs and the tab.
+    public func trimmingBlanks() -> String {
+        trimmingScalars { $0 == " " || $0 == "\t" || (!$0.isASCII && $0.properties.generalCategory == .spaceSeparator) }
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import FrontdeskCore
 
 /// Finds a forwarded message inside a body: Gmail's "---------- Forwarded message ---------", Apple Mail's
 /// "Begin forwarded message:", Outlook's header blocks (From/Sent/To/Subject in many languages), Thunderbird's
@@ -35,7 +36,7 @@ public enum ForwardParser {
         guard let subject else { return false }
         let l = TextLines.lower(subject.prefix(40))
         guard let colon = l.firstIndex(where: { $0 == ":" || $0 == "：" }) else { return false }
-        let head = l[..<colon].trimmingCharacters(in: CharacterSet(charactersIn: " []"))
+        let head = l[..<colon].trimmingScalars { $0 == " " || $0 == "[" || $0 == "]" }
         return patterns.subjectForwardPrefixes.contains(head)
     }
 
@@ -333,11 +334,11 @@ public enum ForwardParser {
     }
 
     static func cleanDate(_ s: String) -> String {
-        var t = s.trimmingCharacters(in: CharacterSet(charactersIn: " ,\u{FEFF}"))
+        var t = s.trimmingScalars { $0 == " " || $0 == "," || $0 == "\u{FEFF}" }
         for lead in ["On ", "Le ", "El ", "Am ", "Il ", "Op ", "Em ", "Den "] where t.hasPrefix(lead) {
             t.removeFirst(lead.count)
         }
-        return t.trimmingCharacters(in: CharacterSet(charactersIn: " ,"))
+        return t.trimmingScalars { $0 == " " || $0 == "," }
     }
 
     /// Removes one level of ">" quoting from the leading quoted run; returns it and the unquoted text after it.

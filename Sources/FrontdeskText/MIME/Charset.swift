@@ -1,16 +1,16 @@
 import CoreFoundation
+import FrontdeskCore
 import Foundation
 
 /// Turns bytes in a MIME charset into a String; unknown charsets and invalid bytes fall back to Latin-1.
 public enum Charset {
     /// Decodes `bytes` labelled with `name` (an IANA charset name such as "utf-8" or "windows-1252").
     public static func decode<C: Collection>(_ bytes: C, charset name: String?) -> String where C.Element == UInt8 {
-        let label = (name ?? "utf-8").trimmingCharacters(in: CharacterSet(charactersIn: "\"' ")).lowercased()
+        guard let name else { return utf8OrLatin1(bytes) }
+        let label = TextLines.lower(name.trimmingScalars { $0 == "\"" || $0 == "'" || $0 == " " })
         switch label {
         case "", "utf-8", "utf8", "us-ascii", "ascii", "unicode-1-1-utf-8":
-            // RFC 6532 mail is UTF-8; invalid sequences usually mean mislabelled Latin-1.
-            if let s = validUTF8(bytes) { return s }
-            return latin1(bytes)
+            return utf8OrLatin1(bytes)
         case "iso-8859-1", "latin1", "latin-1", "iso8859-1", "iso_8859-1":
             return latin1(bytes)
         default:
@@ -22,14 +22,53 @@ public enum Charset {
         }
     }
 
+    /// RFC 6532 mail is UTF-8; invalid sequences usually mean mislabelled Latin-1.
+    static func utf8OrLatin1<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+        if let s = validUTF8(bytes) { return s }
+        return latin1(bytes)
+    }
+
     static func validUTF8<C: Collection>(_ bytes: C) -> String? where C.Element == UInt8 {
-        var ascii = true
-        for b in bytes where b >= 0x80 {
-            ascii = false
-            break
+        if let r = bytes.withContiguousStorageIfAvailable({ b -> String? in
+            isValidUTF8(b) ? String(decoding: b, as: UTF8.self) : nil
+        }) {
+            return r
         }
-        if ascii { return String(decoding: bytes, as: UTF8.self) }
-        return String(validating: bytes, as: UTF8.self)
+        let copy = Array(bytes)
+        return copy.withUnsafeBufferPointer { isValidUTF8($0) ? String(decoding: $0, as: UTF8.self) : nil }
+    }
+
+    /// Well-formed UTF-8 (RFC 3629 §4): no overlongs, no surrogates, nothing above U+10FFFF.
+    static func isValidUTF8(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let n = b.count
+        while i < n {
+            let c = b[i]
+            if c < 0x80 {
+                i += 1
+                continue
+            }
+            func cont(_ k: Int) -> Bool { i + k < n && b[i + k] & 0xC0 == 0x80 }
+            switch c {
+            case 0xC2...0xDF:
+                guard cont(1) else { return false }
+                i += 2
+            case 0xE0...0xEF:
+                guard cont(1), cont(2) else { return false }
+                let c1 = b[i + 1]
+                if c == 0xE0 && c1 < 0xA0 { return false }  // overlong
+                if c == 0xED && c1 > 0x9F { return false }  // surrogate
+                i += 3
+            case 0xF0...0xF4:
+                guard cont(1), cont(2), cont(3) else { return false }
+                let c1 = b[i + 1]
+                if c == 0xF0 && c1 < 0x90 { return false }  // overlong
+                if c == 0xF4 && c1 > 0x8F { return false }  // above U+10FFFF
+                i += 4
+            default: return false
+            }
+        }
+        return true
     }
 
     static func latin1<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {

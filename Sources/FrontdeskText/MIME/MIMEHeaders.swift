@@ -1,4 +1,5 @@
 import Foundation
+import FrontdeskCore
 
 /// One header field, unfolded; `value` has RFC 2047 encoded words still encoded (see `decodedValue`).
 public struct MIMEHeaderField: Sendable, Equatable {
@@ -101,13 +102,13 @@ public enum MIMEHeaders {
             current.append(ch)
         }
         parts.append(current)
-        let value = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
+        let value = parts[0].trimmingBlanks().lowercased()
         var parameters: [String: String] = [:]
         var continued: [String: [(Int, String)]] = [:]
         for part in parts.dropFirst() {
             guard let eq = part.firstIndex(of: "=") else { continue }
-            var key = part[..<eq].trimmingCharacters(in: .whitespaces).lowercased()
-            var val = String(part[part.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
+            var key = part[..<eq].trimmingBlanks().lowercased()
+            var val = part[part.index(after: eq)...].trimmingBlanks()
             // RFC 2231: name*=charset'lang'percent-encoded, and name*0=, name*1= continuations.
             var extended = false
             if key.hasSuffix("*") {
