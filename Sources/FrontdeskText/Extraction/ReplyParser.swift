@@ -1113,9 +1113,13 @@ public enum ReplyParser {
 
 extension String {
     func trimmingSpaces() -> String {
-        var s = Substring(self)
-        while let f = s.first, f == " " { s.removeFirst() }
-        while let l = s.last, l == " " { s.removeLast() }
-        return String(s)
+        // On bytes: a space is one byte, and most strings have none to trim.
+        let u = utf8
+        var lo = u.startIndex
+        var hi = u.endIndex
+        while lo < hi && u[lo] == 0x20 { lo = u.index(after: lo) }
+        while hi > lo && u[u.index(before: hi)] == 0x20 { hi = u.index(before: hi) }
+        if lo == u.startIndex && hi == u.endIndex { return self }
+        return String(Substring(u[lo..<hi]))
     }
 }
