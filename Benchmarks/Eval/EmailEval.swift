@@ -42,6 +42,12 @@ enum EmailEval {
                     "reply + outlook",
                     "Yes.\n\nFrom: Ann <ann@example.com>\nSent: Monday\nTo: b@c.d\nSubject: Re: x\n\nold"
                 ),
+                (
+                    "30 lines of prose",
+                    String(
+                        repeating: "I would like to know when my next payment is due, and whether the plan renews.\n",
+                        count: 30) + "\nThanks,\nAnn"
+                ),
             ]
             var count = 100_000
             if let i = arguments.firstIndex(of: "--micro"), i + 1 < arguments.count, let n = Int(arguments[i + 1]) {

@@ -303,12 +303,25 @@ enum TextLines {
     /// `containsFolded` on bytes.
     static func containsFolded(_ h: UnsafeBufferPointer<UInt8>, _ set: FoldedNeedles) -> Bool {
         let n = h.count
+        if set.needles.isEmpty || n == 0 { return false }
+        if set.nonASCIIFirst {
+            // Every needle starts with a non-ASCII byte (which folding leaves as it is): an ASCII line has none.
+            var any = false
+            for b in h where b >= 0x80 {
+                any = true
+                break
+            }
+            if !any { return false }
+        }
         var i = 0
         while i < n {
             let f = lowerByte(h[i])
-            if i + 1 < n, !set.bigram[Int(f) << 8 | Int(lowerByte(h[i + 1]))] {
-                i += 1
-                continue
+            if i + 1 < n {
+                let pair = Int(f) << 8 | Int(lowerByte(h[i + 1]))
+                if set.bigram[pair >> 6] & (1 << UInt64(pair & 63)) == 0 {
+                    i += 1
+                    continue
+                }
             }
             for idx in set.byFirst[Int(f)] {
                 let needle = set.needles[idx]
@@ -395,22 +408,28 @@ enum TextLines {
 struct FoldedNeedles: Sendable {
     var needles: [[UInt8]] = []
     var byFirst: [[Int]] = Array(repeating: [], count: 256)
-    /// Which first two bytes start some needle (a one-byte needle marks every second byte).
-    var bigram = [Bool](repeating: false, count: 65536)
+    /// Which first two bytes start some needle, as a bit set of 65,536 pairs (8 KiB, cache-friendly); a one-byte
+    /// needle marks every pair it starts.
+    var bigram = [UInt64](repeating: 0, count: 1024)
+    /// True when every needle starts with a non-ASCII byte.
+    var nonASCIIFirst = false
 
     init(_ phrases: [String]) {
         for p in phrases {
             let bytes = Array(TextLines.lower(p).utf8)
             guard let f = bytes.first else { continue }
             if bytes.count > 1 {
-                bigram[Int(f) << 8 | Int(bytes[1])] = true
+                mark(Int(f) << 8 | Int(bytes[1]))
             } else {
-                for b in 0..<256 { bigram[Int(f) << 8 | b] = true }
+                for b in 0..<256 { mark(Int(f) << 8 | b) }
             }
             byFirst[Int(f)].append(needles.count)
             needles.append(bytes)
         }
+        nonASCIIFirst = !needles.isEmpty && needles.allSatisfy { $0[0] >= 0x80 }
     }
+
+    private mutating func mark(_ pair: Int) { bigram[pair >> 6] |= 1 << UInt64(pair & 63) }
 
     init() {}
 }
