@@ -21,6 +21,10 @@ enum EmailEval {
             }
             return
         }
+        if arguments.contains("--show-constraint-misses") {
+            for m in corpus.constraintMissDetails() { print("==== \(m.label)\n---- got:\n\(m.got)") }
+            return
+        }
         if arguments.contains("--synthetic-only") {
             // For profiling the worst cases: each synthetic input ten times.
             var sink = 0

@@ -229,7 +229,13 @@ public struct CorpusEvaluation {
     }
 
     /// reply_constraints.jsonl: must_contain, must_not_contain, starts_with, ends_with, equals_input.
-    public func evaluateConstraints() -> Score {
+    public func evaluateConstraints() -> Score { constraintResults().score }
+
+    /// For each missed constraint record: label and what the extractor gave (for debugging misses).
+    public func constraintMissDetails() -> [(label: String, got: String)] { constraintResults().misses }
+
+    func constraintResults() -> (score: Score, misses: [(label: String, got: String)]) {
+        var details: [(label: String, got: String)] = []
         var score = Score(name: "constraints")
         for r in constraints {
             let a = Self.run(r)
@@ -268,9 +274,10 @@ public struct CorpusEvaluation {
                 score.passed += 1
             } else {
                 score.misses.append("\(Self.label(r)): \(why.joined(separator: "; "))")
+                details.append((Self.label(r), got))
             }
         }
-        return score
+        return (score, details)
     }
 
     /// signature_corpus.jsonl: the signature layer equals the labelled signature (empty when there is none).
