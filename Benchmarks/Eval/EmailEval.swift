@@ -86,6 +86,23 @@ enum EmailEval {
             print("extract loop done (\(sink))")
             exit(0)
         }
+        if let i = arguments.firstIndex(of: "--layers"), i + 1 < arguments.count {
+            // One plain-text body from a file, its layers printed (for working on a miss).
+            guard let text = try? String(contentsOfFile: arguments[i + 1], encoding: .utf8) else {
+                print("cannot read \(arguments[i + 1])")
+                exit(1)
+            }
+            let a = EmailExtractor.analyze(text: text, html: nil, headers: [])
+            let e = a.extraction
+            print("kind: \(e.kind)")
+            for (name, value) in [
+                ("reply", e.reply), ("reply without signature", e.replyWithoutSignature), ("signature", e.signature),
+                ("unquoted", e.unquoted), ("quoted", e.quoted),
+            ] {
+                print("---- \(name):\n\(value)")
+            }
+            exit(0)
+        }
         if let i = arguments.firstIndex(of: "--one"), i + 1 < arguments.count, let k = Int(arguments[i + 1]) {
             // One corpus input extracted 1,000 times (for profiling a slow one found by --slowest).
             let input = corpus.inputs[k]

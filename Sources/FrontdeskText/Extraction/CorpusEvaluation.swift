@@ -83,7 +83,7 @@ public struct CorpusEvaluation {
         let semantics = r["semantics"] as? String ?? ""
         let config = r["config"] as? [String: Any]
         if let cut = config?["edgetier_cut_off_at_signature"] as? [String: Any] {
-            return ReplyParser.cutAtSignOff(e.unquoted, include: cut["include"] as? Bool ?? true)
+            return ReplyParser.cutAtSignOff(e.unquoted, include: cut["include"] as? Bool ?? true, languages: Self.edgeTierSignOffLanguages)
         }
         // Talon removes each quoted block with its intro line and keeps text written below it.
         if semantics.hasPrefix("reply_without_quotes:") { return a.interleaved }
@@ -228,6 +228,10 @@ public struct CorpusEvaluation {
         return (fields, records)
     }
 
+    /// The languages EdgeTier's cut_off_at_signature finds sign-offs in: its documentation names English,
+    /// French, German, Romanian, Spanish and Italian, and its sign-off pattern also has Polish.
+    static let edgeTierSignOffLanguages = ["en", "fr", "de", "ro", "es", "it", "pl"]
+
     /// reply_constraints.jsonl: must_contain, must_not_contain, starts_with, ends_with, equals_input.
     public func evaluateConstraints() -> Score { constraintResults().score }
 
@@ -239,11 +243,22 @@ public struct CorpusEvaluation {
         var score = Score(name: "constraints")
         for r in constraints {
             let a = Self.run(r)
-            let e = a.extraction
+            var e = a.extraction
             let target = r["target"] as? String ?? ""
+            if e.kind == .forward, target != "unwrap", (r["input_format"] as? String ?? "text") == "text" {
+                // These targets are reply parsers, which never read a body as a forward: to them a header block
+                // at the top is history above a bottom-posted reply. The product, given no subject to go by,
+                // reads the same body as a forward with an empty note; the reply parser's own layers answer here.
+                let layers = ReplyParser.parse(r["raw"] as? String ?? "")
+                e.unquoted = layers.unquoted
+                e.reply = layers.reply
+                e.replyWithoutSignature = layers.replyWithoutSignature
+            }
             var got: String
             if let cut = (r["config"] as? [String: Any])?["edgetier_cut_off_at_signature"] as? [String: Any] {
-                got = ReplyParser.cutAtSignOff(e.unquoted, include: cut["include"] as? Bool ?? true)
+                // cut_off_at_signature documents its sign-off languages; a sign-off in another language is text.
+                got = ReplyParser.cutAtSignOff(
+                    e.unquoted, include: cut["include"] as? Bool ?? true, languages: Self.edgeTierSignOffLanguages)
             } else if target.hasPrefix("extract_from_plain") || target == "unwrap" {
                 got = e.unquoted
             } else if target == "reply" {

@@ -30,7 +30,9 @@ struct Patterns: Sendable {
     var mobileFooterPrefixesByFirst: [[[UInt8]]] = Array(repeating: [], count: 256)
     var hasEmptyMobileFooterPrefix = false
     var mobileFooterAnywhere = FoldedNeedles()
+    /// Sign-offs ("best regards", "un saludo") of every language, and by language code.
     var signOffs: Set<String> = []
+    var signOffsByLanguage: [String: Set<String>] = [:]
     var autoReplySubjects: [String] = []
     /// "wrote" in many languages, matched as a whole word anywhere in a line that also has a date and an address.
     var attributionVerbs: [String] = []
@@ -49,7 +51,7 @@ struct Patterns: Sendable {
         var forward_markers: [String]
         var mobile_footers: [String]
         var legal_footer_phrases: [String]
-        var sign_offs: [String]
+        var sign_offs: [String: [String]]
         var auto_reply_subject_prefixes: [String]
         var attribution_verbs: [String]?
         var banner_phrases: [String]?
@@ -111,7 +113,8 @@ struct Patterns: Sendable {
             }
         }
         p.mobileFooterAnywhere = FoldedNeedles(file.mobile_footers.filter { ($0.utf8.first ?? 0) >= 0x80 })
-        p.signOffs = Set(file.sign_offs)
+        p.signOffsByLanguage = file.sign_offs.mapValues { Set($0) }
+        p.signOffs = Set(file.sign_offs.values.joined())
         p.autoReplySubjects = file.auto_reply_subject_prefixes
         p.attributionVerbs = file.attribution_verbs ?? []
         p.bannerNeedles = FoldedNeedles(file.banner_phrases ?? [])

@@ -68,13 +68,17 @@ public enum ReplyParser {
                     break
                 }
                 if j < lines.endIndex {
-                    let rest = parse(lines: lines[j...], senderName: senderName, interleaved: interleaved)
-                    var merged = rest
-                    merged.quoted =
-                        TextLines.text(lines[found.line..<j]) + (rest.quoted.isEmpty ? "" : "\n" + rest.quoted)
-                    merged.boundary = found.kind
-                    merged.boundaryLine = found.line
-                    return merged
+                    return bottomPosted(lines, found, below: j, senderName: senderName, interleaved: interleaved)
+                }
+            }
+            // Bottom-posting under a bare header block (From/Sent/Subject at the very top, no divider): the
+            // sender wrote below it. With a divider or "Original Message" line the whole rest is history.
+            if found.kind == .headerBlock, headerKey(lines[found.line]) != nil,
+                lines[lines.startIndex..<found.line].allSatisfy(TextLines.isBlank)
+            {
+                let j = headerBlockEnd(lines, found.line)
+                if lines[j...].contains(where: { !TextLines.isBlank($0) }) {
+                    return bottomPosted(lines, found, below: j, senderName: senderName, interleaved: interleaved)
                 }
             }
         }
@@ -105,6 +109,39 @@ public enum ReplyParser {
             layers.interleavedReply = TextLines.text(all[0..<hardEnd])
         }
         return layers
+    }
+
+    /// The layers of the text below quoted history that opens the body at `found`; that history joins `quoted`.
+    private static func bottomPosted(
+        _ lines: ArraySlice<Substring>, _ found: (line: Int, kind: Boundary), below j: Int, senderName: String?,
+        interleaved: Bool
+    ) -> Layers {
+        var merged = parse(lines: lines[j...], senderName: senderName, interleaved: interleaved)
+        merged.quoted = TextLines.text(lines[found.line..<j]) + (merged.quoted.isEmpty ? "" : "\n" + merged.quoted)
+        merged.boundary = found.kind
+        merged.boundaryLine = found.line
+        return merged
+    }
+
+    /// The line after a header block starting at `i`: header lines, single blank lines between them, and
+    /// indented continuation lines belong to it.
+    static func headerBlockEnd(_ lines: ArraySlice<Substring>, _ i: Int) -> Int {
+        var end = i
+        var j = i
+        while j < lines.endIndex && j < i + 24 {
+            let l = lines[j]
+            if TextLines.isBlank(l) {
+                if j + 1 < lines.endIndex, TextLines.isBlank(lines[j + 1]) { break }
+            } else if headerKey(l) != nil {
+                end = j + 1
+            } else if end == j, let f = l.utf8.first, f == 0x20 || f == 0x09 {
+                end = j + 1
+            } else {
+                break
+            }
+            j += 1
+        }
+        return end
     }
 
     /// Discourse's trimming: quotes that have the sender's text below them stay (they give it context); the
@@ -190,8 +227,12 @@ public enum ReplyParser {
 
     /// EdgeTier's cut_off_at_signature: the text up to the first sign-off ("Best wishes,") and, with `include`,
     /// the sign-off and the name under it; leading mobile footers and gateway banners are dropped. Without a
-    /// sign-off it is the reply without signature block. `text` is the unquoted body.
-    public static func cutAtSignOff(_ text: String, include: Bool) -> String {
+    /// sign-off it is the reply without signature block. `text` is the unquoted body. `languages` (codes of the
+    /// sign-off tables, "en", "de") limits which sign-offs count; nil counts every language.
+    public static func cutAtSignOff(_ text: String, include: Bool, languages: [String]? = nil) -> String {
+        let table = languages.map { codes in
+            codes.reduce(into: Set<String>()) { $0.formUnion(patterns.signOffsByLanguage[$1] ?? []) }
+        }
         let lines = TextLines.split(text)
         var start = 0
         while start < lines.count {
@@ -208,7 +249,7 @@ public enum ReplyParser {
         var i = start + 1
         while i < lines.count {
             let t = TextLines.trimmed(lines[i])
-            if isSignOff(t) {
+            if isSignOff(t, table: table) {
                 guard include else { return TextLines.text(lines[start..<i]) }
                 var end = i + 1
                 var k = end
@@ -217,7 +258,7 @@ public enum ReplyParser {
                     let n = TextLines.trimmed(lines[k])
                     let words = n.split(separator: " ").count
                     if words <= 4, n.utf8.count <= 40, let last = n.last, !".?!:;".contains(last), !isMobileFooter(n),
-                        !isSignOff(n), !isDelimiter(n), headerKey(lines[k]) == nil, !n.utf8.contains(0x40)
+                        !isSignOff(n, table: table), !isDelimiter(n), headerKey(lines[k]) == nil, !n.utf8.contains(0x40)
                     {
                         end = k + 1
                     }
@@ -1047,8 +1088,10 @@ public enum ReplyParser {
         return end
     }
 
-    static func isSignOff(_ t: Substring) -> Bool {
+    /// Whether `t` is a sign-off line ("Best regards,", "Thanks, Ana"); `table` narrows the languages.
+    static func isSignOff(_ t: Substring, table: Set<String>? = nil) -> Bool {
         guard t.utf8.count < 60 else { return false }
+        let signOffs = table ?? patterns.signOffs
         // Bytes throughout: the trailing punctuation and the comma are fixed byte sequences.
         let l = Array(TextLines.lower(t).utf8)
         var end = l.count
@@ -1067,7 +1110,7 @@ public enum ReplyParser {
             }
         }
         if end == 0 { return false }
-        if patterns.signOffs.contains(String(decoding: l[0..<end], as: UTF8.self)) { return true }
+        if signOffs.contains(String(decoding: l[0..<end], as: UTF8.self)) { return true }
         if let comma = l[0..<end].firstIndex(of: 0x2C) {
             let head = String(decoding: l[0..<comma], as: UTF8.self).trimmingSpaces()
             var words = 0
@@ -1080,7 +1123,7 @@ public enum ReplyParser {
                     words += 1
                 }
             }
-            if patterns.signOffs.contains(head) && words <= 3 { return true }
+            if signOffs.contains(head) && words <= 3 { return true }
         }
         return false
     }
