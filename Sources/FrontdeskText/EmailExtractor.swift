@@ -20,6 +20,8 @@ public enum EmailExtractor {
         /// All unquoted fragments (see `ReplyParser.Layers.interleaved`), and the same without signature block.
         public var interleaved: String = ""
         public var interleavedReply: String = ""
+        /// For HTML-only mail, the new content as the sender's HTML (see `HTMLText.Result.htmlBeforeQuote`).
+        public var replyHTML: String?
     }
 
     /// Parses a raw message and analyses it; `interleaved: false` skips the interleaved layers (only the corpus
@@ -63,10 +65,12 @@ public enum EmailExtractor {
         let subject = header("Subject")
         var body = text
         var beforeQuote: String? = nil
+        var replyHTML: String? = nil
         if body.allSatisfy({ $0.isWhitespace }), let html {
             let converted = HTMLText.convert(html)
             body = converted.text
             beforeQuote = converted.beforeQuote
+            replyHTML = converted.htmlBeforeQuote
         }
         var lines = TextLines.split(body)
         if let expanded = ForwardParser.expandRunOnHeaders(lines) { lines = TextLines.split(expanded) }
@@ -113,7 +117,7 @@ public enum EmailExtractor {
                 extraction.unquoted = note.unquoted
             }
         }
-        var analysis = Analysis(extraction: extraction, forward: forward)
+        var analysis = Analysis(extraction: extraction, forward: forward, replyHTML: replyHTML)
         if kind == .forward {
             analysis.interleaved = extraction.unquoted
             analysis.interleavedReply = extraction.reply

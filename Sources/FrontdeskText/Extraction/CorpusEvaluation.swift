@@ -266,6 +266,9 @@ public struct CorpusEvaluation {
                 got = a.interleavedReply
             } else if target == "ExtendedEmailReplyParser.parse" {
                 got = ReplyParser.visibleKeepingInlineQuotes(r["raw"] as? String ?? "")
+            } else if target == "ExtendedEmailReplyParser.parse(Mail::Message)", let html = a.replyHTML {
+                // Given an HTML-only message, fiedl's parser returns the new content as HTML.
+                got = html
             } else if target.hasPrefix("replies[0]") {
                 got = e.replyWithoutSignature
             } else {

@@ -5,6 +5,9 @@ public enum HTMLText {
     public struct Result: Sendable {
         public var text: String
         public var beforeQuote: String?
+        /// The source HTML of the new content: what `<body>` holds (the whole input without a body tag) up to the
+        /// first quoted-history element, markup and entities as written, outer whitespace trimmed.
+        public var htmlBeforeQuote: String = ""
     }
 
     static let blockTags: Set<String> = [
@@ -19,6 +22,8 @@ public enum HTMLText {
         var out: [UInt8] = []
         out.reserveCapacity(b.count / 2)
         var quoteAt: Int? = nil
+        var bodyStart = 0
+        var sourceQuoteAt: Int? = nil
         var i = 0
         var skipUntil: [UInt8]? = nil
         var preDepth = 0
@@ -68,6 +73,7 @@ public enum HTMLText {
                     continue
                 }
                 let tag = b[(i + 1)..<j]
+                let tagStart = i
                 i = j + 1
                 var k = tag.startIndex
                 let closing = k < tag.endIndex && tag[k] == 0x2F
@@ -93,9 +99,17 @@ public enum HTMLText {
                     continue
                 }
                 if name == "pre" { preDepth += closing ? -1 : 1 }
+                if name == "body" {
+                    if closing {
+                        if sourceQuoteAt == nil { sourceQuoteAt = tagStart }
+                    } else if sourceQuoteAt == nil {
+                        bodyStart = i
+                    }
+                }
                 if !closing && quoteAt == nil && marksQuote(name: name, attributes: tag[nameEnd...]) {
                     newline()
                     quoteAt = out.count
+                    sourceQuoteAt = tagStart
                 }
                 if blockTags.contains(name) {
                     if name == "br" {
@@ -135,7 +149,13 @@ public enum HTMLText {
         }
         let text = String(decoding: out, as: UTF8.self)
         let before = quoteAt.map { String(decoding: out[0..<$0], as: UTF8.self) }
-        return Result(text: trimLines(text), beforeQuote: before.map(trimLines))
+        var lo = bodyStart
+        var hi = max(lo, sourceQuoteAt ?? b.count)
+        while lo < hi && b[lo] <= 0x20 { lo += 1 }
+        while hi > lo && b[hi - 1] <= 0x20 { hi -= 1 }
+        return Result(
+            text: trimLines(text), beforeQuote: before.map(trimLines),
+            htmlBeforeQuote: String(decoding: b[lo..<hi], as: UTF8.self))
     }
 
     @inline(__always) static func isNameByte(_ c: UInt8) -> Bool {
@@ -153,11 +173,13 @@ public enum HTMLText {
         } ?? false
     }
 
-    /// Class and id values that mail clients give the element wrapping quoted history (compared without case).
+    /// Class, id and name values that mail clients give the element wrapping quoted history (compared without case).
     static let quoteMarkers = FoldedNeedles([
         "gmail_quote", "yahoo_quoted", "moz-cite-prefix", "divrplyfwdmsg", "appendonsend", "outlookmessageheader",
         "zmail_extra", "protonmail_quote", "stopspelling", "mail-reply-to", "applemailquote", "quote_container",
         "reply-container", "x_divrplyfwdmsg", "oldmessage",
+        // GMX and web.de wrap the quoted message in <div name="quote">.
+        "name=\"quote\"", "name='quote'",
     ])
     static let outlookBorder = FoldedNeedles(["border-top:solid"])
     static let outlookPadding = FoldedNeedles(["padding:3.0pt"])
