@@ -51,7 +51,7 @@ import Testing
 enum CorpusFloors {
     static let replies = 270
     static let forwardFields = 1678
-    static let constraints = 88
+    static let constraints = 93
     static let signatures = 126
 }
 

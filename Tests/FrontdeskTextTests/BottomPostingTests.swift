@@ -1,0 +1,93 @@
+import Testing
+
+@testable import FrontdeskText
+
+/// Replies written under a quoted header block, sign-offs by language, and the new content of HTML-only mail.
+@Suite struct BottomPostingTests {
+    @Test func replyBelowABareHeaderBlockAtTheTop() {
+        let text = "Od: Jan Kowalski <jan@example.com>\nWysłano: środa, 1 marca 2023 12:00\nTemat: Test\n\n"
+            + "Czesc Anno,\n\nJak się masz?\n\nPozdrawiam,\nJan\n"
+        let l = ReplyParser.parse(text)
+        #expect(l.replyWithoutSignature == "Czesc Anno,\n\nJak się masz?")
+        #expect(l.signature == "Pozdrawiam,\nJan")
+        #expect(l.quoted.hasPrefix("Od: Jan Kowalski"))
+        #expect(l.boundary == .headerBlock)
+    }
+
+    @Test func boldHeaderFieldsSeparatedByBlankLines() {
+        let text = "**Gesendet:** Mittwoch, 3. Juni 2026 um 09:43\n\n**Von:**\"Support\" <s@example.com>\n\n"
+            + "**An:**\"Max\" <max@example.com>\n\n**Betreff:** Ihre Anfrage\n\n\n\nGuten Tag,\n\nBitte erstatten Sie das Geld.\n"
+        let l = ReplyParser.parse(text)
+        #expect(l.reply == "Guten Tag,\n\nBitte erstatten Sie das Geld.")
+        #expect(!l.quoted.contains("Guten Tag"))
+    }
+
+    @Test func aDividedHeaderBlockAtTheTopIsAllHistory() {
+        // "Original Message" above the headers says everything below is the old message: nothing new was written.
+        let text = "-----Original Message-----\nFrom: Ann <ann@example.com>\nSent: Monday\nSubject: Hi\n\nOld text.\n"
+        let l = ReplyParser.parse(text)
+        #expect(l.reply.isEmpty)
+        #expect(l.quoted.contains("Old text."))
+    }
+
+    @Test func headerBlockEndTakesContinuationsAndSingleBlankLines() {
+        let lines = TextLines.split("From: Ann\nTo: Bob,\n  Carol\n\nSubject: Hi\n\n\nBody")
+        #expect(ReplyParser.headerBlockEnd(lines[...], 0) == 5)
+        let tight = TextLines.split("From: Ann\nSent: Monday\nBody right under")
+        #expect(ReplyParser.headerBlockEnd(tight[...], 0) == 2)
+    }
+
+    @Test func signOffsWithoutDiacriticsAndByLanguage() {
+        #expect(ReplyParser.isSignOff("Z powazaniem,"))
+        #expect(ReplyParser.isSignOff("Cu stima,"))
+        #expect(ReplyParser.isSignOff("Mit freundlichen Gruessen"))
+        let portuguese = ReplyParser.patterns.signOffsByLanguage["pt"] ?? []
+        #expect(ReplyParser.isSignOff("Cumprimentos", table: portuguese))
+        let english = ReplyParser.patterns.signOffsByLanguage["en"] ?? []
+        #expect(!ReplyParser.isSignOff("Cumprimentos", table: english))
+        #expect(ReplyParser.isSignOff("Kind regards,", table: english))
+    }
+
+    @Test func cutAtSignOffCountsOnlyTheGivenLanguages() {
+        let text = "Boa tarde,\n\nGostava de saber o que se passou.\n\nObrigado.\n\nCumprimentos\nPedro Mota\n\n"
+            + "Obter o Outlook para Android"
+        // Every language: "Obrigado." is the first sign-off.
+        #expect(ReplyParser.cutAtSignOff(text, include: false) == "Boa tarde,\n\nGostava de saber o que se passou.")
+        // English only: no sign-off, so the text runs to the mobile footer.
+        #expect(
+            ReplyParser.cutAtSignOff(text, include: false, languages: ["en"])
+                == "Boa tarde,\n\nGostava de saber o que se passou.\n\nObrigado.\n\nCumprimentos\nPedro Mota")
+    }
+
+    @Test func outlookAppFootersInSeveralLanguages() {
+        for footer in [
+            "Obter o Outlook para Android", "Obtener Outlook para iOS", "Télécharger Outlook pour Android",
+            "Get Outlook for iOS", "Scarica Outlook per Android",
+        ] {
+            #expect(ReplyParser.isMobileFooter(Substring(footer)), "\(footer)")
+        }
+        #expect(!ReplyParser.isMobileFooter("Outlook is down again for me"))
+    }
+
+    @Test func htmlBeforeQuoteKeepsTheSendersMarkup() {
+        let html = "<html><head><title>x</title></head><body>\n<div>Hi &amp; thanks</div>\n"
+            + "<div name=\"quote\"><b>Von:</b> support@example.org</div></body></html>"
+        let r = HTMLText.convert(html)
+        #expect(r.htmlBeforeQuote == "<div>Hi &amp; thanks</div>")
+        #expect(r.beforeQuote == "Hi & thanks")
+        // No quote: everything in the body; no body tag: the whole input.
+        #expect(HTMLText.convert("<body><p>One</p></body>").htmlBeforeQuote == "<p>One</p>")
+        #expect(HTMLText.convert("  <p>Two</p> ").htmlBeforeQuote == "<p>Two</p>")
+        #expect(HTMLText.convert("<p>Three</p><blockquote>old</blockquote>").htmlBeforeQuote == "<p>Three</p>")
+    }
+
+    @Test func analysisGivesReplyHTMLOnlyForHTMLOnlyMail() {
+        let htmlOnly = "From: a@example.com\nSubject: Re: x\nContent-Type: text/html; charset=utf-8\n\n"
+            + "<html><body><div>Cancel please</div><blockquote>old</blockquote></body></html>\n"
+        let a = EmailExtractor.analyze(raw: htmlOnly)
+        #expect(a.replyHTML == "<div>Cancel please</div>")
+        #expect(a.extraction.reply == "Cancel please")
+        let plain = "From: a@example.com\nSubject: Re: x\n\nCancel please\n"
+        #expect(EmailExtractor.analyze(raw: plain).replyHTML == nil)
+    }
+}
