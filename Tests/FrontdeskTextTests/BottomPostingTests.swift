@@ -42,10 +42,10 @@ import Testing
         #expect(ReplyParser.isSignOff("Cu stima,"))
         #expect(ReplyParser.isSignOff("Mit freundlichen Gruessen"))
         let portuguese = ReplyParser.patterns.signOffsByLanguage["pt"] ?? []
-        #expect(ReplyParser.isSignOff("Cumprimentos", table: portuguese))
+        #expect(ReplyParser.isSignOff("Cumprimentos", table: ByteTable(portuguese)))
         let english = ReplyParser.patterns.signOffsByLanguage["en"] ?? []
-        #expect(!ReplyParser.isSignOff("Cumprimentos", table: english))
-        #expect(ReplyParser.isSignOff("Kind regards,", table: english))
+        #expect(!ReplyParser.isSignOff("Cumprimentos", table: ByteTable(english)))
+        #expect(ReplyParser.isSignOff("Kind regards,", table: ByteTable(english)))
     }
 
     @Test func cutAtSignOffCountsOnlyTheGivenLanguages() {

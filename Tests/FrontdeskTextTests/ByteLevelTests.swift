@@ -89,3 +89,30 @@ import Testing
         #expect(b.1 == "山田 <yamada@example.jp>")
     }
 }
+
+@Suite struct ByteTableTests {
+    func id(_ t: ByteTable, _ s: String) -> Int? {
+        var copy = s
+        return copy.withUTF8 { t.id(of: $0) }
+    }
+
+    @Test func findsEveryKeyAndNothingElse() {
+        // Enough keys to make the table grow several times; ids follow first insertion, duplicates keep theirs.
+        let words = (0..<300).map { "key\($0)" } + ["von", "de", "", "gesendet", "von"]
+        let t = ByteTable(words)
+        #expect(t.keys.count == 304)
+        for (i, w) in words.prefix(300).enumerated() { #expect(id(t, w) == i) }
+        #expect(id(t, "von") == 300)
+        #expect(id(t, "") == 302)
+        for miss in ["key300", "ke", "Von", "von ", "gesendet:", "d"] { #expect(id(t, miss) == nil, "\(miss)") }
+        #expect(t.contains("gesendet"))
+    }
+
+    @Test func nonASCIIKeys() {
+        let t = ByteTable(["betreff", "betréff", "主题", "від"])
+        #expect(id(t, "主题") == 2)
+        #expect(id(t, "від") == 3)
+        #expect(id(t, "betréff") == 1)
+        #expect(id(t, "主") == nil)
+    }
+}

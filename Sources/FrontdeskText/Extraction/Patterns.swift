@@ -8,6 +8,10 @@ struct Patterns: Sendable {
     var trailersBySuffix: [String: [String]] = [:]
     var headerFrom: Set<String> = []
     var headerAll: Set<String> = []
+    /// The header words by bytes; per id, the word and whether it names the sender.
+    var headerTable = ByteTable()
+    var headerWords: [String] = []
+    var headerWordIsFrom: [Bool] = []
     /// Longest header word in bytes, and which bytes start one: cheap tests before building a key string.
     var headerMaxBytes = 0
     var headerFirstBytes = [Bool](repeating: false, count: 256)
@@ -20,6 +24,9 @@ struct Patterns: Sendable {
     /// Which (lower-case) bytes start a separator or forward-marker phrase.
     var separatorFirstBytes = [Bool](repeating: false, count: 256)
     var forwardMarkers: Set<String> = []
+    /// Separator phrases and forward markers by bytes; per id, whether it is a forward marker only.
+    var separatorTable = ByteTable()
+    var separatorIsForwardMarker: [Bool] = []
     var mobileFooters: [String] = []
     var legalFooterPhrases: [String] = []
     var legalFooterBytes: [[UInt8]] = []
@@ -33,6 +40,7 @@ struct Patterns: Sendable {
     /// Sign-offs ("best regards", "un saludo") of every language, and by language code.
     var signOffs: Set<String> = []
     var signOffsByLanguage: [String: Set<String>] = [:]
+    var signOffTable = ByteTable()
     var autoReplySubjects: [String] = []
     /// "wrote" in many languages, matched as a whole word anywhere in a line that also has a date and an address.
     var attributionVerbs: [String] = []
@@ -81,6 +89,11 @@ struct Patterns: Sendable {
         }
         p.headerFrom = Set(p.headerField.filter { $0.value == "from" }.keys)
         p.headerAll = Set(p.headerField.keys)
+        for k in p.headerAll.sorted() {
+            p.headerTable.insert(Array(k.utf8))
+            p.headerWords.append(k)
+            p.headerWordIsFrom.append(p.headerFrom.contains(k))
+        }
         for k in p.headerAll {
             p.headerMaxBytes = max(p.headerMaxBytes, k.utf8.count)
             if let f = k.utf8.first {
@@ -97,8 +110,10 @@ struct Patterns: Sendable {
                 $0.hasSuffix(":") ? String($0.dropLast()).trimmingCharacters(in: .whitespaces) : $0
             })
         p.separatorMaxBytes = (p.separatorPhrases.map(\.utf8.count) + p.forwardMarkers.map(\.utf8.count)).max() ?? 0
-        for phrase in p.separatorPhrases.union(p.forwardMarkers) {
+        for phrase in p.separatorPhrases.union(p.forwardMarkers).sorted() {
             if let f = phrase.utf8.first { p.separatorFirstBytes[Int(f)] = true }
+            p.separatorTable.insert(Array(phrase.utf8))
+            p.separatorIsForwardMarker.append(!p.separatorPhrases.contains(phrase))
         }
         p.mobileFooters = file.mobile_footers
         p.legalFooterPhrases = file.legal_footer_phrases
@@ -115,6 +130,7 @@ struct Patterns: Sendable {
         p.mobileFooterAnywhere = FoldedNeedles(file.mobile_footers.filter { ($0.utf8.first ?? 0) >= 0x80 })
         p.signOffsByLanguage = file.sign_offs.mapValues { Set($0) }
         p.signOffs = Set(file.sign_offs.values.joined())
+        p.signOffTable = ByteTable(p.signOffs.sorted())
         p.autoReplySubjects = file.auto_reply_subject_prefixes
         p.attributionVerbs = file.attribution_verbs ?? []
         p.bannerNeedles = FoldedNeedles(file.banner_phrases ?? [])

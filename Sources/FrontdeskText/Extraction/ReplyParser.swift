@@ -230,9 +230,7 @@ public enum ReplyParser {
     /// sign-off it is the reply without signature block. `text` is the unquoted body. `languages` (codes of the
     /// sign-off tables, "en", "de") limits which sign-offs count; nil counts every language.
     public static func cutAtSignOff(_ text: String, include: Bool, languages: [String]? = nil) -> String {
-        let table = languages.map { codes in
-            codes.reduce(into: Set<String>()) { $0.formUnion(patterns.signOffsByLanguage[$1] ?? []) }
-        }
+        let table = languages.map { codes in ByteTable(codes.flatMap { (patterns.signOffsByLanguage[$0] ?? []).sorted() }) }
         let lines = TextLines.split(text)
         var start = 0
         while start < lines.count {
@@ -441,7 +439,7 @@ public enum ReplyParser {
         guard s.utf8.count < 120 else { return nil }
         if !s.utf8.contains(where: { $0 >= 0x80 }) {
             // ASCII line: strip the decoration and lower-case in a small buffer; most lines fail the length test.
-            let found: String? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 120) { buf in
+            let found: Int? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 120) { buf in
                 var n = 0
                 for b in s.utf8 {
                     buf[n] = TextLines.lowerByte(b)
@@ -453,16 +451,13 @@ public enum ReplyParser {
                 guard n > lo, n - lo <= patterns.separatorMaxBytes, patterns.separatorFirstBytes[Int(buf[lo])] else {
                     return nil
                 }
-                return String(decoding: UnsafeBufferPointer(rebasing: buf[lo..<n]), as: UTF8.self)
+                return patterns.separatorTable.id(of: UnsafeBufferPointer(rebasing: buf[lo..<n]))
             }
-            guard let key = found else { return nil }
-            if patterns.forwardMarkers.contains(key) && !patterns.separatorPhrases.contains(key) {
-                return .forwardMarker
-            }
-            return patterns.separatorPhrases.contains(key) ? .separator : nil
+            guard let id = found else { return nil }
+            return patterns.separatorIsForwardMarker[id] ? .forwardMarker : .separator
         }
         var lowered = TextLines.lower(TextLines.trimmed(s))
-        let key: String? = lowered.withUTF8 { b in
+        let key: Int? = lowered.withUTF8 { b in
             // The decoration, NBSP (C2 A0) and the full-width colon (EF BC 9A) come off both ends.
             var lo = 0
             var hi = b.count
@@ -489,15 +484,11 @@ public enum ReplyParser {
                 }
             }
             guard hi > lo, hi - lo <= patterns.separatorMaxBytes else { return nil }
-            return String(decoding: UnsafeBufferPointer(rebasing: b[lo..<hi]), as: UTF8.self)
+            return patterns.separatorTable.id(of: UnsafeBufferPointer(rebasing: b[lo..<hi]))
         }
+        // "original message" is a forward when it is the whole text's first line; the caller decides.
         guard let key else { return nil }
-        if patterns.forwardMarkers.contains(key) && !patterns.separatorPhrases.contains(key) { return .forwardMarker }
-        if patterns.separatorPhrases.contains(key) {
-            // "original message" is a forward when it is the whole text's first line; the caller decides.
-            return .separator
-        }
-        return nil
+        return patterns.separatorIsForwardMarker[key] ? .forwardMarker : .separator
     }
 
     /// The header-field name of a line like "*From:* x" or "> De : y", when it is a known header word.
@@ -538,7 +529,7 @@ public enum ReplyParser {
         }
         if ascii {
             guard let f = rawKey.first(where: { $0 != 0x2A }), patterns.headerFirstBytes[Int(f)] else { return nil }
-            let found: String? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { buf in
+            let found: Int? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { buf in
                 var n = 0
                 for x in rawKey where x != 0x2A {
                     if n == 40 { return nil }
@@ -549,16 +540,16 @@ public enum ReplyParser {
                 while lo < n && TextLines.isSpace(buf[lo]) { lo += 1 }
                 while n > lo && TextLines.isSpace(buf[n - 1]) { n -= 1 }
                 guard n - lo <= patterns.headerMaxBytes, n > lo else { return nil }
-                return String(decoding: UnsafeBufferPointer(rebasing: buf[lo..<n]), as: UTF8.self)
+                return patterns.headerTable.id(of: UnsafeBufferPointer(rebasing: buf[lo..<n]))
             }
-            guard let key = found, patterns.headerAll.contains(key) else { return nil }
-            return (key, patterns.headerFrom.contains(key))
+            guard let id = found else { return nil }
+            return (patterns.headerWords[id], patterns.headerWordIsFrom[id])
         }
         var key = TextLines.lower(String(decoding: rawKey, as: UTF8.self))
         key.removeAll { $0 == "*" }
         key = String(TextLines.trimmed(Substring(key)))
-        guard patterns.headerAll.contains(key) else { return nil }
-        return (key, patterns.headerFrom.contains(key))
+        guard let id = patterns.headerTable.id(of: key) else { return nil }
+        return (patterns.headerWords[id], patterns.headerWordIsFrom[id])
     }
 
     /// Two or more header fields (one of them From) or three of any kind, within a few lines: a quoted header block.
@@ -1089,9 +1080,9 @@ public enum ReplyParser {
     }
 
     /// Whether `t` is a sign-off line ("Best regards,", "Thanks, Ana"); `table` narrows the languages.
-    static func isSignOff(_ t: Substring, table: Set<String>? = nil) -> Bool {
+    static func isSignOff(_ t: Substring, table: ByteTable? = nil) -> Bool {
         guard t.utf8.count < 60 else { return false }
-        let signOffs = table ?? patterns.signOffs
+        let signOffs = table ?? patterns.signOffTable
         // Bytes throughout: the trailing punctuation and the comma are fixed byte sequences.
         let l = Array(TextLines.lower(t).utf8)
         var end = l.count
@@ -1110,7 +1101,9 @@ public enum ReplyParser {
             }
         }
         if end == 0 { return false }
-        if signOffs.contains(String(decoding: l[0..<end], as: UTF8.self)) { return true }
+        if l.withUnsafeBufferPointer({ signOffs.id(of: UnsafeBufferPointer(rebasing: $0[0..<end])) }) != nil {
+            return true
+        }
         if let comma = l[0..<end].firstIndex(of: 0x2C) {
             let head = String(decoding: l[0..<comma], as: UTF8.self).trimmingSpaces()
             var words = 0

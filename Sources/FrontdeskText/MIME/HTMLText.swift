@@ -15,6 +15,9 @@ public enum HTMLText {
         "hr", "section", "article", "header", "footer", "dl", "dt", "dd", "address", "center", "form", "tbody", "thead",
     ]
     static let skipTags: Set<String> = ["style", "script", "head", "title", "xml", "template"]
+    /// Block and skipped tag names by bytes; ids below `blockTagCount` are block tags, the rest skipped ones.
+    static let tagTable = ByteTable(blockTags.sorted() + skipTags.sorted())
+    static let blockTagCount = blockTags.count
 
     /// Converts `html`; runs in one pass over the bytes.
     public static func convert(_ html: String) -> Result {
@@ -25,7 +28,7 @@ public enum HTMLText {
         var bodyStart = 0
         var sourceQuoteAt: Int? = nil
         var i = 0
-        var skipUntil: [UInt8]? = nil
+        var skipUntil: Int? = nil  // the tag table id of the skipped element
         var preDepth = 0
         func newline() {
             // Collapse to at most one blank line.
@@ -81,21 +84,23 @@ public enum HTMLText {
                 var nameEnd = k
                 while nameEnd < tag.endIndex, isNameByte(tag[nameEnd]) { nameEnd += 1 }
                 // Tag names are short: lower-cased into a small buffer, they make a String without a heap copy.
-                let name: String = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, nameEnd - k)) {
-                    buf in
+                let (name, tagID): (String, Int?) = withUnsafeTemporaryAllocation(
+                    of: UInt8.self, capacity: max(1, nameEnd - k)
+                ) { buf in
                     var n = 0
                     for x in tag[k..<nameEnd] {
                         buf[n] = TextLines.lowerByte(x)
                         n += 1
                     }
-                    return String(decoding: UnsafeBufferPointer(rebasing: buf[0..<n]), as: UTF8.self)
+                    let bytes = UnsafeBufferPointer(rebasing: buf[0..<n])
+                    return (String(decoding: bytes, as: UTF8.self), tagTable.id(of: bytes))
                 }
                 if let until = skipUntil {
-                    if closing && Array(name.utf8) == until { skipUntil = nil }
+                    if closing && tagID == until { skipUntil = nil }
                     continue
                 }
-                if !closing && skipTags.contains(name) && !(tag.last == 0x2F) {
-                    skipUntil = Array(name.utf8)
+                if !closing, let id = tagID, id >= blockTagCount, tag.last != 0x2F {
+                    skipUntil = id
                     continue
                 }
                 if name == "pre" { preDepth += closing ? -1 : 1 }
@@ -111,7 +116,7 @@ public enum HTMLText {
                     quoteAt = out.count
                     sourceQuoteAt = tagStart
                 }
-                if blockTags.contains(name) {
+                if let id = tagID, id < blockTagCount {
                     if name == "br" {
                         while let last = out.last, last == 0x20 { out.removeLast() }
                         out.append(0x0A)
