@@ -398,9 +398,23 @@ enum TextLines {
         var hi = lines.endIndex
         while lo < hi && isBlank(lines[lo]) { lo += 1 }
         while hi > lo && isBlank(lines[hi - 1]) { hi -= 1 }
-        var out = joined(lines[lo..<hi])
-        while let l = out.unicodeScalars.last, isIgnorable(l) { out.unicodeScalars.removeLast() }
-        return out
+        // Trailing spaces and invisible marks come off the last lines before joining: slicing a Substring is
+        // free, while removing from a String's end one scalar at a time copies it each time.
+        while lo < hi {
+            let line = lines[hi - 1]
+            if let b = line.utf8.last, b > 0x20, b < 0x80 { return joined(lines[lo..<hi]) }
+            var last = line
+            while let u = last.unicodeScalars.last, isIgnorable(u) { last = Substring(last.unicodeScalars.dropLast()) }
+            if last.isEmpty {
+                hi -= 1
+                continue
+            }
+            if hi - lo == 1 { return String(last) }
+            var run = Array(lines[lo..<(hi - 1)])
+            run.append(last)
+            return joined(run[...])
+        }
+        return ""
     }
 }
 
