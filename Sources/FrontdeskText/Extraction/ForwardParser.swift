@@ -165,37 +165,40 @@ public enum ForwardParser {
     static func headerLine(_ l: Substring) -> (String, String)? {
         guard let (key, _) = ReplyParser.headerKey(l) else { return nil }
         let t = TextLines.trimmed(l)
-        // The first ":" or full-width "：" (EF BC 9A), found on bytes; the value follows without bold marks,
-        // spaces, tabs or NBSP (C2 A0).
-        let u = t.utf8
-        var c = u.startIndex
-        var afterColon: String.Index? = nil
-        while c < u.endIndex {
-            let b = u[c]
-            if b == 0x3A {
-                afterColon = u.index(after: c)
-                break
-            }
-            if b == 0xEF, let n1 = u.index(c, offsetBy: 1, limitedBy: u.endIndex), n1 < u.endIndex, u[n1] == 0xBC,
-                let n2 = u.index(n1, offsetBy: 1, limitedBy: u.endIndex), n2 < u.endIndex, u[n2] == 0x9A
-            {
-                afterColon = u.index(after: n2)
-                break
-            }
-            c = u.index(after: c)
+        if let found = t.utf8.withContiguousStorageIfAvailable({ headerValue($0) }) {
+            return found.map { (key, $0) }
         }
-        guard var v = afterColon else { return nil }
-        while v < u.endIndex {
-            let b = u[v]
-            if b == 0x2A || b == 0x20 || b == 0x09 {
-                v = u.index(after: v)
-            } else if b == 0xC2, let n = u.index(v, offsetBy: 1, limitedBy: u.endIndex), n < u.endIndex, u[n] == 0xA0 {
-                v = u.index(after: n)
+        var copy = String(t)
+        return copy.withUTF8 { headerValue($0) }.map { (key, $0) }
+    }
+
+    /// What follows the first ":" or full-width "：" (EF BC 9A) without bold marks, spaces, tabs or NBSP (C2 A0).
+    static func headerValue(_ b: UnsafeBufferPointer<UInt8>) -> String? {
+        var v = -1
+        var c = 0
+        while c < b.count {
+            if b[c] == 0x3A {
+                v = c + 1
+                break
+            }
+            if b[c] == 0xEF, c + 2 < b.count, b[c + 1] == 0xBC, b[c + 2] == 0x9A {
+                v = c + 3
+                break
+            }
+            c += 1
+        }
+        guard v >= 0 else { return nil }
+        while v < b.count {
+            let x = b[v]
+            if x == 0x2A || x == 0x20 || x == 0x09 {
+                v += 1
+            } else if x == 0xC2, v + 1 < b.count, b[v + 1] == 0xA0 {
+                v += 2
             } else {
                 break
             }
         }
-        return (key, String(t[v...]))
+        return String(decoding: UnsafeBufferPointer(rebasing: b[v...]), as: UTF8.self)
     }
 
     static func apply(_ values: [String: String], to d: inout Details) {
