@@ -421,27 +421,16 @@ extension ForwardParser {
             if !TextLines.isSpace(b) { last = b }
         }
         guard sawColon, last != 0x2D else { return nil }
-        // The marker must be a known forward marker: tested on bytes before any Character array is built.
+        // The marker must be a known forward marker: tested on bytes before any scalar array is built.
         let trimmedLine = TextLines.trimmed(line)
-        let u = trimmedLine.utf8
-        var mi = u.startIndex
-        while mi < u.endIndex && u[mi] == 0x2D { mi = u.index(after: mi) }
-        var mj = mi
-        var run = 0
-        while mj < u.endIndex {
-            if u[mj] == 0x2D {
-                run += 1
-                if run == 3 { break }
-            } else {
-                run = 0
-            }
-            mj = u.index(after: mj)
-        }
-        guard run == 3 else { return nil }
-        let markerEnd = u.index(mj, offsetBy: -2)
-        guard mi <= markerEnd,
-            patterns.forwardMarkers.contains(TextLines.lower(String(trimmedLine[mi..<markerEnd]).trimmingSpaces()))
-        else { return nil }
+        var copy: String? = nil
+        let known: Bool =
+            trimmedLine.utf8.withContiguousStorageIfAvailable(startsWithForwardMarker)
+            ?? {
+                copy = String(trimmedLine)
+                return copy!.withUTF8(startsWithForwardMarker)
+            }()
+        guard known else { return nil }
         // Scalars, not Characters: no grapheme breaking, and every test below looks at one scalar at a time.
         let chars = Array(trimmedLine.unicodeScalars)
         func text(_ r: ArraySlice<Unicode.Scalar>) -> String { TextLines.string(r) }
@@ -495,6 +484,38 @@ extension ForwardParser {
             result.append(key + " " + value)
         }
         return result
+    }
+
+    /// Whether the text between the leading dashes and the next run of three dashes is a known forward marker.
+    static func startsWithForwardMarker(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var mi = 0
+        while mi < b.count && b[mi] == 0x2D { mi += 1 }
+        var mj = mi
+        var run = 0
+        while mj < b.count {
+            if b[mj] == 0x2D {
+                run += 1
+                if run == 3 { break }
+            } else {
+                run = 0
+            }
+            mj += 1
+        }
+        guard run == 3 else { return false }
+        var lo = mi
+        var hi = mj - 2
+        while lo < hi && b[lo] == 0x20 { lo += 1 }
+        while hi > lo && b[hi - 1] == 0x20 { hi -= 1 }
+        let marker = UnsafeBufferPointer(rebasing: b[lo..<hi])
+        guard marker.allSatisfy({ $0 < 0x80 }) else {
+            // Non-ASCII markers are lower-cased by Unicode rules.
+            return patterns.forwardMarkers.contains(TextLines.lower(String(decoding: marker, as: UTF8.self)))
+        }
+        guard marker.count <= 120 else { return false }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, marker.count)) { buf in
+            for (n, x) in marker.enumerated() { buf[n] = TextLines.lowerByte(x) }
+            return patterns.forwardMarkerTable.id(of: UnsafeBufferPointer(rebasing: buf[0..<marker.count])) != nil
+        }
     }
 
     /// Character.isLetter for one scalar: a letter of any general category.

@@ -27,6 +27,7 @@ struct Patterns: Sendable {
     /// Separator phrases and forward markers by bytes; per id, whether it is a forward marker only.
     var separatorTable = ByteTable()
     var separatorIsForwardMarker: [Bool] = []
+    var forwardMarkerTable = ByteTable()
     var mobileFooters: [String] = []
     var legalFooterPhrases: [String] = []
     var legalFooterBytes: [[UInt8]] = []
@@ -109,6 +110,7 @@ struct Patterns: Sendable {
             file.forward_markers.map {
                 $0.hasSuffix(":") ? String($0.dropLast()).trimmingCharacters(in: .whitespaces) : $0
             })
+        p.forwardMarkerTable = ByteTable(p.forwardMarkers.sorted())
         p.separatorMaxBytes = (p.separatorPhrases.map(\.utf8.count) + p.forwardMarkers.map(\.utf8.count)).max() ?? 0
         for phrase in p.separatorPhrases.union(p.forwardMarkers).sorted() {
             if let f = phrase.utf8.first { p.separatorFirstBytes[Int(f)] = true }
