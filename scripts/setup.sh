@@ -4,6 +4,14 @@
 #   scripts/setup.sh --test   also what the integration tests use (Chromium, chromedriver, Python test helpers)
 set -euo pipefail
 
+case "${1:-}" in
+  "" | --test) ;;
+  *)
+    echo "usage: scripts/setup.sh [--test]   (--test also installs what the integration tests use)" >&2
+    exit 2
+    ;;
+esac
+
 packages=(libsqlite3-dev libcurl4-openssl-dev libssl-dev libmicrohttpd-dev pkg-config)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(chromium chromium-driver python3-pip)
