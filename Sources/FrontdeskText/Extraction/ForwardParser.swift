@@ -351,9 +351,9 @@ public enum ForwardParser {
         var lastQuoted = i
         while i < lines.endIndex {
             let l = lines[i]
-            if l.hasPrefix(">") {
-                var d = l.dropFirst()
-                if d.hasPrefix(" ") { d = d.dropFirst() }
+            if l.utf8.first == 0x3E {  // ">", then one space, dropped on bytes
+                var d = Substring(l.utf8.dropFirst())
+                if d.utf8.first == 0x20 { d = Substring(d.utf8.dropFirst()) }
                 inner.append(d)
                 lastQuoted = i
             } else if TextLines.isBlank(l) {

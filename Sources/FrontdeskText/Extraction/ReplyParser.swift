@@ -545,10 +545,9 @@ public enum ReplyParser {
             guard let id = found else { return nil }
             return (patterns.headerWords[id], patterns.headerWordIsFrom[id])
         }
-        var key = TextLines.lower(String(decoding: rawKey, as: UTF8.self))
-        key.removeAll { $0 == "*" }
-        key = String(TextLines.trimmed(Substring(key)))
-        guard let id = patterns.headerTable.id(of: key) else { return nil }
+        // Bold marks come off on bytes; the rest is lower-cased by Unicode rules.
+        let key = TextLines.lower(String(decoding: rawKey.filter { $0 != 0x2A }, as: UTF8.self))
+        guard let id = patterns.headerTable.id(of: String(TextLines.trimmed(Substring(key)))) else { return nil }
         return (patterns.headerWords[id], patterns.headerWordIsFrom[id])
     }
 

@@ -219,8 +219,10 @@ public enum MIMEHeaders {
 
     static func cleanName(_ raw: String) -> String? {
         var s = TextLines.trimmed(Substring(EncodedWords.decode(raw)))
-        if s.count >= 2 && ((s.hasPrefix("\"") && s.hasSuffix("\"")) || (s.hasPrefix("'") && s.hasSuffix("'"))) {
-            s = s.dropFirst().dropLast()
+        // Surrounding quotes come off on bytes (they are ASCII): no Character walk over the name.
+        let u = s.utf8
+        if u.count >= 2, let f = u.first, let l = u.last, f == l, f == 0x22 || f == 0x27 {
+            s = Substring(u.dropFirst().dropLast())
         }
         var out = String(s)
         if out.utf8.contains(0x5C) { out = out.replacingOccurrences(of: "\\\"", with: "\"") }
