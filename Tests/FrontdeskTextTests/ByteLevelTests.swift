@@ -116,3 +116,17 @@ import Testing
         #expect(id(t, "主") == nil)
     }
 }
+
+@Suite struct OpeningLeadTests {
+    @Test func leadsByFirstByteAndOtherScripts() {
+        #expect(ReplyParser.opensWithLeadAndDigit("On Tue, 3 Jun 2025 John"))
+        #expect(ReplyParser.opensWithLeadAndDigit("ON TUE, 3 JUN"))
+        #expect(ReplyParser.opensWithLeadAndDigit("On\u{00A0}Tue, 3 Jun 2025"))
+        #expect(ReplyParser.opensWithLeadAndDigit("  Le 3 juin 2025, Marie"))
+        #expect(ReplyParser.opensWithLeadAndDigit("El día 3 de junio de 2025"))
+        #expect(ReplyParser.opensWithLeadAndDigit("在 2016年11月8日"))
+        #expect(!ReplyParser.opensWithLeadAndDigit("On Tuesday John said"))  // no digit
+        #expect(!ReplyParser.opensWithLeadAndDigit("Once 3 people came"))
+        #expect(!ReplyParser.opensWithLeadAndDigit("O"))
+    }
+}

@@ -754,9 +754,54 @@ public enum ReplyParser {
     static func opensWithLeadAndDigit(_ s: Substring) -> Bool {
         let t = TextLines.trimmed(s)
         guard t.utf8.count < 300, t.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else { return false }
+        // ASCII leads ("on ", "le ") by the line's first byte, compared on bytes; the few leads with other
+        // scripts in them are lower-cased by Unicode rules.
+        if let f = t.utf8.first, f < 0x80 {
+            for lead in openingLeadsASCIIByFirst[Int(TextLines.lowerByte(f))] where hasLeadPrefix(t, lead) {
+                return true
+            }
+        }
+        guard !openingLeadsOther.isEmpty else { return false }
         let l = TextLines.lower(t.prefix(12))
-        return patterns.attributionLeads.contains { $0.utf8.count > 1 && TextLines.hasPrefix(l, $0) }
+        return openingLeadsOther.contains { TextLines.hasPrefix(l, $0) }
     }
+
+    /// `t` starts with the lower-case ASCII `lead`, letters compared without case and NBSP read as a space.
+    static func hasLeadPrefix(_ t: Substring, _ lead: [UInt8]) -> Bool {
+        var k = 0
+        var pendingNBSP = false
+        for b in t.utf8 {
+            if k == lead.count { return true }
+            if pendingNBSP {
+                pendingNBSP = false
+                if b == 0xA0 {
+                    guard lead[k] == 0x20 else { return false }
+                    k += 1
+                    continue
+                }
+                return false
+            }
+            if b == 0xC2 {
+                pendingNBSP = true
+                continue
+            }
+            if TextLines.lowerByte(b) != lead[k] { return false }
+            k += 1
+        }
+        return k == lead.count
+    }
+
+    /// Attribution leads of two or more bytes and at most twelve characters (what `opensWithLeadAndDigit` reads):
+    /// the all-ASCII ones by first byte, and the rest.
+    static let openingLeads = patterns.attributionLeads.filter { $0.utf8.count > 1 && $0.count <= 12 }
+    static let openingLeadsASCIIByFirst: [[[UInt8]]] = {
+        var by = [[[UInt8]]](repeating: [], count: 256)
+        for lead in openingLeads where lead.utf8.allSatisfy({ $0 < 0x80 }) {
+            by[Int(lead.utf8.first!)].append(Array(lead.utf8))
+        }
+        return by
+    }()
+    static let openingLeadsOther = openingLeads.filter { $0.utf8.contains { $0 >= 0x80 } }
 
     /// The quoted last line of a wrapped attribution: ">:" after "<a@b", or Polymail's "> wrote:".
     static func isClosingFragment(_ s: Substring) -> Bool {
