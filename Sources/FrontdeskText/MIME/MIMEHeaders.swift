@@ -188,27 +188,28 @@ public enum MIMEHeaders {
 
     /// Parses one mailbox: `Name <addr>`, `addr (Name)`, `addr`, `"Name" [mailto:addr]`.
     public static func mailbox(_ raw: String) -> MailAddress? {
-        let text = String(TextLines.trimmed(Substring(raw)))
+        var text = String(TextLines.trimmed(Substring(raw)))
         if text.isEmpty { return nil }
-        // Delimiters are ASCII: searched on bytes, far cheaper than by Character.
-        if let open = text.utf8.lastIndex(of: 0x3C) {
-            let afterOpen = text.utf8.index(after: open)
-            let close = text.utf8[afterOpen...].firstIndex(of: 0x3E) ?? text.endIndex
-            let address = String(TextLines.trimmed(text[afterOpen..<close]))
-            let name = cleanName(String(text[..<open]))
-            return MailAddress(name: name, address: stripMailto(address))
+        // Delimiters are ASCII: found on bytes, and the parts cut at them are whole characters.
+        return text.withUTF8 { b -> MailAddress in
+            func part(_ lo: Int, _ hi: Int) -> String {
+                String(decoding: UnsafeBufferPointer(rebasing: b[lo..<hi]), as: UTF8.self)
+            }
+            if let open = b.lastIndex(of: 0x3C) {
+                let close = b[(open + 1)...].firstIndex(of: 0x3E) ?? b.count
+                let address = String(TextLines.trimmed(Substring(part(open + 1, close))))
+                return MailAddress(name: cleanName(part(0, open)), address: stripMailto(address))
+            }
+            if b.last == 0x5D, let open = b.lastIndex(of: 0x5B) {
+                return MailAddress(name: cleanName(part(0, open)), address: stripMailto(part(open + 1, b.count - 1)))
+            }
+            if let open = b.firstIndex(of: 0x28), let close = b.lastIndex(of: 0x29), open < close {
+                return MailAddress(name: cleanName(part(open + 1, close)), address: TextLines.strip(Substring(part(0, open))))
+            }
+            let all = part(0, b.count)
+            if b.contains(0x40) && !b.contains(0x20) { return MailAddress(name: nil, address: stripMailto(all)) }
+            return MailAddress(name: cleanName(all), address: "")
         }
-        if text.utf8.last == 0x5D, let open = text.utf8.lastIndex(of: 0x5B) {
-            let address = text[text.index(after: open)..<text.index(before: text.endIndex)]
-            return MailAddress(name: cleanName(String(text[..<open])), address: stripMailto(String(address)))
-        }
-        if let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")"), open < close {
-            let name = cleanName(String(text[text.index(after: open)..<close]))
-            let address = TextLines.strip(text[..<open])
-            return MailAddress(name: name, address: address)
-        }
-        if text.contains("@") && !text.contains(" ") { return MailAddress(name: nil, address: stripMailto(text)) }
-        return MailAddress(name: cleanName(text), address: "")
     }
 
     static func stripMailto(_ s: String) -> String {
