@@ -18,7 +18,7 @@ import time
 here = os.path.dirname(os.path.abspath(__file__))
 parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
 parser.add_argument("--corpus", default=os.path.join(here, "..", "..", "..", "shared", "corpus", "email"))
-parser.add_argument("--rounds", type=int, default=9)
+parser.add_argument("--rounds", type=int, default=20)
 args = parser.parse_args()
 
 try:
@@ -41,7 +41,8 @@ for _ in range(args.rounds):
     for raw in inputs:
         EmailReplyParser.parse_reply(raw)
     rates.append(len(inputs) / (time.process_time() - start))
+# Measured as Eval measures: the fastest round is the least disturbed one on a shared host.
 print(
-    f"zapier email_reply_parser: {statistics.median(rates):.0f} messages/s of CPU time on one core, "
-    f"median of {args.rounds} rounds of {len(inputs)} messages (rounds {min(rates):.0f}–{max(rates):.0f})"
+    f"zapier email_reply_parser: {max(rates):.0f} messages/s of CPU time on one core, fastest of {args.rounds} "
+    f"rounds of {len(inputs)} messages (median {statistics.median(rates):.0f}, slowest {min(rates):.0f})"
 )
