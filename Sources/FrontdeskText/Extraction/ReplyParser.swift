@@ -857,18 +857,20 @@ public enum ReplyParser {
     }
 
     static func endsWithWrote(_ s: Substring) -> Bool {
-        // Bytes from the end, spaces skipped: "wrote" or "writes".
-        let u = s.utf8
-        var end = u.endIndex
-        while end > u.startIndex, TextLines.isSpace(u[u.index(before: end)]) { end = u.index(before: end) }
-        guard end > u.startIndex else { return false }
+        // Bytes from the end, spaces skipped: "wrote" or "writes". Read through the base string's view (its
+        // subscript inlines), within the line's bounds.
+        let u = s.base.utf8
+        let start = s.startIndex
+        var end = s.endIndex
+        while end > start, TextLines.isSpace(u[u.index(before: end)]) { end = u.index(before: end) }
+        guard end > start else { return false }
         let last = u[u.index(before: end)]
         guard last == 0x65 || last == 0x73 else { return false }
         func endsWith(_ word: [UInt8]) -> Bool {
             var k = word.count
             var p = end
             while k > 0 {
-                guard p > u.startIndex else { return false }
+                guard p > start else { return false }
                 p = u.index(before: p)
                 k -= 1
                 if u[p] != word[k] { return false }

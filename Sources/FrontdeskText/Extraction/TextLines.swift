@@ -81,10 +81,19 @@ enum TextLines {
         }
     }
 
+    /// First and last UTF-8 byte of a line, read through its base string's view: that subscript inlines, while
+    /// the Substring view's is a call into the runtime.
+    @inline(__always) static func firstUTF8(_ s: Substring) -> UInt8? {
+        s.startIndex < s.endIndex ? s.base.utf8[s.startIndex] : nil
+    }
+
+    @inline(__always) static func lastUTF8(_ s: Substring) -> UInt8? {
+        s.startIndex < s.endIndex ? s.base.utf8[s.base.utf8.index(before: s.endIndex)] : nil
+    }
+
     static func trimmed(_ s: Substring) -> Substring {
         // Most lines start and end with a visible ASCII byte: nothing to trim, nothing to decode.
-        let u8 = s.utf8
-        if let f = u8.first, let l = u8.last, f < 0x80, l < 0x80, f > 0x20, l > 0x20 { return s }
+        if let f = firstUTF8(s), let l = lastUTF8(s), f < 0x80, l < 0x80, f > 0x20, l > 0x20 { return s }
         var t = s
         while let f = t.unicodeScalars.first, isIgnorable(f) { t = t[t.unicodeScalars.index(after: t.startIndex)...] }
         while let l = t.unicodeScalars.last, isIgnorable(l) { t = t[..<t.unicodeScalars.index(before: t.endIndex)] }
@@ -378,8 +387,7 @@ enum TextLines {
     /// True when the last visible character is ":" or a full-width "：".
     static func endsWithColon(_ s: Substring) -> Bool {
         // Bytes from the end: an ASCII last byte (most lines) decides without decoding anything.
-        let u8 = s.utf8
-        if let last = u8.last, last < 0x80, last > 0x20 { return last == 0x3A }
+        if let last = lastUTF8(s), last < 0x80, last > 0x20 { return last == 0x3A }
         for u in s.unicodeScalars.reversed() {
             if isIgnorable(u) { continue }
             return u == ":" || u == "："
