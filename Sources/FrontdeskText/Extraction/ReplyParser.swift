@@ -505,20 +505,7 @@ public enum ReplyParser {
         // Right-to-left and left-to-right marks (U+200E, U+200F) lead Arabic and Hebrew header lines.
         while count - i >= 3, b[i] == 0xE2, b[i + 1] == 0x80, b[i + 2] == 0x8E || b[i + 2] == 0x8F { i += 3 }
         // Find ":" or "：" within the first 40 bytes.
-        var colon = -1
-        var c = i
-        while c < count && c - i < 40 {
-            let x = b[c]
-            if x == 0x3A {
-                colon = c
-                break
-            }
-            if x == 0xEF, c + 2 < count, b[c + 1] == 0xBC, b[c + 2] == 0x9A {
-                colon = c
-                break
-            }
-            c += 1
-        }
+        let colon = TextLines.firstColon(b, from: i, within: 40)
         guard colon > i else { return nil }
         let rawKey = UnsafeBufferPointer(rebasing: b[i..<colon])
         // ASCII keys (most lines): lower-case into a small buffer; keys of 15 bytes or less make no heap string.

@@ -36,6 +36,27 @@ enum TextLines {
         return lines
     }
 
+    /// The offset of the first ":" or full-width "：" (EF BC 9A) starting in `b[from ..< from + within]`, or -1.
+    /// memchr finds the ASCII colon; the rare 0xEF lead is looked for only before it.
+    static func firstColon(_ b: UnsafeBufferPointer<UInt8>, from: Int, within: Int) -> Int {
+        let window = min(b.count - from, within)
+        guard window > 0, let base = b.baseAddress else { return -1 }
+        let start = base + from
+        var limit = window
+        var colon = -1
+        if let hit = memchr(start, 0x3A, window) {
+            limit = UnsafeRawPointer(hit) - UnsafeRawPointer(start)
+            colon = from + limit
+        }
+        var k = 0
+        while k < limit, let hit = memchr(start + k, 0xEF, limit - k) {
+            let off = from + (UnsafeRawPointer(hit) - UnsafeRawPointer(start))
+            if off + 2 < b.count && b[off + 1] == 0xBC && b[off + 2] == 0x9A { return off }
+            k = off - from + 1
+        }
+        return colon
+    }
+
     /// True when the string's UTF-8 holds `byte` (memchr over contiguous storage).
     static func hasByte(_ s: String, _ byte: UInt8) -> Bool {
         if let r = s.utf8.withContiguousStorageIfAvailable({ buf -> Bool in
