@@ -101,20 +101,21 @@ public enum ForwardParser {
             parseAttribution(TextLines.joined(lines[i..<end]), into: &d)
             i = end
         } else if ReplyParser.headerKey(lines[i]) != nil {
-            var lastField: String? = nil
-            var values: [String: String] = [:]
+            var lastField: Int? = nil
+            // By field (Patterns.fieldNames): an array, not a dictionary hashing "from" and "subject" each time.
+            var values = [String?](repeating: nil, count: Patterns.fieldNames.count)
             while i < lines.endIndex {
                 let l = lines[i]
                 if TextLines.isBlank(l) { break }
-                if let (key, value) = headerLine(l), let field = patterns.headerField[key] {
+                if let (id, value) = headerLine(l) {
+                    let field = patterns.headerWordField[id]
                     if values[field] == nil { values[field] = value }
                     lastField = field
-                } else if let field = lastField,
-                    field == "subject" || field == "to" || field == "cc" || field == "from",
+                } else if let field = lastField, Self.wrappingFields.contains(field),
                     i + 1 < lines.endIndex, ReplyParser.headerKey(lines[i + 1]) != nil
                 {
                     // A long value wrapped onto the next line.
-                    values[field, default: ""] += (field == "subject" ? " " : " ") + TextLines.trimmed(l)
+                    values[field] = (values[field] ?? "") + " " + TextLines.trimmed(l)
                     lastField = nil
                 } else {
                     break
@@ -162,8 +163,12 @@ public enum ForwardParser {
     static let fourSpaces: [UInt8] = [0x20, 0x20, 0x20, 0x20]
 
     /// Splits "Key: value" (with "*Key:*" bold and full-width colons).
-    static func headerLine(_ l: Substring) -> (String, String)? {
-        guard let (key, _) = ReplyParser.headerKey(l) else { return nil }
+    /// Fields whose long values mail clients wrap onto the next line.
+    static let wrappingFields = ["subject", "to", "cc", "from"].map(Patterns.field)
+
+    /// A header line's word id and value.
+    static func headerLine(_ l: Substring) -> (Int, String)? {
+        guard let (_, _, key) = ReplyParser.headerKey(l) else { return nil }
         let t = TextLines.trimmed(l)
         if let found = t.utf8.withContiguousStorageIfAvailable({ headerValue($0) }) {
             return found.map { (key, $0) }
@@ -201,19 +206,21 @@ public enum ForwardParser {
         return String(decoding: UnsafeBufferPointer(rebasing: b[v...]), as: UTF8.self)
     }
 
-    static func apply(_ values: [String: String], to d: inout Details) {
-        if let from = values["from"] {
+    static func apply(_ values: [String?], to d: inout Details) {
+        if let from = values[Self.fromField] {
             d.fromRaw = from
             let m = mailbox(from)
             d.fromName = m.name
             d.fromAddress = m.address
         }
-        d.date = values["date"]
-        d.subject = values["subject"]
-        d.toRaw = values["to"]
-        d.ccRaw = values["cc"]
-        d.replyToRaw = values["reply_to"]
+        d.date = values[Patterns.field("date")]
+        d.subject = values[Patterns.field("subject")]
+        d.toRaw = values[Patterns.field("to")]
+        d.ccRaw = values[Patterns.field("cc")]
+        d.replyToRaw = values[Patterns.field("reply_to")]
     }
+
+    static let fromField = Patterns.field("from")
 
     /// Outlook writes "Name [mailto:a@b]" and Exchange "Name <a@b<mailto:a@b>>"; both mean Name and a@b.
     static func mailbox(_ raw: String) -> (name: String?, address: String?) {

@@ -12,6 +12,10 @@ struct Patterns: Sendable {
     var headerTable = ByteTable()
     var headerWords: [String] = []
     var headerWordIsFrom: [Bool] = []
+    /// Per header word id, its field as an index into `fieldNames`.
+    var headerWordField: [Int] = []
+    static let fieldNames = ["from", "date", "to", "cc", "subject", "reply_to", "other"]
+    static func field(_ name: String) -> Int { fieldNames.firstIndex(of: name) ?? fieldNames.count - 1 }
     /// Longest header word in bytes, and which bytes start one: cheap tests before building a key string.
     var headerMaxBytes = 0
     var headerFirstBytes = [Bool](repeating: false, count: 256)
@@ -94,6 +98,7 @@ struct Patterns: Sendable {
             p.headerTable.insert(Array(k.utf8))
             p.headerWords.append(k)
             p.headerWordIsFrom.append(p.headerFrom.contains(k))
+            p.headerWordField.append(Self.field(p.headerField[k] ?? "other"))
         }
         for k in p.headerAll {
             p.headerMaxBytes = max(p.headerMaxBytes, k.utf8.count)

@@ -492,13 +492,13 @@ public enum ReplyParser {
     }
 
     /// The header-field name of a line like "*From:* x" or "> De : y", when it is a known header word.
-    static func headerKey(_ s: Substring) -> (key: String, isFrom: Bool)? {
+    static func headerKey(_ s: Substring) -> (key: String, isFrom: Bool, id: Int)? {
         if let r = s.utf8.withContiguousStorageIfAvailable({ headerKey(bytes: $0) }) { return r }
         var copy = String(s)
         return copy.withUTF8 { headerKey(bytes: $0) }
     }
 
-    static func headerKey(bytes b: UnsafeBufferPointer<UInt8>) -> (key: String, isFrom: Bool)? {
+    static func headerKey(bytes b: UnsafeBufferPointer<UInt8>) -> (key: String, isFrom: Bool, id: Int)? {
         let count = b.count
         var i = 0
         while i < count, b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x3E || b[i] == 0x2A { i += 1 }
@@ -530,12 +530,12 @@ public enum ReplyParser {
                 return patterns.headerTable.id(of: UnsafeBufferPointer(rebasing: buf[lo..<n]))
             }
             guard let id = found else { return nil }
-            return (patterns.headerWords[id], patterns.headerWordIsFrom[id])
+            return (patterns.headerWords[id], patterns.headerWordIsFrom[id], id)
         }
         // Bold marks come off on bytes; the rest is lower-cased by Unicode rules.
         let key = TextLines.lower(String(decoding: rawKey.filter { $0 != 0x2A }, as: UTF8.self))
         guard let id = patterns.headerTable.id(of: String(TextLines.trimmed(Substring(key)))) else { return nil }
-        return (patterns.headerWords[id], patterns.headerWordIsFrom[id])
+        return (patterns.headerWords[id], patterns.headerWordIsFrom[id], id)
     }
 
     /// Two or more header fields (one of them From) or three of any kind, within a few lines: a quoted header block.
@@ -545,7 +545,7 @@ public enum ReplyParser {
         var count = 1
         var hasFrom = first.isFrom
         // At most a dozen keys: a small array beats a Set that would allocate on every call.
-        var keys: [String] = [first.key]
+        var keys: [Int] = [first.id]
         keys.reserveCapacity(12)
         var j = i + 1
         var blanks = 0
@@ -557,8 +557,8 @@ public enum ReplyParser {
                 if blanks >= 2 { break }
             } else if let h = headerKey(l) {
                 blanks = 0
-                if !keys.contains(h.key) {
-                    keys.append(h.key)
+                if !keys.contains(h.id) {
+                    keys.append(h.id)
                     count += 1
                 }
                 hasFrom = hasFrom || h.isFrom
