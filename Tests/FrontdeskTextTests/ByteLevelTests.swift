@@ -84,7 +84,8 @@ import Testing
 
     @Test func headerValuesAfterBoldAndFullWidthColons() throws {
         let a = try #require(ForwardParser.headerLine("*From:* *Ann* <ann@example.com>"))
-        #expect(a.0 == "from" && a.1 == "Ann* <ann@example.com>")
+        #expect(ReplyParser.patterns.headerWords[a.0] == "from" && a.1 == "Ann* <ann@example.com>")
+        #expect(ReplyParser.patterns.headerWordField[a.0] == Patterns.field("from"))
         let b = try #require(ForwardParser.headerLine("差出人： 山田 <yamada@example.jp>"))
         #expect(b.1 == "山田 <yamada@example.jp>")
     }
@@ -128,5 +129,25 @@ import Testing
         #expect(!ReplyParser.opensWithLeadAndDigit("On Tuesday John said"))  // no digit
         #expect(!ReplyParser.opensWithLeadAndDigit("Once 3 people came"))
         #expect(!ReplyParser.opensWithLeadAndDigit("O"))
+    }
+}
+
+@Suite struct FirstColonTests {
+    func colon(_ s: String, from: Int = 0, within: Int = 40) -> Int {
+        var copy = s
+        return copy.withUTF8 { TextLines.firstColon($0, from: from, within: within) }
+    }
+
+    @Test func asciiAndFullWidthColonsInTheWindow() {
+        #expect(colon("From: Ann") == 4)
+        #expect(colon("差出人： 山田") == 9)  // three 3-byte scalars, then EF BC 9A
+        #expect(colon("件名：a: b") == 6)  // the full-width colon comes first
+        #expect(colon("a: 件名：") == 1)
+        #expect(colon("no colon here at all") == -1)
+        #expect(colon(String(repeating: "x", count: 45) + ":") == -1)  // beyond 40 bytes
+        #expect(colon("  > Von: x", from: 4) == 7)
+        #expect(colon("abc\u{FF1A}") == 3)  // a full-width colon as the last three bytes
+        #expect(colon("abcï") == -1)  // C3 AF: no EF lead byte
+        #expect(colon("") == -1)
     }
 }
