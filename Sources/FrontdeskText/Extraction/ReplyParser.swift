@@ -1114,10 +1114,31 @@ public enum ReplyParser {
 
     /// Whether `t` is a sign-off line ("Best regards,", "Thanks, Ana"); `table` narrows the languages.
     static func isSignOff(_ t: Substring, table: ByteTable? = nil) -> Bool {
-        guard t.utf8.count < 60 else { return false }
+        let count = t.utf8.count
+        guard count < 60, count > 0 else { return false }
         let signOffs = table ?? patterns.signOffTable
-        // Bytes throughout: the trailing punctuation and the comma are fixed byte sequences.
+        // ASCII lines (most) are lower-cased into a small stack buffer; others by Unicode rules.
+        var ascii = true
+        for b in t.utf8 where b >= 0x80 {
+            ascii = false
+            break
+        }
+        if ascii {
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { buf in
+                var n = 0
+                for b in t.utf8 {
+                    buf[n] = TextLines.lowerByte(b)
+                    n += 1
+                }
+                return isSignOff(lowered: UnsafeBufferPointer(rebasing: buf[0..<n]), signOffs)
+            }
+        }
         let l = Array(TextLines.lower(t).utf8)
+        return l.withUnsafeBufferPointer { isSignOff(lowered: $0, signOffs) }
+    }
+
+    private static func isSignOff(lowered l: UnsafeBufferPointer<UInt8>, _ signOffs: ByteTable) -> Bool {
+        // Trailing punctuation and the comma are fixed byte sequences.
         var end = l.count
         while end > 0 {
             let b = l[end - 1]
@@ -1134,24 +1155,25 @@ public enum ReplyParser {
             }
         }
         if end == 0 { return false }
-        if l.withUnsafeBufferPointer({ signOffs.id(of: UnsafeBufferPointer(rebasing: $0[0..<end])) }) != nil {
-            return true
-        }
-        if let comma = l[0..<end].firstIndex(of: 0x2C) {
-            let head = String(decoding: l[0..<comma], as: UTF8.self).trimmingSpaces()
-            var words = 0
-            var inWord = false
-            for b in l[(comma + 1)..<end] {
-                if b == 0x20 {
-                    inWord = false
-                } else if !inWord {
-                    inWord = true
-                    words += 1
-                }
+        if signOffs.id(of: UnsafeBufferPointer(rebasing: l[0..<end])) != nil { return true }
+        // "Thanks, Ana": a sign-off, a comma and at most three words.
+        guard let comma = l[0..<end].firstIndex(of: 0x2C) else { return false }
+        var words = 0
+        var inWord = false
+        for b in l[(comma + 1)..<end] {
+            if b == 0x20 {
+                inWord = false
+            } else if !inWord {
+                inWord = true
+                words += 1
             }
-            if signOffs.contains(head) && words <= 3 { return true }
         }
-        return false
+        guard words <= 3 else { return false }
+        var lo = 0
+        var hi = comma
+        while lo < hi && l[lo] == 0x20 { lo += 1 }
+        while hi > lo && l[hi - 1] == 0x20 { hi -= 1 }
+        return signOffs.id(of: UnsafeBufferPointer(rebasing: l[lo..<hi])) != nil
     }
 
     static func isNameLike(_ t: Substring) -> Bool {
