@@ -108,7 +108,9 @@ enum EmailEval {
             let input = corpus.inputs[k]
             var sink = 0
             let t0 = cpuNanoseconds()
-            for _ in 0..<1000 { sink &+= CorpusEvaluation.extract(raw: input.raw, format: input.format).reply.utf8.count }
+            for _ in 0..<1000 {
+                sink &+= CorpusEvaluation.extract(raw: input.raw, format: input.format).reply.utf8.count
+            }
             print(String(format: "input %d: %.2f µs (%d)", k, Double(cpuNanoseconds() - t0) / 1e3 / 1000, sink))
             exit(0)
         }
@@ -150,7 +152,8 @@ enum EmailEval {
                 default: a = EmailExtractor.analyze(text: input.raw, html: nil, headers: [])
                 }
                 let e = a.extraction
-                out += "#### \(k) \(e.kind.rawValue) from=\(e.from ?? "-") subject=\(e.subject ?? "-") id=\(e.messageID ?? "-")\n"
+                out +=
+                    "#### \(k) \(e.kind.rawValue) from=\(e.from ?? "-") subject=\(e.subject ?? "-") id=\(e.messageID ?? "-")\n"
                 for (name, v) in [
                     ("reply", e.reply), ("without", e.replyWithoutSignature), ("signature", e.signature),
                     ("quoted", e.quoted), ("unquoted", e.unquoted), ("interleaved", a.interleaved),
@@ -159,11 +162,14 @@ enum EmailEval {
                     out += "-- \(name)\n\(v)\n"
                 }
                 if let d = a.forward {
-                    out += "-- forward depth=\(d.depth) name=\(d.fromName ?? "-") addr=\(d.fromAddress ?? "-") raw=\(d.fromRaw ?? "-") date=\(d.date ?? "-") subject=\(d.subject ?? "-") to=\(d.toRaw ?? "-") cc=\(d.ccRaw ?? "-") replyTo=\(d.replyToRaw ?? "-")\n"
-                    out += "-- note\n\(d.note)\n-- body\n\(d.body)\n-- embedded\n\(d.embeddedBlock)\n-- bottom\n\(d.textBottom)\n"
+                    out +=
+                        "-- forward depth=\(d.depth) name=\(d.fromName ?? "-") addr=\(d.fromAddress ?? "-") raw=\(d.fromRaw ?? "-") date=\(d.date ?? "-") subject=\(d.subject ?? "-") to=\(d.toRaw ?? "-") cc=\(d.ccRaw ?? "-") replyTo=\(d.replyToRaw ?? "-")\n"
+                    out +=
+                        "-- note\n\(d.note)\n-- body\n\(d.body)\n-- embedded\n\(d.embeddedBlock)\n-- bottom\n\(d.textBottom)\n"
                 }
                 if let f = e.forwarded {
-                    out += "-- forwarded \(f.fromName ?? "-") \(f.fromAddress ?? "-") \(f.subject ?? "-") \(f.date ?? "-")\n\(f.body)\n"
+                    out +=
+                        "-- forwarded \(f.fromName ?? "-") \(f.fromAddress ?? "-") \(f.subject ?? "-") \(f.date ?? "-")\n\(f.body)\n"
                 }
             }
             for (label, text) in syntheticInputs() {

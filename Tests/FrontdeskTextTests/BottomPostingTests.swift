@@ -5,7 +5,8 @@ import Testing
 /// Replies written under a quoted header block, sign-offs by language, and the new content of HTML-only mail.
 @Suite struct BottomPostingTests {
     @Test func replyBelowABareHeaderBlockAtTheTop() {
-        let text = "Od: Jan Kowalski <jan@example.com>\nWysłano: środa, 1 marca 2023 12:00\nTemat: Test\n\n"
+        let text =
+            "Od: Jan Kowalski <jan@example.com>\nWysłano: środa, 1 marca 2023 12:00\nTemat: Test\n\n"
             + "Czesc Anno,\n\nJak się masz?\n\nPozdrawiam,\nJan\n"
         let l = ReplyParser.parse(text)
         #expect(l.replyWithoutSignature == "Czesc Anno,\n\nJak się masz?")
@@ -15,7 +16,8 @@ import Testing
     }
 
     @Test func boldHeaderFieldsSeparatedByBlankLines() {
-        let text = "**Gesendet:** Mittwoch, 3. Juni 2026 um 09:43\n\n**Von:**\"Support\" <s@example.com>\n\n"
+        let text =
+            "**Gesendet:** Mittwoch, 3. Juni 2026 um 09:43\n\n**Von:**\"Support\" <s@example.com>\n\n"
             + "**An:**\"Max\" <max@example.com>\n\n**Betreff:** Ihre Anfrage\n\n\n\nGuten Tag,\n\nBitte erstatten Sie das Geld.\n"
         let l = ReplyParser.parse(text)
         #expect(l.reply == "Guten Tag,\n\nBitte erstatten Sie das Geld.")
@@ -49,7 +51,8 @@ import Testing
     }
 
     @Test func cutAtSignOffCountsOnlyTheGivenLanguages() {
-        let text = "Boa tarde,\n\nGostava de saber o que se passou.\n\nObrigado.\n\nCumprimentos\nPedro Mota\n\n"
+        let text =
+            "Boa tarde,\n\nGostava de saber o que se passou.\n\nObrigado.\n\nCumprimentos\nPedro Mota\n\n"
             + "Obter o Outlook para Android"
         // Every language: "Obrigado." is the first sign-off.
         #expect(ReplyParser.cutAtSignOff(text, include: false) == "Boa tarde,\n\nGostava de saber o que se passou.")
@@ -70,7 +73,8 @@ import Testing
     }
 
     @Test func htmlBeforeQuoteKeepsTheSendersMarkup() {
-        let html = "<html><head><title>x</title></head><body>\n<div>Hi &amp; thanks</div>\n"
+        let html =
+            "<html><head><title>x</title></head><body>\n<div>Hi &amp; thanks</div>\n"
             + "<div name=\"quote\"><b>Von:</b> support@example.org</div></body></html>"
         let r = HTMLText.convert(html)
         #expect(r.htmlBeforeQuote == "<div>Hi &amp; thanks</div>")
@@ -82,7 +86,8 @@ import Testing
     }
 
     @Test func analysisGivesReplyHTMLOnlyForHTMLOnlyMail() {
-        let htmlOnly = "From: a@example.com\nSubject: Re: x\nContent-Type: text/html; charset=utf-8\n\n"
+        let htmlOnly =
+            "From: a@example.com\nSubject: Re: x\nContent-Type: text/html; charset=utf-8\n\n"
             + "<html><body><div>Cancel please</div><blockquote>old</blockquote></body></html>\n"
         let a = EmailExtractor.analyze(raw: htmlOnly)
         #expect(a.replyHTML == "<div>Cancel please</div>")

@@ -83,7 +83,8 @@ public struct CorpusEvaluation {
         let semantics = r["semantics"] as? String ?? ""
         let config = r["config"] as? [String: Any]
         if let cut = config?["edgetier_cut_off_at_signature"] as? [String: Any] {
-            return ReplyParser.cutAtSignOff(e.unquoted, include: cut["include"] as? Bool ?? true, languages: Self.edgeTierSignOffLanguages)
+            return ReplyParser.cutAtSignOff(
+                e.unquoted, include: cut["include"] as? Bool ?? true, languages: Self.edgeTierSignOffLanguages)
         }
         // Talon removes each quoted block with its intro line and keeps text written below it.
         if semantics.hasPrefix("reply_without_quotes:") { return a.interleaved }

@@ -143,10 +143,11 @@ public enum ForwardParser {
         if anyText && allQuoted {
             bodyLines = dequote(bodyLines).inner[...]
         } else if anyText && allIndented {
-            bodyLines = bodyLines.map { l in
-                if l.utf8.first == 0x09 { return l.dropFirst() }
-                return l.utf8.starts(with: Self.fourSpaces) ? l.dropFirst(4) : l
-            }[...]
+            bodyLines =
+                bodyLines.map { l in
+                    if l.utf8.first == 0x09 { return l.dropFirst() }
+                    return l.utf8.starts(with: Self.fourSpaces) ? l.dropFirst(4) : l
+                }[...]
         }
         // Nested forward: the body is itself nothing but another forward.
         if depth < 8, let inner = ReplyParser.findBoundary(bodyLines),

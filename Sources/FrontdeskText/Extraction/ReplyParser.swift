@@ -230,7 +230,9 @@ public enum ReplyParser {
     /// sign-off it is the reply without signature block. `text` is the unquoted body. `languages` (codes of the
     /// sign-off tables, "en", "de") limits which sign-offs count; nil counts every language.
     public static func cutAtSignOff(_ text: String, include: Bool, languages: [String]? = nil) -> String {
-        let table = languages.map { codes in ByteTable(codes.flatMap { (patterns.signOffsByLanguage[$0] ?? []).sorted() }) }
+        let table = languages.map { codes in
+            ByteTable(codes.flatMap { (patterns.signOffsByLanguage[$0] ?? []).sorted() })
+        }
         let lines = TextLines.split(text)
         var start = 0
         while start < lines.count {
@@ -965,7 +967,9 @@ public enum ReplyParser {
         return false
     }
 
-    static let trailerBytesBySuffix: [String: [[UInt8]]] = patterns.trailersBySuffix.mapValues { $0.map { Array($0.utf8) } }
+    static let trailerBytesBySuffix: [String: [[UInt8]]] = patterns.trailersBySuffix.mapValues {
+        $0.map { Array($0.utf8) }
+    }
     static let leadBytes: [[UInt8]] = patterns.attributionLeads.map { Array($0.utf8) }
     static let gmailEnds: [[UInt8]] = [">:", "> :", ">："].map { Array($0.utf8) }
 

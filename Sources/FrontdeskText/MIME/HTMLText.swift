@@ -174,7 +174,8 @@ public enum HTMLText {
         return attributes.withContiguousStorageIfAvailable { a in
             if TextLines.containsFolded(a, quoteMarkers) { return true }
             // Outlook's reply divider: <div style="border:none;border-top:solid #E1E1E1 1.0pt...">.
-            return name == "div" && TextLines.containsFolded(a, outlookBorder) && TextLines.containsFolded(a, outlookPadding)
+            return name == "div" && TextLines.containsFolded(a, outlookBorder)
+                && TextLines.containsFolded(a, outlookPadding)
         } ?? false
     }
 

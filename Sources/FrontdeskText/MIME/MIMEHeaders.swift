@@ -204,7 +204,8 @@ public enum MIMEHeaders {
                 return MailAddress(name: cleanName(part(0, open)), address: stripMailto(part(open + 1, b.count - 1)))
             }
             if let open = b.firstIndex(of: 0x28), let close = b.lastIndex(of: 0x29), open < close {
-                return MailAddress(name: cleanName(part(open + 1, close)), address: TextLines.strip(Substring(part(0, open))))
+                return MailAddress(
+                    name: cleanName(part(open + 1, close)), address: TextLines.strip(Substring(part(0, open))))
             }
             let all = part(0, b.count)
             if b.contains(0x40) && !b.contains(0x20) { return MailAddress(name: nil, address: stripMailto(all)) }
