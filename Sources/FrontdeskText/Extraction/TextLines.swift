@@ -435,13 +435,12 @@ enum TextLines {
 
     /// True when each line starts one byte after the previous one ends (the "\n" between them).
     static func contiguous(_ lines: ArraySlice<Substring>) -> Bool {
-        var previous: Substring? = nil
-        for l in lines {
-            if let p = previous {
-                let gap = p.base.utf8.distance(from: p.endIndex, to: l.startIndex)
-                if gap != 1 { return false }
-            }
-            previous = l
+        guard var previousEnd = lines.first?.endIndex, let base = lines.first?.base.utf8 else { return true }
+        for l in lines.dropFirst() {
+            // The next line starts one byte (the "\n") after this one ends; the index step inlines for native
+            // strings, where a distance would be a call.
+            guard previousEnd < base.endIndex, l.startIndex == base.index(after: previousEnd) else { return false }
+            previousEnd = l.endIndex
         }
         return true
     }
