@@ -577,6 +577,7 @@ public enum ReplyParser {
     /// If an attribution line ("On … wrote:", possibly over up to three lines) starts at `i`, the index after it.
     static func attributionEnd(_ lines: ArraySlice<Substring>, _ i: Int) -> Int? {
         var joined = ""
+        var firstLine: Substring = ""
         var span = 0
         var j = i
         // An attribution holds a date or an address (isAttribution asks for one): without a digit, "@" or any
@@ -604,13 +605,21 @@ public enum ReplyParser {
                 continue
             }
             if span > 0 && TextLines.firstByte(l) == 0x3E && !isClosingFragment(l) { return nil }
-            if !joined.isEmpty { joined += " " }
-            joined += TextLines.trimmed(l)
-            if joined.utf8.count > 400 { return nil }
+            // One line (most attributions) is tested as it stands; the joined text is built from the second on.
+            let t = TextLines.trimmed(l)
+            if span == 0 {
+                firstLine = t
+                if t.utf8.count > 400 { return nil }
+            } else {
+                if joined.isEmpty { joined = String(firstLine) }
+                joined += " "
+                joined += t
+                if joined.utf8.count > 400 { return nil }
+            }
             span += 1
             j += 1
             if TextLines.endsWithColon(l) || endsWithWrote(l) {
-                if isAttribution(joined) {
+                if span == 1 ? isAttribution(line: firstLine) : isAttribution(joined) {
                     // The reply's own last line must not be glued onto an attribution that starts below it.
                     if span > 1 {
                         // "Hi,\nOn Tue, … wrote:": a later line that opens with "On" and a date starts it.
@@ -894,6 +903,11 @@ public enum ReplyParser {
     static func isAttribution(_ joined: String) -> Bool {
         var copy = joined
         return copy.withUTF8 { isAttribution(bytes: $0) }
+    }
+
+    static func isAttribution(line: Substring) -> Bool {
+        if let r = line.utf8.withContiguousStorageIfAvailable({ isAttribution(bytes: $0) }) { return r }
+        return isAttribution(String(line))
     }
 
     /// `isAttribution` on UTF-8: lower-cased into a small buffer (ASCII) or through `TextLines.lower`, then every
