@@ -471,9 +471,11 @@ extension ForwardParser {
                     guard isLetter(p) || p == " " || p == "-" else { break }
                     s -= 1
                     let u = rest[s]
-                    if u.properties.isUppercase || (isLetter(u) && !u.properties.isCased) {
-                        if patterns.headerAll.contains(TextLines.lower(text(rest[s..<keyEnd]))) { best = s }
-                    }
+                    let capital =
+                        u.isASCII
+                        ? (u.value >= 0x41 && u.value <= 0x5A)
+                        : (u.properties.isUppercase || (isLetter(u) && !u.properties.isCased))
+                    if capital, patterns.headerTable.id(of: TextLines.lower(text(rest[s..<keyEnd]))) != nil { best = s }
                 }
                 if let best { starts.append((best, c + 1)) }
             }
