@@ -62,7 +62,9 @@ let package = Package(
         .testTarget(name: "FrontdeskChannelsTests", dependencies: ["FrontdeskChannels", "FrontdeskTesting"]),
         .testTarget(name: "FrontdeskHTTPTests", dependencies: ["FrontdeskHTTP", "FrontdeskTesting"]),
         .testTarget(name: "FrontdeskPluginsTests", dependencies: ["FrontdeskPlugins", "FrontdeskEngine", "FrontdeskTesting"]),
-        .testTarget(name: "FrontdeskEngineTests", dependencies: ["FrontdeskEngine", "FrontdeskTesting"]),
+        // Conversations/ is read from the source tree by path (see ConversationFileTests), not bundled.
+        .testTarget(
+            name: "FrontdeskEngineTests", dependencies: ["FrontdeskEngine", "FrontdeskTesting"], exclude: ["Conversations"]),
         .testTarget(name: "FrontdeskAppTests", dependencies: ["FrontdeskApp", "FrontdeskTesting"]),
     ],
     swiftLanguageModes: [.v6]
