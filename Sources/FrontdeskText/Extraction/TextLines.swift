@@ -74,11 +74,15 @@ enum TextLines {
 
     /// First byte that is not ASCII whitespace (and not a UTF-8 NBSP lead), or nil for a blank line.
     static func firstByte(_ s: Substring) -> UInt8? {
+        if let first = firstUTF8(s), !isSpace(first) { return first }
         for b in s.utf8 where !isSpace(b) { return b }
         return nil
     }
 
     static func isBlank(_ s: Substring) -> Bool {
+        // Most lines open with a visible ASCII byte: answered from that byte alone.
+        guard let first = firstUTF8(s) else { return true }
+        if first < 0x80 && !isSpace(first) { return false }
         var ascii = true
         for b in s.utf8 {
             if b >= 0x80 {
