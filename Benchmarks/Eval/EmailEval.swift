@@ -19,11 +19,13 @@ enum EmailEval {
             for m in corpus.replyMissDetails() {
                 print("==== \(m.label)\n---- got:\n\(m.got)\n---- expected:\n\(m.expected)")
             }
-            return
+            exit(0)
         }
         if arguments.contains("--show-constraint-misses") {
-            for m in corpus.constraintMissDetails() { print("==== \(m.label)\n---- got:\n\(m.got)") }
-            return
+            let misses = corpus.constraintMissDetails()
+            for m in misses { print("==== \(m.label)\n---- got:\n\(m.got)") }
+            print("\(misses.count) constraint record(s) missed")
+            exit(0)
         }
         if arguments.contains("--synthetic-only") {
             // For profiling the worst cases: each synthetic input ten times.
