@@ -151,3 +151,22 @@ import Testing
         #expect(colon("") == -1)
     }
 }
+
+@Suite struct ByteRangeTests {
+    @Test func firstOccurrenceByBytes() throws {
+        let s: Substring = "Ann <a@b<mailto:a@b>> on behalf of c@d"
+        let r = try #require(TextLines.range(of: "<mailto:", in: s))
+        #expect(s[r] == "<mailto:")
+        #expect(s[..<r.lowerBound] == "Ann <a@b")
+        #expect(TextLines.range(of: " on behalf of ", in: s).map { String(s[$0.upperBound...]) } == "c@d")
+        #expect(TextLines.range(of: "mailto:x", in: s) == nil)
+        #expect(TextLines.range(of: "a much longer needle than the text", in: "short") == nil)
+        #expect(TextLines.range(of: "", in: s) == nil)
+        // Inside a slice of a longer string, and after non-ASCII text.
+        let base = "Élodie «x» [mailto:e@x.fr] end"
+        let slice = base[base.index(after: base.startIndex)...]
+        let m = try #require(TextLines.range(of: "[mailto:", in: slice))
+        #expect(slice[m.upperBound...].hasPrefix("e@x.fr]"))
+        #expect(TextLines.removingSpans(base, open: "[mailto:", close: 0x5D) == "Élodie «x»  end")
+    }
+}

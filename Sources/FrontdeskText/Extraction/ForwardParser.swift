@@ -232,7 +232,7 @@ public enum ForwardParser {
             s = TextLines.removingSpans(s, open: "[mailto:", close: 0x5D)
         }
         // Outlook: "Name <a@b> on behalf of c@d": the person is the first mailbox.
-        if TextLines.contains(s, " on behalf of "), let r = s.range(of: " on behalf of ") {
+        if let r = TextLines.range(of: " on behalf of ", in: Substring(s)) {
             s = String(s[..<r.lowerBound])
         }
         guard let m = MIMEHeaders.mailbox(s) else { return (nil, nil) }
@@ -243,7 +243,7 @@ public enum ForwardParser {
             name = nil
         }
         if let n = name, let a = address, n == a { name = nil }
-        if address == nil, let open = raw.range(of: "mailto:") {
+        if address == nil, let open = TextLines.range(of: "mailto:", in: Substring(raw)) {
             let rest = raw[open.upperBound...].prefix { $0 != "]" && $0 != ">" && $0 != " " }
             address = String(rest)
         }

@@ -294,13 +294,43 @@ enum TextLines {
         String(trimmed(Substring(s)))
     }
 
+    /// The first occurrence of `needle` in `s`, byte for byte (memchr and memcmp; no Foundation bridging).
+    static func range(of needle: String, in s: Substring) -> Range<String.Index>? {
+        let n = Array(needle.utf8)
+        guard !n.isEmpty else { return nil }
+        let found: Int?? = s.utf8.withContiguousStorageIfAvailable { h -> Int? in
+            guard n.count <= h.count, let hb = h.baseAddress else { return nil }
+            return n.withUnsafeBufferPointer { nb -> Int? in
+                var p = UnsafeRawPointer(hb)
+                let end = UnsafeRawPointer(hb) + (h.count - n.count + 1)
+                while p < end, let hit = memchr(p, Int32(nb[0]), end - p) {
+                    if memcmp(hit, nb.baseAddress!, n.count) == 0 { return UnsafeRawPointer(hit) - UnsafeRawPointer(hb) }
+                    p = UnsafeRawPointer(hit) + 1
+                }
+                return nil
+            }
+        }
+        let offset: Int?
+        if let found {
+            offset = found
+        } else {
+            offset = Array(s.utf8).withUnsafeBufferPointer { h -> Int? in
+                guard n.count <= h.count else { return nil }
+                return (0...(h.count - n.count)).first { k in h[k..<(k + n.count)].elementsEqual(n) }
+            }
+        }
+        guard let offset else { return nil }
+        let lower = s.utf8.index(s.startIndex, offsetBy: offset)
+        return lower..<s.utf8.index(lower, offsetBy: n.count)
+    }
+
     /// Removes every `open … close` span that starts with `open` (e.g. "<mailto:" … ">"); no regular expressions.
     static func removingSpans(_ s: String, open: String, close: UInt8, replacement: (Substring) -> String = { _ in "" })
         -> String
     {
         var out = ""
         var rest = Substring(s)
-        while let r = rest.range(of: open) {
+        while let r = range(of: open, in: rest) {
             out += rest[..<r.lowerBound]
             let after = rest[r.upperBound...]
             guard let end = after.utf8.firstIndex(of: close) else {
