@@ -1089,6 +1089,7 @@ public enum ReplyParser {
     /// Where the sign-off ("Thanks,\nBob") or a bare sender name at the end begins; `end` when there is none.
     static func signOffStart(_ lines: ArraySlice<Substring>, from start: Int, to end: Int, senderName: String?) -> Int {
         var tail: [Int] = []
+        tail.reserveCapacity(6)
         var i = end - 1
         while i > start && tail.count < 6 {
             if !TextLines.isBlank(lines[i]) { tail.append(i) }

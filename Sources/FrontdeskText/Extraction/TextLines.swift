@@ -11,26 +11,23 @@ enum TextLines {
         var normalised = text
         normalised.makeContiguousUTF8()
         if hasByte(normalised, 0x0D) { normalised = normalised.replacingCRLF() }
-        var offsets: [Int] = []
-        normalised.utf8.withContiguousStorageIfAvailable { buf in
+        let utf8 = normalised.utf8
+        var lines: [Substring] = []
+        var start = utf8.startIndex
+        // Lines are cut as memchr finds each "\n": no array of offsets to grow first.
+        utf8.withContiguousStorageIfAvailable { buf in
             guard let base = buf.baseAddress else { return }
+            lines.reserveCapacity(buf.count / 48 + 4)
             var p = UnsafeRawPointer(base)
             var left = buf.count
             while left > 0, let hit = memchr(p, 0x0A, left) {
                 let off = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-                offsets.append(off)
+                let end = utf8.index(utf8.startIndex, offsetBy: off)
+                lines.append(normalised[start..<end])
+                start = utf8.index(after: end)
                 p = UnsafeRawPointer(hit) + 1
                 left = buf.count - off - 1
             }
-        }
-        let utf8 = normalised.utf8
-        var lines: [Substring] = []
-        lines.reserveCapacity(offsets.count + 1)
-        var start = utf8.startIndex
-        for off in offsets {
-            let end = utf8.index(utf8.startIndex, offsetBy: off)
-            lines.append(normalised[start..<end])
-            start = utf8.index(after: end)
         }
         lines.append(normalised[start..<normalised.endIndex])
         return lines
