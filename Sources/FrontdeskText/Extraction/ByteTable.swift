@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A fixed set of short byte strings (header words, tag names, phrases) looked up by their bytes: no String is
 /// made and no SipHash runs. Open addressing over FNV-1a, at most a quarter full. Each distinct key gets an id,
 /// its position in `keys`, so callers keep what a key means in arrays beside the table.
@@ -46,7 +52,11 @@ struct ByteTable: Sendable {
             let s = Int(slots[h])
             if s < 0 { return nil }
             let k = keys[s]
-            if k.count == b.count, k.withUnsafeBufferPointer({ $0.elementsEqual(b) }) { return s }
+            if k.count == b.count,
+                b.count == 0 || k.withUnsafeBufferPointer({ memcmp($0.baseAddress!, b.baseAddress!, b.count) == 0 })
+            {
+                return s
+            }
             h = (h + 1) & mask
         }
     }
