@@ -170,3 +170,16 @@ import Testing
         #expect(TextLines.removingSpans(base, open: "[mailto:", close: 0x5D) == "Élodie «x»  end")
     }
 }
+
+@Suite struct CaselessRangeTests {
+    @Test func everyScalarInTheCaselessBlocksLowerCasesToItself() {
+        var checked = 0
+        for v in UInt32(0x80)..<0x1_0000 where TextLines.caseless(v) {
+            guard let u = Unicode.Scalar(v) else { continue }
+            #expect(!u.properties.changesWhenLowercased, "U+\(String(v, radix: 16))")
+            checked += 1
+        }
+        #expect(checked > 40_000)
+        #expect(TextLines.lower("ÉCOLE Шалом שלום 東京 ΣΟΦΙΑ") == "école шалом שלום 東京 σοφια")
+    }
+}

@@ -174,13 +174,20 @@ enum TextLines {
                 let l = (v >= 0xC0 && v <= 0xDE && v != 0xD7) ? v + 0x20 : v
                 out.append(UInt8(truncatingIfNeeded: 0xC0 | (l >> 6)))
                 out.append(UInt8(truncatingIfNeeded: 0x80 | (l & 0x3F)))
-            } else if !u.properties.changesWhenLowercased {
+            } else if Self.caseless(v) || !u.properties.changesWhenLowercased {
                 UTF8.encode(u) { out.append($0) }
             } else {
                 for m in u.properties.lowercaseMapping.unicodeScalars { UTF8.encode(m) { out.append($0) } }
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Blocks of scripts without case (Hebrew to NKo, Indic to Myanmar, general punctuation, CJK, kana, Hangul,
+    /// Yi): their scalars lower-case to themselves, so no Unicode property lookup is needed.
+    @inline(__always) static func caseless(_ v: UInt32) -> Bool {
+        (v >= 0x0590 && v < 0x0800) || (v >= 0x0900 && v < 0x10A0) || (v >= 0x2000 && v < 0x2070)
+            || (v >= 0x3000 && v < 0xA640) || (v >= 0xAC00 && v < 0xD7B0) || (v >= 0xF900 && v < 0xFB00)
     }
 
     /// Byte-level substring test (Foundation's `contains` goes through CFString and is far slower).
