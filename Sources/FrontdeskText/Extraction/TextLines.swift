@@ -76,10 +76,14 @@ enum TextLines {
         return nil
     }
 
-    static func isBlank(_ s: Substring) -> Bool {
-        // Most lines open with a visible ASCII byte: answered from that byte alone.
+    @inline(__always) static func isBlank(_ s: Substring) -> Bool {
+        // Most lines open with a visible ASCII byte: answered from that byte alone, inlined at the caller.
         guard let first = firstUTF8(s) else { return true }
         if first < 0x80 && !isSpace(first) { return false }
+        return isBlankScan(s)
+    }
+
+    static func isBlankScan(_ s: Substring) -> Bool {
         var ascii = true
         for b in s.utf8 {
             if b >= 0x80 {
