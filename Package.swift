@@ -23,7 +23,8 @@ let package = Package(
         // One importer per C library.
         .target(name: "FrontdeskStore", dependencies: ["FrontdeskCore", "CSQLite"]),
         .target(name: "FrontdeskSecurity", dependencies: ["FrontdeskCore", "CCrypto"]),
-        .target(name: "FrontdeskChannels", dependencies: ["FrontdeskCore", "FrontdeskText", "FrontdeskStore", "CCurl"]),
+        .target(
+            name: "FrontdeskChannels", dependencies: ["FrontdeskCore", "FrontdeskText", "FrontdeskStore", "CCurl"]),
 
         // Capabilities and the pipeline.
         .target(name: "FrontdeskPlugins", dependencies: ["FrontdeskCore", "FrontdeskStore", "FrontdeskSecurity"]),
@@ -61,10 +62,12 @@ let package = Package(
         .testTarget(name: "FrontdeskSecurityTests", dependencies: ["FrontdeskSecurity"]),
         .testTarget(name: "FrontdeskChannelsTests", dependencies: ["FrontdeskChannels", "FrontdeskTesting"]),
         .testTarget(name: "FrontdeskHTTPTests", dependencies: ["FrontdeskHTTP", "FrontdeskTesting"]),
-        .testTarget(name: "FrontdeskPluginsTests", dependencies: ["FrontdeskPlugins", "FrontdeskEngine", "FrontdeskTesting"]),
+        .testTarget(
+            name: "FrontdeskPluginsTests", dependencies: ["FrontdeskPlugins", "FrontdeskEngine", "FrontdeskTesting"]),
         // Conversations/ is read from the source tree by path (see ConversationFileTests), not bundled.
         .testTarget(
-            name: "FrontdeskEngineTests", dependencies: ["FrontdeskEngine", "FrontdeskTesting"], exclude: ["Conversations"]),
+            name: "FrontdeskEngineTests", dependencies: ["FrontdeskEngine", "FrontdeskTesting"],
+            exclude: ["Conversations"]),
         .testTarget(name: "FrontdeskAppTests", dependencies: ["FrontdeskApp", "FrontdeskTesting"]),
     ],
     swiftLanguageModes: [.v6]

@@ -312,7 +312,9 @@ enum TextLines {
                 var p = UnsafeRawPointer(hb)
                 let end = UnsafeRawPointer(hb) + (h.count - n.count + 1)
                 while p < end, let hit = memchr(p, Int32(nb[0]), end - p) {
-                    if memcmp(hit, nb.baseAddress!, n.count) == 0 { return UnsafeRawPointer(hit) - UnsafeRawPointer(hb) }
+                    if memcmp(hit, nb.baseAddress!, n.count) == 0 {
+                        return UnsafeRawPointer(hit) - UnsafeRawPointer(hb)
+                    }
                     p = UnsafeRawPointer(hit) + 1
                 }
                 return nil
