@@ -34,6 +34,12 @@ public enum MIMEHeaders {
 
     /// Parses a header block (bytes before the blank line).
     public static func parse<C: Collection>(_ bytes: C) -> [MIMEHeaderField] where C.Element == UInt8, C.Index == Int {
+        if let fields = bytes.withContiguousStorageIfAvailable({ parse(buffer: $0) }) { return fields }
+        return Array(bytes).withUnsafeBufferPointer { parse(buffer: $0) }
+    }
+
+    /// `parse` over contiguous bytes: memchr finds each line end and colon.
+    static func parse(buffer bytes: UnsafeBufferPointer<UInt8>) -> [MIMEHeaderField] {
         var fields: [MIMEHeaderField] = []
         var name: [UInt8] = []
         var value: [UInt8] = []
@@ -44,11 +50,15 @@ public enum MIMEHeaders {
             let v = TextLines.strip(Charset.decode(value, charset: "utf-8"))
             if !n.isEmpty { fields.append(MIMEHeaderField(name: n, value: v)) }
         }
-        var i = bytes.startIndex
-        let end = bytes.endIndex
+        guard let base = bytes.baseAddress else { return [] }
+        func find(_ byte: UInt8, _ from: Int, _ to: Int) -> Int? {
+            guard from < to, let hit = memchr(base + from, Int32(byte), to - from) else { return nil }
+            return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+        }
+        var i = 0
+        let end = bytes.count
         while i < end {
-            var j = i
-            while j < end && bytes[j] != 0x0A { j += 1 }
+            let j = find(0x0A, i, end) ?? end
             var lineEnd = j
             if lineEnd > i && bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
             if lineEnd > i {
@@ -56,7 +66,7 @@ public enum MIMEHeaders {
                 if (first == 0x20 || first == 0x09) && haveField {
                     // Folded continuation: unfolding removes the CRLF only (RFC 5322 §2.2.3).
                     if value.count < maxFieldLength { value.append(contentsOf: bytes[i..<lineEnd]) }
-                } else if let colon = bytes[i..<lineEnd].firstIndex(of: 0x3A) {
+                } else if let colon = find(0x3A, i, lineEnd) {
                     flush()
                     name = Array(bytes[i..<colon])
                     value = Array(bytes[(colon + 1)..<min(lineEnd, colon + 1 + maxFieldLength)])
