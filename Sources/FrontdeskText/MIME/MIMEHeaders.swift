@@ -86,38 +86,39 @@ public enum MIMEHeaders {
 
     /// Splits `type/subtype; a=b; c="d"` into the lower-cased value and its parameters (RFC 2045 §5.1, RFC 2231 lite).
     public static func parameterized(_ raw: String) -> (value: String, parameters: [String: String]) {
+        // Split on bytes: the quote, backslash and semicolon are ASCII, and bytes of other characters pass through.
         var parts: [String] = []
-        var current = ""
+        var current: [UInt8] = []
         var inQuotes = false
         var escaped = false
-        for ch in raw {
+        for b in raw.utf8 {
             if escaped {
-                current.append(ch)
+                current.append(b)
                 escaped = false
                 continue
             }
-            if ch == "\\" && inQuotes {
+            if b == 0x5C && inQuotes {
                 escaped = true
                 continue
             }
-            if ch == "\"" {
+            if b == 0x22 {
                 inQuotes.toggle()
                 continue
             }
-            if ch == ";" && !inQuotes {
-                parts.append(current)
-                current = ""
+            if b == 0x3B && !inQuotes {
+                parts.append(String(decoding: current, as: UTF8.self))
+                current.removeAll(keepingCapacity: true)
                 continue
             }
-            current.append(ch)
+            current.append(b)
         }
-        parts.append(current)
-        let value = parts[0].trimmingBlanks().lowercased()
+        parts.append(String(decoding: current, as: UTF8.self))
+        let value = TextLines.lower(parts[0].trimmingBlanks())
         var parameters: [String: String] = [:]
         var continued: [String: [(Int, String)]] = [:]
         for part in parts.dropFirst() {
             guard let eq = part.firstIndex(of: "=") else { continue }
-            var key = part[..<eq].trimmingBlanks().lowercased()
+            var key = TextLines.lower(part[..<eq].trimmingBlanks())
             var val = part[part.index(after: eq)...].trimmingBlanks()
             // RFC 2231: name*=charset'lang'percent-encoded, and name*0=, name*1= continuations.
             var extended = false
