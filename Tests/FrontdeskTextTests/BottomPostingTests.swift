@@ -32,6 +32,25 @@ import Testing
         #expect(l.quoted.contains("Old text."))
     }
 
+    @Test func aDashedAttributionOpeningTheBodyKeepsTheTextBelowIt() {
+        // This used to recurse on the same lines until the stack ran out.
+        let l = ReplyParser.parse("----- John Smith wrote -----\n\nhello there\n")
+        #expect(l.reply == "hello there")
+        #expect(l.quoted.hasPrefix("----- John Smith wrote -----"))
+        let raw = "From: a@example.com\nSubject: Re: x\n\n----- Ann wrote -----\n\nPlease cancel.\n"
+        #expect(EmailExtractor.extract(raw: raw).reply == "Please cancel.")
+    }
+
+    @Test func stackedHistoryAboveTheReplyIsSkippedWithoutRecursing() {
+        // Some 1 MB of quoted lines, dashed attributions and header blocks stacked above one line of reply: one
+        // pass skips them all (a recursion per block would overflow the stack).
+        let unit = "> quoted\n----- Ann wrote -----\nFrom: Ann <a@example.com>\nSent: Monday\nSubject: Hi\n\n"
+        let text = String(repeating: unit, count: 1_000_000 / unit.utf8.count) + "My reply.\n"
+        let l = ReplyParser.parse(text)
+        #expect(l.reply == "My reply.")
+        #expect(l.quoted.utf8.count > 900_000)
+    }
+
     @Test func headerBlockEndTakesContinuationsAndSingleBlankLines() {
         let lines = TextLines.split("From: Ann\nTo: Bob,\n  Carol\n\nSubject: Hi\n\n\nBody")
         #expect(ReplyParser.headerBlockEnd(lines[...], 0) == 5)

@@ -50,34 +50,15 @@ public enum ReplyParser {
             layers.boundary = found.kind
             layers.boundaryLine = found.line
             layers.quoted = TextLines.text(lines[found.line...])
-            // Bottom-posting: nothing above the quote, so the new text is what follows the quoted block.
-            if found.kind == .quoteMarker || found.kind == .attribution,
-                lines[lines.startIndex..<found.line].allSatisfy(TextLines.isBlank)
-            {
-                var j = found.line
-                while j < lines.endIndex {
-                    let l = lines[j]
-                    if TextLines.isBlank(l) || TextLines.firstByte(l) == 0x3E {
-                        j += 1
-                        continue
-                    }
-                    if let end = attributionEnd(lines, j) {
-                        j = end
-                        continue
-                    }
-                    break
-                }
-                if j < lines.endIndex {
-                    return bottomPosted(lines, found, below: j, senderName: senderName, interleaved: interleaved)
-                }
-            }
-            // Bottom-posting under a bare header block (From/Sent/Subject at the very top, no divider): the
-            // sender wrote below it. With a divider or "Original Message" line the whole rest is history.
-            if found.kind == .headerBlock, headerKey(lines[found.line]) != nil,
-                lines[lines.startIndex..<found.line].allSatisfy(TextLines.isBlank)
-            {
-                let j = headerBlockEnd(lines, found.line)
-                if lines[j...].contains(where: { !TextLines.isBlank($0) }) {
+            // Bottom-posting: nothing above the quoted history (">" lines, an attribution, or a bare header block
+            // with no divider), so the new text is what follows it. The skip never stands still, and the text it
+            // stops at opens no history of its own, so this recurses once at most.
+            let opensWithHistory =
+                found.kind == .quoteMarker || found.kind == .attribution
+                || (found.kind == .headerBlock && headerKey(lines[found.line]) != nil)
+            if opensWithHistory, lines[lines.startIndex..<found.line].allSatisfy(TextLines.isBlank) {
+                let j = endOfLeadingHistory(lines, from: found.line)
+                if j > found.line && j < lines.endIndex {
                     return bottomPosted(lines, found, below: j, senderName: senderName, interleaved: interleaved)
                 }
             }
@@ -121,6 +102,28 @@ public enum ReplyParser {
         merged.boundary = found.kind
         merged.boundaryLine = found.line
         return merged
+    }
+
+    /// The first line of the sender's text below history that opens the body at `start`: blank lines, ">" lines,
+    /// attributions (dashed ones too) and bare header blocks are skipped, however many are stacked.
+    static func endOfLeadingHistory(_ lines: ArraySlice<Substring>, from start: Int) -> Int {
+        var j = start
+        while j < lines.endIndex {
+            let l = lines[j]
+            let first = TextLines.firstByte(l)
+            if TextLines.isBlank(l) || first == 0x3E {
+                j += 1
+            } else if let end = attributionEnd(lines, j) {
+                j = end
+            } else if first == 0x2D, dashedAttribution(l) {
+                j += 1
+            } else if headerKey(l) != nil, headerBlock(lines, at: j) {
+                j = headerBlockEnd(lines, j)
+            } else {
+                break
+            }
+        }
+        return j
     }
 
     /// The line after a header block starting at `i`: header lines, single blank lines between them, and
