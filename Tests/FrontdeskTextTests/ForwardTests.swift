@@ -107,4 +107,21 @@ import Testing
         #expect(e.kind == .reply)
         #expect(e.reply == "Yes.")
     }
+
+    @Test func quotedForwardsUnwrapLevelByLevelWithoutRecursion() throws {
+        // Three levels of quoting around a forward unwrap as before; the innermost text below a quote is kept.
+        let quoted =
+            "---------- Forwarded message ---------\n>>> From: Ann <ann@example.com>\n>>> Subject: Hi\n>>>\n"
+            + ">>> Please cancel.\n\nthanks"
+        let d = try #require(ForwardParser.parse(quoted, subject: "Fwd: Hi"))
+        #expect(d.fromAddress == "ann@example.com")
+        #expect(d.body == "Please cancel.")
+        #expect(d.textBottom == "thanks")
+        // 300,000 levels (600 KB of ">") used to recurse once per level and overflow the stack; now it ends.
+        let deep =
+            "---------- Forwarded message ---------\n" + String(repeating: ">", count: 300_000)
+            + "From: Ann <ann@example.com>\n" + String(repeating: ">", count: 300_000) + "Sent: Monday\nhello\n"
+        #expect(ForwardParser.parse(deep, subject: "Fwd: x") == nil)
+        #expect(EmailExtractor.extract(text: deep, html: nil, headers: []).kind == .reply)
+    }
 }

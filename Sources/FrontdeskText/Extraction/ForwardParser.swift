@@ -74,26 +74,40 @@ public enum ForwardParser {
 
     /// Parses from the intro (marker, divider, header block or attribution) to the end.
     static func unwrap(lines: ArraySlice<Substring>, depth: Int) -> Details? {
-        var i = lines.startIndex
-        // Skip marker, divider and blank lines before the headers.
-        while i < lines.endIndex {
-            let l = lines[i]
-            if TextLines.isBlank(l) || ReplyParser.isDivider(l)
-                || (ReplyParser.headerKey(l) == nil && ReplyParser.separatorKind(l) != nil)
-            {
+        var current = lines
+        // Text written below a quoted forward; the innermost that has any is kept.
+        var bottom = ""
+        for _ in 0..<maxQuoteLevels {
+            var i = current.startIndex
+            // Skip marker, divider and blank lines before the headers.
+            while i < current.endIndex {
+                let l = current[i]
+                guard
+                    TextLines.isBlank(l) || ReplyParser.isDivider(l)
+                        || (ReplyParser.headerKey(l) == nil && ReplyParser.separatorKind(l) != nil)
+                else { break }
                 i += 1
-                continue
             }
-            if TextLines.firstByte(l) == 0x3E {
-                // A quoted forward: remove one level of quoting and start again.
-                let (inner, bottom) = dequote(lines[i...])
-                guard var d = unwrap(lines: inner[...], depth: depth) else { return nil }
+            guard i < current.endIndex else { return nil }
+            guard TextLines.firstByte(current[i]) == 0x3E else {
+                guard var d = unwrapHeaders(current, from: i, depth: depth) else { return nil }
                 if d.textBottom.isEmpty { d.textBottom = bottom }
                 return d
             }
-            break
+            // A quoted forward: remove one level of quoting and look again (a loop, so deep quoting costs no stack).
+            let (inner, below) = dequote(current[i...])
+            if !below.isEmpty { bottom = below }
+            current = inner[...]
         }
-        guard i < lines.endIndex else { return nil }
+        return nil
+    }
+
+    /// Quoting deeper than this around a forward is not a mail client's; such input is not unwrapped.
+    static let maxQuoteLevels = 100
+
+    /// `unwrap` from the intro at `i` (marker, divider and quoting already passed).
+    private static func unwrapHeaders(_ lines: ArraySlice<Substring>, from start: Int, depth: Int) -> Details? {
+        var i = start
         var d = Details()
         d.depth = depth
         let headerStart = i
