@@ -21,7 +21,9 @@ public enum EmailExtractor {
         public var interleaved: String = ""
         public var interleavedReply: String = ""
         /// For HTML-only mail, the new content as the sender's HTML (see `HTMLText.Result.htmlBeforeQuote`).
-        public var replyHTML: String?
+        public var replyHTML: String? { html?.htmlBeforeQuote }
+        /// The HTML-only body's conversion, kept so `replyHTML` is cut only when read.
+        var html: HTMLText.Result?
     }
 
     /// Parses a raw message and analyses it; `interleaved: false` skips the interleaved layers (only the corpus
@@ -65,12 +67,12 @@ public enum EmailExtractor {
         let subject = header("Subject")
         var body = text
         var beforeQuote: String? = nil
-        var replyHTML: String? = nil
+        var converted: HTMLText.Result? = nil
         if body.allSatisfy({ $0.isWhitespace }), let html {
-            let converted = HTMLText.convert(html)
-            body = converted.text
-            beforeQuote = converted.beforeQuote
-            replyHTML = converted.htmlBeforeQuote
+            let result = HTMLText.convert(html)
+            body = result.text
+            beforeQuote = result.beforeQuote
+            converted = result
         }
         var lines = TextLines.split(body)
         if let expanded = ForwardParser.expandRunOnHeaders(lines) { lines = TextLines.split(expanded) }
@@ -117,7 +119,7 @@ public enum EmailExtractor {
                 extraction.unquoted = note.unquoted
             }
         }
-        var analysis = Analysis(extraction: extraction, forward: forward, replyHTML: replyHTML)
+        var analysis = Analysis(extraction: extraction, forward: forward, html: converted)
         if kind == .forward {
             analysis.interleaved = extraction.unquoted
             analysis.interleavedReply = extraction.reply

@@ -183,3 +183,15 @@ import Testing
         #expect(TextLines.lower("ÉCOLE Шалом שלום 東京 ΣΟΦΙΑ") == "école шалом שלום 東京 σοφια")
     }
 }
+
+@Suite struct FoldedPrefixTests {
+    @Test func caseAndNonBreakingSpaces() {
+        let p = Array("sent from my ".utf8)
+        #expect(TextLines.hasPrefixFolded("Sent from my iPhone", p))
+        #expect(TextLines.hasPrefixFolded("SENT\u{00A0}FROM\u{00A0}MY iPad", p))
+        #expect(!TextLines.hasPrefixFolded("Sent from me", p))
+        #expect(!TextLines.hasPrefixFolded("Sent\u{00A9}from my", p))  // C2 A9 is ©, not a space
+        #expect(!TextLines.hasPrefixFolded("Sent from my", p))  // shorter than the prefix
+        #expect(ReplyParser.isMobileFooter("Sent\u{00A0}from my iPhone"))
+    }
+}

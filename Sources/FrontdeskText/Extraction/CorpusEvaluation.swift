@@ -84,7 +84,7 @@ public struct CorpusEvaluation {
         let config = r["config"] as? [String: Any]
         if let cut = config?["edgetier_cut_off_at_signature"] as? [String: Any] {
             return ReplyParser.cutAtSignOff(
-                e.unquoted, include: cut["include"] as? Bool ?? true, languages: Self.edgeTierSignOffLanguages)
+                e.unquoted, include: cut["include"] as? Bool ?? true, table: Self.edgeTierSignOffs)
         }
         // Talon removes each quoted block with its intro line and keeps text written below it.
         if semantics.hasPrefix("reply_without_quotes:") { return a.interleaved }
@@ -231,7 +231,7 @@ public struct CorpusEvaluation {
 
     /// The languages EdgeTier's cut_off_at_signature finds sign-offs in: its documentation names English,
     /// French, German, Romanian, Spanish and Italian, and its sign-off pattern also has Polish.
-    static let edgeTierSignOffLanguages = ["en", "fr", "de", "ro", "es", "it", "pl"]
+    static let edgeTierSignOffs = ReplyParser.signOffTable(languages: ["en", "fr", "de", "ro", "es", "it", "pl"])
 
     /// reply_constraints.jsonl: must_contain, must_not_contain, starts_with, ends_with, equals_input.
     public func evaluateConstraints() -> Score { constraintResults().score }
@@ -259,7 +259,7 @@ public struct CorpusEvaluation {
             if let cut = (r["config"] as? [String: Any])?["edgetier_cut_off_at_signature"] as? [String: Any] {
                 // cut_off_at_signature documents its sign-off languages; a sign-off in another language is text.
                 got = ReplyParser.cutAtSignOff(
-                    e.unquoted, include: cut["include"] as? Bool ?? true, languages: Self.edgeTierSignOffLanguages)
+                    e.unquoted, include: cut["include"] as? Bool ?? true, table: Self.edgeTierSignOffs)
             } else if target.hasPrefix("extract_from_plain") || target == "unwrap" {
                 got = e.unquoted
             } else if target == "reply" {

@@ -177,11 +177,10 @@ public enum ForwardParser {
 
     static let fourSpaces: [UInt8] = [0x20, 0x20, 0x20, 0x20]
 
-    /// Splits "Key: value" (with "*Key:*" bold and full-width colons).
     /// Fields whose long values mail clients wrap onto the next line.
     static let wrappingFields = ["subject", "to", "cc", "from"].map(Patterns.field)
 
-    /// A header line's word id and value.
+    /// Splits "Key: value" (with "*Key:*" bold and full-width colons) into the header word's id and the value.
     static func headerLine(_ l: Substring) -> (Int, String)? {
         guard let (_, _, key) = ReplyParser.headerKey(l) else { return nil }
         let t = TextLines.trimmed(l)
@@ -194,20 +193,9 @@ public enum ForwardParser {
 
     /// What follows the first ":" or full-width "：" (EF BC 9A) without bold marks, spaces, tabs or NBSP (C2 A0).
     static func headerValue(_ b: UnsafeBufferPointer<UInt8>) -> String? {
-        var v = -1
-        var c = 0
-        while c < b.count {
-            if b[c] == 0x3A {
-                v = c + 1
-                break
-            }
-            if b[c] == 0xEF, c + 2 < b.count, b[c + 1] == 0xBC, b[c + 2] == 0x9A {
-                v = c + 3
-                break
-            }
-            c += 1
-        }
-        guard v >= 0 else { return nil }
+        let colon = TextLines.firstColon(b, from: 0, within: b.count)
+        guard colon >= 0 else { return nil }
+        var v = colon + (b[colon] == 0x3A ? 1 : 3)
         while v < b.count {
             let x = b[v]
             if x == 0x2A || x == 0x20 || x == 0x09 {
@@ -228,14 +216,18 @@ public enum ForwardParser {
             d.fromName = m.name
             d.fromAddress = m.address
         }
-        d.date = values[Patterns.field("date")]
-        d.subject = values[Patterns.field("subject")]
-        d.toRaw = values[Patterns.field("to")]
-        d.ccRaw = values[Patterns.field("cc")]
-        d.replyToRaw = values[Patterns.field("reply_to")]
+        d.date = values[Self.fields.date]
+        d.subject = values[Self.fields.subject]
+        d.toRaw = values[Self.fields.to]
+        d.ccRaw = values[Self.fields.cc]
+        d.replyToRaw = values[Self.fields.replyTo]
     }
 
     static let fromField = Patterns.field("from")
+    static let fields = (
+        date: Patterns.field("date"), subject: Patterns.field("subject"), to: Patterns.field("to"),
+        cc: Patterns.field("cc"), replyTo: Patterns.field("reply_to")
+    )
 
     /// Outlook writes "Name [mailto:a@b]" and Exchange "Name <a@b<mailto:a@b>>"; both mean Name and a@b.
     static func mailbox(_ raw: String) -> (name: String?, address: String?) {
@@ -445,13 +437,9 @@ extension ForwardParser {
         guard sawColon, last != 0x2D else { return nil }
         // The marker must be a known forward marker: tested on bytes before any scalar array is built.
         let trimmedLine = TextLines.trimmed(line)
-        var copy: String? = nil
-        let known: Bool =
+        let known =
             trimmedLine.utf8.withContiguousStorageIfAvailable(startsWithForwardMarker)
-            ?? {
-                copy = String(trimmedLine)
-                return copy!.withUTF8(startsWithForwardMarker)
-            }()
+            ?? Array(trimmedLine.utf8).withUnsafeBufferPointer(startsWithForwardMarker)
         guard known else { return nil }
         // Scalars, not Characters: no grapheme breaking, and every test below looks at one scalar at a time.
         let chars = Array(trimmedLine.unicodeScalars)
@@ -465,7 +453,7 @@ extension ForwardParser {
         while j + 2 < chars.count && !(chars[j] == "-" && chars[j + 1] == "-" && chars[j + 2] == "-") { j += 1 }
         guard j + 2 < chars.count else { return nil }
         let marker = TextLines.lower(text(chars[markerStart..<j]).trimmingSpaces())
-        guard patterns.forwardMarkers.contains(marker) else { return nil }
+        guard patterns.isForwardMarker(marker) else { return nil }
         var k = j
         while k < chars.count && chars[k] == "-" { k += 1 }
         let markerLine = text(chars[0..<k])
@@ -533,12 +521,13 @@ extension ForwardParser {
         let marker = UnsafeBufferPointer(rebasing: b[lo..<hi])
         guard marker.allSatisfy({ $0 < 0x80 }) else {
             // Non-ASCII markers are lower-cased by Unicode rules.
-            return patterns.forwardMarkers.contains(TextLines.lower(String(decoding: marker, as: UTF8.self)))
+            return patterns.isForwardMarker(TextLines.lower(String(decoding: marker, as: UTF8.self)))
         }
         guard marker.count <= 120 else { return false }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, marker.count)) { buf in
             for (n, x) in marker.enumerated() { buf[n] = TextLines.lowerByte(x) }
-            return patterns.forwardMarkerTable.id(of: UnsafeBufferPointer(rebasing: buf[0..<marker.count])) != nil
+            return patterns.isForwardMarker(
+                patterns.separatorTable.id(of: UnsafeBufferPointer(rebasing: buf[0..<marker.count])))
         }
     }
 

@@ -6,8 +6,6 @@ struct Patterns: Sendable {
     var attributionTrailers: [String] = []
     /// Trailers indexed by their last three Unicode scalars, so a line is checked against a handful, not all.
     var trailersBySuffix: [String: [String]] = [:]
-    var headerFrom: Set<String> = []
-    var headerAll: Set<String> = []
     /// The header words by bytes; per id, the word and whether it names the sender.
     var headerTable = ByteTable()
     var headerWords: [String] = []
@@ -19,19 +17,16 @@ struct Patterns: Sendable {
     /// Longest header word in bytes, and which bytes start one: cheap tests before building a key string.
     var headerMaxBytes = 0
     var headerFirstBytes = [Bool](repeating: false, count: 256)
-    /// Header word (any language) to its field: from, date, to, cc, subject, reply_to, other.
-    var headerField: [String: String] = [:]
     var subjectForwardPrefixes: Set<String> = []
-    var separatorPhrases: Set<String> = []
     /// Longest separator or forward-marker phrase in bytes.
     var separatorMaxBytes = 0
     /// Which (lower-case) bytes start a separator or forward-marker phrase.
     var separatorFirstBytes = [Bool](repeating: false, count: 256)
-    var forwardMarkers: Set<String> = []
-    /// Separator phrases and forward markers by bytes; per id, whether it is a forward marker only.
+    /// Separator phrases and forward markers by bytes; per id, whether it is a forward marker only (a phrase
+    /// that is both counts as a separator) and whether it is a forward marker at all.
     var separatorTable = ByteTable()
     var separatorIsForwardMarker: [Bool] = []
-    var forwardMarkerTable = ByteTable()
+    var separatorInForwardMarkers: [Bool] = []
     var mobileFooters: [String] = []
     var legalFooterPhrases: [String] = []
     var legalFooterBytes: [[UInt8]] = []
@@ -42,8 +37,7 @@ struct Patterns: Sendable {
     var mobileFooterPrefixesByFirst: [[[UInt8]]] = Array(repeating: [], count: 256)
     var hasEmptyMobileFooterPrefix = false
     var mobileFooterAnywhere = FoldedNeedles()
-    /// Sign-offs ("best regards", "un saludo") of every language, and by language code.
-    var signOffs: Set<String> = []
+    /// Sign-offs ("best regards", "un saludo") by language code, and those of every language by bytes.
     var signOffsByLanguage: [String: Set<String>] = [:]
     var signOffTable = ByteTable()
     var autoReplySubjects: [String] = []
@@ -51,6 +45,10 @@ struct Patterns: Sendable {
     var attributionVerbs: [String] = []
     /// "CAUTION: This message is from an external sender": mail-gateway banners above the text.
     var bannerNeedles = FoldedNeedles()
+
+    /// Whether the lower-cased `phrase` (or the separator table id of one) is a forward marker.
+    func isForwardMarker(_ phrase: String) -> Bool { isForwardMarker(separatorTable.id(of: phrase)) }
+    func isForwardMarker(_ id: Int?) -> Bool { id.map { separatorInForwardMarkers[$0] } ?? false }
 
     /// Loaded lazily on first use; a missing or broken file leaves the tables empty rather than crashing.
     static let shared: Patterns = load()
@@ -89,18 +87,18 @@ struct Patterns: Sendable {
             key.append(contentsOf: t.unicodeScalars.suffix(3))
             p.trailersBySuffix[String(key), default: []].append(t)
         }
+        // Header word (any language) to its field: from, date, to, cc, subject, reply_to, other.
+        var headerField: [String: String] = [:]
         for (field, words) in file.header_fields {
-            for w in words where p.headerField[w] == nil || field == "from" { p.headerField[w] = field }
+            for w in words where headerField[w] == nil || field == "from" { headerField[w] = field }
         }
-        p.headerFrom = Set(p.headerField.filter { $0.value == "from" }.keys)
-        p.headerAll = Set(p.headerField.keys)
-        for k in p.headerAll.sorted() {
+        for (k, field) in headerField.sorted(by: { $0.key < $1.key }) {
             p.headerTable.insert(Array(k.utf8))
             p.headerWords.append(k)
-            p.headerWordIsFrom.append(p.headerFrom.contains(k))
-            p.headerWordField.append(Self.field(p.headerField[k] ?? "other"))
+            p.headerWordIsFrom.append(field == "from")
+            p.headerWordField.append(Self.field(field))
         }
-        for k in p.headerAll {
+        for k in p.headerWords {
             p.headerMaxBytes = max(p.headerMaxBytes, k.utf8.count)
             if let f = k.utf8.first {
                 p.headerFirstBytes[Int(f)] = true
@@ -110,17 +108,17 @@ struct Patterns: Sendable {
         }
         p.subjectForwardPrefixes = Set(
             file.subject_forward_prefixes.map { $0.hasSuffix(":") ? String($0.dropLast()) : $0 })
-        p.separatorPhrases = Set(file.separator_phrases)
-        p.forwardMarkers = Set(
+        let separatorPhrases = Set(file.separator_phrases)
+        let forwardMarkers = Set(
             file.forward_markers.map {
                 $0.hasSuffix(":") ? String($0.dropLast()).trimmingCharacters(in: .whitespaces) : $0
             })
-        p.forwardMarkerTable = ByteTable(p.forwardMarkers.sorted())
-        p.separatorMaxBytes = (p.separatorPhrases.map(\.utf8.count) + p.forwardMarkers.map(\.utf8.count)).max() ?? 0
-        for phrase in p.separatorPhrases.union(p.forwardMarkers).sorted() {
+        p.separatorMaxBytes = (separatorPhrases.map(\.utf8.count) + forwardMarkers.map(\.utf8.count)).max() ?? 0
+        for phrase in separatorPhrases.union(forwardMarkers).sorted() {
             if let f = phrase.utf8.first { p.separatorFirstBytes[Int(f)] = true }
             p.separatorTable.insert(Array(phrase.utf8))
-            p.separatorIsForwardMarker.append(!p.separatorPhrases.contains(phrase))
+            p.separatorIsForwardMarker.append(!separatorPhrases.contains(phrase))
+            p.separatorInForwardMarkers.append(forwardMarkers.contains(phrase))
         }
         p.mobileFooters = file.mobile_footers
         p.legalFooterPhrases = file.legal_footer_phrases
@@ -136,8 +134,7 @@ struct Patterns: Sendable {
         }
         p.mobileFooterAnywhere = FoldedNeedles(file.mobile_footers.filter { ($0.utf8.first ?? 0) >= 0x80 })
         p.signOffsByLanguage = file.sign_offs.mapValues { Set($0) }
-        p.signOffs = Set(file.sign_offs.values.joined())
-        p.signOffTable = ByteTable(p.signOffs.sorted())
+        p.signOffTable = ByteTable(Set(file.sign_offs.values.joined()).sorted())
         p.autoReplySubjects = file.auto_reply_subject_prefixes
         p.attributionVerbs = file.attribution_verbs ?? []
         p.bannerNeedles = FoldedNeedles(file.banner_phrases ?? [])

@@ -233,9 +233,16 @@ public enum ReplyParser {
     /// sign-off it is the reply without signature block. `text` is the unquoted body. `languages` (codes of the
     /// sign-off tables, "en", "de") limits which sign-offs count; nil counts every language.
     public static func cutAtSignOff(_ text: String, include: Bool, languages: [String]? = nil) -> String {
-        let table = languages.map { codes in
-            ByteTable(codes.flatMap { (patterns.signOffsByLanguage[$0] ?? []).sorted() })
-        }
+        cutAtSignOff(text, include: include, table: languages.map(signOffTable))
+    }
+
+    /// The sign-offs of these languages by bytes (for a caller that cuts many texts with the same languages).
+    static func signOffTable(languages: [String]) -> ByteTable {
+        ByteTable(languages.flatMap { (patterns.signOffsByLanguage[$0] ?? []).sorted() })
+    }
+
+    /// `cutAtSignOff` with the sign-offs given as a table; nil counts every language.
+    static func cutAtSignOff(_ text: String, include: Bool, table: ByteTable?) -> String {
         let lines = TextLines.split(text)
         var start = 0
         while start < lines.count {
@@ -758,38 +765,13 @@ public enum ReplyParser {
         // ASCII leads ("on ", "le ") by the line's first byte, compared on bytes; the few leads with other
         // scripts in them are lower-cased by Unicode rules.
         if let f = t.utf8.first, f < 0x80 {
-            for lead in openingLeadsASCIIByFirst[Int(TextLines.lowerByte(f))] where hasLeadPrefix(t, lead) {
+            for lead in openingLeadsASCIIByFirst[Int(TextLines.lowerByte(f))] where TextLines.hasPrefixFolded(t, lead) {
                 return true
             }
         }
         guard !openingLeadsOther.isEmpty else { return false }
         let l = TextLines.lower(t.prefix(12))
         return openingLeadsOther.contains { TextLines.hasPrefix(l, $0) }
-    }
-
-    /// `t` starts with the lower-case ASCII `lead`, letters compared without case and NBSP read as a space.
-    static func hasLeadPrefix(_ t: Substring, _ lead: [UInt8]) -> Bool {
-        var k = 0
-        var pendingNBSP = false
-        for b in t.utf8 {
-            if k == lead.count { return true }
-            if pendingNBSP {
-                pendingNBSP = false
-                if b == 0xA0 {
-                    guard lead[k] == 0x20 else { return false }
-                    k += 1
-                    continue
-                }
-                return false
-            }
-            if b == 0xC2 {
-                pendingNBSP = true
-                continue
-            }
-            if TextLines.lowerByte(b) != lead[k] { return false }
-            k += 1
-        }
-        return k == lead.count
     }
 
     /// Attribution leads of two or more bytes and at most twelve characters (what `opensWithLeadAndDigit` reads):

@@ -194,41 +194,38 @@ enum TextLines {
             || (v >= 0x3000 && v < 0xA640) || (v >= 0xAC00 && v < 0xD7B0) || (v >= 0xF900 && v < 0xFB00)
     }
 
-    /// Byte-level substring test (Foundation's `contains` goes through CFString and is far slower).
-    static func contains(_ haystack: String, _ needle: String) -> Bool {
-        if let r = haystack.utf8.withContiguousStorageIfAvailable({ h in
-            needle.utf8.withContiguousStorageIfAvailable { n -> Bool in
-                guard n.count > 0 else { return true }
-                guard n.count <= h.count, let hb = h.baseAddress, let nb = n.baseAddress else { return false }
-                // memchr for the first byte, memcmp for the rest.
-                var p = UnsafeRawPointer(hb)
-                let end = UnsafeRawPointer(hb) + (h.count - n.count + 1)
-                while p < end, let hit = memchr(p, Int32(nb.pointee), end - p) {
-                    if memcmp(hit, nb, n.count) == 0 { return true }
-                    p = UnsafeRawPointer(hit) + 1
-                }
-                return false
-            }
-        }), let r {
-            return r
+    /// Where `n` first occurs in `h` (memchr for its first byte, memcmp for the rest); 0 for an empty needle.
+    static func firstOffset(of n: UnsafeBufferPointer<UInt8>, in h: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let first = n.first else { return 0 }
+        guard n.count <= h.count, let hb = h.baseAddress, let nb = n.baseAddress else { return nil }
+        var p = UnsafeRawPointer(hb)
+        let end = UnsafeRawPointer(hb) + (h.count - n.count + 1)
+        while p < end, let hit = memchr(p, Int32(first), end - p) {
+            if memcmp(hit, nb, n.count) == 0 { return UnsafeRawPointer(hit) - UnsafeRawPointer(hb) }
+            p = UnsafeRawPointer(hit) + 1
         }
-        return contains(Array(haystack.utf8), Array(needle.utf8))
+        return nil
     }
 
-    /// Substring test on a byte buffer (memchr for the first byte, memcmp for the rest).
-    static func contains(_ h: UnsafeBufferPointer<UInt8>, _ n: [UInt8]) -> Bool {
-        guard let first = n.first else { return true }
-        guard n.count <= h.count, let hb = h.baseAddress else { return false }
-        return n.withUnsafeBufferPointer { nb in
-            var p = UnsafeRawPointer(hb)
-            let end = UnsafeRawPointer(hb) + (h.count - n.count + 1)
-            while p < end, let hit = memchr(p, Int32(first), end - p) {
-                if memcmp(hit, nb.baseAddress!, n.count) == 0 { return true }
-                p = UnsafeRawPointer(hit) + 1
-            }
-            return false
+    /// `firstOffset` over any two byte collections; contiguous ones (native strings, arrays) are not copied.
+    static func firstOffset<H: Collection<UInt8>, N: Collection<UInt8>>(of n: N, in h: H) -> Int? {
+        // Outer optional: the haystack is contiguous; middle: the needle is; inner: the answer.
+        let found = h.withContiguousStorageIfAvailable { hb in
+            n.withContiguousStorageIfAvailable { nb in firstOffset(of: nb, in: hb) }
+        }
+        if let found, let answer = found { return answer }
+        return Array(h).withUnsafeBufferPointer { hb in
+            Array(n).withUnsafeBufferPointer { nb in firstOffset(of: nb, in: hb) }
         }
     }
+
+    /// Byte-level substring test (Foundation's `contains` goes through CFString and is far slower).
+    static func contains(_ haystack: String, _ needle: String) -> Bool {
+        firstOffset(of: needle.utf8, in: haystack.utf8) != nil
+    }
+
+    /// Substring test on a byte buffer.
+    static func contains(_ h: UnsafeBufferPointer<UInt8>, _ n: [UInt8]) -> Bool { firstOffset(of: n, in: h) != nil }
 
     static func hasPrefix(_ h: UnsafeBufferPointer<UInt8>, _ p: [UInt8]) -> Bool {
         guard p.count <= h.count else { return false }
@@ -261,21 +258,7 @@ enum TextLines {
     }
 
     /// Substring test on bytes already extracted.
-    static func contains(_ h: [UInt8], _ n: [UInt8]) -> Bool {
-        guard let first = n.first else { return true }
-        if n.count > h.count { return false }
-        var i = 0
-        let last = h.count - n.count
-        while i <= last {
-            if h[i] == first {
-                var k = 1
-                while k < n.count && h[i + k] == n[k] { k += 1 }
-                if k == n.count { return true }
-            }
-            i += 1
-        }
-        return false
-    }
+    static func contains(_ h: [UInt8], _ n: [UInt8]) -> Bool { firstOffset(of: n, in: h) != nil }
 
     static func hasPrefix(_ s: String, _ p: String) -> Bool {
         let a = s.utf8
@@ -302,36 +285,11 @@ enum TextLines {
         String(trimmed(Substring(s)))
     }
 
-    /// The first occurrence of `needle` in `s`, byte for byte (memchr and memcmp; no Foundation bridging).
+    /// The first occurrence of `needle` in `s`, byte for byte (no Foundation bridging); nil for an empty needle.
     static func range(of needle: String, in s: Substring) -> Range<String.Index>? {
-        let n = Array(needle.utf8)
-        guard !n.isEmpty else { return nil }
-        let found: Int?? = s.utf8.withContiguousStorageIfAvailable { h -> Int? in
-            guard n.count <= h.count, let hb = h.baseAddress else { return nil }
-            return n.withUnsafeBufferPointer { nb -> Int? in
-                var p = UnsafeRawPointer(hb)
-                let end = UnsafeRawPointer(hb) + (h.count - n.count + 1)
-                while p < end, let hit = memchr(p, Int32(nb[0]), end - p) {
-                    if memcmp(hit, nb.baseAddress!, n.count) == 0 {
-                        return UnsafeRawPointer(hit) - UnsafeRawPointer(hb)
-                    }
-                    p = UnsafeRawPointer(hit) + 1
-                }
-                return nil
-            }
-        }
-        let offset: Int?
-        if let found {
-            offset = found
-        } else {
-            offset = Array(s.utf8).withUnsafeBufferPointer { h -> Int? in
-                guard n.count <= h.count else { return nil }
-                return (0...(h.count - n.count)).first { k in h[k..<(k + n.count)].elementsEqual(n) }
-            }
-        }
-        guard let offset else { return nil }
+        guard !needle.isEmpty, let offset = firstOffset(of: needle.utf8, in: s.utf8) else { return nil }
         let lower = s.utf8.index(s.startIndex, offsetBy: offset)
-        return lower..<s.utf8.index(lower, offsetBy: n.count)
+        return lower..<s.utf8.index(lower, offsetBy: needle.utf8.count)
     }
 
     /// Removes every `open … close` span that starts with `open` (e.g. "<mailto:" … ">"); no regular expressions.
@@ -356,15 +314,27 @@ enum TextLines {
 
     @inline(__always) static func lowerByte(_ b: UInt8) -> UInt8 { (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b }
 
-    /// True when `s` starts with `p` (lower-case bytes), ASCII letters compared without case.
+    /// True when `s` starts with `p` (lower-case bytes): ASCII letters compared without case, and an NBSP in `s`
+    /// read as the space it shows.
     static func hasPrefixFolded(_ s: Substring, _ p: [UInt8]) -> Bool {
         var k = 0
+        var nbsp = false  // a C2 lead just matched a space of `p`; its A0 must follow
         for b in s.utf8 {
+            if nbsp {
+                nbsp = false
+                if b == 0xA0 { continue }
+                return false
+            }
             if k == p.count { return true }
+            if b == 0xC2 && p[k] == 0x20 {
+                nbsp = true
+                k += 1
+                continue
+            }
             if lowerByte(b) != p[k] { return false }
             k += 1
         }
-        return k == p.count
+        return k == p.count && !nbsp
     }
 
     /// True when `s` contains any needle of `set`, ASCII letters compared without case. Candidates are picked by
@@ -499,7 +469,7 @@ enum TextLines {
         // free, while removing from a String's end one scalar at a time copies it each time.
         while lo < hi {
             let line = lines[hi - 1]
-            if let b = line.utf8.last, b > 0x20, b < 0x80 { return joined(lines[lo..<hi]) }
+            if let b = lastUTF8(line), b > 0x20, b < 0x80 { return joined(lines[lo..<hi]) }
             var last = line
             while let u = last.unicodeScalars.last, isIgnorable(u) { last = Substring(last.unicodeScalars.dropLast()) }
             if last.isEmpty {

@@ -5,9 +5,19 @@ public enum HTMLText {
     public struct Result: Sendable {
         public var text: String
         public var beforeQuote: String?
+        /// The converted HTML and, as UTF-8 offsets into it, where the new content's own markup lies.
+        let source: String
+        let htmlBeforeQuoteRange: Range<Int>
+
         /// The source HTML of the new content: what `<body>` holds (the whole input without a body tag) up to the
-        /// first quoted-history element, markup and entities as written, outer whitespace trimmed.
-        public var htmlBeforeQuote: String = ""
+        /// first quoted-history element, markup and entities as written, outer whitespace trimmed. Cut from the
+        /// source when asked for, so extraction that never reads it pays nothing.
+        public var htmlBeforeQuote: String {
+            let u = source.utf8
+            let lo = u.index(u.startIndex, offsetBy: htmlBeforeQuoteRange.lowerBound)
+            let hi = u.index(u.startIndex, offsetBy: htmlBeforeQuoteRange.upperBound)
+            return String(Substring(u[lo..<hi]))
+        }
     }
 
     static let blockTags: Set<String> = [
@@ -159,8 +169,7 @@ public enum HTMLText {
         while lo < hi && b[lo] <= 0x20 { lo += 1 }
         while hi > lo && b[hi - 1] <= 0x20 { hi -= 1 }
         return Result(
-            text: trimLines(text), beforeQuote: before.map(trimLines),
-            htmlBeforeQuote: String(decoding: b[lo..<hi], as: UTF8.self))
+            text: trimLines(text), beforeQuote: before.map(trimLines), source: html, htmlBeforeQuoteRange: lo..<hi)
     }
 
     @inline(__always) static func isNameByte(_ c: UInt8) -> Bool {
