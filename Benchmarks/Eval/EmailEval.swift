@@ -2,7 +2,7 @@ import Foundation
 import FrontdeskCore
 import FrontdeskText
 
-/// Accuracy and speed of email extraction over ../shared/corpus/email (see CorpusEvaluation).
+/// Accuracy and speed of email extraction over Tests/Fixtures/corpus/email (see CorpusEvaluation).
 enum EmailEval {
     static func run(_ arguments: [String]) {
         var override: String? = nil

@@ -17,7 +17,7 @@ import time
 
 here = os.path.dirname(os.path.abspath(__file__))
 parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-parser.add_argument("--corpus", default=os.path.join(here, "..", "..", "..", "shared", "corpus", "email"))
+parser.add_argument("--corpus", default=os.path.join(here, "..", "..", "Tests", "Fixtures", "corpus", "email"))
 parser.add_argument("--rounds", type=int, default=20)
 args = parser.parse_args()
 

@@ -1,18 +1,17 @@
 import Foundation
 import Testing
 
-/// Files of ../shared/corpus/webhooks, found from this file's path (Tests/<Target>/ → repo root → ../shared).
+/// Files of the repository's webhook fixtures, found from this file's path (Tests/<Target>/ → Tests/Fixtures).
 enum InboundCorpus {
     static let directory: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/corpus/webhooks")
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/corpus/webhooks")
 
     struct Missing: Error { var path: String }
 
     static func data(_ name: String) throws -> Data {
         let url = directory.appendingPathComponent(name)
         guard FileManager.default.fileExists(atPath: url.path) else {
-            Issue.record("corpus file missing: \(url.path) (expected ../shared/corpus next to the repository)")
+            Issue.record("corpus file missing: \(url.path) (see Tests/Fixtures/SOURCES.md)")
             throw Missing(path: url.path)
         }
         return try Data(contentsOf: url)

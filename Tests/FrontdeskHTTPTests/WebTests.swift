@@ -266,8 +266,7 @@ private func mailgunFields(text: String, token: String, timestamp: Int, key: Str
 
     @Test func sendgridCorpusPayloadWithBasicAuth() async throws {
         let f = try WebFixture()
-        let corpus = try String(
-            contentsOfFile: "/work/shared/corpus/webhooks/sendgrid_default_data.form", encoding: .utf8)
+        let corpus = try fixtureText("sendgrid_default_data.form")
         // The corpus file has bare LF line ends; on the wire multipart uses CRLF (RFC 2046 §5.1.1).
         let wire = corpus.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
             .replacingOccurrences(of: "inbound@inbound.example.com", with: Demo.inbox)
@@ -287,8 +286,7 @@ private func mailgunFields(text: String, token: String, timestamp: Int, key: Str
 
     @Test func postmarkCorpusJSONWithBasicAuth() async throws {
         let f = try WebFixture()
-        let corpus = try String(
-            contentsOfFile: "/work/shared/corpus/webhooks/postmark_inbound_postmark-gem_spec.json", encoding: .utf8)
+        let corpus = try fixtureText("postmark_inbound_postmark-gem_spec.json")
         let json = corpus.replacingOccurrences(
             of: "451d9b70cf9364d23ff6f9d51d870251569e+ahoy@inbound.postmarkapp.com", with: Demo.inbox)
         let headers = ["Content-Type": "application/json", "Authorization": basic(postmarkAuth)]
@@ -567,4 +565,11 @@ private func mailgunFields(text: String, token: String, timestamp: Int, key: Str
         #expect(metrics.text.contains("frontdesk_http_requests_total{route=\"/webhooks/twilio\",status=\"200\"} 1"))
         #expect(metrics.text.contains("frontdesk_outbox_items{status=\"inline\"} 1"))
     }
+}
+
+/// A webhook payload from the repository's fixtures (Tests/Fixtures/corpus/webhooks, see Tests/Fixtures/SOURCES.md).
+func fixtureText(_ name: String) throws -> String {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/corpus/webhooks/\(name)")
+    return try String(contentsOf: url, encoding: .utf8)
 }

@@ -1,16 +1,15 @@
 import Foundation
 import Testing
 
-/// Files of /work/shared/corpus, found from this file's path: Tests/<Target>/ → repo root → ../shared/corpus.
+/// Files of the repository's webhook fixtures, found from this file's path: Tests/<Target>/ → Tests/Fixtures.
 enum Corpus {
     static let webhooks: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/corpus/webhooks")
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/corpus/webhooks")
 
     static func data(_ name: String) throws -> Data {
         let url = webhooks.appendingPathComponent(name)
         guard FileManager.default.fileExists(atPath: url.path) else {
-            Issue.record("corpus file missing: \(url.path) (expected ../shared/corpus next to the repository)")
+            Issue.record("corpus file missing: \(url.path) (see Tests/Fixtures/SOURCES.md)")
             throw CorpusMissing(path: url.path)
         }
         return try Data(contentsOf: url)

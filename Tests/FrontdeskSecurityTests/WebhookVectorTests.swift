@@ -4,7 +4,7 @@ import Testing
 
 @testable import FrontdeskSecurity
 
-/// One Twilio entry of ../shared/corpus/webhooks/vectors.json (sources cited in the file).
+/// One Twilio entry of Tests/Fixtures/corpus/webhooks/vectors.json (sources cited in the file).
 struct TwilioVector: Sendable, CustomStringConvertible {
     enum Params: Sendable {
         case form([(name: String, value: String)])

@@ -16,7 +16,7 @@ import Testing
     }
 
     @Test func corpusIsPresent() throws {
-        let corpus = try #require(Self.corpus, "../shared/corpus/email not found")
+        let corpus = try #require(Self.corpus, "Tests/Fixtures/corpus/email not found")
         #expect(corpus.recordCount == 810)
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import FrontdeskCore
 
-/// Runs the extractor over ../shared/corpus/email and scores it; used by the Eval executable and the corpus tests.
+/// Runs the extractor over the email corpus (Tests/Fixtures/corpus/email) and scores it; used by the Eval executable and the corpus tests.
 public struct CorpusEvaluation {
     /// One scored group of records.
     public struct Score: Sendable {
@@ -27,13 +27,13 @@ public struct CorpusEvaluation {
     let constraints: [[String: Any]]
     let signatures: [[String: Any]]
 
-    /// Finds the corpus: `--corpus DIR` if given, else `shared/corpus/email` beside or above `start`.
+    /// Finds the corpus: `--corpus DIR` if given, else the repository's `Tests/Fixtures/corpus/email` at or above `start`.
     public static func locate(override: String? = nil, start: URL) -> URL? {
         let fm = FileManager.default
         if let override { return URL(fileURLWithPath: override) }
         var dir = start
         for _ in 0..<6 {
-            for candidate in ["shared/corpus/email", "../shared/corpus/email", "corpus/email"] {
+            for candidate in ["Tests/Fixtures/corpus/email", "Fixtures/corpus/email"] {
                 let url = dir.appendingPathComponent(candidate).standardizedFileURL
                 if fm.fileExists(atPath: url.appendingPathComponent("reply_corpus.jsonl").path) { return url }
             }
