@@ -21,10 +21,12 @@ let package = Package(
         .target(name: "FrontdeskText", dependencies: ["FrontdeskCore"], resources: [.copy("Resources")]),
 
         // One importer per C library.
-        .target(name: "FrontdeskStore", dependencies: ["FrontdeskCore", "CSQLite"]),
+        // The store as protocols (no SQL, no C); SQLite is its embedded implementation.
+        .target(name: "FrontdeskStore", dependencies: ["FrontdeskCore"]),
+        .target(name: "FrontdeskSQLite", dependencies: ["FrontdeskCore", "FrontdeskStore", "CSQLite"]),
         .target(name: "FrontdeskSecurity", dependencies: ["FrontdeskCore", "CCrypto"]),
         .target(
-            name: "FrontdeskChannels", dependencies: ["FrontdeskCore", "FrontdeskText", "FrontdeskStore", "CCurl"]),
+            name: "FrontdeskChannels", dependencies: ["FrontdeskCore", "FrontdeskText", "CCurl"]),
 
         // Capabilities and the pipeline.
         .target(name: "FrontdeskPlugins", dependencies: ["FrontdeskCore", "FrontdeskStore", "FrontdeskSecurity"]),
@@ -40,14 +42,13 @@ let package = Package(
         .target(
             name: "FrontdeskApp",
             dependencies: [
-                "FrontdeskCore", "FrontdeskText", "FrontdeskStore", "FrontdeskSecurity", "FrontdeskChannels",
-                "FrontdeskPlugins", "FrontdeskEngine", "FrontdeskHTTP",
+                "FrontdeskCore", "FrontdeskText", "FrontdeskStore", "FrontdeskSQLite", "FrontdeskSecurity",
+                "FrontdeskChannels", "FrontdeskPlugins", "FrontdeskEngine", "FrontdeskHTTP",
             ]),
         .target(
             name: "FrontdeskTesting",
             dependencies: [
-                "FrontdeskApp", "FrontdeskCore", "FrontdeskText", "FrontdeskStore", "FrontdeskEngine", "FrontdeskHTTP",
-                "FrontdeskChannels",
+                "FrontdeskApp", "FrontdeskCore", "FrontdeskText", "FrontdeskStore", "FrontdeskEngine", "FrontdeskChannels",
             ]),
         .executableTarget(name: "frontdesk", dependencies: ["FrontdeskApp"]),
 
@@ -58,7 +59,9 @@ let package = Package(
 
         .testTarget(name: "FrontdeskCoreTests", dependencies: ["FrontdeskCore", "FrontdeskTesting"]),
         .testTarget(name: "FrontdeskTextTests", dependencies: ["FrontdeskText", "FrontdeskCore"]),
-        .testTarget(name: "FrontdeskStoreTests", dependencies: ["FrontdeskStore", "FrontdeskTesting"]),
+        .testTarget(
+            name: "FrontdeskSQLiteTests",
+            dependencies: ["FrontdeskSQLite", "FrontdeskStore", "FrontdeskCore", "FrontdeskApp", "FrontdeskTesting"]),
         .testTarget(name: "FrontdeskSecurityTests", dependencies: ["FrontdeskSecurity"]),
         .testTarget(name: "FrontdeskChannelsTests", dependencies: ["FrontdeskChannels", "FrontdeskTesting"]),
         .testTarget(name: "FrontdeskHTTPTests", dependencies: ["FrontdeskHTTP", "FrontdeskTesting"]),

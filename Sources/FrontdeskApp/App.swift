@@ -8,7 +8,7 @@ import FrontdeskText
 /// The one builder that wires Frontdesk, used by every command and by the tests.
 public final class App: Sendable {
     public let config: AppConfig
-    public let db: Database
+    public let store: any Store
     public let catalog: Catalog
     public let classifier: any IntentClassifier
     public let pipeline: Pipeline
@@ -27,11 +27,11 @@ public final class App: Sendable {
         catalog = try Catalog.load(root: config.root)
         let faults = Pipeline.validate(catalog)
         if !faults.isEmpty { throw Diagnostics(faults) }
-        db = try Database(path: config.dbPath)
+        store = try StoreOpening.open(config.dbPath)
         let examples = catalog.examples
         self.classifier = classifier ?? LazyClassifier { ExampleClassifier(examples: examples) }
         pipeline = Pipeline(
-            db: db, catalog: catalog, classifier: self.classifier, clock: clock,
+            store: store, catalog: catalog, classifier: self.classifier, clock: clock,
             links: LinkIssuer(baseURL: config.baseURL),
             log: log, threshold: config.threshold)
     }
@@ -46,7 +46,7 @@ public final class App: Sendable {
     }
 
     public func business(_ slug: String) throws -> Business {
-        guard let b = try db.read({ try $0.business(slug: slug) }) else {
+        guard let b = try store.read({ try $0.business(slug: slug) }) else {
             throw CLIError.failure(
                 "unknown business \(slug)" + (slug == Demo.slug ? " (run `frontdesk demo` first)" : ""))
         }

@@ -19,6 +19,7 @@ public enum FrontdeskCLI {
           extract   [FILE]                                   stdin or FILE: raw RFC 5322 message; stdout: JSON
           plugins   list|enable|disable PLUGIN|set PLUGIN KEY=VALUE... --business SLUG [--db PATH]
           outbox    list [--status S] | retry ID             [--db PATH]
+          db        backup --to FILE | restore --from FILE | status  [--force] [--db PATH]   online backup, restore, counts
           check                                              validate plugins/ and prompts/
 
         environment: FRONTDESK_DB (default ./frontdesk.sqlite), FRONTDESK_BASE_URL, FRONTDESK_HOME (checkout with
@@ -62,6 +63,7 @@ public enum FrontdeskCLI {
             case "plugins": try commands.plugins(rest)
             case "check": try commands.check(rest)
             case "outbox": try commands.outbox(rest)
+            case "db": try commands.db(rest)
             case "serve": try commands.serve(rest)
             default: throw CLIError.usage("unknown command \(command); see `frontdesk --help`")
             }

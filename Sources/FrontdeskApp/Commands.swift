@@ -46,7 +46,7 @@ struct Commands {
         let a = try Arguments(args, options: ["db"], switches: ["json"])
         guard a.positionals.isEmpty else { throw CLIError.usage("demo takes no arguments") }
         let app = try app(a)
-        try Demo.seed(app.db, now: clock.now())
+        try Demo.seed(app.store, now: clock.now())
         let report = try DemoReport.make(app)
         output(a.has("json") ? report.json.serialized() : report.table)
     }

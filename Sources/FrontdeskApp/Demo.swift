@@ -104,58 +104,40 @@ public enum Demo {
 
     /// Seeds the demo business unless it already exists; returns whether it was created.
     @discardableResult
-    public static func seed(_ db: Database, now: Date) throws -> Bool {
-        try db.write { c in
+    public static func seed(_ store: any Store, now: Date) throws -> Bool {
+        try store.write { c in
             if try c.business(slug: slug) != nil { return false }
-            try c.execute(
-                """
-                INSERT INTO businesses (slug, name, time_zone, locale, currency, brand_color, logo_url, contact_phone,
-                  contact_email, website, created_at) VALUES (?, ?, ?, 'en', 'USD', '#2f6f6a', ?, ?, ?, ?, ?)
-                """, slug, "Maple Street Studio", "America/New_York", "https://maple-studio.example/logo.png",
-                "+1 555 010 0000", "hello@maple-studio.example", "https://maple-studio.example", now)
-            let b = c.lastInsertID
-            try c.execute(
-                "INSERT INTO business_addresses (business_id, channel, address) VALUES (?, 'sms', ?)", b, smsNumber)
-            try c.execute(
-                "INSERT INTO business_addresses (business_id, channel, address) VALUES (?, 'email', ?)", b, inbox)
+            let b = try c.insertBusiness(
+                NewBusiness(
+                    slug: slug, name: "Maple Street Studio", timeZone: "America/New_York",
+                    logoURL: "https://maple-studio.example/logo.png", contactPhone: "+1 555 010 0000",
+                    contactEmail: "hello@maple-studio.example", website: "https://maple-studio.example"),
+                now: now)
+            try c.addBusinessAddress(businessID: b, channel: .sms, address: smsNumber)
+            try c.addBusinessAddress(businessID: b, channel: .email, address: inbox)
             for s in staff {
-                try c.execute(
-                    "INSERT INTO staff (business_id, name, role, email, phone) VALUES (?, ?, ?, ?, ?)", b, s.name,
-                    s.role,
-                    s.email, s.phone)
+                _ = try c.insertStaff(
+                    NewStaff(
+                        businessID: b, name: s.name, role: Staff.Role(rawValue: s.role) ?? .staff, email: s.email,
+                        phone: s.phone))
             }
             var planIDs: [String: Int] = [:]
             for p in plans {
-                try c.execute(
-                    "INSERT INTO plans (business_id, name, price_minor, currency, billing_interval) VALUES (?, ?, ?, 'USD', ?)",
-                    b, p.name, p.price, p.interval)
-                let planID = c.lastInsertID
-                planIDs[p.name] = planID
-                for (service, quantity) in p.services {
-                    try c.execute(
-                        "INSERT INTO plan_services (plan_id, service, quantity) VALUES (?, ?, ?)", planID, service,
-                        quantity)
-                }
+                planIDs[p.name] = try c.insertPlan(
+                    NewPlan(
+                        businessID: b, name: p.name, priceMinor: p.price, currency: "USD", interval: p.interval,
+                        services: p.services.map { IncludedService($0.0, $0.1) }))
             }
             let day: TimeInterval = 86_400
             // 14:00 UTC is morning in New York, so the date reads the same in the business's zone.
             let today = (now.timeIntervalSince1970 / day).rounded(.down) * day + 14 * 3600
             var invoiceNumber = 1001
             for (index, p) in people.enumerated() {
-                try c.execute(
-                    "INSERT INTO clients (business_id, first_name, last_name, sms_consent, created_at) VALUES (?, ?, ?, 1, ?)",
-                    b, p.first, p.last, now)
-                let client = c.lastInsertID
-                if let phone = p.phone {
-                    try c.execute(
-                        "INSERT INTO client_addresses (business_id, client_id, channel, address, is_primary) VALUES (?, ?, 'sms', ?, 1)",
-                        b, client, phone)
-                }
-                for (i, email) in p.emails.enumerated() {
-                    try c.execute(
-                        "INSERT INTO client_addresses (business_id, client_id, channel, address, is_primary) VALUES (?, ?, 'email', ?, ?)",
-                        b, client, email, i == 0)
-                }
+                let client = try c.insertClient(
+                    NewClient(
+                        businessID: b, firstName: p.first, lastName: p.last, phones: p.phone.map { [$0] } ?? [],
+                        emails: p.emails, smsConsent: true),
+                    now: now)
                 var cardID: Int?
                 if let card = p.card {
                     cardID = try c.replaceDefaultCard(
@@ -174,19 +156,15 @@ public enum Demo {
                     let cancelAt: Date? =
                         m.status == .pendingCancel
                         ? periodEnd : (m.status == .cancelled ? Date(timeIntervalSince1970: today - 20 * day) : nil)
-                    try c.execute(
-                        """
-                        INSERT INTO memberships (business_id, client_id, plan_id, status, started_at, current_period_end,
-                          next_billing_at, payment_method_id, cancel_at, cancelled_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, b, client, planID, m.status.rawValue, started, periodEnd, next, cardID, cancelAt,
-                        m.status == .cancelled ? cancelAt : nil)
-                    let membership = c.lastInsertID
-                    for (service, quantity) in plan.services {
-                        try c.execute(
-                            "INSERT INTO membership_services (membership_id, service, remaining) VALUES (?, ?, ?)",
-                            membership, service, max(0, quantity - (index + mIndex) % (quantity + 1)))
+                    let remaining = plan.services.map { service, quantity in
+                        IncludedService(service, max(0, quantity - (index + mIndex) % (quantity + 1)))
                     }
+                    let membership = try c.insertMembership(
+                        NewMembership(
+                            businessID: b, clientID: client, planID: planID, status: m.status, startedAt: started,
+                            currentPeriodEnd: periodEnd, nextBillingAt: next, paymentMethodID: cardID,
+                            cancelAt: cancelAt, cancelledAt: m.status == .cancelled ? cancelAt : nil,
+                            remaining: remaining))
                     guard m.status != .trialing else { continue }
                     // Three or more invoices per paying membership, oldest first; past_due has a failed last one.
                     let count = plan.interval == "year" ? 3 : 4
@@ -194,12 +172,11 @@ public enum Demo {
                         let step = plan.interval == "year" ? 365.0 : 30.0
                         let issued = Date(
                             timeIntervalSince1970: periodEnd.timeIntervalSince1970 - Double(k) * step * day)
-                        let status = (m.status == .pastDue && k == 1) ? "failed" : "paid"
-                        try c.execute(
-                            """
-                            INSERT INTO invoices (business_id, client_id, membership_id, number, issued_at, amount_minor, currency, status)
-                            VALUES (?, ?, ?, ?, ?, ?, 'USD', ?)
-                            """, b, client, membership, "INV-\(invoiceNumber)", issued, plan.price, status)
+                        _ = try c.insertInvoice(
+                            NewInvoice(
+                                businessID: b, clientID: client, membershipID: membership,
+                                number: "INV-\(invoiceNumber)", issuedAt: issued, amountMinor: plan.price,
+                                currency: "USD", status: (m.status == .pastDue && k == 1) ? .failed : .paid))
                         invoiceNumber += 1
                     }
                 }

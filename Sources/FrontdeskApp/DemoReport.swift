@@ -8,7 +8,7 @@ struct DemoReport {
     var table: String
 
     static func make(_ app: App) throws -> DemoReport {
-        try app.db.read { c in
+        try app.store.read { c in
             guard let b = try c.business(slug: Demo.slug) else { throw CLIError.failure("demo business missing") }
             let sms = try c.businessAddress(b.id, channel: .sms) ?? ""
             let inbox = try c.businessAddress(b.id, channel: .email) ?? ""

@@ -20,7 +20,7 @@ extension Commands {
         case "list":
             guard a.positionals.count == 1 else { throw CLIError.usage("plugins list takes no more arguments") }
             for m in app.catalog.manifests {
-                let stored = try app.db.read { try $0.pluginSettings(businessID: business.id, plugin: m.id) }
+                let stored = try app.store.read { try $0.pluginSettings(businessID: business.id, plugin: m.id) }
                 let enabled = m.alwaysOn || (stored.enabled ?? m.enabledByDefault)
                 let settings = m.settings.map { "\($0.key)=\(stored.values[$0.key] ?? $0.defaultValue)" }
                 output(
@@ -34,7 +34,7 @@ extension Commands {
             if m.alwaysOn, verb == "disable" {
                 throw CLIError.failure("plugin \(m.id) is always on and cannot be disabled")
             }
-            try app.db.write { c in
+            try app.store.write { c in
                 let before = try c.pluginSettings(businessID: business.id, plugin: m.id).enabled
                 try c.setPluginEnabled(businessID: business.id, plugin: m.id, enabled: verb == "enable")
                 try c.audit(
@@ -62,7 +62,7 @@ extension Commands {
                 case .failure(let e): throw CLIError.failure("plugin \(m.id): \(e)")
                 }
             }
-            try app.db.write { c in
+            try app.store.write { c in
                 let stored = try c.pluginSettings(businessID: business.id, plugin: m.id).values
                 let merged = stored.merging(changes) { _, new in new }
                 try c.setPluginSettings(businessID: business.id, plugin: m.id, values: merged)
@@ -96,7 +96,7 @@ extension Commands {
             }
             let app = try app(a)
             let now = clock.now()
-            let done = try app.db.write { try $0.retryOutbox(id: id, now: now) }
+            let done = try app.store.write { try $0.retryOutbox(id: id, now: now) }
             guard done else {
                 throw CLIError.failure("outbox item \(id) is not dead or suppressed (or does not exist)")
             }
@@ -104,7 +104,7 @@ extension Commands {
             return
         }
         let app = try app(a)
-        let items = try app.db.read { try $0.outbox(status: status, limit: limit) }
+        let items = try app.store.read { try $0.outbox(status: status, limit: limit) }
         for item in items {
             // The body stays out of listings: it may hold a one-time link.
             output(

@@ -32,7 +32,7 @@ extension Commands {
         if demo { config.secrets = DemoSecrets.fill(config.secrets) }
         let log = Logger.standardError(minimum: config.logLevel)
         let app = try App(config: config, clock: clock, log: log)
-        if demo { try Demo.seed(app.db, now: clock.now()) }
+        if demo { try Demo.seed(app.store, now: clock.now()) }
         // Train the classifier now rather than on the first webhook.
         _ = app.classifier.classify("hello", channel: .sms)
 
@@ -64,12 +64,12 @@ extension Commands {
                 baseURL: config.baseURL, twilioAuthToken: secrets.twilioAuthToken,
                 mailgunSigningKey: secrets.mailgunSigningKey, postmarkBasicAuth: secrets.postmarkBasicAuth,
                 sendgridBasicAuth: secrets.sendgridBasicAuth, twilioInlineReplies: senders[.sms] == nil),
-            adminToken: secrets.adminToken, clock: clock, log: log, replayCache: StoreReplayCache(db: app.db))
+            adminToken: secrets.adminToken, clock: clock, log: log, replayCache: StoreReplayCache(store: app.store))
         let server = HTTPServer(
             configuration: HTTPServerConfiguration(host: config.host, port: UInt16(config.port)), router: web.router(),
             metrics: web.metrics, logger: { event in log.info("http", ["event": event.description]) })
         let worker = OutboxWorker(
-            store: try StoreOutbox(db: app.db), senders: senders, clock: clock,
+            store: try StoreOutbox(store: app.store), senders: senders, clock: clock,
             log: { line in log.info("outbox", ["event": line]) })
         do {
             try server.start()

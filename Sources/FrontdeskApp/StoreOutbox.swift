@@ -3,20 +3,20 @@ import FrontdeskChannels
 import FrontdeskCore
 import FrontdeskStore
 
-/// The SQLite outbox as the worker's queue.
+/// The store's outbox as the worker's queue.
 public struct StoreOutbox: OutboxStore {
-    let db: Database
+    let store: any Store
     /// Display names for email From headers, by business id.
     let names: [Int: String]
 
-    public init(db: Database) throws {
-        self.db = db
-        names = Dictionary(uniqueKeysWithValues: try db.read { try $0.businesses() }.map { ($0.id, $0.name) })
+    public init(store: any Store) throws {
+        self.store = store
+        names = Dictionary(uniqueKeysWithValues: try store.read { try $0.businesses() }.map { ($0.id, $0.name) })
     }
 
     public func due(now: Date, limit: Int) throws -> [OutboxItem] {
         // A write: opted-out recipients' items are suppressed in the same step.
-        try db.write { try $0.dueOutbox(now: now, limit: limit) }.map { r in
+        try store.write { try $0.dueOutbox(now: now, limit: limit) }.map { r in
             let references = (r.headers["References"] ?? "").split(separator: " ").map(String.init)
             return OutboxItem(
                 id: Int64(r.id),
@@ -29,19 +29,21 @@ public struct StoreOutbox: OutboxStore {
     }
 
     public func markSent(id: Int64, providerID: String?, at: Date) throws {
-        try db.write { try $0.markOutboxSent(id: Int(id), providerMessageID: providerID, now: at) }
+        try store.write { try $0.markOutboxSent(id: Int(id), providerMessageID: providerID, now: at) }
     }
 
     public func markFailed(id: Int64, error: String, nextAttempt: Date?, dead: Bool) throws {
-        try db.write { try $0.markOutboxFailed(id: Int(id), error: error, nextAttempt: dead ? nil : nextAttempt) }
+        try store.write {
+            try $0.markOutboxFailed(id: Int(id), error: error, nextAttempt: dead ? nil : nextAttempt, status: .dead)
+        }
     }
 
     public func postpone(id: Int64, until: Date) throws {
-        try db.write { try $0.deferOutbox(id: Int(id), until: until) }
+        try store.write { try $0.deferOutbox(id: Int(id), until: until) }
     }
 
     public func markSuppressed(id: Int64, reason: String) throws {
-        try db.write { try $0.markOutboxFailed(id: Int(id), error: reason, nextAttempt: nil, status: .suppressed) }
+        try store.write { try $0.markOutboxFailed(id: Int(id), error: reason, nextAttempt: nil, status: .suppressed) }
     }
 
     /// Opt-outs are per business, so `due` already suppressed those items.

@@ -41,7 +41,7 @@ public struct PipelineError: Error, Sendable, CustomStringConvertible, Equatable
 /// The channel-agnostic pipeline: keywords → pending confirmation → classify → permission → plugin →
 /// template → outbox + audit, all in one transaction per message.
 public final class Pipeline: Sendable {
-    public let db: Database
+    public let store: any Store
     public let catalog: Catalog
     public let classifier: any IntentClassifier
     public let clock: any Clock
@@ -81,10 +81,10 @@ public final class Pipeline: Sendable {
     }
 
     public init(
-        db: Database, catalog: Catalog, classifier: any IntentClassifier, clock: any Clock, links: LinkIssuer,
+        store: any Store, catalog: Catalog, classifier: any IntentClassifier, clock: any Clock, links: LinkIssuer,
         plugins: [any Plugin] = BuiltinPlugins.all, log: Logger = .silent, threshold: Double = 0.4
     ) {
-        self.db = db
+        self.store = store
         self.catalog = catalog
         self.classifier = classifier
         self.clock = clock
@@ -103,14 +103,14 @@ public final class Pipeline: Sendable {
         -> PipelineOutcome
     {
         do {
-            return try db.write { c in try process(message, businessSlug: businessSlug, inline: inline, c) }
-        } catch let error as StoreError where error.isUniqueViolation {
+            return try store.write { c in try process(message, businessSlug: businessSlug, inline: inline, c) }
+        } catch let error as StoreError where error.kind == .duplicate {
             // Another delivery of the same provider message id won the race.
             return PipelineOutcome(disposition: .duplicate, links: [], state: "idle")
         }
     }
 
-    private func process(_ message: InboundMessage, businessSlug: String?, inline: Bool, _ c: Connection) throws
+    private func process(_ message: InboundMessage, businessSlug: String?, inline: Bool, _ c: any UnitOfWork) throws
         -> PipelineOutcome
     {
         let now = clock.now()
@@ -141,10 +141,11 @@ public final class Pipeline: Sendable {
         let conversation = try c.conversation(
             businessID: business.id, channel: message.channel, address: from, clientID: sender.client?.id, now: now)
         let messageID = try c.insertMessage(
-            businessID: business.id, conversationID: conversation.id, direction: "in", channel: message.channel,
-            provider: message.provider, providerMessageID: message.providerMessageID, from: from,
-            to: message.to, subject: message.subject, rawSize: message.rawSize, text: text, intent: nil,
-            confidence: nil, now: now)
+            NewMessage(
+                businessID: business.id, conversationID: conversation.id, direction: "in", channel: message.channel,
+                provider: message.provider, providerMessageID: message.providerMessageID, from: from,
+                to: message.to, subject: message.subject, rawSize: message.rawSize, text: text),
+            now: now)
         var turn = Turn(
             message: message, business: business, from: from, text: text, cardMasked: masked, sender: sender,
             conversation: conversation, messageID: messageID, now: now, inline: inline)
@@ -173,7 +174,7 @@ public final class Pipeline: Sendable {
 
     /// Who wrote: a client matched by address, or staff from their registered address. Email is trusted
     /// only with passing SPF/DKIM/DMARC verdicts; a staff forward acts for the forwarded client.
-    private func identify(_ m: InboundMessage, from: String, business: Business, _ c: Connection) throws -> Sender {
+    private func identify(_ m: InboundMessage, from: String, business: Business, _ c: any UnitOfWork) throws -> Sender {
         let trusted = m.channel == .sms || m.verdict.passes
         guard trusted else { return Sender() }
         if let staff = try c.staff(businessID: business.id, address: from, channel: m.channel) {
@@ -186,7 +187,7 @@ public final class Pipeline: Sendable {
         return Sender(client: try c.client(businessID: business.id, address: from, channel: m.channel))
     }
 
-    private func decide(_ t: inout Turn, _ c: Connection) throws -> PipelineOutcome {
+    private func decide(_ t: inout Turn, _ c: any UnitOfWork) throws -> PipelineOutcome {
         if t.message.isAutoReply {
             return silent(t, reason: "auto_reply")
         }
@@ -224,7 +225,9 @@ public final class Pipeline: Sendable {
         return PendingAction(action: action, payload: conversation.pendingPayload ?? "", expiresAt: expires)
     }
 
-    private func run(intent: IntentID, confidence: Double, entities: [String: String], _ t: inout Turn, _ c: Connection)
+    private func run(
+        intent: IntentID, confidence: Double, entities: [String: String], _ t: inout Turn, _ c: any UnitOfWork
+    )
         throws -> PipelineOutcome
     {
         guard let manifest = catalog.owner(of: intent) ?? catalog.owner(of: .unknown),
@@ -256,7 +259,7 @@ public final class Pipeline: Sendable {
         return try finish(t, pluginReply, intent: intent, confidence: confidence, c)
     }
 
-    private func resume(_ pending: PendingAction, answer: Answer, _ t: inout Turn, _ c: Connection) throws
+    private func resume(_ pending: PendingAction, answer: Answer, _ t: inout Turn, _ c: any UnitOfWork) throws
         -> PipelineOutcome
     {
         try c.setPending(conversationID: t.conversation.id, action: nil, payload: nil, expiresAt: nil)
@@ -270,7 +273,7 @@ public final class Pipeline: Sendable {
     }
 
     /// Runs a plugin in a savepoint: typed errors become their template; anything else a logged apology.
-    private func invoke(_ id: String, _ c: Connection, _ body: (any Plugin) throws -> PluginReply) -> PluginReply {
+    private func invoke(_ id: String, _ c: any UnitOfWork, _ body: (any Plugin) throws -> PluginReply) -> PluginReply {
         guard let plugin = plugins[id] else { return PluginReply(template: "core/error") }
         do {
             return try c.savepoint { try body(plugin) }
@@ -282,12 +285,12 @@ public final class Pipeline: Sendable {
         }
     }
 
-    private func enabledManifests(_ businessID: Int, _ c: Connection) throws -> [PluginManifest] {
+    private func enabledManifests(_ businessID: Int, _ c: any UnitOfWork) throws -> [PluginManifest] {
         let flags = try c.pluginEnabledFlags(businessID: businessID)
         return catalog.manifests.filter { m in m.alwaysOn || (flags[m.id] ?? m.enabledByDefault) }
     }
 
-    private func makeContext(_ t: Turn, manifest: PluginManifest, enabled: [PluginManifest], _ c: Connection) throws
+    private func makeContext(_ t: Turn, manifest: PluginManifest, enabled: [PluginManifest], _ c: any UnitOfWork) throws
         -> PluginContext
     {
         let stored = try c.pluginSettings(businessID: t.business.id, plugin: manifest.id).values
@@ -295,14 +298,14 @@ public final class Pipeline: Sendable {
         let channel = t.message.channel
         let locale = t.business.locale
         return PluginContext(
-            db: c, business: t.business, client: t.sender.client, channel: channel, address: t.from, now: t.now,
+            store: c, business: t.business, client: t.sender.client, channel: channel, address: t.from, now: t.now,
             settings: PluginSettings(manifest: manifest, values: stored), links: links, enabledManifests: enabled,
             render: { id, values in try templates.render(id, channel: channel, locale: locale, values) })
     }
 
     // MARK: Replying
 
-    private func finish(_ t: Turn, _ r: PluginReply, intent: IntentID, confidence: Double, _ c: Connection) throws
+    private func finish(_ t: Turn, _ r: PluginReply, intent: IntentID, confidence: Double, _ c: any UnitOfWork) throws
         -> PipelineOutcome
     {
         if let pending = r.pending {
@@ -354,7 +357,7 @@ public final class Pipeline: Sendable {
 
     /// Renders a reply and queues it in the outbox, in the message's transaction.
     private func reply(
-        _ t: Turn, template: String, values: [String: String], intent: IntentID, confidence: Double, _ c: Connection
+        _ t: Turn, template: String, values: [String: String], intent: IntentID, confidence: Double, _ c: any UnitOfWork
     ) throws -> PipelineOutcome {
         let merged = baseValues(t).merging(values) { _, new in new }
         let body: String
@@ -389,7 +392,7 @@ public final class Pipeline: Sendable {
             reason: nil, messageID: t.messageID, replyOutboxID: outboxID)
     }
 
-    private func notifyStaff(_ t: Turn, _ notice: StaffNotice, _ c: Connection) throws {
+    private func notifyStaff(_ t: Turn, _ notice: StaffNotice, _ c: any UnitOfWork) throws {
         let merged = baseValues(t).merging(notice.values) { _, new in new }
         let body = try catalog.templates.render(notice.template, channel: .email, locale: t.business.locale, merged)
         let sender = try c.businessAddress(t.business.id, channel: .email) ?? "frontdesk@localhost"
@@ -397,8 +400,8 @@ public final class Pipeline: Sendable {
             guard let email = member.email else { continue }
             try c.enqueue(
                 businessID: t.business.id, messageID: t.messageID, channel: .email, kind: "staff_notice",
-                recipient: email, sender: sender, subject: "[\(t.business.name)] Client request", body: body, now: t.now
-            )
+                recipient: email, sender: sender, subject: "[\(t.business.name)] Client request", body: body,
+                headers: [:], status: .pending, now: t.now)
         }
     }
 

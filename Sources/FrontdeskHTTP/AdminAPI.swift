@@ -48,7 +48,7 @@ public final class AdminAPI: Sendable {
     public func isAuthorized(_ request: HTTPRequest) -> Bool {
         guard let presented = AdminToken.fromAuthorization(request.headers["Authorization"]) else { return false }
         var hashes = configuredHash.map { [$0] } ?? []
-        if let stored = try? pipeline.db.read({ try $0.adminTokenHashes() }) {
+        if let stored = try? pipeline.store.read({ try $0.adminTokenHashes() }) {
             hashes += stored
         }
         return !hashes.isEmpty && AdminToken.matches(presented, storedHashes: hashes)
@@ -70,7 +70,7 @@ public final class AdminAPI: Sendable {
     // MARK: Handlers
 
     private func businesses() throws -> HTTPResponse {
-        let list = try pipeline.db.read { try $0.businesses() }
+        let list = try pipeline.store.read { try $0.businesses() }
         return Self.json(
             list.map {
                 [
@@ -80,7 +80,7 @@ public final class AdminAPI: Sendable {
             })
     }
 
-    private func business(_ request: HTTPRequest, _ c: Connection) throws -> Business {
+    private func business(_ request: HTTPRequest, _ c: any UnitOfWork) throws -> Business {
         guard let slug = request.pathParameters["slug"], let business = try c.business(slug: slug) else {
             throw AdminError(status: 404, message: "unknown business")
         }
@@ -95,7 +95,7 @@ public final class AdminAPI: Sendable {
     }
 
     private func plugins(_ request: HTTPRequest) throws -> HTTPResponse {
-        let rows: [[String: Any]] = try pipeline.db.read { c in
+        let rows: [[String: Any]] = try pipeline.store.read { c in
             let business = try business(request, c)
             return try pipeline.catalog.manifests.map { m in
                 let stored = try c.pluginSettings(businessID: business.id, plugin: m.id)
@@ -116,7 +116,7 @@ public final class AdminAPI: Sendable {
         let manifest = try manifest(request)
         if manifest.alwaysOn && !enabled { throw AdminError(status: 409, message: "plugin is always on") }
         let now = clock.now()
-        try pipeline.db.write { c in
+        try pipeline.store.write { c in
             let business = try business(request, c)
             let before = try c.pluginSettings(businessID: business.id, plugin: manifest.id).enabled
             try c.setPluginEnabled(businessID: business.id, plugin: manifest.id, enabled: enabled)
@@ -152,7 +152,7 @@ public final class AdminAPI: Sendable {
             }
         }
         let now = clock.now()
-        let merged: [String: SettingValue] = try pipeline.db.write { c in
+        let merged: [String: SettingValue] = try pipeline.store.write { c in
             let business = try business(request, c)
             let stored = try c.pluginSettings(businessID: business.id, plugin: manifest.id).values
             let merged = stored.merging(changes) { _, new in new }
@@ -203,7 +203,7 @@ public final class AdminAPI: Sendable {
             rows.append(Row(first: first, last: last, phone: phone, email: email))
         }
         let now = clock.now()
-        let imported: Int = try pipeline.db.write { c in
+        let imported: Int = try pipeline.store.write { c in
             let business = try business(request, c)
             for (index, row) in rows.enumerated() {
                 for (channel, address) in [(Channel.sms, row.phone), (.email, row.email)] {
@@ -214,9 +214,10 @@ public final class AdminAPI: Sendable {
                             message: "client \(index): \(channel.rawValue) address already belongs to a client")
                     }
                 }
-                try c.insertClient(
-                    businessID: business.id, firstName: row.first, lastName: row.last, phone: row.phone,
-                    email: row.email,
+                _ = try c.insertClient(
+                    NewClient(
+                        businessID: business.id, firstName: row.first, lastName: row.last,
+                        phones: row.phone.map { [$0] } ?? [], emails: row.email.map { [$0] } ?? []),
                     now: now)
             }
             try c.audit(

@@ -42,7 +42,7 @@ public final class FrontdeskWeb: Sendable {
     /// 200 `ok` when the database answers, else 503.
     public func healthz() -> HTTPResponse {
         do {
-            try pipeline.db.read { try $0.ping() }
+            try pipeline.store.read { try $0.ping() }
             return .text("ok\n")
         } catch {
             return .serviceUnavailable("database unavailable\n")
@@ -52,7 +52,7 @@ public final class FrontdeskWeb: Sendable {
     /// HTTP counters and latency histogram, plus the outbox by status.
     public func renderMetrics() -> String {
         var text = metrics.render()
-        if let counts = try? pipeline.db.read({ try $0.outboxCounts() }) {
+        if let counts = try? pipeline.store.read({ try $0.outboxCounts() }) {
             text += "# TYPE frontdesk_outbox_items gauge\n"
             for (status, n) in counts {
                 text += "frontdesk_outbox_items{status=\"\(status)\"} \(n)\n"

@@ -50,7 +50,7 @@ public final class LinkPages: Sendable {
         case expired(Business?)
     }
 
-    private func lookup(_ request: HTTPRequest, _ c: Connection, now: Date) throws -> Lookup {
+    private func lookup(_ request: HTTPRequest, _ c: any UnitOfWork, now: Date) throws -> Lookup {
         guard let token = request.pathParameters["token"], LinkToken.isWellFormed(token) else { return .unknown }
         let hash = LinkToken.hash(token)
         guard let link = try c.link(tokenHash: hash) else { return .unknown }
@@ -88,14 +88,14 @@ public final class LinkPages: Sendable {
     /// The confirmation page: what will happen, to which membership, card or invoice. Read-only.
     public func show(_ request: HTTPRequest) throws -> HTTPResponse {
         let now = clock.now()
-        return try pipeline.db.read { c in
+        return try pipeline.store.read { c in
             let found = try lookup(request, c, now: now)
             guard case .valid(let subject) = found else { return refusal(found) }
             return try page(for: subject, c, now: now, error: nil, values: [:])
         }
     }
 
-    private func page(for s: Subject, _ c: Connection, now: Date, error: String?, values: [String: String]) throws
+    private func page(for s: Subject, _ c: any UnitOfWork, now: Date, error: String?, values: [String: String]) throws
         -> HTTPResponse
     {
         let zone = s.business.zone
@@ -138,7 +138,7 @@ public final class LinkPages: Sendable {
     /// number can be corrected on the same link.
     public func perform(_ request: HTTPRequest) throws -> HTTPResponse {
         let now = clock.now()
-        let found = try pipeline.db.read { try lookup(request, $0, now: now) }
+        let found = try pipeline.store.read { try lookup(request, $0, now: now) }
         guard case .valid(let subject) = found else { return refusal(found) }
         switch subject.link.action {
         case Self.paymentAction: return try updateCard(subject, request.form ?? HTTPForm(), now: now)
@@ -158,7 +158,7 @@ public final class LinkPages: Sendable {
         // The form is redisplayed without the number or CVC: they are never echoed.
         let kept = ["exp_month": month == 0 ? "" : String(month), "exp_year": year == 0 ? "" : String(year)]
         func again(_ message: String) throws -> HTTPResponse {
-            try pipeline.db.read { try page(for: s, $0, now: now, error: message, values: kept) }
+            try pipeline.store.read { try page(for: s, $0, now: now, error: message, values: kept) }
         }
         let digits = number.compactMap { $0.asciiValue.map { $0 - 48 } }
         guard (12...19).contains(digits.count), CardMask.luhn(digits) else {
@@ -175,7 +175,7 @@ public final class LinkPages: Sendable {
             log.info("link_card_refused", ["reason": error.reason.rawValue])
             return try again(error.message)
         }
-        let done: Bool = try pipeline.db.write { c in
+        let done: Bool = try pipeline.store.write { c in
             guard try c.consumeLink(tokenHash: s.hash, now: now) else { return false }
             let before = try c.defaultPaymentMethod(clientID: s.client.id).map { "\($0.brand) \($0.last4)" }
             try c.replaceDefaultCard(
@@ -204,7 +204,7 @@ public final class LinkPages: Sendable {
             case already(Membership)
             case cancelled(Membership, Bool)
         }
-        let outcome: Outcome = try pipeline.db.write { c in
+        let outcome: Outcome = try pipeline.store.write { c in
             guard let membership = try membership(s, c) else { return .missing }
             guard try c.consumeLink(tokenHash: s.hash, now: now) else { return .spent }
             let immediate = try cancelImmediately(s.business, c)
@@ -236,7 +236,7 @@ public final class LinkPages: Sendable {
     }
 
     private func viewInvoice(_ s: Subject, now: Date) throws -> HTTPResponse {
-        let result: (Invoice, Client)? = try pipeline.db.write { c in
+        let result: (Invoice, Client)? = try pipeline.store.write { c in
             guard let invoice = try invoice(s, c), try c.consumeLink(tokenHash: s.hash, now: now) else { return nil }
             return (invoice, s.client)
         }
@@ -248,7 +248,7 @@ public final class LinkPages: Sendable {
     }
 
     private func retryInvoice(_ s: Subject, now: Date) throws -> HTTPResponse {
-        let prepared: (Invoice, String)? = try pipeline.db.read { c in
+        let prepared: (Invoice, String)? = try pipeline.store.read { c in
             guard let invoice = try invoice(s, c),
                 let token = try c.defaultProcessorToken(clientID: s.client.id)
             else { return nil }
@@ -265,7 +265,7 @@ public final class LinkPages: Sendable {
                 text: "Invoice \(invoice.number) is \(invoice.status.rawValue).")
         }
         // Spend the token first so two submissions cannot charge twice; the charge itself is local here.
-        let spent = try pipeline.db.write { try $0.consumeLink(tokenHash: s.hash, now: now) }
+        let spent = try pipeline.store.write { try $0.consumeLink(tokenHash: s.hash, now: now) }
         guard spent else { return refusal(.used(s.business)) }
         do {
             _ = try gateway.charge(amountMinor: invoice.amountMinor, currency: invoice.currency, processorToken: token)
@@ -275,7 +275,7 @@ public final class LinkPages: Sendable {
                 business: s.business, status: 402, title: "Payment failed",
                 text: error.message + " " + LinkHTML.newLinkAdvice(s.business))
         }
-        try pipeline.db.write { c in
+        try pipeline.store.write { c in
             try c.setInvoiceStatus(id: invoice.id, .paid)
             try c.audit(
                 businessID: s.business.id, actor: "client:\(s.client.id)", via: "link", action: "invoice.paid",
@@ -297,19 +297,19 @@ public final class LinkPages: Sendable {
         return Int(parts[1])
     }
 
-    private func membership(_ s: Subject, _ c: Connection) throws -> Membership? {
+    private func membership(_ s: Subject, _ c: any UnitOfWork) throws -> Membership? {
         guard let id = resourceID(s, kind: "membership") else { return nil }
         return try c.memberships(clientID: s.client.id).first { $0.id == id }
     }
 
-    private func invoice(_ s: Subject, _ c: Connection) throws -> Invoice? {
+    private func invoice(_ s: Subject, _ c: any UnitOfWork) throws -> Invoice? {
         guard let id = resourceID(s, kind: "invoice") else { return nil }
         // The invoice must belong to the link's client.
         return try c.invoice(id: id, clientID: s.client.id)
     }
 
     /// The cancel plugin's `mode` setting for this business (stored value, else the manifest default).
-    private func cancelImmediately(_ business: Business, _ c: Connection) throws -> Bool {
+    private func cancelImmediately(_ business: Business, _ c: any UnitOfWork) throws -> Bool {
         let stored = try c.pluginSettings(businessID: business.id, plugin: "cancel").values["mode"]?.stringValue
         let fallback = pipeline.catalog.manifest("cancel")?.setting("mode")?.defaultValue.stringValue
         return (stored ?? fallback ?? "period_end") == "immediate"

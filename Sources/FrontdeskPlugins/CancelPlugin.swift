@@ -11,7 +11,7 @@ public struct CancelPlugin: Plugin {
 
     public func handle(_ request: PluginRequest, in context: PluginContext) throws -> PluginReply {
         let client = try context.requireClient()
-        let all = try context.db.memberships(clientID: client.id)
+        let all = try context.store.memberships(clientID: client.id)
         let live = all.filter { $0.status != .cancelled && $0.status != .pendingCancel }
         guard !live.isEmpty else {
             if let ending = all.first(where: { $0.status == .pendingCancel }) {
@@ -46,7 +46,7 @@ public struct CancelPlugin: Plugin {
         let when = try whenText(membership, context: context)
         if context.settings.string("confirm") == "link" {
             let link = try context.links.issue(
-                context.db, businessID: context.business.id, clientID: client.id, action: Self.action,
+                context.store, businessID: context.business.id, clientID: client.id, action: Self.action,
                 resource: "membership:\(membership.id)", ttlMinutes: ttl, now: context.now)
             return PluginReply(
                 template: "cancel/link",
@@ -63,7 +63,7 @@ public struct CancelPlugin: Plugin {
     public func resume(_ pending: PendingAction, answer: Answer, in context: PluginContext) throws -> PluginReply {
         let client = try context.requireClient()
         guard let membershipID = Int(pending.payload),
-            let membership = try context.db.memberships(clientID: client.id).first(where: { $0.id == membershipID })
+            let membership = try context.store.memberships(clientID: client.id).first(where: { $0.id == membershipID })
         else { return PluginReply(template: "cancel/nothing_to_cancel", values: ["name": client.firstName]) }
         switch (pending.step, answer) {
         case ("confirm", .no):
@@ -73,7 +73,7 @@ public struct CancelPlugin: Plugin {
             let when = try whenText(membership, context: context)
             guard
                 try Self.perform(
-                    context.db, membershipID: membership.id,
+                    context.store, membershipID: membership.id,
                     immediately: context.settings.string("mode") == "immediate",
                     reason: reason, now: context.now)
             else {
@@ -98,7 +98,7 @@ public struct CancelPlugin: Plugin {
                     expiresAt: context.now.addingTimeInterval(TimeInterval(ttl * 60))),
                 auditAction: "membership.cancel", auditBefore: audit.before, auditAfter: audit.after)
         case ("reason", .text(let text)), ("reason", .yes(let text)):
-            try context.db.setCancelReason(membershipID: membership.id, reason: String(text.prefix(500)))
+            try context.store.setCancelReason(membershipID: membership.id, reason: String(text.prefix(500)))
             return PluginReply(
                 template: "cancel/reason_thanks", values: ["name": client.firstName],
                 auditAction: "membership.cancel_reason")
@@ -108,11 +108,13 @@ public struct CancelPlugin: Plugin {
     }
 
     /// Cancels per policy; shared by the reply flow and the link page. False when already ended.
-    public static func perform(_ db: Connection, membershipID: Int, immediately: Bool, reason: String?, now: Date)
+    public static func perform(
+        _ store: any UnitOfWork, membershipID: Int, immediately: Bool, reason: String?, now: Date
+    )
         throws
         -> Bool
     {
-        try db.cancelMembership(id: membershipID, immediately: immediately, reason: reason, now: now)
+        try store.cancelMembership(id: membershipID, immediately: immediately, reason: reason, now: now)
     }
 
     func whenText(_ m: Membership, context: PluginContext) throws -> String {

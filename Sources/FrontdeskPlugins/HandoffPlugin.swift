@@ -36,11 +36,11 @@ public struct CompliancePlugin: Plugin {
     public func handle(_ request: PluginRequest, in context: PluginContext) throws -> PluginReply {
         guard let address = context.address else { return PluginReply(template: "") }
         if request.intent == "optin" {
-            try context.db.optIn(businessID: context.business.id, address: address)
+            try context.store.optIn(businessID: context.business.id, address: address)
             return PluginReply(
                 template: "compliance/optin", values: ["business": context.business.name], auditAction: "consent.optin")
         }
-        let first = try context.db.optOut(businessID: context.business.id, address: address, now: context.now)
+        let first = try context.store.optOut(businessID: context.business.id, address: address, now: context.now)
         // One confirmation at most: a repeated STOP gets silence.
         return first
             ? PluginReply(

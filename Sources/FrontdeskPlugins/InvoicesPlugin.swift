@@ -10,7 +10,7 @@ public struct InvoicesPlugin: Plugin {
         let client = try context.requireClient()
         let count = context.settings.int("count", default: 3)
         let ttl = context.settings.int("ttl_minutes", default: 30)
-        var invoices = try context.db.invoices(clientID: client.id, limit: 100)
+        var invoices = try context.store.invoices(clientID: client.id, limit: 100)
         if let wanted = request.entities["invoice_number"].map(Self.digits), !wanted.isEmpty {
             let match = invoices.filter { Self.digits($0.number) == wanted }
             if !match.isEmpty { invoices = match }
@@ -29,7 +29,7 @@ public struct InvoicesPlugin: Plugin {
         var links: [IssuedLink] = []
         for invoice in invoices {
             let view = try context.links.issue(
-                context.db, businessID: context.business.id, clientID: client.id, action: "invoice.view",
+                context.store, businessID: context.business.id, clientID: client.id, action: "invoice.view",
                 resource: "invoice:\(invoice.id)", ttlMinutes: ttl, now: context.now)
             links.append(view)
             var values = [
@@ -40,7 +40,7 @@ public struct InvoicesPlugin: Plugin {
             ]
             if invoice.status == .failed {
                 let retry = try context.links.issue(
-                    context.db, businessID: context.business.id, clientID: client.id, action: "invoice.retry",
+                    context.store, businessID: context.business.id, clientID: client.id, action: "invoice.retry",
                     resource: "invoice:\(invoice.id)", ttlMinutes: ttl, now: context.now)
                 links.append(retry)
                 values["retry_url"] = retry.url

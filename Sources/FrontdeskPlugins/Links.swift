@@ -23,11 +23,12 @@ public struct LinkIssuer: Sendable {
 
     /// Creates and stores a link that expires after `ttlMinutes`.
     public func issue(
-        _ db: Connection, businessID: Int, clientID: Int, action: String, resource: String, ttlMinutes: Int, now: Date
+        _ store: any UnitOfWork, businessID: Int, clientID: Int, action: String, resource: String, ttlMinutes: Int,
+        now: Date
     ) throws -> IssuedLink {
         let (token, hash) = try LinkToken.generate()
         let expires = now.addingTimeInterval(TimeInterval(ttlMinutes * 60))
-        try db.insertLink(
+        try store.insertLink(
             tokenHash: hash, businessID: businessID, clientID: clientID, action: action, resource: resource, now: now,
             expiresAt: expires)
         return IssuedLink(action: action, url: "\(baseURL)/l/\(token)", expiresAt: expires)

@@ -8,7 +8,7 @@ public struct MembershipPlugin: Plugin {
 
     public func handle(_ request: PluginRequest, in context: PluginContext) throws -> PluginReply {
         let client = try context.requireClient()
-        let memberships = try context.db.memberships(clientID: client.id)
+        let memberships = try context.store.memberships(clientID: client.id)
         guard !memberships.isEmpty else {
             return PluginReply(template: "membership/none", values: ["name": client.firstName])
         }

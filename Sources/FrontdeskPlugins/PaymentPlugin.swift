@@ -11,9 +11,9 @@ public struct PaymentPlugin: Plugin {
         let client = try context.requireClient()
         let ttl = context.settings.int("ttl_minutes", default: 30)
         let link = try context.links.issue(
-            context.db, businessID: context.business.id, clientID: client.id, action: Self.action,
+            context.store, businessID: context.business.id, clientID: client.id, action: Self.action,
             resource: "client:\(client.id)", ttlMinutes: ttl, now: context.now)
-        let card = try context.db.defaultPaymentMethod(clientID: client.id)
+        let card = try context.store.defaultPaymentMethod(clientID: client.id)
         let current = try card.map { try context.render("membership/card", ["brand": $0.brand, "last4": $0.last4]) }
         let warning =
             request.entities["card_number_masked"] != nil ? try context.render("payment/card_in_message", [:]) : ""

@@ -110,7 +110,8 @@ public struct PluginError: Error, Sendable {
 
 /// Everything a plugin may use while handling one message.
 public struct PluginContext {
-    public let db: Connection
+    /// The message's transaction: every repository, through the store's protocols.
+    public let store: any UnitOfWork
     public let business: Business
     public let client: Client?
     public let channel: Channel
@@ -125,13 +126,13 @@ public struct PluginContext {
     public let render: (String, [String: String]) throws -> String
 
     public init(
-        db: Connection, business: Business, client: Client?, channel: Channel, address: String?, now: Date,
+        store: any UnitOfWork, business: Business, client: Client?, channel: Channel, address: String?, now: Date,
         settings: PluginSettings,
         links: LinkIssuer, enabledManifests: [PluginManifest],
         render: @escaping (String, [String: String]) throws -> String
     ) {
         self.render = render
-        self.db = db
+        self.store = store
         self.business = business
         self.client = client
         self.channel = channel

@@ -16,6 +16,23 @@ public struct Business: Sendable, Equatable {
     public var website: String?
 
     public var zone: TimeZone { TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC") ?? .current }
+
+    public init(
+        id: Int, slug: String, name: String, timeZone: String, locale: String, currency: String, brandColor: String,
+        logoURL: String?, contactPhone: String?, contactEmail: String?, website: String?
+    ) {
+        self.id = id
+        self.slug = slug
+        self.name = name
+        self.timeZone = timeZone
+        self.locale = locale
+        self.currency = currency
+        self.brandColor = brandColor
+        self.logoURL = logoURL
+        self.contactPhone = contactPhone
+        self.contactEmail = contactEmail
+        self.website = website
+    }
 }
 
 public struct Staff: Sendable, Equatable {
@@ -26,6 +43,15 @@ public struct Staff: Sendable, Equatable {
     public var role: Role
     public var email: String?
     public var phone: String?
+
+    public init(id: Int, businessID: Int, name: String, role: Role, email: String?, phone: String?) {
+        self.id = id
+        self.businessID = businessID
+        self.name = name
+        self.role = role
+        self.email = email
+        self.phone = phone
+    }
 }
 
 public struct Client: Sendable, Equatable {
@@ -34,6 +60,13 @@ public struct Client: Sendable, Equatable {
     public var firstName: String
     public var lastName: String
     public var fullName: String { lastName.isEmpty ? firstName : "\(firstName) \(lastName)" }
+
+    public init(id: Int, businessID: Int, firstName: String, lastName: String) {
+        self.id = id
+        self.businessID = businessID
+        self.firstName = firstName
+        self.lastName = lastName
+    }
 }
 
 public struct PaymentMethod: Sendable, Equatable {
@@ -43,6 +76,15 @@ public struct PaymentMethod: Sendable, Equatable {
     public var expMonth: Int
     public var expYear: Int
     public var isDefault: Bool
+
+    public init(id: Int, brand: String, last4: String, expMonth: Int, expYear: Int, isDefault: Bool) {
+        self.id = id
+        self.brand = brand
+        self.last4 = last4
+        self.expMonth = expMonth
+        self.expYear = expYear
+        self.isDefault = isDefault
+    }
 }
 
 public enum MembershipStatus: String, Sendable, CaseIterable {
@@ -64,11 +106,33 @@ public struct Membership: Sendable, Equatable {
     public var currentPeriodEnd: Date?
     public var nextBillingAt: Date?
     public var cancelAt: Date?
+    /// Why the client left, when they said.
+    public var cancelReason: String?
     public var paymentMethod: PaymentMethod?
     /// Service name → sessions remaining this period, with the plan's included quantity.
     public var services: [(service: String, remaining: Int, included: Int)]
 
     public static func == (a: Membership, b: Membership) -> Bool { a.id == b.id && a.status == b.status }
+
+    public init(
+        id: Int, clientID: Int, planName: String, priceMinor: Int, currency: String, interval: String,
+        status: MembershipStatus, currentPeriodEnd: Date?, nextBillingAt: Date?, cancelAt: Date?, cancelReason: String?,
+        paymentMethod: PaymentMethod?, services: [(service: String, remaining: Int, included: Int)]
+    ) {
+        self.id = id
+        self.clientID = clientID
+        self.planName = planName
+        self.priceMinor = priceMinor
+        self.currency = currency
+        self.interval = interval
+        self.status = status
+        self.currentPeriodEnd = currentPeriodEnd
+        self.nextBillingAt = nextBillingAt
+        self.cancelAt = cancelAt
+        self.cancelReason = cancelReason
+        self.paymentMethod = paymentMethod
+        self.services = services
+    }
 }
 
 public struct Invoice: Sendable, Equatable {
@@ -79,6 +143,15 @@ public struct Invoice: Sendable, Equatable {
     public var amountMinor: Int
     public var currency: String
     public var status: Status
+
+    public init(id: Int, number: String, issuedAt: Date, amountMinor: Int, currency: String, status: Status) {
+        self.id = id
+        self.number = number
+        self.issuedAt = issuedAt
+        self.amountMinor = amountMinor
+        self.currency = currency
+        self.status = status
+    }
 }
 
 /// A conversation with one address on one channel, with at most one pending confirmation.
@@ -91,17 +164,47 @@ public struct Conversation: Sendable, Equatable {
     public var pendingAction: String?
     public var pendingPayload: String?
     public var pendingExpiresAt: Date?
+
+    public init(
+        id: Int, businessID: Int, clientID: Int?, channel: Channel, address: String, pendingAction: String?,
+        pendingPayload: String?, pendingExpiresAt: Date?
+    ) {
+        self.id = id
+        self.businessID = businessID
+        self.clientID = clientID
+        self.channel = channel
+        self.address = address
+        self.pendingAction = pendingAction
+        self.pendingPayload = pendingPayload
+        self.pendingExpiresAt = pendingExpiresAt
+    }
 }
 
 /// A one-time link's stored record (the token itself is never stored).
 public struct LinkRecord: Sendable, Equatable {
     public var id: Int
+    /// SHA-256 hex of the token.
+    public var tokenHash: String
     public var businessID: Int
     public var clientID: Int
     public var action: String
     public var resource: String
     public var expiresAt: Date
     public var usedAt: Date?
+
+    public init(
+        id: Int, tokenHash: String, businessID: Int, clientID: Int, action: String, resource: String, expiresAt: Date,
+        usedAt: Date?
+    ) {
+        self.id = id
+        self.tokenHash = tokenHash
+        self.businessID = businessID
+        self.clientID = clientID
+        self.action = action
+        self.resource = resource
+        self.expiresAt = expiresAt
+        self.usedAt = usedAt
+    }
 }
 
 /// One message waiting to leave (or that left) through the durable outbox.
@@ -122,4 +225,309 @@ public struct OutboxRecord: Sendable, Equatable {
     public var status: Status
     public var lastError: String?
     public var createdAt: Date
+
+    public init(
+        id: Int, businessID: Int, channel: Channel, kind: String, recipient: String, sender: String, subject: String?,
+        body: String, headers: [String: String], attempts: Int, nextAttemptAt: Date, status: Status, lastError: String?,
+        createdAt: Date
+    ) {
+        self.id = id
+        self.businessID = businessID
+        self.channel = channel
+        self.kind = kind
+        self.recipient = recipient
+        self.sender = sender
+        self.subject = subject
+        self.body = body
+        self.headers = headers
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+        self.status = status
+        self.lastError = lastError
+        self.createdAt = createdAt
+    }
+}
+
+/// A plan a business sells, with the services included each period.
+public struct Plan: Sendable, Equatable {
+    public var id: Int
+    public var businessID: Int
+    public var name: String
+    public var priceMinor: Int
+    public var currency: String
+    public var interval: String
+    public var services: [IncludedService]
+
+    public init(
+        id: Int, businessID: Int, name: String, priceMinor: Int, currency: String, interval: String,
+        services: [IncludedService]
+    ) {
+        self.id = id
+        self.businessID = businessID
+        self.name = name
+        self.priceMinor = priceMinor
+        self.currency = currency
+        self.interval = interval
+        self.services = services
+    }
+}
+
+public struct IncludedService: Sendable, Equatable {
+    public var service: String
+    public var quantity: Int
+    public init(_ service: String, _ quantity: Int) {
+        self.service = service
+        self.quantity = quantity
+    }
+}
+
+/// A stored message (inbound or outbound); the raw body is never kept, only what was extracted.
+public struct MessageRecord: Sendable, Equatable {
+    public var id: Int
+    public var businessID: Int?
+    public var conversationID: Int?
+    public var direction: String
+    public var channel: Channel
+    public var provider: String
+    public var providerMessageID: String
+    public var from: String
+    public var to: String
+    public var subject: String?
+    public var text: String?
+    public var intent: String?
+    public var confidence: Double?
+    public var createdAt: Date
+
+    public init(
+        id: Int, businessID: Int?, conversationID: Int?, direction: String, channel: Channel, provider: String,
+        providerMessageID: String, from: String, to: String, subject: String?, text: String?, intent: String?,
+        confidence: Double?, createdAt: Date
+    ) {
+        self.id = id
+        self.businessID = businessID
+        self.conversationID = conversationID
+        self.direction = direction
+        self.channel = channel
+        self.provider = provider
+        self.providerMessageID = providerMessageID
+        self.from = from
+        self.to = to
+        self.subject = subject
+        self.text = text
+        self.intent = intent
+        self.confidence = confidence
+        self.createdAt = createdAt
+    }
+}
+
+/// One audited change: who (`client:7`, `staff:2`, `system`), through what, and the state before and after.
+public struct AuditEntry: Sendable, Equatable {
+    public var id: Int
+    public var businessID: Int?
+    public var actor: String
+    public var via: String
+    public var action: String
+    public var before: String?
+    public var after: String?
+    public var createdAt: Date
+
+    public init(
+        id: Int, businessID: Int?, actor: String, via: String, action: String, before: String?, after: String?,
+        createdAt: Date
+    ) {
+        self.id = id
+        self.businessID = businessID
+        self.actor = actor
+        self.via = via
+        self.action = action
+        self.before = before
+        self.after = after
+        self.createdAt = createdAt
+    }
+}
+
+// MARK: New records (what a caller supplies; the store assigns ids)
+
+public struct NewBusiness: Sendable {
+    public var slug: String
+    public var name: String
+    public var timeZone: String
+    public var locale: String
+    public var currency: String
+    public var brandColor: String
+    public var logoURL: String?
+    public var contactPhone: String?
+    public var contactEmail: String?
+    public var website: String?
+
+    public init(
+        slug: String, name: String, timeZone: String = "UTC", locale: String = "en", currency: String = "USD",
+        brandColor: String = "#2f6f6a", logoURL: String? = nil, contactPhone: String? = nil,
+        contactEmail: String? = nil, website: String? = nil
+    ) {
+        self.slug = slug
+        self.name = name
+        self.timeZone = timeZone
+        self.locale = locale
+        self.currency = currency
+        self.brandColor = brandColor
+        self.logoURL = logoURL
+        self.contactPhone = contactPhone
+        self.contactEmail = contactEmail
+        self.website = website
+    }
+}
+
+public struct NewStaff: Sendable {
+    public var businessID: Int
+    public var name: String
+    public var role: Staff.Role
+    public var email: String?
+    public var phone: String?
+
+    public init(businessID: Int, name: String, role: Staff.Role, email: String?, phone: String?) {
+        self.businessID = businessID
+        self.name = name
+        self.role = role
+        self.email = email
+        self.phone = phone
+    }
+}
+
+/// A client with canonical addresses (E.164 phones, lower-case emails); the first of each channel is primary.
+public struct NewClient: Sendable {
+    public var businessID: Int
+    public var firstName: String
+    public var lastName: String
+    public var phones: [String]
+    public var emails: [String]
+    /// Consent to texts given when the client signed up.
+    public var smsConsent: Bool
+
+    public init(
+        businessID: Int, firstName: String, lastName: String, phones: [String] = [], emails: [String] = [],
+        smsConsent: Bool = true
+    ) {
+        self.businessID = businessID
+        self.firstName = firstName
+        self.lastName = lastName
+        self.phones = phones
+        self.emails = emails
+        self.smsConsent = smsConsent
+    }
+}
+
+public struct NewPlan: Sendable {
+    public var businessID: Int
+    public var name: String
+    public var priceMinor: Int
+    public var currency: String
+    public var interval: String
+    public var services: [IncludedService]
+
+    public init(
+        businessID: Int, name: String, priceMinor: Int, currency: String, interval: String,
+        services: [IncludedService] = []
+    ) {
+        self.businessID = businessID
+        self.name = name
+        self.priceMinor = priceMinor
+        self.currency = currency
+        self.interval = interval
+        self.services = services
+    }
+}
+
+public struct NewMembership: Sendable {
+    public var businessID: Int
+    public var clientID: Int
+    public var planID: Int
+    public var status: MembershipStatus
+    public var startedAt: Date
+    public var currentPeriodEnd: Date?
+    public var nextBillingAt: Date?
+    public var paymentMethodID: Int?
+    public var cancelAt: Date?
+    public var cancelledAt: Date?
+    /// Sessions left this period, by service.
+    public var remaining: [IncludedService]
+
+    public init(
+        businessID: Int, clientID: Int, planID: Int, status: MembershipStatus, startedAt: Date,
+        currentPeriodEnd: Date?, nextBillingAt: Date?, paymentMethodID: Int?, cancelAt: Date? = nil,
+        cancelledAt: Date? = nil, remaining: [IncludedService] = []
+    ) {
+        self.businessID = businessID
+        self.clientID = clientID
+        self.planID = planID
+        self.status = status
+        self.startedAt = startedAt
+        self.currentPeriodEnd = currentPeriodEnd
+        self.nextBillingAt = nextBillingAt
+        self.paymentMethodID = paymentMethodID
+        self.cancelAt = cancelAt
+        self.cancelledAt = cancelledAt
+        self.remaining = remaining
+    }
+}
+
+public struct NewInvoice: Sendable {
+    public var businessID: Int
+    public var clientID: Int
+    public var membershipID: Int?
+    public var number: String
+    public var issuedAt: Date
+    public var amountMinor: Int
+    public var currency: String
+    public var status: Invoice.Status
+
+    public init(
+        businessID: Int, clientID: Int, membershipID: Int?, number: String, issuedAt: Date, amountMinor: Int,
+        currency: String, status: Invoice.Status
+    ) {
+        self.businessID = businessID
+        self.clientID = clientID
+        self.membershipID = membershipID
+        self.number = number
+        self.issuedAt = issuedAt
+        self.amountMinor = amountMinor
+        self.currency = currency
+        self.status = status
+    }
+}
+
+public struct NewMessage: Sendable {
+    public var businessID: Int?
+    public var conversationID: Int?
+    public var direction: String
+    public var channel: Channel
+    public var provider: String
+    public var providerMessageID: String
+    public var from: String
+    public var to: String
+    public var subject: String?
+    public var rawSize: Int
+    public var text: String?
+    public var intent: String?
+    public var confidence: Double?
+
+    public init(
+        businessID: Int?, conversationID: Int?, direction: String, channel: Channel, provider: String,
+        providerMessageID: String, from: String, to: String, subject: String?, rawSize: Int, text: String?,
+        intent: String? = nil, confidence: Double? = nil
+    ) {
+        self.businessID = businessID
+        self.conversationID = conversationID
+        self.direction = direction
+        self.channel = channel
+        self.provider = provider
+        self.providerMessageID = providerMessageID
+        self.from = from
+        self.to = to
+        self.subject = subject
+        self.rawSize = rawSize
+        self.text = text
+        self.intent = intent
+        self.confidence = confidence
+    }
 }

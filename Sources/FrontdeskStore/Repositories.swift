@@ -1,348 +1,173 @@
 import Foundation
 import FrontdeskCore
 
-// Typed reads and writes, used inside `Database.read`/`write` so each caller controls the transaction.
+// One protocol per aggregate. A `UnitOfWork` is all of them at once, inside one transaction, so each
+// caller decides what belongs together. Implementations keep their query language to themselves.
 
-extension Connection {
-    // MARK: Businesses and people
-
-    public func business(slug: String) throws -> Business? {
-        try queryOne("SELECT * FROM businesses WHERE slug = ?", slug).map(Self.business)
-    }
-
-    public func business(id: Int) throws -> Business? {
-        try queryOne("SELECT * FROM businesses WHERE id = ?", id).map(Self.business)
-    }
-
+public protocol BusinessRepository {
+    func business(slug: String) throws -> Business?
+    func business(id: Int) throws -> Business?
     /// The business an SMS number or inbox address belongs to.
-    public func business(routedTo address: String, channel: Channel) throws -> Business? {
-        try queryOne(
-            """
-            SELECT b.* FROM businesses b JOIN business_addresses a ON a.business_id = b.id
-            WHERE a.channel = ? AND a.address = ?
-            """, channel.rawValue, address
-        ).map(Self.business)
-    }
+    func business(routedTo address: String, channel: Channel) throws -> Business?
+    func businesses() throws -> [Business]
+    /// The business's own address on a channel (its SMS number or inbox), the first registered.
+    func businessAddress(_ businessID: Int, channel: Channel) throws -> String?
+    /// Adds a business; a slug in use is `StoreError.Kind.duplicate`.
+    func insertBusiness(_ business: NewBusiness, now: Date) throws -> Int
+    /// Routes an SMS number or inbox address to the business; an address in use is a duplicate.
+    func addBusinessAddress(businessID: Int, channel: Channel, address: String) throws
+}
 
-    public func businesses() throws -> [Business] {
-        try query("SELECT * FROM businesses ORDER BY slug").map(Self.business)
-    }
-
-    /// The business's own address on a channel (its SMS number or inbox).
-    public func businessAddress(_ businessID: Int, channel: Channel) throws -> String? {
-        try queryOne(
-            "SELECT address FROM business_addresses WHERE business_id = ? AND channel = ? ORDER BY id LIMIT 1",
-            businessID, channel.rawValue)?.string("address")
-    }
-
-    static func business(_ r: Row) -> Business {
-        Business(
-            id: r.int("id") ?? 0, slug: r.string("slug") ?? "", name: r.string("name") ?? "",
-            timeZone: r.string("time_zone") ?? "UTC", locale: r.string("locale") ?? "en",
-            currency: r.string("currency") ?? "USD", brandColor: r.string("brand_color") ?? "#2f6f6a",
-            logoURL: r.string("logo_url"), contactPhone: r.string("contact_phone"),
-            contactEmail: r.string("contact_email"), website: r.string("website"))
-    }
-
-    public func staff(businessID: Int) throws -> [Staff] {
-        try query("SELECT * FROM staff WHERE business_id = ? ORDER BY id", businessID).map(Self.staff)
-    }
-
+public protocol StaffRepository {
+    func staff(businessID: Int) throws -> [Staff]
     /// The staff member registered with this exact address, if any.
-    public func staff(businessID: Int, address: String, channel: Channel) throws -> Staff? {
-        let column = channel == .email ? "email" : "phone"
-        return try queryOne("SELECT * FROM staff WHERE business_id = ? AND \(column) = ?", businessID, address)
-            .map(Self.staff)
-    }
+    func staff(businessID: Int, address: String, channel: Channel) throws -> Staff?
+    func insertStaff(_ staff: NewStaff) throws -> Int
+}
 
-    static func staff(_ r: Row) -> Staff {
-        Staff(
-            id: r.int("id") ?? 0, businessID: r.int("business_id") ?? 0, name: r.string("name") ?? "",
-            role: Staff.Role(rawValue: r.string("role") ?? "") ?? .staff, email: r.string("email"),
-            phone: r.string("phone"))
-    }
-
+public protocol ClientRepository {
     /// The client of this business who owns this address (E.164 phone or lower-case email).
-    public func client(businessID: Int, address: String, channel: Channel) throws -> Client? {
-        try queryOne(
-            """
-            SELECT c.* FROM clients c JOIN client_addresses a ON a.client_id = c.id
-            WHERE a.business_id = ? AND a.channel = ? AND a.address = ?
-            """, businessID, channel.rawValue, address
-        ).map(Self.client)
-    }
-
-    public func client(id: Int) throws -> Client? {
-        try queryOne("SELECT * FROM clients WHERE id = ?", id).map(Self.client)
-    }
-
-    public func clients(businessID: Int) throws -> [Client] {
-        try query("SELECT * FROM clients WHERE business_id = ? ORDER BY id", businessID).map(Self.client)
-    }
-
+    func client(businessID: Int, address: String, channel: Channel) throws -> Client?
+    func client(id: Int) throws -> Client?
+    func clients(businessID: Int) throws -> [Client]
     /// A client's addresses on a channel, primary first.
-    public func addresses(clientID: Int, channel: Channel) throws -> [String] {
-        try query(
-            "SELECT address FROM client_addresses WHERE client_id = ? AND channel = ? ORDER BY is_primary DESC, id",
-            clientID, channel.rawValue
-        ).compactMap { $0.string("address") }
-    }
+    func addresses(clientID: Int, channel: Channel) throws -> [String]
+    /// Whether an address already belongs to a client of this business.
+    func addressTaken(businessID: Int, channel: Channel, address: String) throws -> Bool
+    /// Adds a client with its addresses; an address another client of the business holds is a duplicate.
+    func insertClient(_ client: NewClient, now: Date) throws -> Int
+}
 
-    static func client(_ r: Row) -> Client {
-        Client(
-            id: r.int("id") ?? 0, businessID: r.int("business_id") ?? 0, firstName: r.string("first_name") ?? "",
-            lastName: r.string("last_name") ?? "")
-    }
+public protocol PlanRepository {
+    func plans(businessID: Int) throws -> [Plan]
+    /// Adds a plan with the services it includes each period.
+    func insertPlan(_ plan: NewPlan) throws -> Int
+}
 
-    // MARK: Memberships, cards, invoices
+public protocol MembershipRepository {
+    func memberships(clientID: Int) throws -> [Membership]
+    /// Adds a membership on a plan, with each included service's remaining sessions.
+    func insertMembership(_ membership: NewMembership) throws -> Int
+    /// Cancels a membership now, or marks it to end at its period end; false if it had already ended.
+    func cancelMembership(id: Int, immediately: Bool, reason: String?, now: Date) throws -> Bool
+    func setCancelReason(membershipID: Int, reason: String) throws
+}
 
-    public func memberships(clientID: Int) throws -> [Membership] {
-        let rows = try query(
-            """
-            SELECT m.*, p.name AS plan_name, p.price_minor, p.currency, p.billing_interval,
-                   pm.id AS pm_id, pm.brand, pm.last4, pm.exp_month, pm.exp_year, pm.is_default
-            FROM memberships m JOIN plans p ON p.id = m.plan_id
-            LEFT JOIN payment_methods pm ON pm.id = m.payment_method_id
-            WHERE m.client_id = ? ORDER BY m.id
-            """, clientID)
-        return try rows.map { r in
-            let id = r.int("id") ?? 0
-            let services = try query(
-                """
-                SELECT ms.service, ms.remaining, COALESCE(ps.quantity, ms.remaining) AS included
-                FROM membership_services ms JOIN memberships m ON m.id = ms.membership_id
-                LEFT JOIN plan_services ps ON ps.plan_id = m.plan_id AND ps.service = ms.service
-                WHERE ms.membership_id = ? ORDER BY ms.service
-                """, id
-            ).map {
-                (
-                    service: $0.string("service") ?? "", remaining: $0.int("remaining") ?? 0,
-                    included: $0.int("included") ?? 0
-                )
-            }
-            let card = r.int("pm_id").map {
-                PaymentMethod(
-                    id: $0, brand: r.string("brand") ?? "", last4: r.string("last4") ?? "",
-                    expMonth: r.int("exp_month") ?? 0, expYear: r.int("exp_year") ?? 0, isDefault: r.bool("is_default"))
-            }
-            return Membership(
-                id: id, clientID: clientID, planName: r.string("plan_name") ?? "",
-                priceMinor: r.int("price_minor") ?? 0,
-                currency: r.string("currency") ?? "USD", interval: r.string("billing_interval") ?? "month",
-                status: MembershipStatus(rawValue: r.string("status") ?? "") ?? .active,
-                currentPeriodEnd: r.date("current_period_end"), nextBillingAt: r.date("next_billing_at"),
-                cancelAt: r.date("cancel_at"), paymentMethod: card, services: services)
-        }
-    }
+public protocol InvoiceRepository {
+    /// The client's invoices, newest first.
+    func invoices(clientID: Int, limit: Int) throws -> [Invoice]
+    func invoice(id: Int) throws -> Invoice?
+    /// The invoice, only if it belongs to this client.
+    func invoice(id: Int, clientID: Int) throws -> Invoice?
+    func insertInvoice(_ invoice: NewInvoice) throws -> Int
+    func setInvoiceStatus(id: Int, _ status: Invoice.Status) throws
+}
 
-    public func defaultPaymentMethod(clientID: Int) throws -> PaymentMethod? {
-        try queryOne(
-            "SELECT * FROM payment_methods WHERE client_id = ? ORDER BY is_default DESC, id DESC LIMIT 1", clientID
-        ).map {
-            PaymentMethod(
-                id: $0.int("id") ?? 0, brand: $0.string("brand") ?? "", last4: $0.string("last4") ?? "",
-                expMonth: $0.int("exp_month") ?? 0, expYear: $0.int("exp_year") ?? 0, isDefault: $0.bool("is_default"))
-        }
-    }
-
-    /// Adds a card (brand, last4, expiry and the processor's token only) as the client's default and
-    /// moves the client's live memberships onto it.
+public protocol PaymentMethodRepository {
+    func defaultPaymentMethod(clientID: Int) throws -> PaymentMethod?
+    /// The processor's token for the client's default card (charged by a retry), if any.
+    func defaultProcessorToken(clientID: Int) throws -> String?
+    /// Adds a card (brand, last4, expiry and the processor's token only) as the client's default and moves
+    /// the client's live memberships onto it.
     @discardableResult
-    public func replaceDefaultCard(
+    func replaceDefaultCard(
         clientID: Int, brand: String, last4: String, expMonth: Int, expYear: Int, processorToken: String, now: Date
-    ) throws -> Int {
-        try execute("UPDATE payment_methods SET is_default = 0 WHERE client_id = ?", clientID)
-        try execute(
-            """
-            INSERT INTO payment_methods (client_id, brand, last4, exp_month, exp_year, processor_token, is_default, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, 1, ?)
-            """, clientID, brand, last4, expMonth, expYear, processorToken, now)
-        let id = lastInsertID
-        try execute(
-            "UPDATE memberships SET payment_method_id = ? WHERE client_id = ? AND status != 'cancelled'", id, clientID)
-        return id
-    }
+    ) throws -> Int
+}
 
-    /// Cancels a membership now, or marks it to end at its period end; returns false if it was already ended.
-    public func cancelMembership(id: Int, immediately: Bool, reason: String?, now: Date) throws -> Bool {
-        let changed: Int
-        if immediately {
-            changed = try execute(
-                """
-                UPDATE memberships SET status = 'cancelled', cancelled_at = ?, cancel_at = ?, next_billing_at = NULL,
-                cancel_reason = COALESCE(?, cancel_reason) WHERE id = ? AND status NOT IN ('cancelled', 'pending_cancel')
-                """, now, now, reason, id)
-        } else {
-            changed = try execute(
-                """
-                UPDATE memberships SET status = 'pending_cancel', cancel_at = COALESCE(current_period_end, next_billing_at, ?),
-                next_billing_at = NULL, cancel_reason = COALESCE(?, cancel_reason)
-                WHERE id = ? AND status NOT IN ('cancelled', 'pending_cancel')
-                """, now, reason, id)
-        }
-        return changed == 1
-    }
+public protocol LinkRepository {
+    /// Stores a one-time link by its token's hash (the token itself is never stored).
+    func insertLink(
+        tokenHash: String, businessID: Int, clientID: Int, action: String, resource: String, now: Date, expiresAt: Date
+    ) throws
+    func link(tokenHash: String) throws -> LinkRecord?
+    /// The client's links, newest first.
+    func links(clientID: Int) throws -> [LinkRecord]
+    /// Marks a link used, once: two concurrent redemptions cannot both succeed; false if used or expired.
+    func consumeLink(tokenHash: String, now: Date) throws -> Bool
+}
 
-    public func setCancelReason(membershipID: Int, reason: String) throws {
-        try execute("UPDATE memberships SET cancel_reason = ? WHERE id = ?", reason, membershipID)
-    }
-
-    public func invoices(clientID: Int, limit: Int) throws -> [Invoice] {
-        try query(
-            "SELECT * FROM invoices WHERE client_id = ? ORDER BY issued_at DESC, id DESC LIMIT ?", clientID, limit
-        ).map(Self.invoice)
-    }
-
-    public func invoice(id: Int) throws -> Invoice? {
-        try queryOne("SELECT * FROM invoices WHERE id = ?", id).map(Self.invoice)
-    }
-
-    public func setInvoiceStatus(id: Int, _ status: Invoice.Status) throws {
-        try execute("UPDATE invoices SET status = ? WHERE id = ?", status.rawValue, id)
-    }
-
-    static func invoice(_ r: Row) -> Invoice {
-        Invoice(
-            id: r.int("id") ?? 0, number: r.string("number") ?? "",
-            issuedAt: r.date("issued_at") ?? Date(timeIntervalSince1970: 0),
-            amountMinor: r.int("amount_minor") ?? 0, currency: r.string("currency") ?? "USD",
-            status: Invoice.Status(rawValue: r.string("status") ?? "") ?? .open)
-    }
-
-    // MARK: Conversations and messages
-
-    /// The conversation for this business, channel and address, created on first contact.
-    public func conversation(businessID: Int, channel: Channel, address: String, clientID: Int?, now: Date) throws
-        -> Conversation
-    {
-        try execute(
-            """
-            INSERT INTO conversations (business_id, client_id, channel, address, last_message_at) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (business_id, channel, address) DO UPDATE SET last_message_at = excluded.last_message_at,
-            client_id = COALESCE(excluded.client_id, client_id)
-            """, businessID, clientID, channel.rawValue, address, now)
-        guard
-            let r = try queryOne(
-                "SELECT * FROM conversations WHERE business_id = ? AND channel = ? AND address = ?", businessID,
-                channel.rawValue, address)
-        else { throw StoreError(code: 0, message: "conversation vanished", sql: nil) }
-        return Conversation(
-            id: r.int("id") ?? 0, businessID: businessID, clientID: r.int("client_id"), channel: channel,
-            address: address, pendingAction: r.string("pending_action"), pendingPayload: r.string("pending_payload"),
-            pendingExpiresAt: r.date("pending_expires_at"))
-    }
-
-    public func setPending(conversationID: Int, action: String?, payload: String?, expiresAt: Date?) throws {
-        try execute(
-            "UPDATE conversations SET pending_action = ?, pending_payload = ?, pending_expires_at = ? WHERE id = ?",
-            action, payload, expiresAt, conversationID)
-    }
-
-    /// Records an inbound or outbound message. Throws a unique violation for a provider id already seen.
+public protocol OutboxRepository {
     @discardableResult
-    public func insertMessage(
-        businessID: Int?, conversationID: Int?, direction: String, channel: Channel, provider: String,
-        providerMessageID: String, from: String, to: String, subject: String?, rawSize: Int, text: String?,
-        intent: String?, confidence: Double?, now: Date
-    ) throws -> Int {
-        try execute(
-            """
-            INSERT INTO messages (business_id, conversation_id, direction, channel, provider, provider_message_id,
-              from_address, to_address, subject, raw_size, extracted_text, intent, confidence, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, businessID, conversationID, direction, channel.rawValue, provider, providerMessageID, from, to,
-            subject, rawSize, text, intent, confidence, now)
-        return lastInsertID
-    }
+    func enqueue(
+        businessID: Int, messageID: Int?, channel: Channel, kind: String, recipient: String, sender: String,
+        subject: String?, body: String, headers: [String: String], status: OutboxRecord.Status, now: Date
+    ) throws -> Int
+    /// Pending items whose next attempt is due, oldest first. Items to a recipient who has opted out of
+    /// this business are suppressed first (nothing after STOP but its one confirmation).
+    func dueOutbox(now: Date, limit: Int) throws -> [OutboxRecord]
+    /// Items newest first, optionally of one status.
+    func outbox(status: OutboxRecord.Status?, limit: Int) throws -> [OutboxRecord]
+    func outboxItems(messageID: Int) throws -> [OutboxRecord]
+    func markOutboxSent(id: Int, providerMessageID: String?, now: Date) throws
+    /// Records a failed attempt: retried at `nextAttempt`, or moved to `status` (dead or suppressed) when nil.
+    func markOutboxFailed(id: Int, error: String, nextAttempt: Date?, status: OutboxRecord.Status) throws
+    /// Defers an item without counting an attempt (rate limit).
+    func deferOutbox(id: Int, until: Date) throws
+    /// Puts a dead or suppressed item back in the queue; false if it was neither.
+    func retryOutbox(id: Int, now: Date) throws -> Bool
+    /// Messages sent to a recipient since a time (the per-recipient rate limit).
+    func sentCount(recipient: String, since: Date) throws -> Int
+    /// Items by status (for `/metrics`).
+    func outboxCounts() throws -> [(status: String, count: Int)]
+}
 
+public protocol MessageRepository {
+    /// Records an inbound or outbound message. A provider id already stored is `StoreError.Kind.duplicate`.
+    @discardableResult
+    func insertMessage(_ message: NewMessage, now: Date) throws -> Int
     /// The id of a message already stored under this provider id, if any.
-    public func messageID(provider: String, providerMessageID: String) throws -> Int? {
-        try queryOne(
-            "SELECT id FROM messages WHERE provider = ? AND provider_message_id = ?", provider, providerMessageID)?
-            .int("id")
-    }
+    func messageID(provider: String, providerMessageID: String) throws -> Int?
+    func message(id: Int) throws -> MessageRecord?
+    /// A conversation's messages, oldest first.
+    func messages(conversationID: Int) throws -> [MessageRecord]
+    func updateMessageIntent(id: Int, intent: String, confidence: Double) throws
+}
 
-    public func updateMessageIntent(id: Int, intent: String, confidence: Double) throws {
-        try execute("UPDATE messages SET intent = ?, confidence = ? WHERE id = ?", intent, confidence, id)
-    }
+public protocol ConversationRepository {
+    /// The conversation for this business, channel and address, created on first contact.
+    func conversation(businessID: Int, channel: Channel, address: String, clientID: Int?, now: Date) throws
+        -> Conversation
+    func setPending(conversationID: Int, action: String?, payload: String?, expiresAt: Date?) throws
+}
 
-    // MARK: Consent
-
-    public func isOptedOut(businessID: Int, address: String) throws -> Bool {
-        try queryOne("SELECT 1 FROM sms_optouts WHERE business_id = ? AND address = ?", businessID, address) != nil
-    }
-
-    /// Records an opt-out; returns false when the number had already opted out.
+/// SMS consent, per business and number.
+public protocol ConsentRepository {
+    func isOptedOut(businessID: Int, address: String) throws -> Bool
+    /// Records an opt-out; false when the number had already opted out.
     @discardableResult
-    public func optOut(businessID: Int, address: String, now: Date) throws -> Bool {
-        try execute(
-            "INSERT OR IGNORE INTO sms_optouts (business_id, address, opted_out_at) VALUES (?, ?, ?)", businessID,
-            address, now) == 1
-    }
-
+    func optOut(businessID: Int, address: String, now: Date) throws -> Bool
+    /// Removes an opt-out; false when there was none.
     @discardableResult
-    public func optIn(businessID: Int, address: String) throws -> Bool {
-        try execute("DELETE FROM sms_optouts WHERE business_id = ? AND address = ?", businessID, address) == 1
-    }
+    func optIn(businessID: Int, address: String) throws -> Bool
+}
 
-    // MARK: Audit
-
-    public func audit(
-        businessID: Int?, actor: String, via: String, action: String, before: String?, after: String?, now: Date
-    )
+public protocol AuditRepository {
+    func audit(
+        businessID: Int?, actor: String, via: String, action: String, before: String?, after: String?, now: Date)
         throws
-    {
-        try execute(
-            "INSERT INTO audit (business_id, actor, via, action, before, after, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            businessID, actor, via, action, before, after, now)
-    }
+    /// A business's audit entries, newest first, optionally of one action.
+    func auditEntries(businessID: Int, action: String?, limit: Int) throws -> [AuditEntry]
+}
 
-    // MARK: Plugin settings
-
-    /// Stored overrides for a plugin: enabled (nil = manifest default) and settings JSON values by key.
-    public func pluginSettings(businessID: Int, plugin: String) throws -> (
-        enabled: Bool?, values: [String: SettingValue]
-    ) {
-        guard
-            let r = try queryOne(
-                "SELECT enabled, settings FROM plugin_settings WHERE business_id = ? AND plugin = ?", businessID, plugin
-            )
-        else { return (nil, [:]) }
-        var values: [String: SettingValue] = [:]
-        if let data = r.string("settings")?.data(using: .utf8),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: String]
-        {
-            for (k, v) in object { values[k] = SettingValue(json: v) }
-        }
-        return (r.int("enabled").map { $0 != 0 }, values)
-    }
-
+/// Per-business plugin settings.
+public protocol SettingsRepository {
+    /// Stored overrides for a plugin: enabled (nil = manifest default) and settings by key.
+    func pluginSettings(businessID: Int, plugin: String) throws -> (enabled: Bool?, values: [String: SettingValue])
     /// Every plugin's stored enabled flag for a business (absent = manifest default).
-    public func pluginEnabledFlags(businessID: Int) throws -> [String: Bool] {
-        var flags: [String: Bool] = [:]
-        for r in try query(
-            "SELECT plugin, enabled FROM plugin_settings WHERE business_id = ? AND enabled IS NOT NULL", businessID)
-        {
-            if let p = r.string("plugin") { flags[p] = r.bool("enabled") }
-        }
-        return flags
-    }
+    func pluginEnabledFlags(businessID: Int) throws -> [String: Bool]
+    func setPluginEnabled(businessID: Int, plugin: String, enabled: Bool) throws
+    func setPluginSettings(businessID: Int, plugin: String, values: [String: SettingValue]) throws
+}
 
-    public func setPluginEnabled(businessID: Int, plugin: String, enabled: Bool) throws {
-        try execute(
-            """
-            INSERT INTO plugin_settings (business_id, plugin, enabled) VALUES (?, ?, ?)
-            ON CONFLICT (business_id, plugin) DO UPDATE SET enabled = excluded.enabled
-            """, businessID, plugin, enabled)
-    }
+/// Admin API bearer tokens, kept as hashes only.
+public protocol AdminTokenRepository {
+    func adminTokenHashes() throws -> [String]
+    func addAdminToken(hash: String, label: String, now: Date) throws
+}
 
-    public func setPluginSettings(businessID: Int, plugin: String, values: [String: SettingValue]) throws {
-        let object = values.mapValues(\.json)
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        try execute(
-            """
-            INSERT INTO plugin_settings (business_id, plugin, settings) VALUES (?, ?, ?)
-            ON CONFLICT (business_id, plugin) DO UPDATE SET settings = excluded.settings
-            """, businessID, plugin, String(decoding: data, as: UTF8.self))
-    }
+/// Webhook tokens already seen (replay protection that survives restarts and spans processes).
+public protocol ReplayTokenRepository {
+    /// Records a token; false when it was seen within `retention` (a replay). Older tokens are forgotten.
+    func recordWebhookToken(provider: String, token: String, now: Date, retention: TimeInterval) throws -> Bool
 }

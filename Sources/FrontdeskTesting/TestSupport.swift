@@ -36,15 +36,17 @@ public final class TestBot: @unchecked Sendable {
     /// One classifier trained on the real examples, shared by every test in the process.
     public static func sharedClassifier() throws -> ExampleClassifier { try trained.get() }
 
-    public init(seed: Bool = true, clock: ManualClock = ManualClock(), baseURL: String = "https://desk.example.test")
-        throws
-    {
+    /// `dbPath` opens (and migrates) an existing database file instead of a new one; it is removed afterwards.
+    public init(
+        seed: Bool = true, clock: ManualClock = ManualClock(), baseURL: String = "https://desk.example.test",
+        dbPath: String? = nil
+    ) throws {
         self.clock = clock
-        dbPath = NSTemporaryDirectory() + "frontdesk-test-\(UUID().uuidString).sqlite"
+        self.dbPath = dbPath ?? NSTemporaryDirectory() + "frontdesk-test-\(UUID().uuidString).sqlite"
         var config = try AppConfig.load(environment: ["FRONTDESK_HOME": Self.root.path, "FRONTDESK_BASE_URL": baseURL])
-        config.dbPath = dbPath
+        config.dbPath = self.dbPath
         app = try App(config: config, clock: clock, log: .silent, classifier: try Self.sharedClassifier())
-        if seed { try Demo.seed(app.db, now: clock.now()) }
+        if seed { try Demo.seed(app.store, now: clock.now()) }
     }
 
     deinit {
@@ -72,7 +74,7 @@ public final class TestBot: @unchecked Sendable {
 
     /// Sets a plugin setting for the demo business.
     public func set(_ plugin: String, _ values: [String: SettingValue]) throws {
-        try app.db.write { c in
+        try app.store.write { c in
             guard let b = try c.business(slug: Demo.slug) else { return }
             let stored = try c.pluginSettings(businessID: b.id, plugin: plugin).values
             try c.setPluginSettings(businessID: b.id, plugin: plugin, values: stored.merging(values) { _, n in n })
@@ -80,14 +82,32 @@ public final class TestBot: @unchecked Sendable {
     }
 
     public func enable(_ plugin: String, _ on: Bool) throws {
-        try app.db.write { c in
+        try app.store.write { c in
             guard let b = try c.business(slug: Demo.slug) else { return }
             try c.setPluginEnabled(businessID: b.id, plugin: plugin, enabled: on)
         }
     }
 
+    /// Rows in a table (through the store's own count, not SQL).
+    public func count(_ table: String) throws -> Int {
+        try app.store.tableCounts()[table] ?? -1
+    }
+
+    /// The first membership of a client.
+    public func membership(clientID: Int) throws -> Membership? {
+        try app.store.read { try $0.memberships(clientID: clientID).first }
+    }
+
+    /// The demo business's audit entries of one action, newest first.
+    public func audit(_ action: String) throws -> [AuditEntry] {
+        try app.store.read { c in
+            guard let b = try c.business(slug: Demo.slug) else { return [] }
+            return try c.auditEntries(businessID: b.id, action: action, limit: 1000)
+        }
+    }
+
     /// Every outbox row, oldest first.
     public func outbox() throws -> [OutboxRecord] {
-        try app.db.read { try $0.outbox(limit: 10_000) }.reversed()
+        try app.store.read { try $0.outbox(status: nil, limit: 10_000) }.reversed()
     }
 }

@@ -17,7 +17,7 @@ struct OutboxDeliveryTests {
         let sms = RecordingSender(failFirst: 1)
         let email = RecordingSender()
         let worker = OutboxWorker(
-            store: try StoreOutbox(db: bot.app.db), senders: [.sms: sms, .email: email], clock: bot.clock,
+            store: try StoreOutbox(store: bot.app.store), senders: [.sms: sms, .email: email], clock: bot.clock,
             random: { 0.5 })
         let first = try worker.runOnce(now: bot.clock.now())
         #expect(first.sent == 1)
@@ -39,11 +39,12 @@ struct OutboxDeliveryTests {
         _ = try bot.say("STOP", from: "+15550101001")
         let sms = RecordingSender()
         let worker = OutboxWorker(
-            store: try StoreOutbox(db: bot.app.db), senders: [.sms: sms, .email: RecordingSender()], clock: bot.clock)
+            store: try StoreOutbox(store: bot.app.store), senders: [.sms: sms, .email: RecordingSender()],
+            clock: bot.clock)
         try worker.runOnce(now: bot.clock.now())
         #expect(sms.sent.count == 1)
         #expect(sms.sent.first?.body.contains("unsubscribed") == true)
-        let suppressed = try bot.app.db.read { try $0.outbox(status: .suppressed) }
+        let suppressed = try bot.app.store.read { try $0.outbox(status: .suppressed, limit: 100) }
         #expect(suppressed.count == 1)
     }
 }

@@ -47,7 +47,7 @@ final class WebFixture: @unchecked Sendable {
     deinit { server.stop() }
 
     func count(_ table: String) throws -> Int {
-        try bot.app.db.read { try $0.queryOne("SELECT count(*) AS n FROM \(table)")?.int("n") ?? -1 }
+        try bot.count(table)
     }
 
     /// Everything written to logs, for checks that secrets never appear.
@@ -233,11 +233,11 @@ private func mailgunFields(text: String, token: String, timestamp: Int, key: Str
     @Test func storeReplayCacheRemembersTokensAcrossInstances() throws {
         let bot = try TestBot()
         let now = bot.clock.now()
-        let first = StoreReplayCache(db: bot.app.db)
+        let first = StoreReplayCache(store: bot.app.store)
         #expect(first.insert("tok-a", expiresAt: now.addingTimeInterval(300), now: now))
         #expect(!first.insert("tok-a", expiresAt: now.addingTimeInterval(300), now: now))
         // A new instance (a restarted process) still refuses it.
-        let second = StoreReplayCache(db: bot.app.db)
+        let second = StoreReplayCache(store: bot.app.store)
         #expect(!second.insert("tok-a", expiresAt: now.addingTimeInterval(300), now: now.addingTimeInterval(60)))
         #expect(second.insert("tok-b", expiresAt: now.addingTimeInterval(300), now: now))
         // After the retention the row is pruned (the verifier's time window refuses such a token anyway).
@@ -366,16 +366,19 @@ private func mailgunFields(text: String, token: String, timestamp: Int, key: Str
         #expect(done.status == 200)
         #expect(done.text.contains("Card updated"))
         #expect(done.text.contains("Mastercard ending in 4444"))
-        let card = try f.bot.app.db.read { c -> PaymentMethod? in
+        let card = try f.bot.app.store.read { c -> PaymentMethod? in
             let client = try #require(try c.client(businessID: 1, address: alice, channel: .sms))
             return try c.defaultPaymentMethod(clientID: client.id)
         }
         #expect(card?.last4 == "4444")
         #expect(card?.brand == "Mastercard")
-        let stored = try f.bot.app.db.read {
-            try $0.query("SELECT processor_token FROM payment_methods WHERE processor_token LIKE '%5555%'")
+        let stored = try f.bot.app.store.read { c in
+            try c.client(businessID: 1, address: alice, channel: .sms).flatMap {
+                try c.defaultProcessorToken(clientID: $0.id)
+            }
         }
-        #expect(stored.isEmpty)
+        #expect(stored != nil)
+        #expect(stored?.contains("5555") == false)
 
         let again = try await fetch(f.server, path, method: "POST", headers: form, body: good)
         #expect(again.status == 410)
@@ -415,13 +418,9 @@ private func mailgunFields(text: String, token: String, timestamp: Int, key: Str
             f.server, path, method: "POST", headers: form, body: formEncode([("reason", "moving away")]))
         #expect(done.status == 200)
         #expect(done.text.contains("Membership cancelled"))
-        let row = try f.bot.app.db.read {
-            try $0.queryOne(
-                "SELECT status, cancel_reason FROM memberships WHERE id = (SELECT id FROM memberships ORDER BY id LIMIT 1)"
-            )
-        }
-        #expect(row?.string("status") == "pending_cancel")
-        #expect(row?.string("cancel_reason") == "moving away")
+        let row = try f.bot.membership(clientID: 1)
+        #expect(row?.status == .pendingCancel)
+        #expect(row?.cancelReason == "moving away")
         #expect(
             try await fetch(f.server, path, method: "POST", headers: form, body: formEncode([("reason", "x")])).status
                 == 410)
@@ -440,13 +439,20 @@ private func mailgunFields(text: String, token: String, timestamp: Int, key: Str
         #expect(printable.text.contains("<th>Invoice</th>"))
         #expect(try await fetch(f.server, viewPath, method: "POST").status == 410)
 
-        let failedBefore = try f.count("invoices WHERE status = 'failed'")
+        let failedInvoices = {
+            try f.bot.app.store.read { c in
+                let daniel = try #require(try c.client(businessID: 1, address: "+15550101004", channel: .sms))
+                return try c.invoices(clientID: daniel.id, limit: 100).filter { $0.status == .failed }.count
+            }
+        }
+        let failedBefore = try failedInvoices()
+        #expect(failedBefore == 1)
         let retryPath = try linkPath(retry.url)
         #expect(try await fetch(f.server, retryPath).text.contains("Pay "))
         let paid = try await fetch(f.server, retryPath, method: "POST")
         #expect(paid.status == 200)
         #expect(paid.text.contains("Payment received"))
-        #expect(try f.count("invoices WHERE status = 'failed'") == failedBefore - 1)
+        #expect(try failedInvoices() == failedBefore - 1)
         #expect(try await fetch(f.server, retryPath, method: "POST").status == 410)
     }
 
@@ -493,10 +499,7 @@ private func mailgunFields(text: String, token: String, timestamp: Int, key: Str
     @Test func storedTokenHashesAreAccepted() async throws {
         let f = try WebFixture()
         let (token, hash) = try AdminToken.generate()
-        try f.bot.app.db.write {
-            _ = try $0.execute(
-                "INSERT INTO admin_tokens (token_hash, label, created_at) VALUES (?, 'ci', ?)", hash, Date())
-        }
+        try f.bot.app.store.write { try $0.addAdminToken(hash: hash, label: "ci", now: Date()) }
         #expect(
             try await fetch(f.server, "/admin/businesses", headers: ["Authorization": "Bearer \(token)"]).status == 200)
     }

@@ -1,8 +1,10 @@
 import CSQLite
 import Foundation
+import FrontdeskCore
+import FrontdeskStore
 
 /// A value bound to or read from SQL. Bound values never appear in errors or logs.
-public enum SQLValue: Sendable, Equatable {
+enum SQLValue: Sendable, Equatable {
     case null
     case int(Int64)
     case double(Double)
@@ -11,59 +13,58 @@ public enum SQLValue: Sendable, Equatable {
 }
 
 /// Something that can be bound to a statement parameter.
-public protocol SQLBindable: Sendable {
+protocol SQLBindable: Sendable {
     var sqlValue: SQLValue { get }
 }
 
-extension Int: SQLBindable { public var sqlValue: SQLValue { .int(Int64(self)) } }
-extension Int64: SQLBindable { public var sqlValue: SQLValue { .int(self) } }
-extension Double: SQLBindable { public var sqlValue: SQLValue { .double(self) } }
-extension String: SQLBindable { public var sqlValue: SQLValue { .text(self) } }
-extension Bool: SQLBindable { public var sqlValue: SQLValue { .int(self ? 1 : 0) } }
-extension SQLValue: SQLBindable { public var sqlValue: SQLValue { self } }
-extension Date: SQLBindable { public var sqlValue: SQLValue { .text(UTC.format(self)) } }
+extension Int: SQLBindable { var sqlValue: SQLValue { .int(Int64(self)) } }
+extension Int64: SQLBindable { var sqlValue: SQLValue { .int(self) } }
+extension Double: SQLBindable { var sqlValue: SQLValue { .double(self) } }
+extension String: SQLBindable { var sqlValue: SQLValue { .text(self) } }
+extension Bool: SQLBindable { var sqlValue: SQLValue { .int(self ? 1 : 0) } }
+extension SQLValue: SQLBindable { var sqlValue: SQLValue { self } }
+extension Date: SQLBindable { var sqlValue: SQLValue { .text(UTC.format(self)) } }
 extension Optional: SQLBindable where Wrapped: SQLBindable {
-    public var sqlValue: SQLValue { self?.sqlValue ?? .null }
+    var sqlValue: SQLValue { self?.sqlValue ?? .null }
 }
 
-/// A failed SQLite call. The message is SQLite's own and the SQL text has placeholders only:
-/// bound values are never included (like GRDB's `publicStatementArguments` default).
-public struct StoreError: Error, Sendable, CustomStringConvertible {
-    public var code: Int32
-    public var message: String
-    public var sql: String?
+/// SQLite's extended result codes that callers tell apart (function-like macros Swift does not import).
+enum ResultCode {
+    static let constraintUnique = SQLITE_CONSTRAINT | (8 << 8)
+    static let constraintPrimaryKey = SQLITE_CONSTRAINT | (6 << 8)
 
-    public var description: String {
-        "SQLite error \(code): \(message)" + (sql.map { " (in: \($0.prefix(120)))" } ?? "")
-    }
-
-    /// UNIQUE, CHECK, FOREIGN KEY or NOT NULL constraint failed.
-    public var isConstraint: Bool { code & 0xFF == SQLITE_CONSTRAINT }
-    public var isUniqueViolation: Bool {
-        // SQLITE_CONSTRAINT_UNIQUE = (SQLITE_CONSTRAINT | (8<<8)), _PRIMARYKEY = (SQLITE_CONSTRAINT | (6<<8)):
-        // function-like macros Swift does not import.
-        code == SQLITE_CONSTRAINT | (8 << 8) || code == SQLITE_CONSTRAINT | (6 << 8)
+    /// The store's error for a failed call: SQLite's own message, the statement with placeholders only.
+    static func error(_ code: Int32, _ message: String, sql: String?) -> StoreError {
+        let kind: StoreError.Kind
+        switch code & 0xFF {
+        case _ where code == constraintUnique || code == constraintPrimaryKey: kind = .duplicate
+        case SQLITE_CONSTRAINT: kind = .constraint
+        case SQLITE_BUSY, SQLITE_LOCKED: kind = .busy
+        case SQLITE_CANTOPEN, SQLITE_NOTADB, SQLITE_CORRUPT: kind = .unavailable
+        default: kind = .failure
+        }
+        return StoreError(kind, message, code: code, statement: sql)
     }
 }
 
 /// One result row; columns by name.
-public struct Row: Sendable {
+struct Row: Sendable {
     let columns: [String: SQLValue]
 
-    public subscript(_ name: String) -> SQLValue { columns[name] ?? .null }
+    subscript(_ name: String) -> SQLValue { columns[name] ?? .null }
 
-    public func int(_ name: String) -> Int? { if case .int(let v) = self[name] { return Int(v) } else { return nil } }
-    public func int64(_ name: String) -> Int64? { if case .int(let v) = self[name] { return v } else { return nil } }
-    public func string(_ name: String) -> String? {
+    func int(_ name: String) -> Int? { if case .int(let v) = self[name] { return Int(v) } else { return nil } }
+    func int64(_ name: String) -> Int64? { if case .int(let v) = self[name] { return v } else { return nil } }
+    func string(_ name: String) -> String? {
         switch self[name] {
         case .text(let s): return s
         case .int(let v): return String(v)
         default: return nil
         }
     }
-    public func bool(_ name: String) -> Bool { int(name).map { $0 != 0 } ?? false }
-    public func date(_ name: String) -> Date? { string(name).flatMap(UTC.parse) }
-    public func double(_ name: String) -> Double? {
+    func bool(_ name: String) -> Bool { int(name).map { $0 != 0 } ?? false }
+    func date(_ name: String) -> Date? { string(name).flatMap(UTC.parse) }
+    func double(_ name: String) -> Double? {
         switch self[name] {
         case .double(let d): return d
         case .int(let v): return Double(v)
@@ -72,44 +73,9 @@ public struct Row: Sendable {
     }
 }
 
-/// UTC timestamps as ISO 8601 text (`2026-11-22T09:30:00Z`): sortable, readable, and unambiguous.
-public enum UTC {
-    public static func format(_ date: Date) -> String {
-        var t = time_t(date.timeIntervalSince1970.rounded(.down))
-        var tm = tm()
-        gmtime_r(&t, &tm)
-        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return
-            "\(tm.tm_year + 1900)-\(two(tm.tm_mon + 1))-\(two(tm.tm_mday))T\(two(tm.tm_hour)):\(two(tm.tm_min)):\(two(tm.tm_sec))Z"
-    }
-
-    public static func parse(_ text: String) -> Date? {
-        let u = Array(text.utf8)
-        guard u.count >= 19 else { return nil }
-        func num(_ r: Range<Int>) -> Int32? {
-            var n: Int32 = 0
-            for i in r {
-                guard u[i] >= 48, u[i] <= 57 else { return nil }
-                n = n * 10 + Int32(u[i] - 48)
-            }
-            return n
-        }
-        guard let y = num(0..<4), let mo = num(5..<7), let d = num(8..<10), let h = num(11..<13),
-            let mi = num(14..<16), let s = num(17..<19)
-        else { return nil }
-        var tm = tm()
-        tm.tm_year = y - 1900
-        tm.tm_mon = mo - 1
-        tm.tm_mday = d
-        tm.tm_hour = h
-        tm.tm_min = mi
-        tm.tm_sec = s
-        return Date(timeIntervalSince1970: TimeInterval(timegm(&tm)))
-    }
-}
-
-/// A SQLite connection used inside `Database.read`/`write`; not to be kept beyond the closure.
-public final class Connection {
+/// A SQLite connection: the unit of work handed to `SQLiteStore.read`/`write` closures, not to be kept
+/// beyond them. Its repositories are in the other files of this module.
+final class Connection {
     let handle: OpaquePointer
     private var cache: [String: OpaquePointer] = [:]
 
@@ -126,8 +92,7 @@ public final class Connection {
         switch code {
         case SQLITE_OK, SQLITE_ROW, SQLITE_DONE: return code
         default:
-            let ext = sqlite3_extended_errcode(handle)
-            throw StoreError(code: ext, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+            throw ResultCode.error(sqlite3_extended_errcode(handle), String(cString: sqlite3_errmsg(handle)), sql: sql)
         }
     }
 
@@ -135,16 +100,15 @@ public final class Connection {
         if let stmt = cache[sql] { return stmt }
         var stmt: OpaquePointer?
         try check(sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil), sql: sql)
-        guard let stmt else { throw StoreError(code: SQLITE_MISUSE, message: "empty statement", sql: sql) }
+        guard let stmt else { throw ResultCode.error(SQLITE_MISUSE, "empty statement", sql: sql) }
         cache[sql] = stmt
         return stmt
     }
 
     private func bind(_ stmt: OpaquePointer, _ args: [any SQLBindable], sql: String) throws {
         guard Int(sqlite3_bind_parameter_count(stmt)) == args.count else {
-            throw StoreError(
-                code: SQLITE_RANGE,
-                message: "expected \(sqlite3_bind_parameter_count(stmt)) arguments, got \(args.count)", sql: sql)
+            throw ResultCode.error(
+                SQLITE_RANGE, "expected \(sqlite3_bind_parameter_count(stmt)) arguments, got \(args.count)", sql: sql)
         }
         for (i, arg) in args.enumerated() {
             let index = Int32(i + 1)
@@ -163,7 +127,7 @@ public final class Connection {
 
     /// Runs one statement; returns the number of rows changed.
     @discardableResult
-    public func execute(_ sql: String, _ args: any SQLBindable...) throws -> Int {
+    func execute(_ sql: String, _ args: any SQLBindable...) throws -> Int {
         let stmt = try prepare(sql)
         defer {
             sqlite3_reset(stmt)
@@ -175,23 +139,23 @@ public final class Connection {
     }
 
     /// Runs several statements without arguments (migrations).
-    public func executeScript(_ sql: String) throws {
+    func executeScript(_ sql: String) throws {
         var error: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(handle, sql, nil, nil, &error)
         if rc != SQLITE_OK {
             let message = error.map { String(cString: $0) } ?? "error"
             sqlite3_free(error)
-            throw StoreError(code: sqlite3_extended_errcode(handle), message: message, sql: nil)
+            throw ResultCode.error(sqlite3_extended_errcode(handle), message, sql: nil)
         }
     }
 
     /// Rows of a query.
-    public func query(_ sql: String, _ args: any SQLBindable...) throws -> [Row] {
+    func query(_ sql: String, _ args: any SQLBindable...) throws -> [Row] {
         try queryArray(sql, args)
     }
 
     /// Rows of a query, arguments as an array.
-    public func queryArray(_ sql: String, _ args: [any SQLBindable]) throws -> [Row] {
+    func queryArray(_ sql: String, _ args: [any SQLBindable]) throws -> [Row] {
         let stmt = try prepare(sql)
         defer {
             sqlite3_reset(stmt)
@@ -225,11 +189,11 @@ public final class Connection {
     }
 
     /// The first row of a query, if any.
-    public func queryOne(_ sql: String, _ args: any SQLBindable...) throws -> Row? {
+    func queryOne(_ sql: String, _ args: any SQLBindable...) throws -> Row? {
         try queryArray(sql, args).first
     }
 
-    public var lastInsertID: Int { Int(sqlite3_last_insert_rowid(handle)) }
+    var lastInsertID: Int { Int(sqlite3_last_insert_rowid(handle)) }
 
     private var savepointDepth = 0
 
@@ -251,18 +215,20 @@ public final class Connection {
     }
 }
 
-/// A SQLite database: one writer connection behind a lock, plus a reader connection so reads (link pages,
+/// The SQLite store: one writer connection behind a lock, plus a reader connection so reads (link pages,
 /// health checks, metrics) do not wait behind writes. WAL mode, foreign keys on, busy timeout.
 ///
 /// `write` runs its closure in `BEGIN IMMEDIATE … COMMIT` and rolls back on any thrown error,
 /// rethrowing the first one.
-public final class Database: @unchecked Sendable {
-    private let connection: Connection
-    private let lock = NSRecursiveLock()
+public final class SQLiteStore: Store, @unchecked Sendable {
+    let connection: Connection
+    let lock = NSRecursiveLock()
     /// Nil for `:memory:`, where a second connection would be a different database.
     private let reader: Connection?
     private let readLock = NSLock()
     public let path: String
+
+    public var location: String { "sqlite:" + path }
 
     /// Opens (creating if needed) the database at `path` (`:memory:` for tests) and applies migrations.
     public init(path: String, migrate: Bool = true) throws {
@@ -279,30 +245,41 @@ public final class Database: @unchecked Sendable {
         }
     }
 
-    private static func open(_ path: String) throws -> Connection {
+    static func open(_ path: String, flags: Int32 = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) throws -> Connection {
         var handle: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
-        let rc = sqlite3_open_v2(path, &handle, flags, nil)
+        let rc = sqlite3_open_v2(path, &handle, flags | SQLITE_OPEN_NOMUTEX, nil)
         guard rc == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             if let handle { sqlite3_close_v2(handle) }
-            throw StoreError(code: rc, message: "cannot open database at \(path): \(message)", sql: nil)
+            throw ResultCode.error(rc, "cannot open database at \(path): \(message)", sql: nil)
         }
         let connection = Connection(handle: handle)
         // "The busy handler ... sleeps ... until the lock clears or ms milliseconds have accumulated." (sqlite3_busy_timeout)
         sqlite3_busy_timeout(handle, 5000)
         sqlite3_extended_result_codes(handle, 1)
-        try connection.executeScript(
-            """
-            PRAGMA journal_mode = WAL;
-            PRAGMA synchronous = NORMAL;
-            PRAGMA foreign_keys = ON;
-            """)
+        if flags & SQLITE_OPEN_READONLY == 0 {
+            try connection.executeScript(
+                """
+                PRAGMA journal_mode = WAL;
+                PRAGMA synchronous = NORMAL;
+                PRAGMA foreign_keys = ON;
+                """)
+        }
         return connection
     }
 
-    /// Runs `body` in a write transaction; any error rolls everything back and is rethrown.
-    public func write<T>(_ body: (Connection) throws -> T) throws -> T {
+    /// A connection that cannot write, for checks and backups (no migrations, no pragmas).
+    static func openReadOnly(_ path: String) throws -> Connection {
+        try open(path, flags: SQLITE_OPEN_READONLY)
+    }
+
+    public func write<T>(_ body: (any UnitOfWork) throws -> T) throws -> T {
+        try sqlWrite { try body($0) }
+    }
+
+    /// `write` on the connection itself, for this module's maintenance work and its tests.
+    @discardableResult
+    func sqlWrite<T>(_ body: (Connection) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
         try connection.executeScript("BEGIN IMMEDIATE")
@@ -317,12 +294,51 @@ public final class Database: @unchecked Sendable {
     }
 
     /// Runs `body` in a read transaction (a consistent snapshot) on the reader connection.
-    public func read<T>(_ body: (Connection) throws -> T) throws -> T {
+    public func read<T>(_ body: (any UnitOfWork) throws -> T) throws -> T {
+        try sqlRead { try body($0) }
+    }
+
+    /// `read` on the connection itself, for this module's maintenance work and its tests.
+    func sqlRead<T>(_ body: (Connection) throws -> T) throws -> T {
         let (c, l): (Connection, NSLocking) = reader.map { ($0, readLock) } ?? (connection, lock)
         l.lock()
         defer { l.unlock() }
         try c.executeScript("BEGIN DEFERRED")
         defer { try? c.executeScript("COMMIT") }
         return try body(c)
+    }
+
+    public func tableCounts() throws -> [String: Int] {
+        try sqlRead { try $0.tableCounts() }
+    }
+
+    public func integrityProblems() throws -> [String] {
+        try sqlRead { try $0.integrityProblems() }
+    }
+}
+
+extension Connection {
+    /// Rows in every table of the schema (SQLite's own tables excluded).
+    func tableCounts() throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        let tables = try query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        for name in tables.compactMap({ $0.string("name") }) {
+            // Table names come from the schema itself, quoted as identifiers.
+            let quoted = "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            counts[name] = try queryOne("SELECT count(*) AS n FROM \(quoted)")?.int("n") ?? 0
+        }
+        return counts
+    }
+
+    /// `PRAGMA integrity_check` and `PRAGMA foreign_key_check`: empty when both find nothing.
+    func integrityProblems() throws -> [String] {
+        var problems = try query("PRAGMA integrity_check").compactMap { $0.string("integrity_check") }
+            .filter { $0 != "ok" }
+        for r in try query("PRAGMA foreign_key_check") {
+            problems.append(
+                "foreign key: \(r.string("table") ?? "?") row \(r.int("rowid") ?? 0) refers to missing \(r.string("parent") ?? "?")"
+            )
+        }
+        return problems
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import FrontdeskCore
+import FrontdeskStore
 
 extension Connection {
     // MARK: One-time links (hash only)
@@ -15,12 +16,18 @@ extension Connection {
     }
 
     public func link(tokenHash: String) throws -> LinkRecord? {
-        try queryOne("SELECT * FROM links WHERE token_hash = ?", tokenHash).map {
-            LinkRecord(
-                id: $0.int("id") ?? 0, businessID: $0.int("business_id") ?? 0, clientID: $0.int("client_id") ?? 0,
-                action: $0.string("action") ?? "", resource: $0.string("resource") ?? "",
-                expiresAt: $0.date("expires_at") ?? Date(timeIntervalSince1970: 0), usedAt: $0.date("used_at"))
-        }
+        try queryOne("SELECT * FROM links WHERE token_hash = ?", tokenHash).map(Self.link)
+    }
+
+    public func links(clientID: Int) throws -> [LinkRecord] {
+        try query("SELECT * FROM links WHERE client_id = ? ORDER BY id DESC", clientID).map(Self.link)
+    }
+
+    static func link(_ r: Row) -> LinkRecord {
+        LinkRecord(
+            id: r.int("id") ?? 0, tokenHash: r.string("token_hash") ?? "", businessID: r.int("business_id") ?? 0,
+            clientID: r.int("client_id") ?? 0, action: r.string("action") ?? "", resource: r.string("resource") ?? "",
+            expiresAt: r.date("expires_at") ?? Date(timeIntervalSince1970: 0), usedAt: r.date("used_at"))
     }
 
     /// Marks a link used, once: a single UPDATE guarded by `used_at IS NULL` and the expiry, so two

@@ -1,31 +1,68 @@
 import Foundation
+import FrontdeskStore
 
-/// Append-only named migrations. Never edit one that has shipped: add a new one.
+/// One schema change, applied once and recorded by name in `schema_migrations`.
+struct Migration {
+    var name: String
+    var sql: String
+    /// The migration rebuilds tables (to drop or change a CHECK constraint, say). It then runs the way
+    /// SQLite's documentation prescribes (https://www.sqlite.org/lang_altertable.html#otheralter):
+    /// foreign keys off outside the transaction; create the new table, copy, drop, rename and recreate
+    /// indexes inside it; `PRAGMA foreign_key_check` before committing; foreign keys on again.
+    var rebuildsTables = false
+}
+
+/// Append-only named migrations. Never edit one that has shipped: add a new one, and add to
+/// `Tests/Fixtures/databases/` a database made by the release before it (see `UpgradeTests`).
 enum Migrations {
-    static let all: [(name: String, sql: String)] = [
-        ("001_core", core),
-        ("002_channels", channels),
+    static let all: [Migration] = [
+        Migration(name: "001_core", sql: core),
+        Migration(name: "002_channels", sql: channels),
+        Migration(name: "003_link_actions", sql: linkActions, rebuildsTables: true),
     ]
+
+    static var names: [String] { all.map(\.name) }
 
     static func apply(connection c: Connection, lock: NSLocking) throws {
         lock.lock()
         defer { lock.unlock() }
         try c.executeScript(
             "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-        for migration in all {
-            try c.executeScript("BEGIN IMMEDIATE")
-            do {
-                if try c.queryOne("SELECT 1 FROM schema_migrations WHERE name = ?", migration.name) == nil {
-                    try c.executeScript(migration.sql)
-                    try c.execute(
-                        "INSERT INTO schema_migrations (name, applied_at) VALUES (?, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
-                        migration.name)
+        let known = Set(names)
+        let applied = try c.query("SELECT name FROM schema_migrations").compactMap { $0.string("name") }
+        if let newer = applied.first(where: { !known.contains($0) }) {
+            throw StoreError(
+                .unavailable,
+                "the database was upgraded by a newer Frontdesk (migration \(newer) is unknown to this one)")
+        }
+        for migration in all where !applied.contains(migration.name) {
+            try apply(migration, c)
+        }
+    }
+
+    private static func apply(_ migration: Migration, _ c: Connection) throws {
+        // PRAGMA foreign_keys is a no-op inside a transaction, so it is switched around it.
+        if migration.rebuildsTables { try c.executeScript("PRAGMA foreign_keys = OFF") }
+        defer { if migration.rebuildsTables { try? c.executeScript("PRAGMA foreign_keys = ON") } }
+        try c.executeScript("BEGIN IMMEDIATE")
+        do {
+            try c.executeScript(migration.sql)
+            if migration.rebuildsTables {
+                let broken = try c.query("PRAGMA foreign_key_check")
+                if !broken.isEmpty {
+                    throw StoreError(
+                        .constraint,
+                        "migration \(migration.name) would leave \(broken.count) rows with a missing parent; nothing changed"
+                    )
                 }
-                try c.executeScript("COMMIT")
-            } catch {
-                try? c.executeScript("ROLLBACK")
-                throw error
             }
+            try c.execute(
+                "INSERT INTO schema_migrations (name, applied_at) VALUES (?, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
+                migration.name)
+            try c.executeScript("COMMIT")
+        } catch {
+            try? c.executeScript("ROLLBACK")
+            throw error
         }
     }
 
@@ -245,5 +282,27 @@ enum Migrations {
             seen_at TEXT NOT NULL,
             PRIMARY KEY (provider, token)
         );
+        """
+
+    /// Link actions were a fixed list in a CHECK; every new capability with a page (pause, plan change,
+    /// a processor's hosted page) would need a rebuild. The CHECK now asks for the `area.verb` form only,
+    /// and the client's links get an index (they are listed and cascade-deleted by client).
+    static let linkActions = """
+        CREATE TABLE links_new (
+            id INTEGER PRIMARY KEY,
+            token_hash TEXT NOT NULL UNIQUE CHECK (length(token_hash) = 64),
+            business_id INTEGER NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+            client_id INTEGER NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+            action TEXT NOT NULL CHECK (action GLOB '[a-z]*.[a-z]*' AND action NOT GLOB '*[^a-z_.]*' AND length(action) <= 64),
+            resource TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT
+        );
+        INSERT INTO links_new (id, token_hash, business_id, client_id, action, resource, created_at, expires_at, used_at)
+            SELECT id, token_hash, business_id, client_id, action, resource, created_at, expires_at, used_at FROM links;
+        DROP TABLE links;
+        ALTER TABLE links_new RENAME TO links;
+        CREATE INDEX links_client ON links (client_id);
         """
 }

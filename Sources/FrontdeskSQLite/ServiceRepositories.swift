@@ -1,5 +1,6 @@
 import Foundation
 import FrontdeskCore
+import FrontdeskStore
 
 // Reads and writes for the HTTP side: admin tokens, client import, webhook replay tokens, health and metrics.
 
@@ -11,33 +12,6 @@ extension Connection {
 
     public func addAdminToken(hash: String, label: String, now: Date) throws {
         try execute("INSERT INTO admin_tokens (token_hash, label, created_at) VALUES (?, ?, ?)", hash, label, now)
-    }
-
-    /// Whether an address already belongs to a client of this business.
-    public func addressTaken(businessID: Int, channel: Channel, address: String) throws -> Bool {
-        try queryOne(
-            "SELECT id FROM client_addresses WHERE business_id = ? AND channel = ? AND address = ?", businessID,
-            channel.rawValue, address) != nil
-    }
-
-    /// Adds a client with optional E.164 phone and lower-case email (both primary); returns its id.
-    @discardableResult
-    public func insertClient(
-        businessID: Int, firstName: String, lastName: String, phone: String?, email: String?, now: Date
-    )
-        throws -> Int
-    {
-        try execute(
-            "INSERT INTO clients (business_id, first_name, last_name, created_at) VALUES (?, ?, ?, ?)", businessID,
-            firstName, lastName, now)
-        let client = lastInsertID
-        for (channel, address) in [(Channel.sms, phone), (.email, email)] {
-            guard let address else { continue }
-            try execute(
-                "INSERT INTO client_addresses (business_id, client_id, channel, address, is_primary) VALUES (?, ?, ?, ?, 1)",
-                businessID, client, channel.rawValue, address)
-        }
-        return client
     }
 
     /// The processor's token for the client's default card (charged by a retry), if any.
@@ -67,10 +41,5 @@ extension Connection {
         try query("SELECT status, count(*) AS n FROM outbox GROUP BY status ORDER BY status").map {
             ($0.string("status") ?? "", $0.int("n") ?? 0)
         }
-    }
-
-    /// A trivial query: the database answers (for `/healthz`).
-    public func ping() throws {
-        _ = try queryOne("SELECT 1 AS one")
     }
 }

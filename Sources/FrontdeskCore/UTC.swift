@@ -1,0 +1,37 @@
+import Foundation
+
+/// UTC timestamps as ISO 8601 text (`2026-11-22T09:30:00Z`): sortable, readable, and unambiguous.
+public enum UTC {
+    public static func format(_ date: Date) -> String {
+        var t = time_t(date.timeIntervalSince1970.rounded(.down))
+        var tm = tm()
+        gmtime_r(&t, &tm)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return
+            "\(tm.tm_year + 1900)-\(two(tm.tm_mon + 1))-\(two(tm.tm_mday))T\(two(tm.tm_hour)):\(two(tm.tm_min)):\(two(tm.tm_sec))Z"
+    }
+
+    public static func parse(_ text: String) -> Date? {
+        let u = Array(text.utf8)
+        guard u.count >= 19 else { return nil }
+        func num(_ r: Range<Int>) -> Int32? {
+            var n: Int32 = 0
+            for i in r {
+                guard u[i] >= 48, u[i] <= 57 else { return nil }
+                n = n * 10 + Int32(u[i] - 48)
+            }
+            return n
+        }
+        guard let y = num(0..<4), let mo = num(5..<7), let d = num(8..<10), let h = num(11..<13),
+            let mi = num(14..<16), let s = num(17..<19)
+        else { return nil }
+        var tm = tm()
+        tm.tm_year = y - 1900
+        tm.tm_mon = mo - 1
+        tm.tm_mday = d
+        tm.tm_hour = h
+        tm.tm_min = mi
+        tm.tm_sec = s
+        return Date(timeIntervalSince1970: TimeInterval(timegm(&tm)))
+    }
+}

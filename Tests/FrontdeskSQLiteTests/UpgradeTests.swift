@@ -1,0 +1,126 @@
+import Foundation
+import FrontdeskCore
+import FrontdeskStore
+import FrontdeskTesting
+import Testing
+
+@testable import FrontdeskSQLite
+
+/// Databases made by earlier releases (Tests/Fixtures/databases, see SOURCES.md there), upgraded by this one.
+enum OldDatabase {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/databases")
+
+    /// A private copy of a fixture (the fixture itself is never opened for writing).
+    static func copy(_ name: String) throws -> String {
+        let source = directory.appendingPathComponent(name)
+        let target = NSTemporaryDirectory() + "fd-upgrade-\(UUID().uuidString).sqlite"
+        try FileManager.default.copyItem(atPath: source.path, toPath: target)
+        return target
+    }
+
+    /// Every row of every table, as text, read without migrating.
+    static func snapshot(_ path: String) throws -> [String: [String]] {
+        let c = try SQLiteStore.openReadOnly(path)
+        var tables: [String: [String]] = [:]
+        for name in try c.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            .compactMap({ $0.string("name") }) where name != "schema_migrations"
+        {
+            tables[name] = try c.query("SELECT * FROM \"\(name)\" ORDER BY rowid").map { row in
+                row.columns.keys.sorted().map { "\($0)=\(row[$0])" }.joined(separator: "|")
+            }
+        }
+        return tables
+    }
+}
+
+@Suite("Upgrading databases made by earlier releases")
+struct UpgradeTests {
+    @Test func theReleaseBeforeStoreProtocolsUpgradesWithEveryRowIntact() throws {
+        let path = try OldDatabase.copy("release-002_channels.sqlite")
+        let before = try OldDatabase.snapshot(path)
+        #expect(before["messages"]?.count == 8)
+        #expect(before["clients"]?.count == 22)
+
+        let store = try SQLiteStore(path: path)
+        let migrations = try store.sqlRead { c in
+            try c.query("SELECT name FROM schema_migrations ORDER BY name").compactMap { $0.string("name") }
+        }
+        #expect(migrations == Migrations.names)
+        #expect(try store.integrityProblems().isEmpty)
+        let after = try OldDatabase.snapshot(path)
+        for (table, rows) in before {
+            #expect(after[table] == rows, "table \(table) changed in the upgrade")
+        }
+
+        // The history reads back through the protocols.
+        try store.read { c in
+            let business = try #require(try c.business(slug: "demo"))
+            let alice = try #require(try c.client(businessID: business.id, address: "+15550101001", channel: .sms))
+            let membership = try #require(try c.memberships(clientID: alice.id).first)
+            #expect(membership.status == .pendingCancel)
+            #expect(membership.cancelReason == "too expensive")
+            #expect(try c.links(clientID: alice.id).count == 4)  // the card link and three invoice links
+            #expect(try c.isOptedOut(businessID: business.id, address: "+15550101002"))
+            #expect(try c.auditEntries(businessID: business.id, action: "membership.cancel", limit: 10).count == 1)
+        }
+    }
+
+    @Test func theUpgradedDatabaseServesTheNextConversation() throws {
+        let path = try OldDatabase.copy("release-002_channels.sqlite")
+        let bot = try TestBot(seed: false, dbPath: path)
+        let billing = try bot.say("when is my next billing date?", from: "+15550101004")
+        #expect(billing.reply?.contains("Gym Basic") == true)
+        let card = try bot.say("new card", from: "+15550101001")
+        #expect(card.links.first?.action == "payment_method.update")
+        // The rebuilt links table takes actions beyond the old fixed list, and still refuses malformed ones.
+        try bot.app.store.write { c in
+            try c.insertLink(
+                tokenHash: String(repeating: "e", count: 64), businessID: 1, clientID: 1, action: "membership.pause",
+                resource: "membership:1", now: Date(), expiresAt: Date().addingTimeInterval(60))
+        }
+        #expect(throws: StoreError.self) {
+            try bot.app.store.write { c in
+                try c.insertLink(
+                    tokenHash: String(repeating: "f", count: 64), businessID: 1, clientID: 1, action: "DROP TABLE",
+                    resource: "x", now: Date(), expiresAt: Date())
+            }
+        }
+    }
+
+    @Test func aRebuildThatWouldOrphanRowsChangesNothing() throws {
+        let path = try OldDatabase.copy("release-002_channels.sqlite")
+        do {
+            // A link whose client is gone, written past the foreign keys (as a damaged file might hold).
+            let c = try SQLiteStore.open(path)
+            try c.executeScript("PRAGMA foreign_keys = OFF")
+            try c.execute(
+                """
+                INSERT INTO links (token_hash, business_id, client_id, action, resource, created_at, expires_at)
+                VALUES (?, 1, 9999, 'invoice.view', 'invoice:1', ?, ?)
+                """, String(repeating: "a", count: 64), Date(), Date())
+        }
+        let before = try OldDatabase.snapshot(path)
+        do {
+            _ = try SQLiteStore(path: path)
+            Issue.record("the migration went ahead with an orphaned row")
+        } catch let error as StoreError {
+            #expect(error.kind == .constraint)
+            #expect(error.message.contains("003_link_actions"))
+        }
+        #expect(try OldDatabase.snapshot(path) == before)
+        let c = try SQLiteStore.openReadOnly(path)
+        #expect(try c.query("SELECT name FROM schema_migrations").count == 2)
+    }
+
+    @Test func aDatabaseFromANewerReleaseIsRefused() throws {
+        let path = try OldDatabase.copy("release-002_channels.sqlite")
+        try SQLiteStore.open(path).execute(
+            "INSERT INTO schema_migrations (name, applied_at) VALUES ('999_future', '2030-01-01T00:00:00Z')")
+        #expect {
+            _ = try SQLiteStore(path: path)
+        } throws: { error in
+            (error as? StoreError)?.message.contains("newer Frontdesk") == true
+        }
+    }
+}
