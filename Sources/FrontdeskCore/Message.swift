@@ -27,6 +27,23 @@ public struct AuthVerdict: Codable, Sendable, Equatable {
         if dmarc == .fail { return false }
         return dmarc == .pass || spf == .pass || dkim == .pass
     }
+
+    /// What the pipeline may do for the sender.
+    public enum Trust: String, Codable, Sendable {
+        /// The receiving side verified the From domain: act for the sender.
+        case verified
+        /// A check failed (a forged From, most likely): store, never act, never reply (no backscatter).
+        case unverified
+        /// No verdict at all (a domain without SPF, DKIM or DMARC): no automated action and no reply;
+        /// staff see it as an unverified message so a real client is not ignored.
+        case unknown
+    }
+
+    public var trust: Trust {
+        if passes { return .verified }
+        if spf == .fail || dkim == .fail || dmarc == .fail { return .unverified }
+        return .unknown
+    }
 }
 
 /// A forwarded message found inside a staff member's email.
