@@ -19,6 +19,8 @@ let package = Package(
         // Pure Swift.
         .target(name: "FrontdeskCore"),
         .target(name: "FrontdeskText", dependencies: ["FrontdeskCore"], resources: [.copy("Resources")]),
+        // Scoring apart from the product: corpus and dev-set evaluation, other libraries' semantics.
+        .target(name: "FrontdeskEvaluation", dependencies: ["FrontdeskCore", "FrontdeskText"]),
 
         // One importer per C library.
         // The store as protocols (no SQL, no C); SQLite is its embedded implementation.
@@ -53,12 +55,15 @@ let package = Package(
         .executableTarget(name: "frontdesk", dependencies: ["FrontdeskApp"]),
 
         // Measurements (never run as tests).
-        .executableTarget(name: "Eval", dependencies: ["FrontdeskCore", "FrontdeskText"], path: "Benchmarks/Eval"),
+        .executableTarget(
+            name: "Eval", dependencies: ["FrontdeskCore", "FrontdeskText", "FrontdeskEvaluation"], path: "Benchmarks/Eval"),
         .executableTarget(
             name: "PipelineBench", dependencies: ["FrontdeskApp", "FrontdeskTesting"], path: "Benchmarks/PipelineBench"),
 
         .testTarget(name: "FrontdeskCoreTests", dependencies: ["FrontdeskCore", "FrontdeskTesting"]),
         .testTarget(name: "FrontdeskTextTests", dependencies: ["FrontdeskText", "FrontdeskCore"]),
+        .testTarget(
+            name: "FrontdeskEvaluationTests", dependencies: ["FrontdeskEvaluation", "FrontdeskText", "FrontdeskCore"]),
         .testTarget(
             name: "FrontdeskSQLiteTests",
             dependencies: ["FrontdeskSQLite", "FrontdeskStore", "FrontdeskCore", "FrontdeskApp", "FrontdeskTesting"]),

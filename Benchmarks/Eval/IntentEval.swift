@@ -1,5 +1,6 @@
 import Foundation
 import FrontdeskCore
+import FrontdeskEvaluation
 import FrontdeskText
 
 /// Intent classifier accuracy and speed over Benchmarks/Data/intent_devset.tsv.

@@ -4,43 +4,40 @@ import FrontdeskCore
 public enum EmailExtractor {
     /// From a raw RFC 5322 message.
     public static func extract(raw: String) -> EmailExtraction {
-        analyze(raw: raw, interleaved: false).extraction
+        parts(raw: raw).extraction
     }
 
     /// From a provider's already-parsed fields (plain text, HTML, headers as name/value pairs).
     public static func extract(text: String, html: String?, headers: [(name: String, value: String)]) -> EmailExtraction
     {
-        analyze(text: text, html: html, headers: headers, interleaved: false).extraction
+        parts(text: text, html: html, headers: headers).extraction
     }
 
-    /// The extraction plus every forwarded-message detail found (recipients, raw header values).
-    public struct Analysis: Sendable {
-        public var extraction: EmailExtraction
-        public var forward: ForwardParser.Details?
-        /// All unquoted fragments (see `ReplyParser.Layers.interleaved`), and the same without signature block.
-        public var interleaved: String = ""
-        public var interleavedReply: String = ""
-        /// For HTML-only mail, the new content as the sender's HTML (see `HTMLText.Result.htmlBeforeQuote`).
-        public var replyHTML: String? { html?.htmlBeforeQuote }
-        /// The HTML-only body's conversion, kept so `replyHTML` is cut only when read.
-        var html: HTMLText.Result?
+    /// The extraction and what was read on the way to it, for the evaluation's layers (the product reads only
+    /// `extraction`).
+    package struct Parts: Sendable {
+        package var extraction: EmailExtraction
+        /// Everything found about a forwarded message in the body (recipients, raw header values).
+        package var forward: ForwardParser.Details?
+        /// An HTML-only body's conversion.
+        package var html: HTMLText.Result?
+        /// The lines the reply parser read: the body's, or for HTML with a quote the text before the quote.
+        package var replyLines: [Substring]
     }
 
-    /// Parses a raw message and analyses it; `interleaved: false` skips the interleaved layers (only the corpus
-    /// evaluation reads them; `extract` does not return them).
-    public static func analyze(raw: String, interleaved: Bool = true) -> Analysis {
+    /// Parses a raw message and extracts from it.
+    package static func parts(raw: String) -> Parts {
         let root = MIMEParser.parse(raw)
         // Text with no header section at all is taken as a body.
         if root.headers.isEmpty {
-            return analyze(text: raw, html: nil, headers: [], interleaved: interleaved)
+            return parts(text: raw, html: nil, headers: [])
         }
         let body = MessageBody(root)
         let headers = root.headers.map { (name: $0.name, value: $0.decodedValue) }
-        var analysis = analyze(
-            text: body.text ?? "", html: body.text == nil ? body.html : nil, headers: headers, isReport: body.isReport,
-            interleaved: interleaved)
+        var result = parts(
+            text: body.text ?? "", html: body.text == nil ? body.html : nil, headers: headers, isReport: body.isReport)
         // Forward as attachment: the attached message is the forwarded one; the text is the note.
-        if analysis.extraction.kind == .reply, let attached = body.attachedMessages.first {
+        if result.extraction.kind == .reply, let attached = body.attachedMessages.first {
             let inner = MessageBody(attached)
             let from = attached.header("From").map(EncodedWords.decode).flatMap(MIMEHeaders.mailbox)
             var innerText = inner.text ?? ""
@@ -49,17 +46,16 @@ public enum EmailExtractor {
                 fromName: from?.name, fromAddress: from?.address,
                 subject: attached.header("Subject").map(EncodedWords.decode),
                 date: attached.header("Date"), body: ReplyParser.parse(innerText).unquoted)
-            analysis.extraction.kind = .forward
-            analysis.extraction.forwarded = forwarded
+            result.extraction.kind = .forward
+            result.extraction.forwarded = forwarded
         }
-        return analysis
+        return result
     }
 
-    /// Analyses already-decoded parts.
-    public static func analyze(
-        text: String, html: String?, headers: [(name: String, value: String)], isReport: Bool = false,
-        interleaved: Bool = true
-    ) -> Analysis {
+    /// Extracts from already-decoded parts.
+    package static func parts(
+        text: String, html: String?, headers: [(name: String, value: String)], isReport: Bool = false
+    ) -> Parts {
         func header(_ name: String) -> String? {
             headers.first { TextLines.equalsFolded($0.name, name) }?.value
         }
@@ -87,17 +83,17 @@ public enum EmailExtractor {
             kind = .forward
         }
         var layers: ReplyParser.Layers
+        let replyLines = beforeQuote.map(ReplyParser.lines) ?? lines
         if kind == .forward, beforeQuote == nil, let boundary {
             // The forwarder's note gives the reply layers below; only the quoted history is needed from the body.
             layers = ReplyParser.Layers()
             layers.quoted = TextLines.text(lines[boundary.line...])
             layers.boundary = boundary.kind
             layers.boundaryLine = boundary.line
-        } else if let beforeQuote {
-            layers = ReplyParser.parse(beforeQuote, senderName: fromMailbox?.name)
+        } else if beforeQuote != nil {
+            layers = ReplyParser.parse(lines: replyLines[...], senderName: fromMailbox?.name)
         } else {
-            layers = ReplyParser.parse(
-                lines: lines[...], senderName: fromMailbox?.name, boundary: .some(boundary), interleaved: interleaved)
+            layers = ReplyParser.parse(lines: lines[...], senderName: fromMailbox?.name, boundary: .some(boundary))
         }
         var extraction = EmailExtraction(
             kind: kind, reply: layers.reply, replyWithoutSignature: layers.replyWithoutSignature,
@@ -119,15 +115,7 @@ public enum EmailExtractor {
                 extraction.unquoted = note.unquoted
             }
         }
-        var analysis = Analysis(extraction: extraction, forward: forward, html: converted)
-        if kind == .forward {
-            analysis.interleaved = extraction.unquoted
-            analysis.interleavedReply = extraction.reply
-        } else {
-            analysis.interleaved = layers.interleaved
-            analysis.interleavedReply = layers.interleavedReply
-        }
-        return analysis
+        return Parts(extraction: extraction, forward: forward, html: converted, replyLines: replyLines)
     }
 
     static func stripAngles(_ s: String) -> String {

@@ -69,18 +69,6 @@ import Testing
         #expect(ReplyParser.isSignOff("Kind regards,", table: ByteTable(english)))
     }
 
-    @Test func cutAtSignOffCountsOnlyTheGivenLanguages() {
-        let text =
-            "Boa tarde,\n\nGostava de saber o que se passou.\n\nObrigado.\n\nCumprimentos\nPedro Mota\n\n"
-            + "Obter o Outlook para Android"
-        // Every language: "Obrigado." is the first sign-off.
-        #expect(ReplyParser.cutAtSignOff(text, include: false) == "Boa tarde,\n\nGostava de saber o que se passou.")
-        // English only: no sign-off, so the text runs to the mobile footer.
-        #expect(
-            ReplyParser.cutAtSignOff(text, include: false, languages: ["en"])
-                == "Boa tarde,\n\nGostava de saber o que se passou.\n\nObrigado.\n\nCumprimentos\nPedro Mota")
-    }
-
     @Test func outlookAppFootersInSeveralLanguages() {
         for footer in [
             "Obter o Outlook para Android", "Obtener Outlook para iOS", "Télécharger Outlook pour Android",
@@ -91,27 +79,4 @@ import Testing
         #expect(!ReplyParser.isMobileFooter("Outlook is down again for me"))
     }
 
-    @Test func htmlBeforeQuoteKeepsTheSendersMarkup() {
-        let html =
-            "<html><head><title>x</title></head><body>\n<div>Hi &amp; thanks</div>\n"
-            + "<div name=\"quote\"><b>Von:</b> support@example.org</div></body></html>"
-        let r = HTMLText.convert(html)
-        #expect(r.htmlBeforeQuote == "<div>Hi &amp; thanks</div>")
-        #expect(r.beforeQuote == "Hi & thanks")
-        // No quote: everything in the body; no body tag: the whole input.
-        #expect(HTMLText.convert("<body><p>One</p></body>").htmlBeforeQuote == "<p>One</p>")
-        #expect(HTMLText.convert("  <p>Two</p> ").htmlBeforeQuote == "<p>Two</p>")
-        #expect(HTMLText.convert("<p>Three</p><blockquote>old</blockquote>").htmlBeforeQuote == "<p>Three</p>")
-    }
-
-    @Test func analysisGivesReplyHTMLOnlyForHTMLOnlyMail() {
-        let htmlOnly =
-            "From: a@example.com\nSubject: Re: x\nContent-Type: text/html; charset=utf-8\n\n"
-            + "<html><body><div>Cancel please</div><blockquote>old</blockquote></body></html>\n"
-        let a = EmailExtractor.analyze(raw: htmlOnly)
-        #expect(a.replyHTML == "<div>Cancel please</div>")
-        #expect(a.extraction.reply == "Cancel please")
-        let plain = "From: a@example.com\nSubject: Re: x\n\nCancel please\n"
-        #expect(EmailExtractor.analyze(raw: plain).replyHTML == nil)
-    }
 }

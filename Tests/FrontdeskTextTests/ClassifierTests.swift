@@ -11,10 +11,6 @@ enum ClassifierFixture {
         do { return try Catalog.load(root: root) } catch { fatalError("catalog: \(error)") }
     }()
     static let classifier = ExampleClassifier(examples: catalog.examples)
-    static let devSet: [DevUtterance] = {
-        let url = root.appendingPathComponent("Benchmarks/Data/intent_devset.tsv")
-        do { return try IntentEvaluation.loadDevSet(url) } catch { fatalError("dev set: \(error)") }
-    }()
 }
 
 @Suite struct ClassifierTests {

@@ -15,7 +15,7 @@ import Testing
         #expect(e.forwarded?.fromName == "Jane Client")
         #expect(e.forwarded?.subject == "Cancel")
         #expect(e.forwarded?.body == body)
-        let d = EmailExtractor.analyze(text: text, html: nil, headers: []).forward
+        let d = EmailExtractor.parts(text: text, html: nil, headers: []).forward
         #expect(d?.cc.map(\.address) == ["a@b.c", "d@e.f"])
         #expect(d?.cc.first?.name == "Ann, Lee")
     }

@@ -7,14 +7,14 @@
 /// A fixed set of short byte strings (header words, tag names, phrases) looked up by their bytes: no String is
 /// made and no SipHash runs. Open addressing over FNV-1a, at most a quarter full. Each distinct key gets an id,
 /// its position in `keys`, so callers keep what a key means in arrays beside the table.
-struct ByteTable: Sendable {
+package struct ByteTable: Sendable {
     private(set) var keys: [[UInt8]] = []
     private var slots: [Int32] = Array(repeating: -1, count: 16)
     private var mask = 15
 
     init() {}
 
-    init(_ words: some Sequence<String>) {
+    package init(_ words: some Sequence<String>) {
         for w in words { insert(Array(w.utf8)) }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The language tables in Resources/email_patterns.json, loaded once.
-struct Patterns: Sendable {
+package struct Patterns: Sendable {
     var attributionLeads: [String] = []
     var attributionTrailers: [String] = []
     /// Trailers indexed by their last three Unicode scalars, so a line is checked against a handful, not all.
@@ -38,20 +38,20 @@ struct Patterns: Sendable {
     var hasEmptyMobileFooterPrefix = false
     var mobileFooterAnywhere = FoldedNeedles()
     /// Sign-offs ("best regards", "un saludo") by language code, and those of every language by bytes.
-    var signOffsByLanguage: [String: Set<String>] = [:]
+    package var signOffsByLanguage: [String: Set<String>] = [:]
     var signOffTable = ByteTable()
     var autoReplySubjects: [String] = []
     /// "wrote" in many languages, matched as a whole word anywhere in a line that also has a date and an address.
     var attributionVerbs: [String] = []
     /// "CAUTION: This message is from an external sender": mail-gateway banners above the text.
-    var bannerNeedles = FoldedNeedles()
+    package var bannerNeedles = FoldedNeedles()
 
     /// Whether the lower-cased `phrase` (or the separator table id of one) is a forward marker.
     func isForwardMarker(_ phrase: String) -> Bool { isForwardMarker(separatorTable.id(of: phrase)) }
     func isForwardMarker(_ id: Int?) -> Bool { id.map { separatorInForwardMarkers[$0] } ?? false }
 
     /// Loaded lazily on first use; a missing or broken file leaves the tables empty rather than crashing.
-    static let shared: Patterns = load()
+    package static let shared: Patterns = load()
 
     private struct File: Decodable {
         var attribution_leads: [String]

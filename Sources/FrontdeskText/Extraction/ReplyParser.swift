@@ -18,11 +18,6 @@ public enum ReplyParser {
         public var replyWithoutSignature: String = ""
         public var signature: String = ""
         public var quoted: String = ""
-        /// Every fragment outside quoted blocks, for replies written between quotes (the first-cut layers keep
-        /// only the text above the first quote).
-        public var interleaved: String = ""
-        /// `interleaved` with signature block, mobile and legal footers removed (sign-off kept).
-        public var interleavedReply: String = ""
         public var boundary: Boundary?
         /// Line index (in the normalised body) where quoted history starts.
         public var boundaryLine: Int?
@@ -32,15 +27,19 @@ public enum ReplyParser {
 
     /// Parses `text`; `senderName` (display name of From) helps spot a bare name at the end.
     public static func parse(_ text: String, senderName: String? = nil) -> Layers {
-        var lines = TextLines.split(text)
-        if let split = splitSharedAttributionLines(lines) { lines = TextLines.split(split) }
-        return parse(lines: lines[...], senderName: senderName)
+        parse(lines: lines(text)[...], senderName: senderName)
     }
 
-    /// `interleaved: false` leaves the interleaved layers as the first-cut ones (the product never reads them).
+    /// The lines of `text` as the parser reads them: CRs dropped, a reply sharing its line with an attribution split.
+    package static func lines(_ text: String) -> [Substring] {
+        let lines = TextLines.split(text)
+        if let split = splitSharedAttributionLines(lines) { return TextLines.split(split) }
+        return lines
+    }
+
+    /// Parses `lines`; `boundary` is where quoted history begins, when the caller has found it already.
     static func parse(
-        lines: ArraySlice<Substring>, senderName: String?, boundary: (line: Int, kind: Boundary)?? = nil,
-        interleaved: Bool = true
+        lines: ArraySlice<Substring>, senderName: String?, boundary: (line: Int, kind: Boundary)?? = nil
     ) -> Layers {
         var layers = Layers()
         let found = boundary ?? findBoundary(lines)
@@ -50,17 +49,8 @@ public enum ReplyParser {
             layers.boundary = found.kind
             layers.boundaryLine = found.line
             layers.quoted = TextLines.text(lines[found.line...])
-            // Bottom-posting: nothing above the quoted history (">" lines, an attribution, or a bare header block
-            // with no divider), so the new text is what follows it. The skip never stands still, and the text it
-            // stops at opens no history of its own, so this recurses once at most.
-            let opensWithHistory =
-                found.kind == .quoteMarker || found.kind == .attribution
-                || (found.kind == .headerBlock && headerKey(lines[found.line]) != nil)
-            if opensWithHistory, lines[lines.startIndex..<found.line].allSatisfy(TextLines.isBlank) {
-                let j = endOfLeadingHistory(lines, from: found.line)
-                if j > found.line && j < lines.endIndex {
-                    return bottomPosted(lines, found, below: j, senderName: senderName, interleaved: interleaved)
-                }
+            if let j = textBelowOpeningHistory(lines, found) {
+                return bottomPosted(lines, found, below: j, senderName: senderName)
             }
         }
         while newEnd > newStart && TextLines.isBlank(lines[newEnd - 1]) { newEnd -= 1 }
@@ -74,30 +64,29 @@ public enum ReplyParser {
         layers.reply = TextLines.text(lines[newStart..<replyEnd])
         layers.replyWithoutSignature = TextLines.text(lines[newStart..<signOff])
         layers.signature = TextLines.text(lines[signOff..<newEnd])
-        layers.interleaved = layers.unquoted
-        layers.interleavedReply = layers.reply
-        if interleaved, let found, found.kind == .quoteMarker || found.kind == .attribution,
-            endOfQuoteBlock(lines, found.line) < lines.endIndex
-        {
-            // Text continues below the quote: gather every unquoted fragment.
-            var kept = Array(lines[newStart..<found.line])
-            kept += interleavedLines(lines[endOfQuoteBlock(lines, found.line)...])
-            var hi = kept.count
-            while hi > 0 && TextLines.isBlank(kept[hi - 1]) { hi -= 1 }
-            let all = kept[0..<hi]
-            layers.interleaved = TextLines.text(all)
-            let hardEnd = hardSignatureStart(all, from: 0, to: hi)
-            layers.interleavedReply = TextLines.text(all[0..<hardEnd])
-        }
         return layers
+    }
+
+    /// Bottom-posting: when nothing stands above the quoted history found at `found` (">" lines, an attribution,
+    /// or a bare header block with no divider), the line where the sender's text below it starts; nil otherwise.
+    /// The skip never stands still, and the text it stops at opens no history of its own, so a parse that starts
+    /// again there recurses once at most.
+    package static func textBelowOpeningHistory(_ lines: ArraySlice<Substring>, _ found: (line: Int, kind: Boundary))
+        -> Int?
+    {
+        let opensWithHistory =
+            found.kind == .quoteMarker || found.kind == .attribution
+            || (found.kind == .headerBlock && headerKey(lines[found.line]) != nil)
+        guard opensWithHistory, lines[lines.startIndex..<found.line].allSatisfy(TextLines.isBlank) else { return nil }
+        let j = endOfLeadingHistory(lines, from: found.line)
+        return j > found.line && j < lines.endIndex ? j : nil
     }
 
     /// The layers of the text below quoted history that opens the body at `found`; that history joins `quoted`.
     private static func bottomPosted(
-        _ lines: ArraySlice<Substring>, _ found: (line: Int, kind: Boundary), below j: Int, senderName: String?,
-        interleaved: Bool
+        _ lines: ArraySlice<Substring>, _ found: (line: Int, kind: Boundary), below j: Int, senderName: String?
     ) -> Layers {
-        var merged = parse(lines: lines[j...], senderName: senderName, interleaved: interleaved)
+        var merged = parse(lines: lines[j...], senderName: senderName)
         merged.quoted = TextLines.text(lines[found.line..<j]) + (merged.quoted.isEmpty ? "" : "\n" + merged.quoted)
         merged.boundary = found.kind
         merged.boundaryLine = found.line
@@ -147,199 +136,9 @@ public enum ReplyParser {
         return end
     }
 
-    /// Discourse's trimming: quotes that have the sender's text below them stay (they give it context); the
-    /// trailing quoted history, intro lines, header blocks, mobile footers and anything after a delimiter go. A
-    /// message of nothing but quotes is kept as it is. Computed on demand, not by `parse`.
-    public static func trimmedKeepingInlineQuotes(_ text: String) -> String {
-        var lines = TextLines.split(text)
-        if let split = splitSharedAttributionLines(lines) { lines = TextLines.split(split) }
-        enum Mark { case text, blank, quote, intro }
-        var marked: [(Substring, Mark)] = []
-        var i = 0
-        scan: while i < lines.count {
-            let l = lines[i]
-            let t = TextLines.trimmed(l)
-            if TextLines.isBlank(l) {
-                marked.append((l, .blank))
-            } else if TextLines.firstByte(l) == 0x3E {
-                marked.append((l, .quote))
-            } else if i > 0 && isDelimiter(t) {
-                break scan
-            } else if headerBlock(lines[...], at: i) || separatorKind(l) != nil {
-                break scan
-            } else if let end = attributionEnd(lines[...], i) {
-                for k in i..<end { marked.append((lines[k], .intro)) }
-                i = end
-                continue
-            } else if TextLines.firstByte(l) == 0x2D, dashedAttribution(l) {
-                marked.append((l, .intro))
-            } else if !isMobileFooter(t) {
-                marked.append((l, .text))
-            }
-            i += 1
-        }
-        guard marked.contains(where: { $0.1 == .text }) else {
-            // Only quotes: keep those that say something, not quoted intro lines or bare ">" markers.
-            func content(_ l: Substring) -> Substring {
-                var t = TextLines.trimmed(l)
-                while let f = t.first, f == ">" || f == " " { t = t.dropFirst() }
-                return t
-            }
-            let said = marked.filter {
-                $0.1 == .quote && !content($0.0).isEmpty && !isAttribution(String(content($0.0)))
-            }
-            if said.isEmpty { return "" }
-            return TextLines.text(ArraySlice(marked.filter { $0.1 == .quote || $0.1 == .blank }.map(\.0)))
-        }
-        var hi = marked.count
-        while hi > 0 && marked[hi - 1].1 != .text { hi -= 1 }
-        let kept = marked[0..<hi].filter { $0.1 != .intro }.map(\.0)
-        return TextLines.text(ArraySlice(kept))
-    }
-
-    /// The original github parser's visible text: only the trailing quoted history (and a signature block) is
-    /// hidden; quotes with the sender's text below them stay, intro lines included. Computed on demand.
-    public static func visibleKeepingInlineQuotes(_ text: String) -> String {
-        var lines = TextLines.split(text)
-        if let split = splitSharedAttributionLines(lines) { lines = TextLines.split(split) }
-        let all = lines[...]
-        var slice = all
-        var end = all.endIndex
-        var blocks = 0
-        while blocks < 2000 {
-            blocks += 1
-            guard let b = findBoundary(slice) else { break }
-            guard b.kind == .quoteMarker || b.kind == .attribution else {
-                end = b.line
-                break
-            }
-            let j = max(endOfQuoteBlock(slice, b.line), b.line + 1)
-            if j >= slice.endIndex {
-                end = b.line
-                break
-            }
-            slice = slice[j...]
-        }
-        var hi = end
-        while hi > all.startIndex && TextLines.isBlank(all[hi - 1]) { hi -= 1 }
-        var lo = all.startIndex
-        while lo < hi && TextLines.isBlank(all[lo]) { lo += 1 }
-        guard lo < hi else { return "" }
-        return TextLines.text(all[lo..<hardSignatureStart(all, from: lo, to: hi)])
-    }
-
-    /// EdgeTier's cut_off_at_signature: the text up to the first sign-off ("Best wishes,") and, with `include`,
-    /// the sign-off and the name under it; leading mobile footers and gateway banners are dropped. Without a
-    /// sign-off it is the reply without signature block. `text` is the unquoted body. `languages` (codes of the
-    /// sign-off tables, "en", "de") limits which sign-offs count; nil counts every language.
-    public static func cutAtSignOff(_ text: String, include: Bool, languages: [String]? = nil) -> String {
-        cutAtSignOff(text, include: include, table: languages.map(signOffTable))
-    }
-
-    /// The sign-offs of these languages by bytes (for a caller that cuts many texts with the same languages).
-    static func signOffTable(languages: [String]) -> ByteTable {
-        ByteTable(languages.flatMap { (patterns.signOffsByLanguage[$0] ?? []).sorted() })
-    }
-
-    /// `cutAtSignOff` with the sign-offs given as a table; nil counts every language.
-    static func cutAtSignOff(_ text: String, include: Bool, table: ByteTable?) -> String {
-        let lines = TextLines.split(text)
-        var start = 0
-        while start < lines.count {
-            let t = TextLines.trimmed(lines[start])
-            if TextLines.isBlank(lines[start]) || isMobileFooter(t)
-                || TextLines.containsFolded(t, patterns.bannerNeedles)
-            {
-                start += 1
-                continue
-            }
-            break
-        }
-        guard start < lines.count else { return "" }
-        var i = start + 1
-        while i < lines.count {
-            let t = TextLines.trimmed(lines[i])
-            if isSignOff(t, table: table) {
-                guard include else { return TextLines.text(lines[start..<i]) }
-                var end = i + 1
-                var k = end
-                while k < lines.count && TextLines.isBlank(lines[k]) { k += 1 }
-                if k < lines.count {
-                    let n = TextLines.trimmed(lines[k])
-                    let words = n.split(separator: " ").count
-                    if words <= 4, n.utf8.count <= 40, let last = n.last, !".?!:;".contains(last), !isMobileFooter(n),
-                        !isSignOff(n, table: table), !isDelimiter(n), headerKey(lines[k]) == nil, !n.utf8.contains(0x40)
-                    {
-                        end = k + 1
-                    }
-                }
-                return TextLines.text(lines[start..<end])
-            }
-            if isDelimiter(t) || isMobileFooter(t) { return TextLines.text(lines[start..<i]) }
-            i += 1
-        }
-        return TextLines.text(lines[start...])
-    }
-
-    /// The first line after a quoted block: attribution lines, ">" lines and blank lines are skipped. A block
-    /// without any ">" line is unmarked history that runs to the end, so the end of `lines` is returned for it.
-    static func endOfQuoteBlock(_ lines: ArraySlice<Substring>, _ start: Int) -> Int {
-        var j = start
-        if j < lines.endIndex, TextLines.firstByte(lines[j]) == 0x2D, dashedAttribution(lines[j]) { j += 1 }
-        var quoted = false
-        while j < lines.endIndex {
-            let l = lines[j]
-            if TextLines.isBlank(l) {
-                j += 1
-                continue
-            }
-            if TextLines.firstByte(l) == 0x3E {
-                quoted = true
-                j += 1
-                continue
-            }
-            // A long line the client wrapped without its ">" (a link, say) stays in the quote.
-            if j > start, j + 1 < lines.endIndex, TextLines.firstByte(lines[j - 1]) == 0x3E,
-                TextLines.firstByte(lines[j + 1]) == 0x3E
-            {
-                j += 1
-                continue
-            }
-            if !quoted, let end = attributionEnd(lines, j) {
-                j = end
-                continue
-            }
-            break
-        }
-        return quoted ? j : lines.endIndex
-    }
-
-    /// Lines outside quoted blocks, from `lines` on; stops for good at a header block or separator (history
-    /// that is not ">"-quoted has no end marker).
-    static func interleavedLines(_ lines: ArraySlice<Substring>) -> [Substring] {
-        var out: [Substring] = []
-        var slice = lines
-        // Past this many quoted blocks the rest is taken as history: a bound on work for absurd inputs.
-        var blocks = 0
-        while !slice.isEmpty && blocks < 2000 {
-            blocks += 1
-            guard let b = findBoundary(slice) else {
-                out += slice
-                break
-            }
-            out += slice[slice.startIndex..<b.line]
-            guard b.kind == .quoteMarker || b.kind == .attribution else { break }
-            // Always move on: a dashed attribution ("---- On … wrote ----") is not skipped by endOfQuoteBlock.
-            let j = max(endOfQuoteBlock(slice, b.line), b.line + 1)
-            if j >= slice.endIndex { break }
-            slice = slice[j...]
-        }
-        return out
-    }
-
     // MARK: - Where quoted history begins
 
-    static func findBoundary(_ lines: ArraySlice<Substring>) -> (line: Int, kind: Boundary)? {
+    package static func findBoundary(_ lines: ArraySlice<Substring>) -> (line: Int, kind: Boundary)? {
         // Whether a line ends like an attribution ("…:" or "… wrote"), computed once per line as the scan reaches
         // it: a window of three, no allocation, so a scan that stops early costs only what it read.
         var memoIndex = (-1, -1, -1)
@@ -447,7 +246,7 @@ public enum ReplyParser {
     }
 
     /// "-----Original Message-----", "---------- Forwarded message ---------", "Begin forwarded message:".
-    static func separatorKind(_ s: Substring) -> Boundary? {
+    package static func separatorKind(_ s: Substring) -> Boundary? {
         guard s.utf8.count < 120 else { return nil }
         if !s.utf8.contains(where: { $0 >= 0x80 }) {
             // ASCII line: strip the decoration and lower-case in a small buffer; most lines fail the length test.
@@ -504,7 +303,7 @@ public enum ReplyParser {
     }
 
     /// The header-field name of a line like "*From:* x" or "> De : y", when it is a known header word.
-    static func headerKey(_ s: Substring) -> (key: String, isFrom: Bool, id: Int)? {
+    package static func headerKey(_ s: Substring) -> (key: String, isFrom: Bool, id: Int)? {
         if let r = s.utf8.withContiguousStorageIfAvailable({ headerKey(bytes: $0) }) { return r }
         var copy = String(s)
         return copy.withUTF8 { headerKey(bytes: $0) }
@@ -552,7 +351,7 @@ public enum ReplyParser {
 
     /// Two or more header fields (one of them From) or three of any kind, within a few lines: a quoted header block.
     /// A single header-like line in the body never counts.
-    static func headerBlock(_ lines: ArraySlice<Substring>, at i: Int) -> Bool {
+    package static func headerBlock(_ lines: ArraySlice<Substring>, at i: Int) -> Bool {
         guard let first = headerKey(lines[i]) else { return false }
         var count = 1
         var hasFrom = first.isFrom
@@ -585,7 +384,7 @@ public enum ReplyParser {
     }
 
     /// If an attribution line ("On … wrote:", possibly over up to three lines) starts at `i`, the index after it.
-    static func attributionEnd(_ lines: ArraySlice<Substring>, _ i: Int) -> Int? {
+    package static func attributionEnd(_ lines: ArraySlice<Substring>, _ i: Int) -> Int? {
         var joined = ""
         var firstLine: Substring = ""
         var span = 0
@@ -867,7 +666,7 @@ public enum ReplyParser {
     static let writesBytes = Array("writes".utf8)
 
     /// Zoho and Android: "---- On Wed, 24 Feb 2021 … wrote ----", "---- John Smith wrote ----".
-    static func dashedAttribution(_ s: Substring) -> Bool {
+    package static func dashedAttribution(_ s: Substring) -> Bool {
         guard s.utf8.count < 300 else { return false }
         let t = TextLines.trimmed(s)
         guard t.utf8.last == 0x2D else { return false }
@@ -885,7 +684,7 @@ public enum ReplyParser {
 
     static let dashedVerbs: [[UInt8]] = ["wrote", "wrote:", "schrieb", "a écrit", "escribió"].map { Array($0.utf8) }
 
-    static func isAttribution(_ joined: String) -> Bool {
+    package static func isAttribution(_ joined: String) -> Bool {
         var copy = joined
         return copy.withUTF8 { isAttribution(bytes: $0) }
     }
@@ -982,7 +781,7 @@ public enum ReplyParser {
     // MARK: - Signature
 
     /// The first line of a `-- ` block, mobile footer or legal footer near the end, or `end` when there is none.
-    static func hardSignatureStart(_ lines: ArraySlice<Substring>, from start: Int, to end: Int) -> Int {
+    package static func hardSignatureStart(_ lines: ArraySlice<Substring>, from start: Int, to end: Int) -> Int {
         // Only the tail can hold a signature; bounding it keeps long bodies cheap.
         var tailStart = end
         var nonBlank = 0
@@ -1021,7 +820,7 @@ public enum ReplyParser {
     }
 
     /// `-- `, `--`, `__`, `***`, `====` and the like on a line of their own (RFC 3676 §4.3 names "-- ").
-    static func isDelimiter(_ t: Substring) -> Bool {
+    package static func isDelimiter(_ t: Substring) -> Bool {
         if t == "--" || t == "—" && false { return true }
         var n = 0
         var kind: UInt8 = 0
@@ -1050,7 +849,7 @@ public enum ReplyParser {
         return above.count >= 3
     }
 
-    static func isMobileFooter(_ t: Substring) -> Bool {
+    package static func isMobileFooter(_ t: Substring) -> Bool {
         guard t.utf8.count < 120, !t.isEmpty else { return false }
         if patterns.hasEmptyMobileFooterPrefix { return true }
         guard let first = t.utf8.first else { return false }
@@ -1117,7 +916,7 @@ public enum ReplyParser {
     }
 
     /// Whether `t` is a sign-off line ("Best regards,", "Thanks, Ana"); `table` narrows the languages.
-    static func isSignOff(_ t: Substring, table: ByteTable? = nil) -> Bool {
+    package static func isSignOff(_ t: Substring, table: ByteTable? = nil) -> Bool {
         let count = t.utf8.count
         guard count < 60, count > 0 else { return false }
         let signOffs = table ?? patterns.signOffTable

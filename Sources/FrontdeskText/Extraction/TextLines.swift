@@ -5,9 +5,9 @@
 #endif
 
 /// Small byte-level helpers over lines; the extractor avoids Foundation and regular expressions on hot paths.
-enum TextLines {
+package enum TextLines {
     /// Splits on LF after dropping CRs; a line is a Substring of the normalised text.
-    static func split(_ text: String) -> [Substring] {
+    package static func split(_ text: String) -> [Substring] {
         var normalised = text
         normalised.makeContiguousUTF8()
         if hasByte(normalised, 0x0D) { normalised = normalised.replacingCRLF() }
@@ -70,13 +70,13 @@ enum TextLines {
     }
 
     /// First byte that is not ASCII whitespace (and not a UTF-8 NBSP lead), or nil for a blank line.
-    static func firstByte(_ s: Substring) -> UInt8? {
+    package static func firstByte(_ s: Substring) -> UInt8? {
         if let first = firstUTF8(s), !isSpace(first) { return first }
         for b in s.utf8 where !isSpace(b) { return b }
         return nil
     }
 
-    @inline(__always) static func isBlank(_ s: Substring) -> Bool {
+    @inline(__always) package static func isBlank(_ s: Substring) -> Bool {
         // Most lines open with a visible ASCII byte: answered from that byte alone, inlined at the caller.
         guard let first = firstUTF8(s) else { return true }
         if first < 0x80 && !isSpace(first) { return false }
@@ -117,7 +117,7 @@ enum TextLines {
         s.startIndex < s.endIndex ? s.base.utf8[s.base.utf8.index(before: s.endIndex)] : nil
     }
 
-    static func trimmed(_ s: Substring) -> Substring {
+    package static func trimmed(_ s: Substring) -> Substring {
         // Most lines start and end with a visible ASCII byte: nothing to trim, nothing to decode.
         if let f = firstUTF8(s), let l = lastUTF8(s), f < 0x80, l < 0x80, f > 0x20, l > 0x20 { return s }
         var t = s
@@ -339,7 +339,7 @@ enum TextLines {
 
     /// True when `s` contains any needle of `set`, ASCII letters compared without case. Candidates are picked by
     /// their first byte, so a line costs about one table look-up per byte.
-    static func containsFolded(_ s: Substring, _ set: FoldedNeedles) -> Bool {
+    package static func containsFolded(_ s: Substring, _ set: FoldedNeedles) -> Bool {
         if let r = s.utf8.withContiguousStorageIfAvailable({ containsFolded($0, set) }) { return r }
         return Array(s.utf8).withUnsafeBufferPointer { containsFolded($0, set) }
     }
@@ -460,7 +460,7 @@ enum TextLines {
     }
 
     /// Joins lines and drops leading and trailing blank lines and trailing spaces.
-    static func text(_ lines: ArraySlice<Substring>) -> String {
+    package static func text(_ lines: ArraySlice<Substring>) -> String {
         var lo = lines.startIndex
         var hi = lines.endIndex
         while lo < hi && isBlank(lines[lo]) { lo += 1 }
@@ -486,7 +486,7 @@ enum TextLines {
 }
 
 /// Lower-case byte needles indexed by first byte, for `TextLines.containsFolded`.
-struct FoldedNeedles: Sendable {
+package struct FoldedNeedles: Sendable {
     var needles: [[UInt8]] = []
     var byFirst: [[Int]] = Array(repeating: [], count: 256)
     /// Which first two bytes start some needle, as a bit set of 65,536 pairs (8 KiB, cache-friendly); a one-byte

@@ -5,19 +5,11 @@ public enum HTMLText {
     public struct Result: Sendable {
         public var text: String
         public var beforeQuote: String?
-        /// The converted HTML and, as UTF-8 offsets into it, where the new content's own markup lies.
-        let source: String
-        let htmlBeforeQuoteRange: Range<Int>
-
-        /// The source HTML of the new content: what `<body>` holds (the whole input without a body tag) up to the
-        /// first quoted-history element, markup and entities as written, outer whitespace trimmed. Cut from the
-        /// source when asked for, so extraction that never reads it pays nothing.
-        public var htmlBeforeQuote: String {
-            let u = source.utf8
-            let lo = u.index(u.startIndex, offsetBy: htmlBeforeQuoteRange.lowerBound)
-            let hi = u.index(u.startIndex, offsetBy: htmlBeforeQuoteRange.upperBound)
-            return String(Substring(u[lo..<hi]))
-        }
+        /// The converted HTML and, as UTF-8 offsets into it, where the new content's own markup lies: what
+        /// `<body>` holds (the whole input without a body tag) up to the first quoted-history element, outer
+        /// whitespace trimmed. Found in the same pass; only the evaluation cuts the markup out.
+        package let source: String
+        package let htmlBeforeQuoteRange: Range<Int>
     }
 
     static let blockTags: Set<String> = [

@@ -1,51 +1,52 @@
 import Foundation
 import FrontdeskCore
+import FrontdeskText
 
 /// One labelled utterance of the intent dev set.
-public struct DevUtterance: Sendable, Equatable {
-    public var intent: IntentID
-    public var channel: Channel
-    public var locale: String
+package struct DevUtterance: Sendable, Equatable {
+    package var intent: IntentID
+    package var channel: Channel
+    package var locale: String
     /// Free labels such as `typo`, `negation`, `near-miss`, `oos`, `long`.
-    public var tags: [String]
-    public var text: String
+    package var tags: [String]
+    package var text: String
     /// 1-based line in the dev-set file.
-    public var line: Int
+    package var line: Int
 }
 
 /// Scores a classifier on the intent dev set; shared by `swift run Eval` and the tests.
-public struct IntentEvaluation: Sendable {
+package struct IntentEvaluation: Sendable {
     /// Confidence at and above which answers must be right at least 97% of the time.
-    public static let highConfidence = 0.8
+    package static let highConfidence = 0.8
 
-    public struct Miss: Sendable {
-        public var item: DevUtterance
-        public var got: Classification
+    package struct Miss: Sendable {
+        package var item: DevUtterance
+        package var got: Classification
     }
 
-    public var labels: [IntentID]
+    package var labels: [IntentID]
     /// confusion[expected][got], indexed like `labels`.
-    public var confusion: [[Int]]
-    public var total: Int
-    public var correct: Int
-    public var unknownTotal: Int
-    public var unknownCorrect: Int
-    public var highTotal: Int
-    public var highCorrect: Int
-    public var misses: [Miss]
+    package var confusion: [[Int]]
+    package var total: Int
+    package var correct: Int
+    package var unknownTotal: Int
+    package var unknownCorrect: Int
+    package var highTotal: Int
+    package var highCorrect: Int
+    package var misses: [Miss]
     /// Accuracy per tag and per locale: (right, total).
-    public var byTag: [String: (right: Int, total: Int)]
-    public var byLocale: [String: (right: Int, total: Int)]
+    package var byTag: [String: (right: Int, total: Int)]
+    package var byLocale: [String: (right: Int, total: Int)]
 
-    public var accuracy: Double { total == 0 ? 0 : Double(correct) / Double(total) }
-    public var unknownRecall: Double { unknownTotal == 0 ? 0 : Double(unknownCorrect) / Double(unknownTotal) }
+    package var accuracy: Double { total == 0 ? 0 : Double(correct) / Double(total) }
+    package var unknownRecall: Double { unknownTotal == 0 ? 0 : Double(unknownCorrect) / Double(unknownTotal) }
     /// Share of answers at confidence ≥ 0.8 that are right.
-    public var highPrecision: Double { highTotal == 0 ? 0 : Double(highCorrect) / Double(highTotal) }
+    package var highPrecision: Double { highTotal == 0 ? 0 : Double(highCorrect) / Double(highTotal) }
     /// Share of all answers given at confidence ≥ 0.8.
-    public var highCoverage: Double { total == 0 ? 0 : Double(highTotal) / Double(total) }
+    package var highCoverage: Double { total == 0 ? 0 : Double(highTotal) / Double(total) }
 
     /// Classifies every item and tallies the results.
-    public static func run(_ classifier: some IntentClassifier, on items: [DevUtterance], labels known: [IntentID])
+    package static func run(_ classifier: some IntentClassifier, on items: [DevUtterance], labels known: [IntentID])
         -> IntentEvaluation
     {
         var labels = known
@@ -91,7 +92,7 @@ public struct IntentEvaluation: Sendable {
 
     /// Reads a dev-set file: `intent<TAB>channel<TAB>locale<TAB>tags<TAB>text`, `#` comments, `\n` in text
     /// for line breaks, tags comma-separated (or `-`).
-    public static func loadDevSet(_ url: URL) throws -> [DevUtterance] {
+    package static func loadDevSet(_ url: URL) throws -> [DevUtterance] {
         let text = try String(contentsOf: url, encoding: .utf8)
         var items: [DevUtterance] = []
         var faults: [Diagnostic] = []
@@ -115,14 +116,14 @@ public struct IntentEvaluation: Sendable {
     }
 
     /// Dev-set items whose text is also an example (after folding): the dev set must not copy the training data.
-    public static func overlaps(_ items: [DevUtterance], examples: [IntentExample]) -> [DevUtterance] {
+    package static func overlaps(_ items: [DevUtterance], examples: [IntentExample]) -> [DevUtterance] {
         let normalizer = TextNormalizer()
         let seen = Set(examples.map { normalizer.normalize($0.text) })
         return items.filter { seen.contains(normalizer.normalize($0.text)) }
     }
 
     /// Classifications per second on the calling thread, over `items` repeated for about `seconds`.
-    public static func throughput(_ classifier: some IntentClassifier, on items: [DevUtterance], seconds: Double = 1)
+    package static func throughput(_ classifier: some IntentClassifier, on items: [DevUtterance], seconds: Double = 1)
         -> Double
     {
         guard !items.isEmpty else { return 0 }
@@ -140,7 +141,7 @@ public struct IntentEvaluation: Sendable {
     }
 
     /// A printable report: figures, per-tag accuracy and the confusion matrix.
-    public func summary(showMisses: Int = 20) -> String {
+    package func summary(showMisses: Int = 20) -> String {
         func pct(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
         var out = ""
         out += "intent dev set: \(total) utterances\n"
