@@ -54,6 +54,7 @@ public enum FrontdeskCLI {
         }
         let commands = Commands(environment: environment, clock: clock, input: input, output: output)
         do {
+            try Startup.prepare(for: command)
             switch command {
             case "demo": try commands.demo(rest)
             case "say": try commands.say(rest)

@@ -220,8 +220,8 @@ struct Commands {
         guard let root = ResourceRoot.locate(environment: environment) else {
             throw CLIError.failure("cannot find plugins/ and prompts/ (run from the checkout or set FRONTDESK_HOME)")
         }
-        let catalog = try Catalog.load(root: root)
-        let faults = Pipeline.validate(catalog)
+        let catalog = try Startup.catalog(root: root)
+        let faults = Startup.patternFaults + Pipeline.validate(catalog)
         if !faults.isEmpty { throw Diagnostics(faults) }
         let intents = catalog.intentIDs.count
         output(

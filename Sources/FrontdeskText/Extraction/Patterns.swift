@@ -1,6 +1,19 @@
 import Foundation
+import FrontdeskCore
 
-/// The language tables in Resources/email_patterns.json, loaded once.
+/// The email pattern tables the extractor reads: Resources/email_patterns.json, or the file named by
+/// `FRONTDESK_PATTERNS`.
+public enum EmailPatterns {
+    /// The environment variable naming a patterns file to read instead of the bundled resource.
+    public static let environmentVariable = "FRONTDESK_PATTERNS"
+
+    /// Loads the tables (once a process), or throws why they cannot be used: the file, the line when one is at
+    /// fault, and the reason. The product calls this at start-up; an extraction that runs without it and finds
+    /// the file unusable stops the process with the same message rather than working from empty tables.
+    public static func load() throws(Diagnostic) { _ = try Patterns.loaded.get() }
+}
+
+/// The language tables in the patterns file, loaded once.
 package struct Patterns: Sendable {
     var attributionLeads: [String] = []
     var attributionTrailers: [String] = []
@@ -50,8 +63,17 @@ package struct Patterns: Sendable {
     func isForwardMarker(_ phrase: String) -> Bool { isForwardMarker(separatorTable.id(of: phrase)) }
     func isForwardMarker(_ id: Int?) -> Bool { id.map { separatorInForwardMarkers[$0] } ?? false }
 
-    /// Loaded lazily on first use; a missing or broken file leaves the tables empty rather than crashing.
-    package static let shared: Patterns = load()
+    /// The tables, loaded on first use. A file that is missing or not valid stops the process here, naming the
+    /// file and the reason: extraction with empty tables would quietly keep every quote and signature.
+    package static let shared: Patterns = {
+        switch loaded {
+        case .success(let patterns): return patterns
+        case .failure(let fault): fatalError("email patterns: \(fault)")
+        }
+    }()
+
+    /// The one load of the process, with its fault (see `EmailPatterns.load`).
+    static let loaded = Result<Patterns, Diagnostic> { () throws(Diagnostic) in try load(from: location()) }
 
     private struct File: Decodable {
         var attribution_leads: [String]
@@ -68,18 +90,94 @@ package struct Patterns: Sendable {
         var banner_phrases: [String]?
     }
 
-    static func resourceURL(_ name: String) -> URL? {
-        if let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Resources") {
+    /// `FRONTDESK_PATTERNS` when set, else the resource bundled with this module (where it should be, even when
+    /// it is not there, so that the fault names the path).
+    static func location(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        if let path = environment[EmailPatterns.environmentVariable], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        if let url = Bundle.module.url(forResource: "email_patterns", withExtension: "json", subdirectory: "Resources")
+        {
             return url
         }
-        return Bundle.module.resourceURL?.appendingPathComponent("Resources/\(name).json")
+        return (Bundle.module.resourceURL ?? Bundle.module.bundleURL).appendingPathComponent(
+            "Resources/email_patterns.json")
     }
 
-    static func load() -> Patterns {
+    /// Reads and checks the file at `url`: it must exist, be readable, decode, and give every table it requires.
+    static func load(from url: URL) throws(Diagnostic) -> Patterns {
+        func fault(_ line: Int, _ message: String) -> Diagnostic {
+            Diagnostic(file: url.path, line: line, message: message)
+        }
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw fault(0, "email patterns file is missing")
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw fault(0, "email patterns file cannot be read: \(error.localizedDescription)")
+        }
+        let file: File
+        do {
+            file = try JSONDecoder().decode(File.self, from: data)
+        } catch {
+            let (line, reason) = Self.explain(error, in: data)
+            throw fault(line, "email patterns file is not valid: \(reason)")
+        }
+        let empty: [(key: String, isEmpty: Bool)] = [
+            ("attribution_leads", file.attribution_leads.isEmpty),
+            ("attribution_trailers", file.attribution_trailers.isEmpty), ("header_fields", file.header_fields.isEmpty),
+            ("subject_forward_prefixes", file.subject_forward_prefixes.isEmpty),
+            ("separator_phrases", file.separator_phrases.isEmpty), ("forward_markers", file.forward_markers.isEmpty),
+            ("mobile_footers", file.mobile_footers.isEmpty),
+            ("legal_footer_phrases", file.legal_footer_phrases.isEmpty),
+            ("sign_offs", file.sign_offs.isEmpty),
+            ("auto_reply_subject_prefixes", file.auto_reply_subject_prefixes.isEmpty),
+        ]
+        if let key = empty.first(where: \.isEmpty)?.key {
+            throw fault(Self.line(of: "\"\(key)\"", in: data), "email patterns file is not valid: \(key) is empty")
+        }
+        return Self.tables(file)
+    }
+
+    /// The line and a short reason for a decoding error. A missing or mistyped key is found by its name; for a
+    /// syntax error JSONDecoder says only "not valid JSON", so JSONSerialization is asked where ("Invalid value
+    /// around character 25.", an offset in bytes).
+    static func explain(_ error: Error, in data: Data) -> (line: Int, reason: String) {
+        switch error {
+        case DecodingError.keyNotFound(let key, _):
+            return (1, "\"\(key.stringValue)\" is required")
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            let key = context.codingPath.first?.stringValue ?? ""
+            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            return (line(of: "\"\(key)\"", in: data), "\(path): \(context.debugDescription)")
+        case DecodingError.dataCorrupted(let context):
+            var reason = context.debugDescription
+            do {
+                _ = try JSONSerialization.jsonObject(with: data)
+            } catch {
+                reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? reason
+            }
+            guard let r = reason.range(of: "character "),
+                let offset = Int(reason[r.upperBound...].prefix(while: \.isNumber))
+            else { return (1, reason) }
+            return (1 + data.prefix(offset).filter { $0 == 0x0A }.count, reason)
+        default:
+            return (1, "\(error)")
+        }
+    }
+
+    /// The 1-based line of the first occurrence of `needle` in `data`, or 1.
+    static func line(of needle: String, in data: Data) -> Int {
+        let text = String(decoding: data, as: UTF8.self)
+        guard let r = text.range(of: needle) else { return 1 }
+        return text[..<r.lowerBound].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+    }
+
+    /// The lookup tables built from the file's lists.
+    private static func tables(_ file: File) -> Patterns {
         var p = Patterns()
-        guard let url = resourceURL("email_patterns"), let data = try? Data(contentsOf: url),
-            let file = try? JSONDecoder().decode(File.self, from: data)
-        else { return p }
         p.attributionLeads = file.attribution_leads
         p.attributionTrailers = file.attribution_trailers.sorted { $0.count > $1.count }
         for t in p.attributionTrailers {
