@@ -7,13 +7,6 @@
 #include <sys/socket.h>
 #include <microhttpd.h>
 
-/* MHD_start_daemon is variadic; Swift cannot call it. Options go in an MHD_OPTION_ARRAY. */
-static inline struct MHD_Daemon *fd_mhd_start_daemon(unsigned int flags, uint16_t port,
-        MHD_AccessHandlerCallback handler, void *handler_cls, struct MHD_OptionItem *options) {
-    return MHD_start_daemon(flags, port, NULL, NULL, handler, handler_cls,
-                            MHD_OPTION_ARRAY, options, MHD_OPTION_END);
-}
-
 /* Typed settings for fd_mhd_start; zero means "MHD's default" for every count and size. */
 struct fd_mhd_settings {
     unsigned int flags;
@@ -34,11 +27,11 @@ struct fd_mhd_settings {
  * percent-encoded) before parsing; its return value becomes the request's first `*con_cls`. */
 typedef void *(*fd_mhd_uri_log_callback)(void *cls, const char *uri, struct MHD_Connection *connection);
 
-/* Starts a daemon with the settings above. "For options that expect two pointer arguments, the
- * first argument must be cast to intptr_t" (microhttpd.h, MHD_OPTION_ARRAY), so the callback
- * pairs are built here in C rather than by bit-casting function pointers in Swift. The external
- * logger is listed first because "otherwise some messages may be printed by standard MHD logger
- * during daemon startup". */
+/* MHD_start_daemon is variadic; Swift cannot call it. Starts a daemon with the settings above.
+ * "For options that expect two pointer arguments, the first argument must be cast to intptr_t"
+ * (microhttpd.h, MHD_OPTION_ARRAY), so the callback pairs are built here in C rather than by
+ * bit-casting function pointers in Swift. The external logger is listed first because "otherwise
+ * some messages may be printed by standard MHD logger during daemon startup". */
 static inline struct MHD_Daemon *fd_mhd_start(const struct fd_mhd_settings *s,
         MHD_AccessHandlerCallback handler, MHD_RequestCompletedCallback completed,
         MHD_LogCallback logger, fd_mhd_uri_log_callback uri_logger, void *cls) {
@@ -89,12 +82,6 @@ static inline struct MHD_Daemon *fd_mhd_start(const struct fd_mhd_settings *s,
 static inline uint16_t fd_mhd_bind_port(struct MHD_Daemon *daemon) {
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
     return info == NULL ? 0 : info->port;
-}
-
-/* Number of open connections (MHD_DAEMON_INFO_CURRENT_CONNECTIONS); 0 when unknown. */
-static inline unsigned int fd_mhd_current_connections(struct MHD_Daemon *daemon) {
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-    return info == NULL ? 0 : info->num_connections;
 }
 
 /* MHD_get_connection_info is variadic. The peer's address, or NULL. */

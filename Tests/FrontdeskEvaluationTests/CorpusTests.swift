@@ -1,5 +1,4 @@
 import Foundation
-import FrontdeskText
 import Testing
 
 @testable import FrontdeskEvaluation

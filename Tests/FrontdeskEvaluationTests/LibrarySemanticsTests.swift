@@ -1,4 +1,3 @@
-import FrontdeskText
 import Testing
 
 @testable import FrontdeskEvaluation

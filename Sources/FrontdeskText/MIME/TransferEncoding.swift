@@ -1,4 +1,9 @@
 /// Base64 (RFC 2045 §6.8): characters outside the alphabet are ignored, as the RFC asks of decoders.
+///
+/// Written out rather than Foundation's `Data(base64Encoded:options: .ignoreUnknownCharacters)`, which gives nil
+/// for the unpadded or truncated bodies mail carries (so a filtering pass would stay), and measured slower: over a
+/// 1 MB body 4.5 ms against 2.9 ms, a short encoded word 0.29 µs against 0.075 µs, and the corpus message with base64
+/// parts (`Eval --one 534`) 55.8 µs against 49.8 µs. (FrontdeskSecurity's strict decoding is Foundation's.)
 public enum Base64Decoder {
     static let table: [UInt8] = {
         var t = [UInt8](repeating: 0xFF, count: 256)
