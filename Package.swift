@@ -56,7 +56,8 @@ let package = Package(
 
         // Measurements (never run as tests).
         .executableTarget(
-            name: "Eval", dependencies: ["FrontdeskCore", "FrontdeskText", "FrontdeskEvaluation"], path: "Benchmarks/Eval"),
+            name: "Eval", dependencies: ["FrontdeskCore", "FrontdeskText", "FrontdeskEvaluation"],
+            path: "Benchmarks/Eval"),
         .executableTarget(
             name: "PipelineBench", dependencies: ["FrontdeskApp", "FrontdeskTesting"], path: "Benchmarks/PipelineBench"),
 

@@ -178,7 +178,7 @@ enum EmailEval {
                 let e = EmailExtractor.extract(text: text, html: nil, headers: [])
                 out += "#### \(label) \(e.reply.utf8.count) \(e.quoted.utf8.count) \(e.signature.utf8.count)\n"
             }
-            FileManager.default.createFile(atPath: arguments[i + 1], contents: Data(out.utf8))
+            _ = FileManager.default.createFile(atPath: arguments[i + 1], contents: Data(out.utf8))
             print("wrote \(arguments[i + 1])")
             exit(0)
         }
