@@ -59,7 +59,7 @@ let package = Package(
             name: "Eval", dependencies: ["FrontdeskCore", "FrontdeskText", "FrontdeskEvaluation"],
             path: "Benchmarks/Eval"),
         .executableTarget(
-            name: "PipelineBench", dependencies: ["FrontdeskApp", "FrontdeskTesting"], path: "Benchmarks/PipelineBench"),
+            name: "PipelineBench", dependencies: ["FrontdeskApp", "FrontdeskStore", "FrontdeskTesting"], path: "Benchmarks/PipelineBench"),
 
         .testTarget(name: "FrontdeskCoreTests", dependencies: ["FrontdeskCore", "FrontdeskTesting"]),
         .testTarget(name: "FrontdeskTextTests", dependencies: ["FrontdeskText", "FrontdeskCore"]),

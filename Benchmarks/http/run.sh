@@ -8,6 +8,10 @@ command -v wrk >/dev/null || { echo "install wrk: apt-get install -y wrk" >&2; e
 swift build -c release --product frontdesk >/dev/null
 dir=$(mktemp -d)
 port=$((20000 + RANDOM % 20000))
+# The load comes from a handful of senders far faster than any client writes: lift the inbound rate limits.
+FRONTDESK_HOME=$PWD .build/release/frontdesk demo --db "$dir/bench.sqlite" >/dev/null
+FRONTDESK_HOME=$PWD .build/release/frontdesk limits set --business demo sender_per_hour=0 business_per_minute=0 \
+  --db "$dir/bench.sqlite" >/dev/null
 FRONTDESK_HOME=$PWD .build/release/frontdesk serve --demo --db "$dir/bench.sqlite" --port "$port" >"$dir/out" 2>"$dir/err" &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
@@ -16,5 +20,5 @@ echo "== GET /healthz (wrk -t2 -c32 -d${secs}s)"
 wrk -t2 -c32 -d"${secs}s" --latency "http://127.0.0.1:$port/healthz" | grep -E "Requests/sec|Latency|99%|50%"
 echo "== POST /webhooks/postmark, unique messages through the pipeline (wrk -t2 -c16 -d${secs}s)"
 wrk -t2 -c16 -d"${secs}s" --latency -s Benchmarks/http/postmark.lua "http://127.0.0.1:$port" | grep -E "Requests/sec|Latency|99%|50%|Non-2xx"
-msgs=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from messages').fetchone()[0])" "$dir/bench.sqlite")
-echo "messages stored: $msgs"
+kill "$pid"; wait "$pid" 2>/dev/null || true
+FRONTDESK_HOME=$PWD .build/release/frontdesk db status --db "$dir/bench.sqlite" | grep -E "^  (messages|outbox)\s"

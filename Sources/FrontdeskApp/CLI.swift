@@ -19,6 +19,8 @@ public enum FrontdeskCLI {
           extract   [FILE]                                   stdin or FILE: raw RFC 5322 message; stdout: JSON
           plugins   list|enable|disable PLUGIN|set PLUGIN KEY=VALUE... --business SLUG [--db PATH]
           outbox    list [--status S] | retry ID             [--db PATH]
+          admin     token create [--label L]|list|revoke ID --business SLUG [--db PATH]   API tokens for one business
+          limits    show|set [sender_per_hour=N] [business_per_minute=N] --business SLUG [--db PATH]   inbound rate limits
           db        backup --to FILE | restore --from FILE | status  [--force] [--db PATH]   online backup, restore, counts
           check                                              validate plugins/ and prompts/
 
@@ -65,6 +67,8 @@ public enum FrontdeskCLI {
             case "check": try commands.check(rest)
             case "outbox": try commands.outbox(rest)
             case "db": try commands.db(rest)
+            case "admin": try commands.admin(rest)
+            case "limits": try commands.limits(rest)
             case "serve": try commands.serve(rest)
             default: throw CLIError.usage("unknown command \(command); see `frontdesk --help`")
             }

@@ -26,6 +26,8 @@ public struct AppConfig: Sendable {
         public var mailgunAPIKey: String?
         public var mailgunDomain: String?
         public var adminToken: String?
+        /// `FRONTDESK_METRICS_TOKEN`: read-only access to `/metrics` for a scraper.
+        public var metricsToken: String? = nil
     }
 
     public struct ConfigError: Error, CustomStringConvertible, Sendable {
@@ -87,6 +89,6 @@ public struct AppConfig: Sendable {
                 smtpURL: nonEmpty("FRONTDESK_SMTP_URL"),
                 mailgunAPIKey: nonEmpty("FRONTDESK_MAILGUN_API_KEY"),
                 mailgunDomain: nonEmpty("FRONTDESK_MAILGUN_DOMAIN"),
-                adminToken: nonEmpty("FRONTDESK_ADMIN_TOKEN")))
+                adminToken: nonEmpty("FRONTDESK_ADMIN_TOKEN"), metricsToken: nonEmpty("FRONTDESK_METRICS_TOKEN")))
     }
 }

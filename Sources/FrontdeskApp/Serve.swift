@@ -38,7 +38,8 @@ extension Commands {
 
         let secrets = config.secrets
         var senders: [Channel: any MessageSender] = [:]
-        if let sid = secrets.twilioAccountSID, let token = secrets.twilioAuthToken {
+        // Several comma-separated tokens are accepted on webhooks (rotation); the first one authenticates sends.
+        if let sid = secrets.twilioAccountSID, let token = SecretList.current(secrets.twilioAuthToken) {
             do {
                 senders[.sms] = try TwilioRESTSender(accountSID: sid, authToken: token)
             } catch {
@@ -64,7 +65,8 @@ extension Commands {
                 baseURL: config.baseURL, twilioAuthToken: secrets.twilioAuthToken,
                 mailgunSigningKey: secrets.mailgunSigningKey, postmarkBasicAuth: secrets.postmarkBasicAuth,
                 sendgridBasicAuth: secrets.sendgridBasicAuth, twilioInlineReplies: senders[.sms] == nil),
-            adminToken: secrets.adminToken, clock: clock, log: log, replayCache: StoreReplayCache(store: app.store))
+            adminToken: secrets.adminToken, metricsToken: secrets.metricsToken, clock: clock, log: log,
+            replayCache: StoreReplayCache(store: app.store))
         let server = HTTPServer(
             configuration: HTTPServerConfiguration(host: config.host, port: UInt16(config.port)), router: web.router(),
             metrics: web.metrics, logger: { event in log.info("http", ["event": event.description]) })
@@ -124,13 +126,13 @@ enum DemoSecrets {
             ("To", Demo.smsNumber),
         ]
         let twilioSignature = TwilioSignatureVerifier.expectedSignature(
-            authToken: s.twilioAuthToken ?? twilioAuthToken, url: base + "/webhooks/twilio",
+            authToken: SecretList.current(s.twilioAuthToken) ?? twilioAuthToken, url: base + "/webhooks/twilio",
             params: params.map { (name: $0.0, value: $0.1) })
         let form = params.map { "--data-urlencode '\($0.0)=\($0.1)'" }.joined(separator: " ")
         let timestamp = String(Int(app.clock.now().timeIntervalSince1970))
         let mgToken = Encoding.hex(try Crypto.randomBytes(16))
-        let mgSignature = Encoding.hex(
-            Crypto.hmacSHA256(key: s.mailgunSigningKey ?? mailgunSigningKey, message: timestamp + mgToken))
+        let mgKey = SecretList.current(s.mailgunSigningKey) ?? mailgunSigningKey
+        let mgSignature = Encoding.hex(Crypto.hmacSHA256(key: mgKey, message: timestamp + mgToken))
         let postmarkJSON =
             #"{"MessageID":"pm-demo-0001","From":"ben.carter@example.com","FromFull":{"Email":"ben.carter@example.com","Name":"Ben Carter"},"To":"\#(Demo.inbox)","Subject":"Invoices","TextBody":"please send me my invoices","Headers":[{"Name":"Authentication-Results","Value":"mx.example; spf=pass smtp.mailfrom=example.com; dkim=pass header.d=example.com; dmarc=pass header.from=example.com"}]}"#
         return """
@@ -141,11 +143,11 @@ enum DemoSecrets {
             Mailgun email (valid for 5 minutes and once: the token is single use):
               curl -s \(local)/webhooks/mailgun --form-string timestamp=\(timestamp) --form-string token=\(mgToken) --form-string signature=\(mgSignature) --form-string sender=alice@example.com --form-string from='Alice <alice@example.com>' --form-string recipient=\(Demo.inbox) --form-string subject='Card' --form-string 'body-plain=new card please' --form-string 'Message-Id=<mg-demo-\(mgToken.prefix(8))@example.com>' --form-string 'X-Mailgun-Spf=Pass' --form-string 'X-Mailgun-Dkim-Check-Result=Pass'
             Postmark email (Basic auth):
-              curl -s \(local)/webhooks/postmark -u '\(s.postmarkBasicAuth ?? postmark)' -H 'Content-Type: application/json' -d '\(postmarkJSON)'
+              curl -s \(local)/webhooks/postmark -u '\(SecretList.current(s.postmarkBasicAuth) ?? postmark)' -H 'Content-Type: application/json' -d '\(postmarkJSON)'
             SendGrid email (Basic auth, parsed mode):
-              curl -s \(local)/webhooks/sendgrid -u '\(s.sendgridBasicAuth ?? sendgrid)' --form-string from='Chloe <chloe@example.com>' --form-string to=\(Demo.inbox) --form-string subject='Hi' --form-string 'text=what plan am I on' --form-string 'SPF=pass' --form-string 'dkim={@example.com : pass}'
+              curl -s \(local)/webhooks/sendgrid -u '\(SecretList.current(s.sendgridBasicAuth) ?? sendgrid)' --form-string from='Chloe <chloe@example.com>' --form-string to=\(Demo.inbox) --form-string subject='Hi' --form-string 'text=what plan am I on' --form-string 'SPF=pass' --form-string 'dkim={@example.com : pass}'
             Admin API:
-              curl -s \(local)/admin/businesses -H 'Authorization: Bearer \(s.adminToken ?? adminToken)'
+              curl -s \(local)/admin/businesses -H 'Authorization: Bearer \(SecretList.current(s.adminToken) ?? adminToken)'
             Health: curl -s \(local)/healthz
             Replies: frontdesk outbox list --db \(app.config.dbPath)
             """

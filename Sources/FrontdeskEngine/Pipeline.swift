@@ -136,6 +136,9 @@ public final class Pipeline: Sendable {
                 disposition: .duplicate, reply: inlineReply, links: [], state: "idle", messageID: earlier)
         }
         let from = Address.normalize(message.from, channel: message.channel) ?? message.from.lowercased()
+        guard try RateLimiter.admit(businessID: business.id, sender: from, now: now, c) else {
+            return PipelineOutcome(disposition: .silent, links: [], state: "idle", reason: "rate_limited")
+        }
         let (text, masked) = CardMask.mask(message.text.trimmedWhitespace())
         let sender = try identify(message, from: from, business: business, c)
         let conversation = try c.conversation(

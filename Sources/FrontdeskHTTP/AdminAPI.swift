@@ -4,10 +4,16 @@ import FrontdeskEngine
 import FrontdeskSecurity
 import FrontdeskStore
 
-/// The admin JSON API behind `Authorization: Bearer <token>`. Tokens are compared by SHA-256 hash: the
-/// configured `FRONTDESK_ADMIN_TOKEN` (hashed at start, the text is not kept) and the `admin_tokens` table.
+/// The admin JSON API behind `Authorization: Bearer <token>`. Tokens are compared by SHA-256 hash:
+/// - the operator's `FRONTDESK_ADMIN_TOKEN` (several, comma-separated, for rotation; hashed at start, the text is
+///   not kept) acts for every business and may create businesses and their tokens;
+/// - a business token (`frontdesk admin token create`, kept as a hash in `admin_tokens`) acts for its own
+///   business only, until revoked.
+/// Audit rows name the token that acted (`operator` or `admin_token:<id>`).
 ///
-/// - `GET  /admin/businesses`
+/// - `GET  /admin/businesses` (a business token sees its own)
+/// - `POST /admin/businesses` with `{"slug","name","time_zone","locale","currency","sms_number","inbox"}` (operator)
+/// - `POST /admin/businesses/:slug/tokens` with `{"label"}` → `{"id","token"}`, shown once (operator)
 /// - `GET  /admin/businesses/:slug/plugins`
 /// - `POST /admin/businesses/:slug/plugins/:plugin/enable` and `…/disable`
 /// - `POST /admin/businesses/:slug/plugins/:plugin/settings` with `{"key": value, …}`
@@ -16,23 +22,29 @@ public final class AdminAPI: Sendable {
     let pipeline: Pipeline
     let clock: any Clock
     let log: Logger
-    private let configuredHash: String?
+    private let operatorHashes: [String]
 
     public init(pipeline: Pipeline, adminToken: String?, clock: any Clock, log: Logger = .silent) {
         self.pipeline = pipeline
         self.clock = clock
         self.log = log
-        configuredHash = adminToken.flatMap { AdminToken.isWellFormed($0) ? AdminToken.hash($0) : nil }
+        operatorHashes = SecretList.values(adminToken).filter(AdminToken.isWellFormed).map(AdminToken.hash)
     }
 
     public func register(in router: inout Router) {
-        router.get("/admin/businesses") { [self] in try guarded($0) { _ in try businesses() } }
+        router.get("/admin/businesses") { [self] in try guarded($0, businesses) }
+        router.post("/admin/businesses", bodyLimit: .small, decodesForm: false) { [self] in
+            try guarded($0, createBusiness)
+        }
+        router.post("/admin/businesses/:slug/tokens", bodyLimit: .small, decodesForm: false) { [self] in
+            try guarded($0, createToken)
+        }
         router.get("/admin/businesses/:slug/plugins") { [self] in try guarded($0, plugins) }
         router.post("/admin/businesses/:slug/plugins/:plugin/enable", decodesForm: false) { [self] in
-            try guarded($0) { try setEnabled($0, true) }
+            try guarded($0) { try setEnabled($0, $1, true) }
         }
         router.post("/admin/businesses/:slug/plugins/:plugin/disable", decodesForm: false) { [self] in
-            try guarded($0) { try setEnabled($0, false) }
+            try guarded($0) { try setEnabled($0, $1, false) }
         }
         router.post("/admin/businesses/:slug/plugins/:plugin/settings", decodesForm: false) { [self] in
             try guarded($0, setSettings)
@@ -44,22 +56,54 @@ public final class AdminAPI: Sendable {
 
     // MARK: Authentication
 
-    /// True when the request carries a known admin bearer token.
-    public func isAuthorized(_ request: HTTPRequest) -> Bool {
-        guard let presented = AdminToken.fromAuthorization(request.headers["Authorization"]) else { return false }
-        var hashes = configuredHash.map { [$0] } ?? []
-        if let stored = try? pipeline.store.read({ try $0.adminTokenHashes() }) {
-            hashes += stored
+    /// Who a request acts as.
+    public enum Principal: Sendable, Equatable {
+        /// `FRONTDESK_ADMIN_TOKEN`: every business, and creating businesses.
+        case `operator`
+        /// A stored token of one business.
+        case business(id: Int, tokenID: Int)
+
+        /// The actor written to audit rows.
+        public var actor: String {
+            switch self {
+            case .operator: return "operator"
+            case .business(_, let tokenID): return "admin_token:\(tokenID)"
+            }
         }
-        return !hashes.isEmpty && AdminToken.matches(presented, storedHashes: hashes)
+
+        func covers(_ business: Business) -> Bool {
+            switch self {
+            case .operator: return true
+            case .business(let id, _): return id == business.id
+            }
+        }
     }
 
-    private func guarded(_ request: HTTPRequest, _ body: (HTTPRequest) throws -> HTTPResponse) throws -> HTTPResponse {
-        guard isAuthorized(request) else {
+    /// The principal of a request's bearer token, or nil when it carries none that is known and live.
+    public func principal(_ request: HTTPRequest) -> Principal? {
+        guard let presented = AdminToken.fromAuthorization(request.headers["Authorization"]) else { return nil }
+        if !operatorHashes.isEmpty, AdminToken.matches(presented, storedHashes: operatorHashes) { return .operator }
+        // A 256-bit token's hash is unguessable, so looking it up by hash leaks nothing about other tokens.
+        let hash = AdminToken.hash(presented)
+        guard let stored = try? pipeline.store.read({ try $0.adminToken(hash: hash) }), stored.revokedAt == nil,
+            let businessID = stored.businessID
+        else { return nil }
+        return .business(id: businessID, tokenID: stored.id)
+    }
+
+    /// True when the request carries the operator's token (for `/metrics`).
+    public func isOperator(_ request: HTTPRequest) -> Bool { principal(request) == .operator }
+
+    private func guarded(_ request: HTTPRequest, _ body: (HTTPRequest, Principal) throws -> HTTPResponse) throws
+        -> HTTPResponse
+    {
+        guard let principal = principal(request) else {
             log.warning("admin_unauthorized", [:])
             return Self.error(401, "unauthorized", headers: ["WWW-Authenticate": "Bearer"])
         }
-        do { return try body(request) } catch let error as AdminError { return Self.error(error.status, error.message) }
+        do { return try body(request, principal) } catch let error as AdminError {
+            return Self.error(error.status, error.message)
+        }
     }
 
     struct AdminError: Error {
@@ -69,8 +113,8 @@ public final class AdminAPI: Sendable {
 
     // MARK: Handlers
 
-    private func businesses() throws -> HTTPResponse {
-        let list = try pipeline.store.read { try $0.businesses() }
+    private func businesses(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {
+        let list = try pipeline.store.read { try $0.businesses() }.filter { principal.covers($0) }
         return Self.json(
             list.map {
                 [
@@ -80,11 +124,89 @@ public final class AdminAPI: Sendable {
             })
     }
 
-    private func business(_ request: HTTPRequest, _ c: any UnitOfWork) throws -> Business {
+    /// The business the path names, if the principal may act for it.
+    private func business(_ request: HTTPRequest, _ principal: Principal, _ c: any UnitOfWork) throws -> Business {
         guard let slug = request.pathParameters["slug"], let business = try c.business(slug: slug) else {
-            throw AdminError(status: 404, message: "unknown business")
+            throw AdminError(
+                status: principal == .operator ? 404 : 403, message: "this token does not cover that business")
+        }
+        guard principal.covers(business) else {
+            throw AdminError(status: 403, message: "this token does not cover that business")
         }
         return business
+    }
+
+    private func createBusiness(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {
+        guard principal == .operator else {
+            throw AdminError(status: 403, message: "only the operator token creates businesses")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any] else {
+            throw AdminError(status: 400, message: "body must be a JSON object")
+        }
+        func text(_ key: String) -> String? {
+            guard let value = (object[key] as? String)?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
+                return nil
+            }
+            return value
+        }
+        guard let slug = text("slug"), slug.utf8.count <= 64,
+            slug.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) })
+        else { throw AdminError(status: 422, message: "slug must be 1–64 lower-case letters or digits") }
+        guard let name = text("name") else { throw AdminError(status: 422, message: "name is required") }
+        let zone = text("time_zone") ?? "UTC"
+        guard TimeZone(identifier: zone) != nil else { throw AdminError(status: 422, message: "unknown time_zone") }
+        let currency = (text("currency") ?? "USD").uppercased()
+        guard currency.utf8.count == 3 else { throw AdminError(status: 422, message: "currency must be an ISO code") }
+        var sms: String?
+        if let raw = text("sms_number") {
+            guard let number = Address.phone(raw) else {
+                throw AdminError(status: 422, message: "sms_number is not a number")
+            }
+            sms = number
+        }
+        var inbox: String?
+        if let raw = text("inbox") {
+            guard let address = Address.email(raw) else {
+                throw AdminError(status: 422, message: "inbox is not an address")
+            }
+            inbox = address
+        }
+        let now = clock.now()
+        do {
+            try pipeline.store.write { c in
+                let id = try c.insertBusiness(
+                    NewBusiness(
+                        slug: slug, name: name, timeZone: zone, locale: text("locale") ?? "en", currency: currency),
+                    now: now)
+                if let sms { try c.addBusinessAddress(businessID: id, channel: .sms, address: sms) }
+                if let inbox { try c.addBusinessAddress(businessID: id, channel: .email, address: inbox) }
+                try c.audit(
+                    businessID: id, actor: principal.actor, via: "api", action: "business.create", before: nil,
+                    after: slug, now: now)
+            }
+        } catch let error as StoreError where error.kind == .duplicate {
+            throw AdminError(status: 409, message: "that slug, number or inbox is already in use")
+        }
+        return Self.json(["slug": slug, "name": name], status: 201)
+    }
+
+    private func createToken(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {
+        guard principal == .operator else {
+            throw AdminError(status: 403, message: "only the operator token creates tokens")
+        }
+        let object = (try? JSONSerialization.jsonObject(with: request.body) as? [String: Any]) ?? [:]
+        let label = (object["label"] as? String).map { String($0.prefix(100)) } ?? "api"
+        let (token, hash) = try AdminToken.generate()
+        let now = clock.now()
+        let id: Int = try pipeline.store.write { c in
+            let business = try business(request, principal, c)
+            let id = try c.insertAdminToken(hash: hash, businessID: business.id, label: label, now: now)
+            try c.audit(
+                businessID: business.id, actor: principal.actor, via: "api", action: "admin_token.create", before: nil,
+                after: "admin_token:\(id) \(label)", now: now)
+            return id
+        }
+        return Self.json(["id": id, "token": token, "label": label], status: 201)
     }
 
     private func manifest(_ request: HTTPRequest) throws -> PluginManifest {
@@ -94,9 +216,9 @@ public final class AdminAPI: Sendable {
         return manifest
     }
 
-    private func plugins(_ request: HTTPRequest) throws -> HTTPResponse {
+    private func plugins(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {
         let rows: [[String: Any]] = try pipeline.store.read { c in
-            let business = try business(request, c)
+            let business = try business(request, principal, c)
             return try pipeline.catalog.manifests.map { m in
                 let stored = try c.pluginSettings(businessID: business.id, plugin: m.id)
                 var settings: [String: Any] = [:]
@@ -112,23 +234,23 @@ public final class AdminAPI: Sendable {
         return Self.json(rows)
     }
 
-    private func setEnabled(_ request: HTTPRequest, _ enabled: Bool) throws -> HTTPResponse {
+    private func setEnabled(_ request: HTTPRequest, _ principal: Principal, _ enabled: Bool) throws -> HTTPResponse {
         let manifest = try manifest(request)
         if manifest.alwaysOn && !enabled { throw AdminError(status: 409, message: "plugin is always on") }
         let now = clock.now()
         try pipeline.store.write { c in
-            let business = try business(request, c)
+            let business = try business(request, principal, c)
             let before = try c.pluginSettings(businessID: business.id, plugin: manifest.id).enabled
             try c.setPluginEnabled(businessID: business.id, plugin: manifest.id, enabled: enabled)
             try c.audit(
-                businessID: business.id, actor: "admin", via: "api",
+                businessID: business.id, actor: principal.actor, via: "api",
                 action: enabled ? "plugin.enable" : "plugin.disable",
                 before: before.map { String($0) }, after: manifest.id, now: now)
         }
         return Self.json(["id": manifest.id, "enabled": enabled])
     }
 
-    private func setSettings(_ request: HTTPRequest) throws -> HTTPResponse {
+    private func setSettings(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {
         let manifest = try manifest(request)
         guard let object = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any] else {
             throw AdminError(status: 400, message: "body must be a JSON object of settings")
@@ -153,12 +275,12 @@ public final class AdminAPI: Sendable {
         }
         let now = clock.now()
         let merged: [String: SettingValue] = try pipeline.store.write { c in
-            let business = try business(request, c)
+            let business = try business(request, principal, c)
             let stored = try c.pluginSettings(businessID: business.id, plugin: manifest.id).values
             let merged = stored.merging(changes) { _, new in new }
             try c.setPluginSettings(businessID: business.id, plugin: manifest.id, values: merged)
             try c.audit(
-                businessID: business.id, actor: "admin", via: "api", action: "plugin.set",
+                businessID: business.id, actor: principal.actor, via: "api", action: "plugin.set",
                 before: stored.keys.sorted().map { "\($0)=\(stored[$0]?.description ?? "")" }.joined(separator: " "),
                 after: changes.keys.sorted().map { "\($0)=\(changes[$0]?.description ?? "")" }.joined(separator: " "),
                 now: now)
@@ -168,7 +290,7 @@ public final class AdminAPI: Sendable {
     }
 
     /// Imports clients in one transaction: all or nothing. Phones become E.164, emails lower case.
-    private func importClients(_ request: HTTPRequest) throws -> HTTPResponse {
+    private func importClients(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {
         guard let list = try? JSONSerialization.jsonObject(with: request.body) as? [[String: Any]] else {
             throw AdminError(status: 400, message: "body must be a JSON array of clients")
         }
@@ -204,7 +326,7 @@ public final class AdminAPI: Sendable {
         }
         let now = clock.now()
         let imported: Int = try pipeline.store.write { c in
-            let business = try business(request, c)
+            let business = try business(request, principal, c)
             for (index, row) in rows.enumerated() {
                 for (channel, address) in [(Channel.sms, row.phone), (.email, row.email)] {
                     guard let address else { continue }
@@ -221,7 +343,7 @@ public final class AdminAPI: Sendable {
                     now: now)
             }
             try c.audit(
-                businessID: business.id, actor: "admin", via: "api", action: "clients.import", before: nil,
+                businessID: business.id, actor: principal.actor, via: "api", action: "clients.import", before: nil,
                 after: String(rows.count), now: now)
             return rows.count
         }

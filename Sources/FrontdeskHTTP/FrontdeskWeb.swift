@@ -12,16 +12,20 @@ public final class FrontdeskWeb: Sendable {
     public let admin: AdminAPI
     /// Fed by the server after each request (pass the same object to `HTTPServer`).
     public let metrics: HTTPMetrics
+    /// Hashes of `FRONTDESK_METRICS_TOKEN` values: `/metrics` answers these or the operator's token.
+    private let metricsHashes: [String]
 
-    /// `adminToken` is `FRONTDESK_ADMIN_TOKEN` (only its hash is kept); tokens in the store's
-    /// `admin_tokens` table are accepted too.
+    /// `adminToken` is the operator's `FRONTDESK_ADMIN_TOKEN` (only hashes are kept); business tokens in the
+    /// store's `admin_tokens` table act for their own business. `metricsToken` (`FRONTDESK_METRICS_TOKEN`) lets a
+    /// scraper read `/metrics` without the operator's token.
     public init(
-        pipeline: Pipeline, webhooks settings: WebhookSettings, adminToken: String? = nil, clock: any Clock,
-        log: Logger = .silent, metrics: HTTPMetrics = HTTPMetrics(), gateway: any PaymentGateway = TestCardGateway(),
-        replayCache: any ReplayCache = InMemoryReplayCache()
+        pipeline: Pipeline, webhooks settings: WebhookSettings, adminToken: String? = nil, metricsToken: String? = nil,
+        clock: any Clock, log: Logger = .silent, metrics: HTTPMetrics = HTTPMetrics(),
+        gateway: any PaymentGateway = TestCardGateway(), replayCache: any ReplayCache = InMemoryReplayCache()
     ) {
         self.pipeline = pipeline
         self.metrics = metrics
+        metricsHashes = SecretList.values(metricsToken).filter(AdminToken.isWellFormed).map(AdminToken.hash)
         webhooks = WebhookRoutes(
             pipeline: pipeline, settings: settings, clock: clock, log: log, replayCache: replayCache)
         linkPages = LinkPages(pipeline: pipeline, clock: clock, gateway: gateway, log: log)
@@ -32,11 +36,26 @@ public final class FrontdeskWeb: Sendable {
     public func router() -> Router {
         var router = Router()
         router.get("/healthz") { [self] _ in healthz() }
-        router.get("/metrics") { [self] _ in .text(renderMetrics()) }
+        router.get("/metrics") { [self] request in
+            guard canReadMetrics(request) else {
+                return AdminAPI.error(401, "unauthorized", headers: ["WWW-Authenticate": "Bearer"])
+            }
+            return .text(renderMetrics())
+        }
         webhooks.register(in: &router)
         linkPages.register(in: &router)
         admin.register(in: &router)
         return router
+    }
+
+    /// `/metrics` needs the operator's token or a metrics token: counts of traffic are not for everyone.
+    func canReadMetrics(_ request: HTTPRequest) -> Bool {
+        if let presented = AdminToken.fromAuthorization(request.headers["Authorization"]), !metricsHashes.isEmpty,
+            AdminToken.matches(presented, storedHashes: metricsHashes)
+        {
+            return true
+        }
+        return admin.isOperator(request)
     }
 
     /// 200 `ok` when the database answers, else 503.

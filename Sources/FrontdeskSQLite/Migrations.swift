@@ -19,6 +19,7 @@ enum Migrations {
         Migration(name: "001_core", sql: core),
         Migration(name: "002_channels", sql: channels),
         Migration(name: "003_link_actions", sql: linkActions, rebuildsTables: true),
+        Migration(name: "006_scoped_admin", sql: scopedAdmin),
     ]
 
     static var names: [String] { all.map(\.name) }
@@ -304,5 +305,27 @@ enum Migrations {
         DROP TABLE links;
         ALTER TABLE links_new RENAME TO links;
         CREATE INDEX links_client ON links (client_id);
+        """
+
+    /// Admin tokens belong to one business and can be revoked; tokens stored before had no business and stop
+    /// working (the operator's token is `FRONTDESK_ADMIN_TOKEN`, never stored). Inbound rate limits are counted
+    /// per business in fixed windows, with per-business limits.
+    static let scopedAdmin = """
+        ALTER TABLE admin_tokens ADD COLUMN business_id INTEGER REFERENCES businesses(id) ON DELETE CASCADE;
+        ALTER TABLE admin_tokens ADD COLUMN revoked_at TEXT;
+        UPDATE admin_tokens SET revoked_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE business_id IS NULL;
+        CREATE INDEX admin_tokens_business ON admin_tokens (business_id);
+        CREATE TABLE rate_counters (
+            business_id INTEGER NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            window_start TEXT NOT NULL,
+            count INTEGER NOT NULL CHECK (count >= 0),
+            PRIMARY KEY (business_id, key, window_start)
+        ) WITHOUT ROWID;
+        CREATE TABLE business_limits (
+            business_id INTEGER PRIMARY KEY REFERENCES businesses(id) ON DELETE CASCADE,
+            sender_per_hour INTEGER CHECK (sender_per_hour >= 0),
+            business_per_minute INTEGER CHECK (business_per_minute >= 0)
+        );
         """
 }

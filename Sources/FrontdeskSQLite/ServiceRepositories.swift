@@ -5,13 +5,62 @@ import FrontdeskStore
 // Reads and writes for the HTTP side: admin tokens, client import, webhook replay tokens, health and metrics.
 
 extension Connection {
-    /// SHA-256 hex of every stored admin bearer token.
-    public func adminTokenHashes() throws -> [String] {
-        try query("SELECT token_hash FROM admin_tokens").compactMap { $0.string("token_hash") }
+    public func adminToken(hash: String) throws -> AdminTokenRecord? {
+        try queryOne("SELECT * FROM admin_tokens WHERE token_hash = ?", hash).map(Self.adminToken)
     }
 
-    public func addAdminToken(hash: String, label: String, now: Date) throws {
-        try execute("INSERT INTO admin_tokens (token_hash, label, created_at) VALUES (?, ?, ?)", hash, label, now)
+    public func adminTokens(businessID: Int) throws -> [AdminTokenRecord] {
+        try query("SELECT * FROM admin_tokens WHERE business_id = ? ORDER BY id DESC", businessID).map(Self.adminToken)
+    }
+
+    public func insertAdminToken(hash: String, businessID: Int, label: String, now: Date) throws -> Int {
+        try execute(
+            "INSERT INTO admin_tokens (token_hash, business_id, label, created_at) VALUES (?, ?, ?, ?)", hash,
+            businessID, label, now)
+        return lastInsertID
+    }
+
+    public func revokeAdminToken(id: Int, businessID: Int, now: Date) throws -> Bool {
+        try execute(
+            "UPDATE admin_tokens SET revoked_at = ? WHERE id = ? AND business_id = ? AND revoked_at IS NULL", now, id,
+            businessID) == 1
+    }
+
+    static func adminToken(_ r: Row) -> AdminTokenRecord {
+        AdminTokenRecord(
+            id: r.int("id") ?? 0, businessID: r.int("business_id"), label: r.string("label") ?? "",
+            createdAt: r.date("created_at") ?? Date(timeIntervalSince1970: 0), revokedAt: r.date("revoked_at"))
+    }
+
+    public func countRateEvent(businessID: Int, key: String, window: Date) throws -> Int {
+        let count =
+            try queryOne(
+                """
+                INSERT INTO rate_counters (business_id, key, window_start, count) VALUES (?, ?, ?, 1)
+                ON CONFLICT (business_id, key, window_start) DO UPDATE SET count = count + 1 RETURNING count
+                """, businessID, key, window)?.int("count") ?? 1
+        if count == 1 {
+            try execute(
+                "DELETE FROM rate_counters WHERE business_id = ? AND key = ? AND window_start < ?", businessID, key,
+                window)
+        }
+        return count
+    }
+
+    public func rateLimits(businessID: Int) throws -> RateLimits {
+        guard let r = try queryOne("SELECT * FROM business_limits WHERE business_id = ?", businessID) else {
+            return RateLimits()
+        }
+        return RateLimits(senderPerHour: r.int("sender_per_hour"), businessPerMinute: r.int("business_per_minute"))
+    }
+
+    public func setRateLimits(businessID: Int, _ limits: RateLimits) throws {
+        try execute(
+            """
+            INSERT INTO business_limits (business_id, sender_per_hour, business_per_minute) VALUES (?, ?, ?)
+            ON CONFLICT (business_id) DO UPDATE SET sender_per_hour = excluded.sender_per_hour,
+              business_per_minute = excluded.business_per_minute
+            """, businessID, limits.senderPerHour, limits.businessPerMinute)
     }
 
     /// The processor's token for the client's default card (charged by a retry), if any.

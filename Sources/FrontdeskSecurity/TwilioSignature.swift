@@ -5,22 +5,25 @@
 /// alone. Like the official SDKs (twilio-python `RequestValidator.validate`, twilio-node `validateRequest`), the
 /// URL is tried with and without its port, because "signature generation on the back end is inconsistent".
 public struct TwilioSignatureVerifier: Sendable {
-    private let authToken: String
+    private let authTokens: [String]
 
-    /// A verifier for one account's auth token.
+    /// A verifier for an account's auth token; several tokens, comma-separated, are each accepted (rotation,
+    /// see `SecretList`).
     public init(authToken: String) {
-        self.authToken = authToken
+        authTokens = SecretList.values(authToken)
     }
 
     /// True when `signature` signs this form POST (`url` is the public URL Twilio called, query included).
     public func verify(url: String, params: [(name: String, value: String)], signature: String?) -> Bool {
-        guard let signature, !signature.isEmpty, !authToken.isEmpty else { return false }
+        guard let signature, !signature.isEmpty, !authTokens.isEmpty else { return false }
         let presented = Array(signature.utf8)
         var valid = false
-        // Every candidate is computed so the time taken does not depend on which one matched.
-        for candidate in Self.urlCandidates(url) {
-            let expected = Self.expectedSignature(authToken: authToken, url: candidate, params: params)
-            if Crypto.constantTimeEquals(presented, Array(expected.utf8)) { valid = true }
+        // Every token and URL candidate is computed so the time taken does not depend on which one matched.
+        for authToken in authTokens {
+            for candidate in Self.urlCandidates(url) {
+                let expected = Self.expectedSignature(authToken: authToken, url: candidate, params: params)
+                if Crypto.constantTimeEquals(presented, Array(expected.utf8)) { valid = true }
+            }
         }
         return valid
     }

@@ -43,17 +43,18 @@ public struct MailgunSignatureVerifier: Sendable {
     /// Longest token accepted (Mailgun's are 50 characters).
     public static let maxTokenLength = 256
 
-    private let signingKey: String
+    private let signingKeys: [String]
     private let clock: any Clock
     private let window: TimeInterval
     private let replayCache: (any ReplayCache)?
 
-    /// A verifier for one HTTP webhook signing key; pass `replayCache: nil` only where replays are harmless.
+    /// A verifier for the HTTP webhook signing key (several, comma-separated, are each accepted: rotation);
+    /// pass `replayCache: nil` only where replays are harmless.
     public init(
         signingKey: String, clock: any Clock = SystemClock(), window: TimeInterval = defaultWindow,
         replayCache: (any ReplayCache)? = InMemoryReplayCache()
     ) {
-        self.signingKey = signingKey
+        self.signingKeys = SecretList.values(signingKey)
         self.clock = clock
         self.window = window
         self.replayCache = replayCache
@@ -78,8 +79,12 @@ public struct MailgunSignatureVerifier: Sendable {
         guard timestamp.utf8.count <= 20, let seconds = Int64(timestamp), token.utf8.count <= Self.maxTokenLength,
             signature.utf8.count == 64
         else { throw .malformed }
-        guard Self.isValidSignature(signingKey: signingKey, timestamp: timestamp, token: token, signature: signature)
-        else { throw .badSignature }
+        var valid = false
+        for key in signingKeys
+        where Self.isValidSignature(signingKey: key, timestamp: timestamp, token: token, signature: signature) {
+            valid = true
+        }
+        guard valid else { throw .badSignature }
         let sent = Date(timeIntervalSince1970: TimeInterval(seconds))
         let now = clock.now()
         guard abs(sent.timeIntervalSince(now)) <= window else { throw .stale }
@@ -95,19 +100,25 @@ public struct MailgunSignatureVerifier: Sendable {
 /// Compares an `Authorization: Basic` header with the configured `user:password` (Postmark, SendGrid Inbound
 /// Parse): neither provider signs its webhooks, so the URL carries credentials (RFC 7617).
 public struct BasicAuthVerifier: Sendable {
-    private let expected: String
+    private let expected: [String]
 
-    /// A checker for `user:password`; nil when the text has no colon or an empty user.
+    /// A checker for `user:password` (several, comma-separated, are each accepted: rotation); nil when a value
+    /// has no colon or an empty user.
     public init?(credentials: String) {
-        guard let colon = credentials.firstIndex(of: ":"), colon != credentials.startIndex else { return nil }
-        expected = credentials
+        let values = SecretList.values(credentials)
+        guard !values.isEmpty,
+            values.allSatisfy({ value in value.firstIndex(of: ":").map { $0 != value.startIndex } ?? false })
+        else { return nil }
+        expected = values
     }
 
-    /// True when the header carries exactly the configured credentials (compared through SHA-256 in constant
-    /// time, so neither their content nor their length leaks).
+    /// True when the header carries exactly one of the configured credentials (each compared through SHA-256 in
+    /// constant time, so neither their content nor their length leaks).
     public func verify(authorizationHeader: String?) -> Bool {
         guard let presented = Self.credentials(fromAuthorization: authorizationHeader) else { return false }
-        return Crypto.secretsEqual(presented, expected)
+        var valid = false
+        for value in expected where Crypto.secretsEqual(presented, value) { valid = true }
+        return valid
     }
 
     /// The decoded `user:password` of a Basic authorization header, or nil.

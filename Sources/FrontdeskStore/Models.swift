@@ -531,3 +531,40 @@ public struct NewMessage: Sendable {
         self.confidence = confidence
     }
 }
+
+/// An admin API token: it acts for one business only. The token itself is never stored, only its SHA-256.
+public struct AdminTokenRecord: Sendable, Equatable {
+    public var id: Int
+    public var businessID: Int?
+    public var label: String
+    public var createdAt: Date
+    public var revokedAt: Date?
+
+    public init(id: Int, businessID: Int?, label: String, createdAt: Date, revokedAt: Date?) {
+        self.id = id
+        self.businessID = businessID
+        self.label = label
+        self.createdAt = createdAt
+        self.revokedAt = revokedAt
+    }
+}
+
+/// How many inbound messages a business accepts before it drops the rest silently: per sender per hour and in
+/// total per minute. nil keeps the default; 0 turns the limit off.
+public struct RateLimits: Sendable, Equatable {
+    public var senderPerHour: Int?
+    public var businessPerMinute: Int?
+
+    public static let defaultSenderPerHour = 60
+    public static let defaultBusinessPerMinute = 600
+
+    public init(senderPerHour: Int? = nil, businessPerMinute: Int? = nil) {
+        self.senderPerHour = senderPerHour
+        self.businessPerMinute = businessPerMinute
+    }
+
+    /// The limit in force per sender per hour (0 = none).
+    public var effectiveSenderPerHour: Int { senderPerHour ?? Self.defaultSenderPerHour }
+    /// The limit in force per business per minute (0 = none).
+    public var effectiveBusinessPerMinute: Int { businessPerMinute ?? Self.defaultBusinessPerMinute }
+}

@@ -160,10 +160,25 @@ public protocol SettingsRepository {
     func setPluginSettings(businessID: Int, plugin: String, values: [String: SettingValue]) throws
 }
 
-/// Admin API bearer tokens, kept as hashes only.
+/// Admin API bearer tokens, each belonging to one business, kept as hashes only.
 public protocol AdminTokenRepository {
-    func adminTokenHashes() throws -> [String]
-    func addAdminToken(hash: String, label: String, now: Date) throws
+    /// The token with this hash (SHA-256 hex), revoked or not.
+    func adminToken(hash: String) throws -> AdminTokenRecord?
+    /// A business's tokens, newest first.
+    func adminTokens(businessID: Int) throws -> [AdminTokenRecord]
+    func insertAdminToken(hash: String, businessID: Int, label: String, now: Date) throws -> Int
+    /// Revokes a token of this business; false when there is no such live token.
+    func revokeAdminToken(id: Int, businessID: Int, now: Date) throws -> Bool
+}
+
+/// Per-business counters of inbound messages, by sender and in total, in fixed windows.
+public protocol RateLimitRepository {
+    /// Counts one more event for `key` in the window starting at `window` and returns the window's count.
+    /// Older windows of the same key are forgotten when a new one starts.
+    func countRateEvent(businessID: Int, key: String, window: Date) throws -> Int
+    /// The business's limits, nil where it keeps the defaults.
+    func rateLimits(businessID: Int) throws -> RateLimits
+    func setRateLimits(businessID: Int, _ limits: RateLimits) throws
 }
 
 /// Webhook tokens already seen (replay protection that survives restarts and spans processes).

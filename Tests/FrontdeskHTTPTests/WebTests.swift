@@ -499,7 +499,7 @@ private func mailgunFields(text: String, token: String, timestamp: Int, key: Str
     @Test func storedTokenHashesAreAccepted() async throws {
         let f = try WebFixture()
         let (token, hash) = try AdminToken.generate()
-        try f.bot.app.store.write { try $0.addAdminToken(hash: hash, label: "ci", now: Date()) }
+        try f.bot.app.store.write { _ = try $0.insertAdminToken(hash: hash, businessID: 1, label: "ci", now: Date()) }
         #expect(
             try await fetch(f.server, "/admin/businesses", headers: ["Authorization": "Bearer \(token)"]).status == 200)
     }
@@ -562,7 +562,7 @@ private func mailgunFields(text: String, token: String, timestamp: Int, key: Str
         #expect(health.status == 200)
         #expect(health.text == "ok\n")
         _ = try await postTwilio(f, twilioParams("when is my next billing date?", sid: "SM0100"))
-        let metrics = try await fetch(f.server, "/metrics")
+        let metrics = try await fetch(f.server, "/metrics", headers: auth)
         #expect(metrics.status == 200)
         #expect(metrics.text.contains("frontdesk_http_requests_total{route=\"/healthz\",status=\"200\"} 1"))
         #expect(metrics.text.contains("frontdesk_http_requests_total{route=\"/webhooks/twilio\",status=\"200\"} 1"))

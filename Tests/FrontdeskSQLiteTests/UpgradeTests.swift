@@ -26,9 +26,10 @@ enum OldDatabase {
         for name in try c.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
             .compactMap({ $0.string("name") }) where name != "schema_migrations"
         {
-            tables[name] = try c.query("SELECT * FROM \"\(name)\" ORDER BY rowid").map { row in
+            // Sorted as text: WITHOUT ROWID tables have no rowid to order by.
+            tables[name] = try c.query("SELECT * FROM \"\(name)\"").map { row in
                 row.columns.keys.sorted().map { "\($0)=\(row[$0])" }.joined(separator: "|")
-            }
+            }.sorted()
         }
         return tables
     }
@@ -122,5 +123,31 @@ struct UpgradeTests {
         } throws: { error in
             (error as? StoreError)?.message.contains("newer Frontdesk") == true
         }
+    }
+}
+
+@Suite("Upgrading the release before issue 12")
+struct ScopedAdminUpgradeTests {
+    @Test func release003UpgradesWithItsRowsAndTokensWithoutABusinessStopWorking() throws {
+        let path = try OldDatabase.copy("release-003_link_actions.sqlite")
+        // A token from the unscoped days (the old API stored tokens without a business).
+        do {
+            let c = try SQLiteStore.open(path)
+            try c.execute(
+                "INSERT INTO admin_tokens (token_hash, label, created_at) VALUES (?, 'old', ?)",
+                String(repeating: "b", count: 64), Date())
+        }
+        let before = try OldDatabase.snapshot(path)
+        let store = try SQLiteStore(path: path)
+        #expect(try store.integrityProblems().isEmpty)
+        let after = try OldDatabase.snapshot(path)
+        for table in before.keys where table != "admin_tokens" {
+            #expect(after[table] == before[table], "table \(table) changed in the upgrade")
+        }
+        let old = try store.read { try $0.adminToken(hash: String(repeating: "b", count: 64)) }
+        #expect(old?.revokedAt != nil)
+        #expect(old?.businessID == nil)
+        #expect(try store.read { try $0.rateLimits(businessID: 1) } == RateLimits())
+        #expect(try store.write { try $0.countRateEvent(businessID: 1, key: "business", window: Date()) } == 1)
     }
 }
