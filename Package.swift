@@ -32,14 +32,12 @@ let package = Package(
 
         // Capabilities and the pipeline.
         .target(name: "FrontdeskPlugins", dependencies: ["FrontdeskCore", "FrontdeskStore", "FrontdeskSecurity"]),
-        .target(
-            name: "FrontdeskEngine",
-            dependencies: ["FrontdeskCore", "FrontdeskText", "FrontdeskStore", "FrontdeskSecurity", "FrontdeskPlugins"]),
+        .target(name: "FrontdeskEngine", dependencies: ["FrontdeskCore", "FrontdeskStore", "FrontdeskPlugins"]),
         .target(
             name: "FrontdeskHTTP",
             dependencies: [
-                "FrontdeskCore", "FrontdeskText", "FrontdeskStore", "FrontdeskSecurity", "FrontdeskChannels",
-                "FrontdeskEngine", "CMicroHTTPD",
+                "FrontdeskCore", "FrontdeskStore", "FrontdeskSecurity", "FrontdeskChannels", "FrontdeskEngine",
+                "CMicroHTTPD",
             ]),
         .target(
             name: "FrontdeskApp",
@@ -50,7 +48,8 @@ let package = Package(
         .target(
             name: "FrontdeskTesting",
             dependencies: [
-                "FrontdeskApp", "FrontdeskCore", "FrontdeskText", "FrontdeskStore", "FrontdeskEngine", "FrontdeskChannels",
+                "FrontdeskApp", "FrontdeskCore", "FrontdeskText", "FrontdeskStore", "FrontdeskEngine",
+                "FrontdeskChannels",
             ]),
         .executableTarget(name: "frontdesk", dependencies: ["FrontdeskApp"]),
 
@@ -59,7 +58,8 @@ let package = Package(
             name: "Eval", dependencies: ["FrontdeskCore", "FrontdeskText", "FrontdeskEvaluation"],
             path: "Benchmarks/Eval"),
         .executableTarget(
-            name: "PipelineBench", dependencies: ["FrontdeskApp", "FrontdeskStore", "FrontdeskTesting"], path: "Benchmarks/PipelineBench"),
+            name: "PipelineBench", dependencies: ["FrontdeskCore", "FrontdeskStore", "FrontdeskTesting"],
+            path: "Benchmarks/PipelineBench"),
 
         .testTarget(name: "FrontdeskCoreTests", dependencies: ["FrontdeskCore", "FrontdeskTesting"]),
         .testTarget(name: "FrontdeskTextTests", dependencies: ["FrontdeskText", "FrontdeskCore"]),
@@ -68,16 +68,29 @@ let package = Package(
         .testTarget(
             name: "FrontdeskSQLiteTests",
             dependencies: ["FrontdeskSQLite", "FrontdeskStore", "FrontdeskCore", "FrontdeskApp", "FrontdeskTesting"]),
-        .testTarget(name: "FrontdeskSecurityTests", dependencies: ["FrontdeskSecurity"]),
-        .testTarget(name: "FrontdeskChannelsTests", dependencies: ["FrontdeskChannels", "FrontdeskTesting"]),
-        .testTarget(name: "FrontdeskHTTPTests", dependencies: ["FrontdeskHTTP", "FrontdeskTesting"]),
+        .testTarget(name: "FrontdeskSecurityTests", dependencies: ["FrontdeskSecurity", "FrontdeskCore"]),
         .testTarget(
-            name: "FrontdeskPluginsTests", dependencies: ["FrontdeskPlugins", "FrontdeskEngine", "FrontdeskTesting"]),
+            name: "FrontdeskChannelsTests", dependencies: ["FrontdeskChannels", "FrontdeskCore", "FrontdeskText"]),
+        .testTarget(
+            name: "FrontdeskHTTPTests",
+            dependencies: [
+                "FrontdeskHTTP", "FrontdeskApp", "FrontdeskCore", "FrontdeskSecurity", "FrontdeskStore",
+                "FrontdeskTesting",
+            ]),
+        .testTarget(
+            name: "FrontdeskPluginsTests",
+            dependencies: ["FrontdeskPlugins", "FrontdeskEngine", "FrontdeskCore", "FrontdeskTesting"]),
         // Conversations/ is read from the source tree by path (see ConversationFileTests), not bundled.
         .testTarget(
-            name: "FrontdeskEngineTests", dependencies: ["FrontdeskEngine", "FrontdeskTesting"],
+            name: "FrontdeskEngineTests",
+            dependencies: [
+                "FrontdeskEngine", "FrontdeskApp", "FrontdeskCore", "FrontdeskPlugins", "FrontdeskStore",
+                "FrontdeskTesting",
+            ],
             exclude: ["Conversations"]),
-        .testTarget(name: "FrontdeskAppTests", dependencies: ["FrontdeskApp", "FrontdeskTesting"]),
+        .testTarget(
+            name: "FrontdeskAppTests",
+            dependencies: ["FrontdeskApp", "FrontdeskChannels", "FrontdeskCore", "FrontdeskStore", "FrontdeskTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )
