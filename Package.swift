@@ -66,7 +66,10 @@ let package = Package(
             name: "FrontdeskEvaluationTests", dependencies: ["FrontdeskEvaluation", "FrontdeskText", "FrontdeskCore"]),
         .testTarget(
             name: "FrontdeskSQLiteTests",
-            dependencies: ["FrontdeskSQLite", "FrontdeskStore", "FrontdeskCore", "FrontdeskApp", "FrontdeskTesting"]),
+            dependencies: [
+                "FrontdeskSQLite", "FrontdeskStore", "FrontdeskCore", "FrontdeskApp", "FrontdeskTesting",
+                "FrontdeskSecurity", "FrontdeskChannels",
+            ]),
         .testTarget(name: "FrontdeskSecurityTests", dependencies: ["FrontdeskSecurity"]),
         .testTarget(name: "FrontdeskChannelsTests", dependencies: ["FrontdeskChannels", "FrontdeskTesting"]),
         .testTarget(name: "FrontdeskHTTPTests", dependencies: ["FrontdeskHTTP", "FrontdeskTesting"]),
