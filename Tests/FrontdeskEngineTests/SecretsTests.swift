@@ -74,7 +74,8 @@ struct SecretsTests {
 
         let quoting = try bot.say("I opened \(url) but then lost it, can you resend?", from: alice)
         let stored = try #require(try bot.app.store.read { try $0.message(id: quoting.messageID ?? -1) })
-        #expect(stored.text == "I opened https://desk.example.test/l/[link \(linkID)] but then lost it, can you resend?")
+        #expect(
+            stored.text == "I opened https://desk.example.test/l/[link \(linkID)] but then lost it, can you resend?")
         // A token-shaped path that is no link of ours is removed too, without an id.
         let foreign = String(repeating: "A", count: 43)
         let other = try bot.say("what about https://elsewhere.example/l/\(foreign)?", from: alice)

@@ -114,6 +114,22 @@ struct SecretsAtRestTests {
             let quoted = "I opened https://desk.example.test/l/[link \(cardLink.id)] but then lost it, can you resend?"
             #expect(texts.contains(quoted))
         }
+        // The masked forms were stored: the HTML-only email's text, its subject, the full-width SMS.
+        try bot.app.store.write { c in
+            let business = try #require(try c.business(slug: Demo.slug))
+            func texts(_ channel: Channel, _ address: String) throws -> [String] {
+                let conversation = try c.conversation(
+                    businessID: business.id, channel: channel, address: address, clientID: nil, now: now2)
+                return try c.messages(conversationID: conversation.id).map {
+                    ($0.subject ?? "") + " | " + ($0.text ?? "")
+                }
+            }
+            let mail = try texts(.email, "alice@example.com")
+            #expect(mail.contains("card •••• 1117 | Hi, my card is •••• 0005"))
+            #expect(mail.contains("new card •••• 4242 | see subject"))
+            #expect(try texts(.sms, phones.daniel).contains(" | new card •••• 4444"))
+        }
+        #expect(inline.text.contains("we never take card numbers by message"))
         // The token still works for the client who received it.
         let page = try await fetch(f.server, "/l/" + linkTokens(in: cardURL)[0])
         #expect(page.status == 200)

@@ -86,8 +86,7 @@ func postTwilio(_ f: WebFixture, _ params: [(String, String)], signature: String
         body: formEncode(params))
 }
 
-func mailgunFields(text: String, token: String, timestamp: Int, key: String = mailgunKey) -> [(String, String)]
-{
+func mailgunFields(text: String, token: String, timestamp: Int, key: String = mailgunKey) -> [(String, String)] {
     let signature = Encoding.hex(Crypto.hmacSHA256(key: key, message: "\(timestamp)\(token)"))
     return [
         ("recipient", Demo.inbox), ("sender", "alice@example.com"), ("from", "Alice Johnson <alice@example.com>"),

@@ -36,7 +36,8 @@ struct RedactSecretsUpgradeTests {
         let path = try OldDatabase.copy(Self.fixture)
         let before = try Self.rows(path)
         let snapshot = try OldDatabase.snapshot(path)
-        let pendingTokens = Set(before.outbox.values.filter { $0.status == "pending" }.flatMap { linkTokens(in: $0.body) })
+        let pendingTokens = Set(
+            before.outbox.values.filter { $0.status == "pending" }.flatMap { linkTokens(in: $0.body) })
         let leftTokens = Set(
             before.outbox.values.filter { $0.status != "pending" }.flatMap { linkTokens(in: $0.body) }
                 + before.texts.values.flatMap { linkTokens(in: $0) })
