@@ -7,8 +7,8 @@
 public enum LinkRedaction {
     /// Characters in a token: 32 bytes as unpadded base64url (`LinkToken.length`).
     public static let tokenLength = 43
-    /// What marks a token's start (a link's path; its percent-encoded form, any case).
-    static let prefixes = ["/l/", "%2fl%2f"]
+    /// What marks a token's start (a link's path; its percent-encoded form, any case), as UTF-8.
+    static let prefixes = ["/l/", "%2fl%2f"].map { Array($0.utf8) }
 
     /// The text that stands for a redacted token.
     public static func placeholder(linkID: Int?) -> String {
@@ -23,7 +23,9 @@ public enum LinkRedaction {
         var copied = 0
         var i = 0
         while i < bytes.count {
-            guard let start = tokenStart(bytes, at: i) else {
+            // Both prefixes start with `/` or `%`: other bytes are passed over without a look.
+            guard bytes[i] == UInt8(ascii: "/") || bytes[i] == UInt8(ascii: "%"), let start = tokenStart(bytes, at: i)
+            else {
                 i += 1
                 continue
             }
@@ -47,8 +49,7 @@ public enum LinkRedaction {
     /// Where the token begins when a link prefix starts at `i` and exactly a token's worth of base64url
     /// characters follows it.
     static func tokenStart(_ bytes: [UInt8], at i: Int) -> Int? {
-        for prefix in prefixes {
-            let p = Array(prefix.utf8)
+        for p in prefixes {
             guard i + p.count + tokenLength <= bytes.count,
                 zip(bytes[i..<(i + p.count)], p).allSatisfy({ lowercased($0) == $1 })
             else { continue }

@@ -353,8 +353,8 @@ extension Connection {
     /// written since it was last reset, so a reply's body from before its tokens were redacted would
     /// otherwise stay on disk. "TRUNCATE: This mode works the same way as RESTART with the addition that it
     /// also truncates the log file to zero bytes just prior to a successful return" (SQLite docs, PRAGMA
-    /// wal_checkpoint). When a reader still
-    /// needs an older snapshot the checkpoint cannot finish; it is tried again at the next scrub.
+    /// wal_checkpoint). When a reader still needs an older snapshot the checkpoint cannot finish; it is tried
+    /// again at the next scrub.
     func truncateWAL() {
         guard let row = try? queryOne("PRAGMA wal_checkpoint(TRUNCATE)") else { return }
         if row.int("busy") == 0 { walHoldsRedactedText = false }
