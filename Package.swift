@@ -67,7 +67,10 @@ let package = Package(
             name: "FrontdeskEvaluationTests", dependencies: ["FrontdeskEvaluation", "FrontdeskText", "FrontdeskCore"]),
         .testTarget(
             name: "FrontdeskSQLiteTests",
-            dependencies: ["FrontdeskSQLite", "FrontdeskStore", "FrontdeskCore", "FrontdeskApp", "FrontdeskTesting"]),
+            dependencies: [
+                "FrontdeskSQLite", "FrontdeskStore", "FrontdeskCore", "FrontdeskApp", "FrontdeskTesting",
+                "FrontdeskSecurity", "FrontdeskChannels",
+            ]),
         .testTarget(name: "FrontdeskSecurityTests", dependencies: ["FrontdeskSecurity", "FrontdeskCore"]),
         .testTarget(
             name: "FrontdeskChannelsTests", dependencies: ["FrontdeskChannels", "FrontdeskCore", "FrontdeskText"]),

@@ -96,6 +96,13 @@ extension Commands {
             }
             let app = try app(a)
             let now = clock.now()
+            // A dead or suppressed item's link tokens were redacted: sent again, it would hold no working link.
+            let item = try app.store.read { try $0.outboxItem(id: id) }
+            if let item, LinkRedaction.containsRedaction(item.body) {
+                throw CLIError.failure(
+                    "outbox item \(id) held one-time links, redacted when it was given up; it cannot be sent again "
+                        + "(the client can ask for a new link)")
+            }
             let done = try app.store.write { try $0.retryOutbox(id: id, now: now) }
             guard done else {
                 throw CLIError.failure("outbox item \(id) is not dead or suppressed (or does not exist)")

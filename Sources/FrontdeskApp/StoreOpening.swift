@@ -1,4 +1,5 @@
 import Foundation
+import FrontdeskPlugins
 import FrontdeskSQLite
 import FrontdeskStore
 
@@ -9,19 +10,19 @@ import FrontdeskStore
 enum StoreOpening {
     static func open(_ location: String) throws -> any Store {
         try refuseUnsupported(location)
-        return try SQLiteStore(path: location)
+        return try SQLiteStore(path: location, redactor: LinkRedactor())
     }
 
     /// `frontdesk db backup`: an online copy of the live database.
     static func backup(_ location: String, to file: String, overwrite: Bool) throws -> BackupSummary {
         try refuseUnsupported(location)
-        return try SQLiteStore(path: location).backup(to: file, overwrite: overwrite)
+        return try SQLiteStore(path: location, redactor: LinkRedactor()).backup(to: file, overwrite: overwrite)
     }
 
     /// `frontdesk db restore`: replaces the database with a backup.
     static func restore(_ location: String, from file: String, force: Bool) throws -> BackupSummary {
         try refuseUnsupported(location)
-        return try SQLiteStore.restore(from: file, to: location, force: force)
+        return try SQLiteStore.restore(from: file, to: location, force: force, redactor: LinkRedactor())
     }
 
     private static func refuseUnsupported(_ location: String) throws {

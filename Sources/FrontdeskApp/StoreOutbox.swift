@@ -46,6 +46,12 @@ public struct StoreOutbox: OutboxStore {
         try store.write { try $0.markOutboxFailed(id: Int(id), error: reason, nextAttempt: nil, status: .suppressed) }
     }
 
+    /// Replies that left (or were given up) in the batch had their link tokens redacted; the store's older
+    /// copies of them go now, once for the whole batch.
+    public func finishBatch() throws {
+        try store.scrubRedactedText()
+    }
+
     /// Opt-outs are per business, so `due` already suppressed those items.
     public func isOptedOut(channel: Channel, address: String) throws -> Bool { false }
 }

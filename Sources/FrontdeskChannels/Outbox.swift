@@ -32,9 +32,13 @@ public protocol OutboxStore: Sendable {
     func markSuppressed(id: Int64, reason: String) throws
     /// Whether the recipient has opted out of this channel (SMS STOP, email unsubscribe).
     func isOptedOut(channel: Channel, address: String) throws -> Bool
+    /// The items `due` handed out were processed. Default: nothing.
+    func finishBatch() throws
 }
 
 extension OutboxStore {
+    public func finishBatch() throws {}
+
     public func markSuppressed(id: Int64, reason: String) throws {
         try markFailed(id: id, error: reason, nextAttempt: nil, dead: true)
     }
@@ -171,6 +175,7 @@ public final class OutboxWorker: @unchecked Sendable {
             if isStopping { break }  // Leave the rest queued: it is durable and will go after the restart.
             try process(item, now: now, summary: &summary)
         }
+        try store.finishBatch()
         return summary
     }
 

@@ -54,7 +54,7 @@ public final class Pipeline: Sendable {
     /// Templates the pipeline itself renders (plugins name theirs in their manifests).
     public static let coreTemplates = [
         "core/unknown_sender", "core/not_available", "core/nothing_pending", "core/expired", "core/error",
-        "core/staff_only",
+        "core/staff_only", "core/card_in_message",
     ]
 
     /// Faults in how the catalog fits the code: a manifest without a registered plugin (or the reverse), or a
@@ -139,7 +139,9 @@ public final class Pipeline: Sendable {
         guard try RateLimiter.admit(businessID: business.id, sender: from, now: now, c) else {
             return PipelineOutcome(disposition: .silent, links: [], state: "idle", reason: "rate_limited")
         }
-        let (text, masked) = CardMask.mask(message.text.trimmedWhitespace())
+        // What a person wrote is kept and used without card numbers or link tokens (SPEC §7).
+        let (message, masked) = try withoutSecrets(message, c)
+        let text = message.text.trimmedWhitespace()
         let sender = try identify(message, from: from, business: business, c)
         let conversation = try c.conversation(
             businessID: business.id, channel: message.channel, address: from, clientID: sender.client?.id, now: now)
@@ -363,13 +365,14 @@ public final class Pipeline: Sendable {
         _ t: Turn, template: String, values: [String: String], intent: IntentID, confidence: Double, _ c: any UnitOfWork
     ) throws -> PipelineOutcome {
         let merged = baseValues(t).merging(values) { _, new in new }
-        let body: String
+        var body: String
         do {
             body = try catalog.templates.render(template, channel: t.message.channel, locale: t.business.locale, merged)
         } catch {
             log.error("template_failed", ["template": template])
             body = try catalog.templates.render("core/error", channel: t.message.channel, locale: "en", merged)
         }
+        if t.cardMasked { body = try withCardNote(body, t) }
         try c.updateMessageIntent(id: t.messageID, intent: intent, confidence: confidence)
         let recipient = t.from
         let sender = try c.businessAddress(t.business.id, channel: t.message.channel) ?? t.message.to

@@ -1,7 +1,8 @@
 import FrontdeskCore
 import FrontdeskStore
 
-/// `payment_method.update`: a one-time link to the card page; a card is never taken by message.
+/// `payment_method.update`: a one-time link to the card page; a card is never taken by message (the pipeline
+/// adds `core/card_in_message` to any reply to a message that held one).
 public struct PaymentPlugin: Plugin {
     public let id = "payment"
     public static let action = "payment_method.update"
@@ -15,14 +16,12 @@ public struct PaymentPlugin: Plugin {
             resource: "client:\(client.id)", ttlMinutes: ttl, now: context.now)
         let card = try context.store.defaultPaymentMethod(clientID: client.id)
         let current = try card.map { try context.render("membership/card", ["brand": $0.brand, "last4": $0.last4]) }
-        let warning =
-            request.entities["card_number_masked"] != nil ? try context.render("payment/card_in_message", [:]) : ""
         let currentText = try current ?? context.render("membership/no_card", [:])
         return PluginReply(
             template: "payment/link",
             values: [
                 "name": client.firstName, "url": link.url, "minutes": String(ttl),
-                "current": currentText, "warning": warning,
+                "current": currentText,
             ],
             links: [link], auditAction: "link.issued", auditAfter: Self.action)
     }

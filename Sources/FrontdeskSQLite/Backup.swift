@@ -38,8 +38,11 @@ extension SQLiteStore {
 
     /// Replaces the database at `target` with the backup at `source`. The backup is checked first; a target that
     /// already holds data is replaced only with `force`. The copy goes through SQLite's locks, so a server using
-    /// the target sees the restored data on its next transaction. Migrations newer than the backup are applied.
-    public static func restore(from source: String, to target: String, force: Bool) throws -> BackupSummary {
+    /// the target sees the restored data on its next transaction. Migrations newer than the backup are applied
+    /// (`redactor` as for `init`).
+    public static func restore(
+        from source: String, to target: String, force: Bool, redactor: (any LinkTokenRedactor)? = nil
+    ) throws -> BackupSummary {
         guard FileManager.default.fileExists(atPath: source) else {
             throw StoreError(.notFound, "\(source) does not exist")
         }
@@ -57,7 +60,7 @@ extension SQLiteStore {
         let into = try open(target)
         try run(from: from, to: into)
         // Opening the store applies any migration the backup predates.
-        let store = try SQLiteStore(path: target)
+        let store = try SQLiteStore(path: target, redactor: redactor)
         let problems = try store.integrityProblems()
         guard problems.isEmpty else {
             throw StoreError(

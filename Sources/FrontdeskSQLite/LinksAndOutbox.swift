@@ -47,6 +47,8 @@ extension Connection {
         now: Date
     ) throws -> Int {
         let headerJSON = JSON.object(headers.keys.sorted().map { ($0, .string(headers[$0] ?? "")) }).serialized()
+        // An inline reply has left with the HTTP response: its tokens are never stored.
+        let body = status == .inline ? try redactor.redactLinkTokens(in: body, links: self) : body
         try execute(
             """
             INSERT INTO outbox (business_id, message_id, channel, kind, recipient, sender, subject, body, headers,
@@ -60,12 +62,14 @@ extension Connection {
     /// Pending items whose next attempt is due, oldest first. Items to a recipient who has opted out of
     /// this business are suppressed first (CTIA: nothing after STOP but its one confirmation).
     public func dueOutbox(now: Date, limit: Int) throws -> [OutboxRecord] {
-        try execute(
+        let suppressed = try query(
             """
             UPDATE outbox SET status = 'suppressed', last_error = 'recipient opted out'
             WHERE status = 'pending' AND kind != 'compliance' AND next_attempt_at <= ?
               AND EXISTS (SELECT 1 FROM sms_optouts o WHERE o.business_id = outbox.business_id AND o.address = outbox.recipient)
+            RETURNING id
             """, now)
+        for row in suppressed { try redactOutboxBody(id: row.int("id") ?? 0) }
         return try query(
             "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
             now, limit
@@ -90,6 +94,7 @@ extension Connection {
             UPDATE outbox SET status = 'sent', sent_at = ?, provider_message_id = ?, attempts = attempts + 1,
             last_error = NULL WHERE id = ?
             """, now, providerMessageID, id)
+        try redactOutboxBody(id: id)
     }
 
     /// Records a failed attempt: retried at `nextAttempt`, or moved to `dead` (or `suppressed`) when nil.
@@ -104,7 +109,22 @@ extension Connection {
             try execute(
                 "UPDATE outbox SET attempts = attempts + 1, last_error = ?, status = ? WHERE id = ?",
                 String(error.prefix(500)), status.rawValue, id)
+            try redactOutboxBody(id: id)
         }
+    }
+
+    public func outboxItem(id: Int) throws -> OutboxRecord? {
+        try queryOne("SELECT * FROM outbox WHERE id = ?", id).map(Self.outbox)
+    }
+
+    /// Replaces the link tokens in the body of an item that will not be sent (again): sent, dead or suppressed.
+    /// Its link still works for whoever received it; the database no longer holds the token.
+    func redactOutboxBody(id: Int) throws {
+        guard let body = try queryOne("SELECT body FROM outbox WHERE id = ?", id)?.string("body") else { return }
+        let redacted = try redactor.redactLinkTokens(in: body, links: self)
+        guard redacted != body else { return }
+        try execute("UPDATE outbox SET body = ? WHERE id = ?", redacted, id)
+        walHoldsRedactedText = true
     }
 
     /// Defers an item without counting an attempt (rate limit).

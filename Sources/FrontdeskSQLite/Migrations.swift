@@ -1,4 +1,5 @@
 import Foundation
+import FrontdeskCore
 import FrontdeskStore
 
 /// One schema change, applied once and recorded by name in `schema_migrations`.
@@ -10,6 +11,11 @@ struct Migration {
     /// foreign keys off outside the transaction; create the new table, copy, drop, rename and recreate
     /// indexes inside it; `PRAGMA foreign_key_check` before committing; foreign keys on again.
     var rebuildsTables = false
+    /// Swift run after `sql`, in the same transaction, for a change SQL cannot make alone.
+    var rewrite: (@Sendable (Connection) throws -> Void)? = nil
+    /// The migration removes secrets from rows: afterwards the file is rebuilt (`VACUUM`) and the WAL
+    /// truncated, so no old copy of the text survives in free space, on free pages or in the log.
+    var scrubsFile = false
 }
 
 /// Append-only named migrations. Never edit one that has shipped: add a new one, and add to
@@ -19,6 +25,7 @@ enum Migrations {
         Migration(name: "001_core", sql: core),
         Migration(name: "002_channels", sql: channels),
         Migration(name: "003_link_actions", sql: linkActions, rebuildsTables: true),
+        Migration(name: "004_redact_secrets", sql: "", rewrite: redactSecrets, scrubsFile: true),
         Migration(name: "006_scoped_admin", sql: scopedAdmin),
     ]
 
@@ -36,8 +43,17 @@ enum Migrations {
                 .unavailable,
                 "the database was upgraded by a newer Frontdesk (migration \(newer) is unknown to this one)")
         }
+        var scrub = false
         for migration in all where !applied.contains(migration.name) {
             try apply(migration, c)
+            scrub = scrub || migration.scrubsFile
+        }
+        if scrub {
+            // "The VACUUM command works by copying the contents of the database into a temporary database file
+            // and then overwriting the original with the contents of the temporary file" (SQLite docs): free
+            // pages and the unused space of pages, written before secure_delete was on, are gone.
+            try c.executeScript("VACUUM")
+            c.truncateWAL()
         }
     }
 
@@ -48,6 +64,7 @@ enum Migrations {
         try c.executeScript("BEGIN IMMEDIATE")
         do {
             try c.executeScript(migration.sql)
+            try migration.rewrite?(c)
             if migration.rebuildsTables {
                 let broken = try c.query("PRAGMA foreign_key_check")
                 if !broken.isEmpty {
@@ -328,4 +345,39 @@ enum Migrations {
             business_per_minute INTEGER CHECK (business_per_minute >= 0)
         );
         """
+
+    /// Rows written before link tokens were redacted and card numbers masked in every form: replies that
+    /// have left (sent, inline) or will not be sent (dead, suppressed) lose their tokens, keeping each link's
+    /// id when the store was given a redactor that can hash (`[link]` otherwise); pending replies keep
+    /// theirs, they must still be delivered. Inbound texts lose tokens too; subjects, texts, bodies and
+    /// cancellation reasons are masked again with today's `CardMask`.
+    static func redactSecrets(_ c: Connection) throws {
+        func masked(_ text: String?) -> String? { text.map { CardMask.mask($0).text } }
+        func redacted(_ text: String?) throws -> String? {
+            try text.map { try c.redactor.redactLinkTokens(in: $0, links: c) }
+        }
+        /// Writes the row only when something changed.
+        func update(_ table: String, _ row: Row, _ values: [String: String?]) throws {
+            let changed = values.keys.sorted().filter { row.string($0) != values[$0] ?? nil }
+            guard !changed.isEmpty else { return }
+            // Table and column names are this function's own literals.
+            var arguments: [any SQLBindable] = changed.map { values[$0] ?? nil }
+            arguments.append(row.int("id") ?? 0)
+            _ = try c.queryArray(
+                "UPDATE \(table) SET " + changed.map { "\($0) = ?" }.joined(separator: ", ") + " WHERE id = ?",
+                arguments)
+        }
+        for row in try c.query("SELECT id, status, subject, body FROM outbox") {
+            let pending = row.string("status") == OutboxRecord.Status.pending.rawValue
+            let body = pending ? row.string("body") : try redacted(row.string("body"))
+            try update("outbox", row, ["subject": masked(row.string("subject")), "body": masked(body)])
+        }
+        for row in try c.query("SELECT id, subject, extracted_text FROM messages") {
+            let text = try redacted(row.string("extracted_text"))
+            try update("messages", row, ["subject": masked(row.string("subject")), "extracted_text": masked(text)])
+        }
+        for row in try c.query("SELECT id, cancel_reason FROM memberships WHERE cancel_reason IS NOT NULL") {
+            try update("memberships", row, ["cancel_reason": masked(row.string("cancel_reason"))])
+        }
+    }
 }

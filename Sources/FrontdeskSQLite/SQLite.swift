@@ -78,6 +78,11 @@ struct Row: Sendable {
 final class Connection {
     let handle: OpaquePointer
     private var cache: [String: OpaquePointer] = [:]
+    /// Takes link tokens out of the bodies of replies that have left (set by `SQLiteStore`).
+    var redactor: any LinkTokenRedactor = LinkTokensWithoutIDs()
+    /// A stored token was overwritten since the WAL was last truncated: its older page images may still be
+    /// there. True at first: an earlier process may have stopped between redacting and truncating.
+    var walHoldsRedactedText = true
 
     init(handle: OpaquePointer) { self.handle = handle }
 
@@ -231,9 +236,12 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     public var location: String { "sqlite:" + path }
 
     /// Opens (creating if needed) the database at `path` (`:memory:` for tests) and applies migrations.
-    public init(path: String, migrate: Bool = true) throws {
+    /// `redactor` takes link tokens out of replies that have left, keeping their link's id (the app passes
+    /// one that can hash tokens); without it tokens become `[link]`.
+    public init(path: String, migrate: Bool = true, redactor: (any LinkTokenRedactor)? = nil) throws {
         self.path = path
         connection = try Self.open(path)
+        if let redactor { connection.redactor = redactor }
         if migrate { try Migrations.apply(connection: connection, lock: lock) }
         if path == ":memory:" {
             reader = nil
@@ -258,11 +266,14 @@ public final class SQLiteStore: Store, @unchecked Sendable {
         sqlite3_busy_timeout(handle, 5000)
         sqlite3_extended_result_codes(handle, 1)
         if flags & SQLITE_OPEN_READONLY == 0 {
+            // secure_delete: "When secure_delete is on, SQLite overwrites deleted content with zeros" (SQLite
+            // docs): a redacted body or a deleted row leaves no old text in free space or on free pages.
             try connection.executeScript(
                 """
                 PRAGMA journal_mode = WAL;
                 PRAGMA synchronous = NORMAL;
                 PRAGMA foreign_keys = ON;
+                PRAGMA secure_delete = ON;
                 """)
         }
         return connection
@@ -315,6 +326,14 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     public func integrityProblems() throws -> [String] {
         try sqlRead { try $0.integrityProblems() }
     }
+
+    /// Truncates the WAL if a token was overwritten since it was last truncated. One checkpoint per outbox
+    /// batch rather than per sent reply: each costs an fsync of the database file (about 10 ms here).
+    public func scrubRedactedText() throws {
+        lock.lock()
+        defer { lock.unlock() }
+        if connection.walHoldsRedactedText { connection.truncateWAL() }
+    }
 }
 
 extension Connection {
@@ -328,6 +347,17 @@ extension Connection {
             counts[name] = try queryOne("SELECT count(*) AS n FROM \(quoted)")?.int("n") ?? 0
         }
         return counts
+    }
+
+    /// Copies the WAL into the database and truncates it to zero bytes. The WAL keeps every page image
+    /// written since it was last reset, so a reply's body from before its tokens were redacted would
+    /// otherwise stay on disk. "TRUNCATE: This mode works the same way as RESTART with the addition that it
+    /// also truncates the log file to zero bytes just prior to a successful return" (SQLite docs, PRAGMA
+    /// wal_checkpoint). When a reader still needs an older snapshot the checkpoint cannot finish; it is tried
+    /// again at the next scrub.
+    func truncateWAL() {
+        guard let row = try? queryOne("PRAGMA wal_checkpoint(TRUNCATE)") else { return }
+        if row.int("busy") == 0 { walHoldsRedactedText = false }
     }
 
     /// `PRAGMA integrity_check` and `PRAGMA foreign_key_check`: empty when both find nothing.

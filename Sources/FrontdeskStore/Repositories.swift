@@ -87,6 +87,9 @@ public protocol LinkRepository {
     func consumeLink(tokenHash: String, now: Date) throws -> Bool
 }
 
+/// Once an item has left (sent, or `inline`: returned with the HTTP response) or will not be sent (dead,
+/// suppressed), the link tokens in its stored body are redacted by the store's `LinkTokenRedactor`
+/// (`https://host/l/[link 17]`); a pending item keeps them until then, so it can still be delivered.
 public protocol OutboxRepository {
     @discardableResult
     func enqueue(
@@ -99,6 +102,7 @@ public protocol OutboxRepository {
     /// Items newest first, optionally of one status.
     func outbox(status: OutboxRecord.Status?, limit: Int) throws -> [OutboxRecord]
     func outboxItems(messageID: Int) throws -> [OutboxRecord]
+    func outboxItem(id: Int) throws -> OutboxRecord?
     func markOutboxSent(id: Int, providerMessageID: String?, now: Date) throws
     /// Records a failed attempt: retried at `nextAttempt`, or moved to `status` (dead or suppressed) when nil.
     func markOutboxFailed(id: Int, error: String, nextAttempt: Date?, status: OutboxRecord.Status) throws

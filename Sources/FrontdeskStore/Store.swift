@@ -16,6 +16,10 @@ public protocol Store: AnyObject, Sendable {
     func tableCounts() throws -> [String: Int]
     /// The engine's own consistency check; empty when the data are sound.
     func integrityProblems() throws -> [String]
+    /// Removes from disk the older copies of rows whose link tokens were redacted (SQLite keeps them in its
+    /// write-ahead log until the log is truncated). Cheap when nothing was redacted since the last call; the
+    /// outbox worker calls it after each batch.
+    func scrubRedactedText() throws
 }
 
 /// What a backup or a restore produced: the file, its size, the migrations it holds and its rows by table.

@@ -54,7 +54,7 @@ final class WebFixture: @unchecked Sendable {
     var allLogs: String { (sink.lines + logLines.value).joined(separator: "\n") }
 }
 
-private func formEncode(_ pairs: [(String, String)]) -> Data {
+func formEncode(_ pairs: [(String, String)]) -> Data {
     var allowed = CharacterSet.alphanumerics
     allowed.insert(charactersIn: "-._~")
     let text = pairs.map { name, value in
@@ -66,14 +66,14 @@ private func formEncode(_ pairs: [(String, String)]) -> Data {
 
 private func basic(_ credentials: String) -> String { "Basic " + Data(credentials.utf8).base64EncodedString() }
 
-private func twilioParams(_ body: String, sid: String, from: String = alice) -> [(String, String)] {
+func twilioParams(_ body: String, sid: String, from: String = alice) -> [(String, String)] {
     [
         ("MessageSid", sid), ("AccountSid", "AC0123"), ("From", from), ("To", Demo.smsNumber), ("Body", body),
         ("NumMedia", "0"),
     ]
 }
 
-private func postTwilio(_ f: WebFixture, _ params: [(String, String)], signature: String? = nil) async throws
+func postTwilio(_ f: WebFixture, _ params: [(String, String)], signature: String? = nil) async throws
     -> ClientResponse
 {
     let sig =
@@ -86,8 +86,7 @@ private func postTwilio(_ f: WebFixture, _ params: [(String, String)], signature
         body: formEncode(params))
 }
 
-private func mailgunFields(text: String, token: String, timestamp: Int, key: String = mailgunKey) -> [(String, String)]
-{
+func mailgunFields(text: String, token: String, timestamp: Int, key: String = mailgunKey) -> [(String, String)] {
     let signature = Encoding.hex(Crypto.hmacSHA256(key: key, message: "\(timestamp)\(token)"))
     return [
         ("recipient", Demo.inbox), ("sender", "alice@example.com"), ("from", "Alice Johnson <alice@example.com>"),

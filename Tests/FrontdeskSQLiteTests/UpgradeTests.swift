@@ -141,7 +141,9 @@ struct ScopedAdminUpgradeTests {
         let store = try SQLiteStore(path: path)
         #expect(try store.integrityProblems().isEmpty)
         let after = try OldDatabase.snapshot(path)
-        for table in before.keys where table != "admin_tokens" {
+        // 004_redact_secrets rewrites outbox, messages and cancellation reasons on purpose (RedactSecretsUpgradeTests).
+        let rewritten: Set<String> = ["admin_tokens", "outbox", "messages", "memberships"]
+        for table in before.keys where !rewritten.contains(table) {
             #expect(after[table] == before[table], "table \(table) changed in the upgrade")
         }
         let old = try store.read { try $0.adminToken(hash: String(repeating: "b", count: 64)) }
