@@ -328,7 +328,7 @@ private func standardRouter(form: Box<HTTPRequest?> = Box(nil)) -> Router {
         server.stop()
         let lines = sink.lines
         #expect(!lines.joined().contains("SECRET"))
-        #expect(lines.contains { $0.hasPrefix("http GET /l/… 200 ") && $0.hasSuffix("µs") })
+        #expect(lines.contains { $0.hasPrefix("http GET /l/… 200 ") && $0.hasSuffix("µs client=127.0.0.1") })
         #expect(lines.contains { $0.hasPrefix("http GET /invoice/…/pdf 200 ") })
         #expect(lines.contains { $0.hasPrefix("http GET /l/…/unknown 404 ") })
         #expect(metrics.requestCount == 3)
