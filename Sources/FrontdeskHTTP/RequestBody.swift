@@ -82,7 +82,9 @@ final class SpoolFile {
         var buffer = [UInt8](repeating: 0, count: chunkSize)
         var offset = 0
         while offset < length {
-            let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, min(chunkSize, length - offset), off_t(offset)) }
+            let count = buffer.withUnsafeMutableBytes {
+                pread(fd, $0.baseAddress, min(chunkSize, length - offset), off_t(offset))
+            }
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else { throw Failure(description: "cannot read the spool file: \(Self.errnoText())") }
             offset += count
