@@ -459,7 +459,9 @@ final class ServerCore: @unchecked Sendable {
             state.keepsFileParts = route.keepsFileParts
             if let declared = state.headers["Content-Length"].flatMap({ Int($0) }) {
                 if declared > state.cap { return respond(.payloadTooLarge, state, connection) }
-                if let refusal = prepareStorage(declared: declared, state) { return respond(refusal, state, connection) }
+                if let refusal = prepareStorage(declared: declared, state) {
+                    return respond(refusal, state, connection)
+                }
             }
             if route.decodesForm
                 && (mediaType == "application/x-www-form-urlencoded" || mediaType == "multipart/form-data")

@@ -222,10 +222,14 @@ private func request(_ head: String, contentLength: Int, _ extra: [String] = [])
         defer { server.stop() }
         let header = "POST /echo HTTP/1.1\r\nHost: x\r\nX-Padding: " + String(repeating: "a", count: 200)
         let seconds = try trickle(server, header, every: 0.2)
-        #expect(seconds >= 1.4 && seconds < 4, "closed after \(seconds) s")
+        #expect(seconds >= 1.4 && seconds < 10, "closed after \(seconds) s")
         #expect(server.resourceUsage.closedByDeadline == 1)
-        #expect(sink.lines.contains { $0.hasPrefix("http limit: request from 127.0.0.1 not received within 1.5 s") })
-        #expect(metrics.render().contains("frontdesk_http_limited_total{reason=\"deadline\"} 1\n"))
+        // Reported just after the socket is shut down, so possibly after the client saw it close.
+        #expect(
+            eventually {
+                sink.lines.contains { $0.hasPrefix("http limit: request from 127.0.0.1 not received within 1.5 s") }
+            })
+        #expect(eventually { metrics.render().contains("frontdesk_http_limited_total{reason=\"deadline\"} 1\n") })
     }
 
     @Test func aSlowBodyIsCutAtTheDeadline() throws {
@@ -233,25 +237,28 @@ private func request(_ head: String, contentLength: Int, _ extra: [String] = [])
         defer { server.stop() }
         let text = request("/echo", contentLength: 200) + String(repeating: "b", count: 200)
         let seconds = try trickle(server, text, every: 0.05)
-        #expect(seconds >= 1.4 && seconds < 4, "closed after \(seconds) s")
+        #expect(seconds >= 1.4 && seconds < 10, "closed after \(seconds) s")
         #expect(server.resourceUsage.closedByDeadline == 1)
         #expect(eventually { server.resourceUsage.bodyMemory == 0 })
     }
 
     @Test func theDeadlineStopsOnceTheRequestIsIn() throws {
-        let server = try server(deadline: 1)
+        let server = try server(deadline: 2)
         defer { server.stop() }
         // The handler takes longer than the deadline: its answer still goes out.
         let slow = try rawExchange(server, "GET /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         #expect(slow?.status == 200)
-        // A kept-alive connection gets a fresh deadline for its next request.
+        // A kept-alive connection gets a fresh deadline for each request: three requests 1.2 s apart keep it
+        // open for 2.4 s, past the 2 s a single request may take.
         let client = try RawClient(port: server.port)
         defer { client.closeSocket() }
         client.send(request("/echo", contentLength: 2) + "hi")
-        Thread.sleep(forTimeInterval: 0.7)
-        client.send(request("/echo", contentLength: 2, ["Connection: close"]) + "yo")
-        let both = String(decoding: client.readAll(), as: UTF8.self)
-        #expect(both.components(separatedBy: "HTTP/1.1 200").count == 3, "\(both)")
+        Thread.sleep(forTimeInterval: 1.2)
+        client.send(request("/echo", contentLength: 2) + "yo")
+        Thread.sleep(forTimeInterval: 1.2)
+        client.send(request("/echo", contentLength: 2, ["Connection: close"]) + "ok")
+        let all = String(decoding: client.readAll(), as: UTF8.self)
+        #expect(all.components(separatedBy: "HTTP/1.1 200").count == 4, "\(all)")
         #expect(server.resourceUsage.closedByDeadline == 0)
     }
 }
@@ -481,7 +488,8 @@ private func request(_ head: String, contentLength: Int, _ extra: [String] = [])
             var status: Int?
             let seconds = timed { status = client.readStatus()?.status }
             #expect(status == 403)
-            #expect(seconds < 2)
+            // Timing is secondary (the body was never sent, so any answer came from the headers); bounded anyway.
+            #expect(seconds < 5)
         }
         #expect(handled.value == 0)
         #expect(server.resourceUsage.bodyMemoryPeak == 0)
@@ -507,7 +515,8 @@ private func request(_ head: String, contentLength: Int, _ extra: [String] = [])
             let seconds = timed { result = client.readStatus() }
             #expect(result?.status == 403)
             #expect(result?.response.hasSuffix("Invalid signature.") == true)
-            #expect(seconds < 2)
+            // Timing is secondary (the body was never sent, so any answer came from the headers); bounded anyway.
+            #expect(seconds < 5)
         }
         #expect(f.server.resourceUsage.bodyMemoryPeak == 0)
         #expect(f.server.resourceUsage.spoolPeak == 0)
@@ -533,8 +542,8 @@ private func request(_ head: String, contentLength: Int, _ extra: [String] = [])
         let client = try RawClient(port: f.server.port)
         defer { client.closeSocket() }
         client.send(
-            "POST /webhooks/twilio HTTP/1.1\r\nHost: x\r\n\(form)\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-        )
+            "POST /webhooks/twilio HTTP/1.1\r\nHost: x\r\n\(form)\r\nTransfer-Encoding: chunked\r\n"
+                + "Connection: close\r\n\r\n")
         let chunk = Data(repeating: UInt8(ascii: "a"), count: 16 << 10)
         for _ in 0..<5 { client.send(Data("4000\r\n".utf8) + chunk + Data("\r\n".utf8)) }
         client.send("0\r\n\r\n")
