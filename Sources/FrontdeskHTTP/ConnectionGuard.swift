@@ -7,12 +7,13 @@ import Foundation
 /// Open connections and what they may still take: the per-address connection limit (checked by the accept
 /// policy), the per-client limit for clients behind a trusted proxy, and the total request deadline.
 ///
-/// libmicrohttpd's MHD_OPTION_CONNECTION_TIMEOUT is an idle timeout: a client that sends one byte every
-/// ten seconds never trips a 30-second one. So each connection is registered here when it opens
-/// (MHD_OPTION_NOTIFY_CONNECTION) with its start time, and a sweeper thread closes any connection whose request
-/// has not fully arrived within the deadline. The clock starts when the connection opens and again whenever a
-/// request on it completes, so it covers the wait for the next request on a kept-alive connection too; it
-/// stops while a complete request is being handled and answered.
+/// libmicrohttpd's MHD_OPTION_CONNECTION_TIMEOUT is an idle timeout ("After how many seconds of inactivity should
+/// a connection automatically be timed out?", microhttpd.h): a client that sends one byte every ten seconds never
+/// trips a 30-second one, and the access handler is not called at all until the headers are complete. So each
+/// connection is registered here when it opens (MHD_OPTION_NOTIFY_CONNECTION) with its start time, and a sweeper
+/// thread closes any connection whose request has not fully arrived within the deadline. The clock starts when the
+/// connection opens and again whenever a request on it completes, so it covers the wait for the next request on a
+/// kept-alive connection too; it stops while a complete request is being handled and answered.
 final class ConnectionGuard: @unchecked Sendable {
     /// One open connection.
     private struct Record {
@@ -69,8 +70,9 @@ final class ConnectionGuard: @unchecked Sendable {
         perPeer[peer, default: 0] += 1
     }
 
-    /// libmicrohttpd calls NOTIFY_CLOSED before it closes the socket, so while a record is here its descriptor
-    /// is still the connection's own (the sweeper relies on this).
+    /// libmicrohttpd calls NOTIFY_CLOSED before it closes the socket (MHD_connection_close_ notifies; the socket
+    /// is closed when the connection is cleaned up afterwards), so while a record is here its descriptor is still
+    /// the connection's own and cannot have been reused (the sweeper relies on this).
     func closed(_ connection: OpaquePointer) {
         condition.lock()
         defer { condition.unlock() }

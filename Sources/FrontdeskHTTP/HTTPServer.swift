@@ -110,7 +110,8 @@ public enum HTTPServerError: Error, Equatable, CustomStringConvertible {
 }
 
 /// An HTTP/1.1 server on libmicrohttpd: internal polling threads (epoll, thread pool), routing,
-/// body caps enforced while bodies stream in, form decoding, access log, graceful stop.
+/// body caps enforced while bodies stream in, form decoding, access log, graceful stop, and resource limits
+/// (header checks before bodies, shared memory and spool budgets, per-address connections, a request deadline).
 ///
 /// Handlers run synchronously on libmicrohttpd's threads. Never call `stop()` from a handler.
 public final class HTTPServer: @unchecked Sendable {
