@@ -34,8 +34,9 @@ typedef void *(*fd_mhd_uri_log_callback)(void *cls, const char *uri, struct MHD_
  * some messages may be printed by standard MHD logger during daemon startup". */
 static inline struct MHD_Daemon *fd_mhd_start(const struct fd_mhd_settings *s,
         MHD_AccessHandlerCallback handler, MHD_RequestCompletedCallback completed,
-        MHD_LogCallback logger, fd_mhd_uri_log_callback uri_logger, void *cls) {
-    struct MHD_OptionItem ops[14];
+        MHD_LogCallback logger, fd_mhd_uri_log_callback uri_logger,
+        MHD_NotifyConnectionCallback notify_connection, MHD_AcceptPolicyCallback accept_policy, void *cls) {
+    struct MHD_OptionItem ops[16];
     int n = 0;
     if (logger != NULL) {
         ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t) logger, cls };
@@ -45,6 +46,9 @@ static inline struct MHD_Daemon *fd_mhd_start(const struct fd_mhd_settings *s,
     }
     if (uri_logger != NULL) {
         ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_URI_LOG_CALLBACK, (intptr_t) uri_logger, cls };
+    }
+    if (notify_connection != NULL) {
+        ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_CONNECTION, (intptr_t) notify_connection, cls };
     }
     if (s->bind_address != NULL) {
         ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, (void *) s->bind_address };
@@ -75,7 +79,9 @@ static inline struct MHD_Daemon *fd_mhd_start(const struct fd_mhd_settings *s,
         ops[n++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_BACKLOG_SIZE, (intptr_t) s->listen_backlog, NULL };
     }
     ops[n] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
-    return MHD_start_daemon(s->flags, s->port, NULL, NULL, handler, cls, MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
+    /* The accept policy is not an option but MHD_start_daemon's third and fourth arguments. */
+    return MHD_start_daemon(s->flags, s->port, accept_policy, cls, handler, cls, MHD_OPTION_ARRAY, ops,
+                            MHD_OPTION_END);
 }
 
 /* MHD_get_daemon_info is variadic. Returns 0 when the port is unknown. */
@@ -88,6 +94,12 @@ static inline uint16_t fd_mhd_bind_port(struct MHD_Daemon *daemon) {
 static inline const struct sockaddr *fd_mhd_client_address(struct MHD_Connection *connection) {
     const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     return info == NULL ? NULL : info->client_addr;
+}
+
+/* The connection's socket (MHD_CONNECTION_INFO_CONNECTION_FD), or -1. */
+static inline int fd_mhd_connection_fd(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return info == NULL ? -1 : info->connect_fd;
 }
 
 #endif

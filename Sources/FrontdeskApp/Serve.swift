@@ -27,6 +27,8 @@ extension Commands {
             throw CLIError.failure(error.description)
         }
         if let host = a["host"] { config.host = host }
+        let limits = try ServerLimits.configuration(
+            host: config.host, port: UInt16(config.port), environment: environment)
         try checkDatabasePath(config.dbPath)
         let demo = a.has("demo")
         if demo { config.secrets = DemoSecrets.fill(config.secrets) }
@@ -68,8 +70,8 @@ extension Commands {
             adminToken: secrets.adminToken, metricsToken: secrets.metricsToken, clock: clock, log: log,
             replayCache: StoreReplayCache(store: app.store))
         let server = HTTPServer(
-            configuration: HTTPServerConfiguration(host: config.host, port: UInt16(config.port)), router: web.router(),
-            metrics: web.metrics, logger: { event in log.info("http", ["event": event.description]) })
+            configuration: limits, router: web.router(), metrics: web.metrics,
+            logger: { event in log.info("http", ["event": event.description]) })
         let worker = OutboxWorker(
             store: try StoreOutbox(store: app.store), senders: senders, clock: clock,
             log: { line in log.info("outbox", ["event": line]) })

@@ -3,24 +3,30 @@ import Foundation
 /// Something the server reports to its injected logger. Never carries bodies, tokens or query strings.
 public enum HTTPLogEvent: Sendable, Equatable, CustomStringConvertible {
     /// One finished request; `status` is 0 when no response was sent (client left, timeout, shutdown).
-    case access(method: String, path: String, status: Int, microseconds: Int)
+    /// `client` is the client's address (a trusted proxy's X-Forwarded-For already applied), "" when unknown.
+    case access(method: String, path: String, status: Int, microseconds: Int, client: String = "")
     /// A handler threw; the client got a bare 500.
     case handlerError(method: String, path: String, error: String)
     /// A message from libmicrohttpd itself (bad requests it rejected, socket errors).
     case library(String)
     /// Lifecycle: started, stopping, stopped.
     case lifecycle(String)
+    /// A resource limit acted (a connection closed at the request deadline).
+    case limit(String)
 
     public var description: String {
         switch self {
-        case .access(let method, let path, let status, let microseconds):
-            return "http \(method) \(path) \(status == 0 ? "-" : String(status)) \(microseconds)µs"
+        case .access(let method, let path, let status, let microseconds, let client):
+            let line = "http \(method) \(path) \(status == 0 ? "-" : String(status)) \(microseconds)µs"
+            return client.isEmpty ? line : line + " client=\(client)"
         case .handlerError(let method, let path, let error):
             return "http error \(method) \(path): \(error)"
         case .library(let message):
             return "http libmicrohttpd: \(message)"
         case .lifecycle(let message):
             return "http \(message)"
+        case .limit(let message):
+            return "http limit: \(message)"
         }
     }
 }
@@ -75,6 +81,7 @@ public final class HTTPMetrics: @unchecked Sendable {
 
     private let lock = NSLock()
     private var counts: [Key: Int] = [:]
+    private var limits: [String: Int] = [:]
     private var buckets: [Int]
     private var totalMicroseconds = 0
     private var total = 0
@@ -93,6 +100,14 @@ public final class HTTPMetrics: @unchecked Sendable {
         total += 1
     }
 
+    /// Counts one action of a resource limit: `per_address`, `deadline`, `body_memory`, `spool_space`,
+    /// `spool_error`.
+    public func recordLimit(_ reason: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        limits[reason, default: 0] += 1
+    }
+
     /// Number of requests recorded.
     public var requestCount: Int {
         lock.lock()
@@ -107,6 +122,7 @@ public final class HTTPMetrics: @unchecked Sendable {
         let buckets = self.buckets
         let totalMicroseconds = self.totalMicroseconds
         let total = self.total
+        let limits = self.limits
         lock.unlock()
 
         var lines = ["# TYPE frontdesk_http_requests_total counter"]
@@ -126,6 +142,12 @@ public final class HTTPMetrics: @unchecked Sendable {
         lines.append("frontdesk_http_request_duration_seconds_bucket{le=\"+Inf\"} \(cumulative)")
         lines.append("frontdesk_http_request_duration_seconds_sum \(seconds(totalMicroseconds))")
         lines.append("frontdesk_http_request_duration_seconds_count \(total)")
+        if !limits.isEmpty {
+            lines.append("# TYPE frontdesk_http_limited_total counter")
+            for (reason, count) in limits.sorted(by: { $0.key < $1.key }) {
+                lines.append("frontdesk_http_limited_total{reason=\"\(reason)\"} \(count)")
+            }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

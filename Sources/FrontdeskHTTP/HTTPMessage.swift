@@ -107,17 +107,24 @@ public struct HTTPRequest: Sendable {
     /// Query parameters in URL order, percent-decoded.
     public var query: [HTTPField]
     public var headers: HTTPHeaders
-    /// The body exactly as received (kept even when decoded into `form`, because signatures cover it).
+    /// The body exactly as received (kept even when decoded into `form`, because signatures cover it); empty
+    /// when the route spooled it to a temporary file (see `bodyLength`).
     public var body: Data
+    /// The body's size in bytes as received, also when it was spooled.
+    public var bodyLength: Int
     /// Decoded fields when the body is url-encoded or multipart form data; nil otherwise.
     public var form: HTTPForm?
     /// The peer's numeric address (`127.0.0.1`, `::1`), or "" when unknown.
     public var remoteAddress: String
+    /// The client: the peer, or when the peer is a trusted proxy, the rightmost address in `X-Forwarded-For`
+    /// that is not a trusted proxy (see `TrustedProxies`).
+    public var clientAddress: String
 
     public init(
         method: String, path: String, target: String? = nil, pathParameters: [String: String] = [:],
         query: [HTTPField] = [],
-        headers: HTTPHeaders = [:], body: Data = Data(), form: HTTPForm? = nil, remoteAddress: String = ""
+        headers: HTTPHeaders = [:], body: Data = Data(), form: HTTPForm? = nil, remoteAddress: String = "",
+        clientAddress: String? = nil, bodyLength: Int? = nil
     ) {
         self.method = method
         self.path = path
@@ -128,6 +135,8 @@ public struct HTTPRequest: Sendable {
         self.body = body
         self.form = form
         self.remoteAddress = remoteAddress
+        self.clientAddress = clientAddress ?? remoteAddress
+        self.bodyLength = bodyLength ?? body.count
     }
 
     /// The first query parameter named `name`, or nil.
@@ -205,6 +214,12 @@ public struct HTTPResponse: Sendable, Equatable {
     public static let payloadTooLarge = HTTPResponse.text("Request body too large.", status: 413)
     /// 415 for a body type the route does not take.
     public static let unsupportedMediaType = HTTPResponse.text("Unsupported media type.", status: 415)
+    /// 429 with `Retry-After` in seconds, for a client over its share.
+    public static func tooManyRequests(retryAfter: Int) -> HTTPResponse {
+        var response = HTTPResponse.text("Too many requests from your address.", status: 429)
+        response.headers.set("Retry-After", String(retryAfter))
+        return response
+    }
     /// 500 without details (the cause goes to the log only).
     public static let internalServerError = HTTPResponse.text("Internal server error.", status: 500)
     /// 503, optionally with `Retry-After` in seconds.

@@ -11,13 +11,15 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
     public var host: String
     /// TCP port; 0 picks a free one (read it back from `HTTPServer.port`).
     public var port: UInt16
-    /// Number of libmicrohttpd worker threads, each with its own epoll set.
+    /// Number of libmicrohttpd worker threads, each with its own epoll set. Handlers run on them, so a few more
+    /// than cores keeps `/healthz` answering while others parse large bodies or wait on the database.
     public var threadPoolSize: Int
     /// Most concurrent connections in total.
     public var connectionLimit: Int
-    /// Most concurrent connections from one IP address (0 = no limit).
+    /// Most concurrent connections from one IP address (0 = no limit). A trusted proxy is exempt; each client
+    /// it names in `X-Forwarded-For` may have this many requests in flight instead (429 beyond).
     public var perIPConnectionLimit: Int
-    /// Seconds of inactivity after which libmicrohttpd closes a connection.
+    /// Seconds of inactivity after which libmicrohttpd closes a connection (an idle timeout).
     public var connectionTimeoutSeconds: Int
     /// Per-connection memory pool; the request line and headers must fit in it.
     public var connectionMemoryLimit: Int
@@ -25,11 +27,33 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
     public var shutdownGracePeriodSeconds: Double
     /// Use epoll when libmicrohttpd supports it (else poll).
     public var preferEpoll: Bool
+    /// Seconds within which a request's headers and body must have fully arrived, counted from the connection's
+    /// opening or the previous response on it; a slower request has its connection closed (0 = no deadline).
+    public var requestDeadlineSeconds: Double
+    /// Most bytes of request bodies (and decoded form fields) held in memory across all connections. A request
+    /// that would pass it gets 503 with Retry-After (or, on a route that spools, goes to disk).
+    public var bodyMemoryLimit: Int
+    /// On routes that spool, a body larger than this goes to a temporary file instead of memory.
+    public var spoolThreshold: Int
+    /// Most bytes of spooled bodies on disk across all connections (503 with Retry-After beyond).
+    public var spoolLimit: Int
+    /// Where spooled bodies are written (files are mode 0600 and unlinked as soon as they are created).
+    public var spoolDirectory: String
+    /// Reverse proxies whose `X-Forwarded-For` names the client (for limits and logs); nobody else's is believed.
+    public var trustedProxies: TrustedProxies
+
+    /// `$TMPDIR`, else `/tmp`.
+    public static var defaultSpoolDirectory: String {
+        let dir = ProcessInfo.processInfo.environment["TMPDIR"] ?? ""
+        return dir.isEmpty ? "/tmp" : dir
+    }
 
     public init(
-        host: String = "127.0.0.1", port: UInt16 = 0, threadPoolSize: Int = 2, connectionLimit: Int = 1024,
-        perIPConnectionLimit: Int = 256, connectionTimeoutSeconds: Int = 30, connectionMemoryLimit: Int = 64 * 1024,
-        shutdownGracePeriodSeconds: Double = 10, preferEpoll: Bool = true
+        host: String = "127.0.0.1", port: UInt16 = 0, threadPoolSize: Int = 4, connectionLimit: Int = 1024,
+        perIPConnectionLimit: Int = 64, connectionTimeoutSeconds: Int = 30, connectionMemoryLimit: Int = 64 * 1024,
+        shutdownGracePeriodSeconds: Double = 10, preferEpoll: Bool = true, requestDeadlineSeconds: Double = 30,
+        bodyMemoryLimit: Int = 64 << 20, spoolThreshold: Int = 1 << 20, spoolLimit: Int = 1 << 30,
+        spoolDirectory: String = HTTPServerConfiguration.defaultSpoolDirectory, trustedProxies: TrustedProxies = .none
     ) {
         self.host = host
         self.port = port
@@ -40,7 +64,31 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
         self.connectionMemoryLimit = connectionMemoryLimit
         self.shutdownGracePeriodSeconds = shutdownGracePeriodSeconds
         self.preferEpoll = preferEpoll
+        self.requestDeadlineSeconds = requestDeadlineSeconds
+        self.bodyMemoryLimit = bodyMemoryLimit
+        self.spoolThreshold = spoolThreshold
+        self.spoolLimit = spoolLimit
+        self.spoolDirectory = spoolDirectory
+        self.trustedProxies = trustedProxies
     }
+}
+
+/// What the server's limits hold right now, and what they have done since it started.
+public struct HTTPResourceUsage: Sendable, Equatable {
+    /// Connections open now.
+    public var openConnections: Int
+    /// Body and form bytes held in memory now, and the most held at once.
+    public var bodyMemory: Int
+    public var bodyMemoryPeak: Int
+    /// Spooled body bytes on disk now, and the most at once.
+    public var spool: Int
+    public var spoolPeak: Int
+    /// Requests whose body went to a spool file.
+    public var spooledRequests: Int
+    /// Connections refused by the per-address limit, and requests refused by the per-client limit.
+    public var refusedByAddressLimit: Int
+    /// Connections closed because their request missed the deadline.
+    public var closedByDeadline: Int
 }
 
 /// Why the server could not start.
@@ -62,7 +110,8 @@ public enum HTTPServerError: Error, Equatable, CustomStringConvertible {
 }
 
 /// An HTTP/1.1 server on libmicrohttpd: internal polling threads (epoll, thread pool), routing,
-/// body caps enforced while bodies stream in, form decoding, access log, graceful stop.
+/// body caps enforced while bodies stream in, form decoding, access log, graceful stop, and resource limits
+/// (header checks before bodies, shared memory and spool budgets, per-address connections, a request deadline).
 ///
 /// Handlers run synchronously on libmicrohttpd's threads. Never call `stop()` from a handler.
 public final class HTTPServer: @unchecked Sendable {
@@ -109,6 +158,19 @@ public final class HTTPServer: @unchecked Sendable {
         return running?.core.inFlight ?? 0
     }
 
+    /// The limits' current figures (zeros when not running).
+    public var resourceUsage: HTTPResourceUsage {
+        lock.lock()
+        let core = running?.core
+        lock.unlock()
+        guard let core else {
+            return HTTPResourceUsage(
+                openConnections: 0, bodyMemory: 0, bodyMemoryPeak: 0, spool: 0, spoolPeak: 0, spooledRequests: 0,
+                refusedByAddressLimit: 0, closedByDeadline: 0)
+        }
+        return core.resourceUsage
+    }
+
     /// Binds and starts the worker threads. Block termination signals (`SignalWaiter`) before this
     /// so that libmicrohttpd's threads inherit the mask.
     public func start() throws {
@@ -124,18 +186,22 @@ public final class HTTPServer: @unchecked Sendable {
         flags |= epoll ? MHD_USE_EPOLL.rawValue : MHD_USE_POLL.rawValue
         if address.isIPv6 { flags |= MHD_USE_IPv6.rawValue }
 
-        let core = ServerCore(router: router, metrics: metrics, logger: logger)
+        raiseOpenFileLimit(atLeast: config.connectionLimit + 256)
+        let core = ServerCore(configuration: config, router: router, metrics: metrics, logger: logger)
         let context = Unmanaged.passUnretained(core).toOpaque()
         let daemon: OpaquePointer? = address.withSockaddr { sockaddr in
             var settings = fd_mhd_settings(
                 flags: UInt32(flags), port: config.port, bind_address: sockaddr,
                 thread_pool_size: UInt32(clamping: max(1, config.threadPoolSize)),
                 connection_limit: UInt32(clamping: max(1, config.connectionLimit)),
-                per_ip_connection_limit: UInt32(clamping: max(0, config.perIPConnectionLimit)),
+                // The per-address limit is the accept policy's (ConnectionGuard), which can exempt trusted proxies.
+                per_ip_connection_limit: 0,
                 connection_timeout_seconds: UInt32(clamping: max(0, config.connectionTimeoutSeconds)),
                 connection_memory_limit: max(0, config.connectionMemoryLimit),
                 connection_memory_increment: 0, listen_backlog: 0)
-            return fd_mhd_start(&settings, accessHandler, requestCompleted, libraryLogger, uriLogger, context)
+            return fd_mhd_start(
+                &settings, accessHandler, requestCompleted, libraryLogger, uriLogger, connectionNotified, acceptPolicy,
+                context)
         }
         guard let daemon else {
             let reason = String(cString: strerror(errno))
@@ -143,6 +209,7 @@ public final class HTTPServer: @unchecked Sendable {
         }
         running = (daemon, core)
         boundPort = fd_mhd_bind_port(daemon)
+        core.startDeadlineSweeper()
         let threads = max(1, config.threadPoolSize)
         logger(.lifecycle("listening on \(config.host):\(boundPort) (\(epoll ? "epoll" : "poll"), \(threads) threads)"))
     }
@@ -178,9 +245,26 @@ public final class HTTPServer: @unchecked Sendable {
         let remaining = core.waitUntilIdle(timeout: configuration.shutdownGracePeriodSeconds)
         logger(.lifecycle("stopping with \(remaining) request(s) still in flight"))
         MHD_stop_daemon(daemon)
+        core.connections.stopSweeping()
         // The core is the callbacks' context: it must outlive every callback, which ends with MHD_stop_daemon.
         withExtendedLifetime(core) {}
         logger(.lifecycle("stopped"))
+    }
+
+    /// Each connection holds a descriptor (and a spooled body one more): raise the soft limit on open files
+    /// towards what the connection limit needs, as far as the hard limit allows (systemd's soft default is 1024).
+    private func raiseOpenFileLimit(atLeast wanted: Int) {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < rlim_t(wanted) else { return }
+        let target = min(rlim_t(wanted), limit.rlim_max)
+        let before = limit.rlim_cur
+        limit.rlim_cur = target
+        if target > before && setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 {
+            logger(.lifecycle("raised the open-file limit from \(before) to \(target)"))
+        }
+        if target < rlim_t(wanted) {
+            logger(.lifecycle("open-file limit \(target) is below the \(wanted) the connection limit needs"))
+        }
     }
 }
 
@@ -222,18 +306,36 @@ private struct BindAddress {
 
 /// The callbacks' context for one run of the daemon.
 final class ServerCore: @unchecked Sendable {
+    let configuration: HTTPServerConfiguration
     let router: Router
     let metrics: HTTPMetrics?
     let logger: HTTPLogger
+    let connections: ConnectionGuard
+    /// Body and decoded form bytes held in memory, across connections.
+    let memory: ByteBudget
+    /// Spooled body bytes on disk, across connections.
+    let disk: ByteBudget
     private let condition = NSCondition()
     // Guarded by `condition`.
     private var inFlightCount = 0
     private var stopping = false
+    private var spooledCount = 0
 
-    init(router: Router, metrics: HTTPMetrics?, logger: @escaping HTTPLogger) {
+    /// Retry-After, in seconds, when a shared limit is full.
+    static let busyRetryAfter = 5
+    /// Pieces fed to the post processor from a finished body.
+    static let parseChunkSize = 64 * 1024
+
+    init(configuration: HTTPServerConfiguration, router: Router, metrics: HTTPMetrics?, logger: @escaping HTTPLogger) {
+        self.configuration = configuration
         self.router = router
         self.metrics = metrics
         self.logger = logger
+        connections = ConnectionGuard(
+            perAddressLimit: configuration.perIPConnectionLimit,
+            deadlineSeconds: configuration.requestDeadlineSeconds, trustedProxies: configuration.trustedProxies)
+        memory = ByteBudget(limit: configuration.bodyMemoryLimit)
+        disk = ByteBudget(limit: configuration.spoolLimit)
     }
 
     var inFlight: Int {
@@ -246,6 +348,13 @@ final class ServerCore: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         return stopping
+    }
+
+    var resourceUsage: HTTPResourceUsage {
+        HTTPResourceUsage(
+            openConnections: connections.openConnections, bodyMemory: memory.inUse, bodyMemoryPeak: memory.peak,
+            spool: disk.inUse, spoolPeak: disk.peak, spooledRequests: condition.withLock { spooledCount },
+            refusedByAddressLimit: connections.refused, closedByDeadline: connections.closedByDeadline)
     }
 
     /// Counts a new request in.
@@ -279,6 +388,15 @@ final class ServerCore: @unchecked Sendable {
         return inFlightCount
     }
 
+    func startDeadlineSweeper() {
+        let seconds = configuration.requestDeadlineSeconds
+        connections.startSweeping { [logger, metrics] peer in
+            let limit = seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+            logger(.limit("request from \(peer) not received within \(limit) s; connection closed"))
+            metrics?.recordLimit("deadline")
+        }
+    }
+
     // MARK: Request handling
 
     /// libmicrohttpd calls this once when the headers are in, once per body chunk, and once when
@@ -292,13 +410,13 @@ final class ServerCore: @unchecked Sendable {
         if let raw = conCls.pointee {
             state = Unmanaged<RequestState>.fromOpaque(raw).takeUnretainedValue()
         } else {
-            state = RequestState(target: url)
+            state = RequestState(target: url, memory: memory)
             conCls.pointee = Unmanaged.passRetained(state).toOpaque()
             requestStarted()
         }
         if state.headersDone {
             if uploadSize.pointee > 0 {
-                return receive(upload, size: uploadSize, state: state, connection: connection)
+                return receive(upload, size: uploadSize, state: state)
             }
             return finish(state, connection: connection)
         }
@@ -307,8 +425,20 @@ final class ServerCore: @unchecked Sendable {
         state.headersDone = true
         state.method = method
         state.path = url
+        state.headers = HTTPHeaders(fields(connection, .HEADER_KIND))
+        state.peer = remoteAddress(connection)
+        state.client = configuration.trustedProxies.client(
+            peer: state.peer, forwardedFor: state.headers.values("X-Forwarded-For"))
         if isStopping {
             return respond(.serviceUnavailable("Server is shutting down.", retryAfter: 1), state, connection)
+        }
+        if state.client != state.peer {
+            // A client named by a trusted proxy: its share of requests in flight is what its connections were.
+            guard connections.admitForwarded(client: state.client) else {
+                metrics?.recordLimit("per_address")
+                return respond(.tooManyRequests(retryAfter: Self.busyRetryAfter), state, connection)
+            }
+            state.forwardedClient = state.client
         }
         switch router.match(method: method, path: url) {
         case .notFound:
@@ -318,13 +448,21 @@ final class ServerCore: @unchecked Sendable {
         case .found(let route, let parameters):
             state.route = route
             state.parameters = parameters
-            let mediaType = HTTPRequest.mediaType(of: headerValue(connection, "Content-Type"))
+            // Answering now, before any of the body is read: libmicrohttpd then sends no "100 Continue", never
+            // reads the body, and closes the connection after the response (a client still sending it may see
+            // the connection reset once the response is out). So a refused request costs no body memory.
+            if let check = route.headerCheck, let refusal = check(request(state, connection: connection, form: nil)) {
+                return respond(refusal, state, connection)
+            }
+            let mediaType = HTTPRequest.mediaType(of: state.headers["Content-Type"])
             state.cap = route.bodyLimit.cap(forMediaType: mediaType)
-            if let declared = headerValue(connection, "Content-Length").flatMap({ Int($0) }) {
-                // Answering before the body is read: libmicrohttpd then skips the body (and sends no
-                // "100 Continue") and closes the connection after the response.
+            state.spools = route.spoolsBody
+            state.keepsFileParts = route.keepsFileParts
+            if let declared = state.headers["Content-Length"].flatMap({ Int($0) }) {
                 if declared > state.cap { return respond(.payloadTooLarge, state, connection) }
-                state.body.reserveCapacity(declared)
+                if let refusal = prepareStorage(declared: declared, state) {
+                    return respond(refusal, state, connection)
+                }
             }
             if route.decodesForm
                 && (mediaType == "application/x-www-form-urlencoded" || mediaType == "multipart/form-data")
@@ -340,69 +478,192 @@ final class ServerCore: @unchecked Sendable {
         }
     }
 
-    /// One chunk of the body: keep it (up to the cap) and feed the post processor.
+    /// Decides where a body of the declared length goes before any of it arrives: memory, reserved now; or,
+    /// on a route that spools, a temporary file when it is over the threshold or memory is short.
+    /// Returns the refusal when neither has room.
+    private func prepareStorage(declared: Int, _ state: RequestState) -> HTTPResponse? {
+        guard declared > 0 else { return nil }
+        let toDisk = state.spools && declared > configuration.spoolThreshold
+        if !toDisk && memory.reserve(declared) {
+            state.memoryReserved = declared
+            state.body.reserveCapacity(declared)
+            return nil
+        }
+        guard state.spools else { return refuse(.busy("body_memory"), state) }
+        guard disk.reserve(declared) else { return refuse(.busy("spool_space"), state) }
+        state.diskReserved = declared
+        return openSpool(state) ? nil : refuse(.spoolFailed, state)
+    }
+
+    /// One chunk of the body: keep it (in memory or the spool file) up to the cap.
     private func receive(
-        _ upload: UnsafePointer<CChar>?, size: UnsafeMutablePointer<Int>, state: RequestState,
-        connection: OpaquePointer
+        _ upload: UnsafePointer<CChar>?, size: UnsafeMutablePointer<Int>, state: RequestState
     ) -> MHD_Result {
         let count = size.pointee
         size.pointee = 0
-        if state.tooLarge {
+        if state.failure != nil {
             state.discarded += count
             // A chunked body has no Content-Length to refuse up front, and libmicrohttpd 0.9.75
             // refuses MHD_queue_response while body data is being delivered ("The response cannot
             // be queued when this callback is called to process the client upload data"). So the
-            // rest is read and dropped, up to a bound, to send the 413 once the body ends; a client
+            // rest is read and dropped, up to a bound, to send the answer once the body ends; a client
             // that keeps going past the bound is disconnected.
             return state.discarded > max(state.cap, 1 << 20) ? MHD_Result.NO : MHD_Result.YES
         }
-        guard let upload else { return MHD_Result.YES }
-        if state.body.count + count > state.cap {
-            state.tooLarge = true
+        guard let upload, count > 0 else { return MHD_Result.YES }
+        if state.received + count > state.cap {
+            _ = refuse(.tooLarge, state)
             state.discarded = count
-            state.body = Data()
-            state.form = []
-            state.destroyPostProcessor()
             return MHD_Result.YES
         }
-        upload.withMemoryRebound(to: UInt8.self, capacity: count) { state.body.append($0, count: count) }
-        if let processor = state.postProcessor, !state.formFailed {
-            if MHD_post_process(processor, upload, count) != MHD_Result.YES { state.formFailed = true }
-        }
+        state.received += count
+        store(UnsafeRawPointer(upload), count: count, state)
         return MHD_Result.YES
     }
 
-    /// The whole request is in: run the handler and queue its response.
+    /// Appends a chunk to memory while it fits (the threshold on spooling routes, the shared memory budget),
+    /// else to the spool file, moving what memory held there first. Sets `state.failure` when there is no room.
+    private func store(_ bytes: UnsafeRawPointer, count: Int, _ state: RequestState) {
+        if state.spool == nil {
+            let total = state.body.count + count
+            let needed = total - state.memoryReserved
+            let overThreshold = state.spools && total > configuration.spoolThreshold
+            if !overThreshold && (needed <= 0 || memory.reserve(needed)) {
+                state.memoryReserved += max(0, needed)
+                state.body.append(bytes.assumingMemoryBound(to: UInt8.self), count: count)
+                return
+            }
+            guard state.spools else {
+                _ = refuse(.busy("body_memory"), state)
+                return
+            }
+            guard openSpool(state), let spool = state.spool else {
+                _ = refuse(.spoolFailed, state)
+                return
+            }
+            let held = state.body
+            state.body = Data()
+            memory.release(state.memoryReserved)
+            state.memoryReserved = 0
+            guard reserveDisk(held.count, state) else { return }
+            let moved = held.withUnsafeBytes { raw -> SpoolFile.Failure? in
+                guard let base = raw.baseAddress else { return nil }
+                do throws(SpoolFile.Failure) { try spool.append(base, count: raw.count) } catch { return error }
+                return nil
+            }
+            if let moved {
+                spoolError(moved, state)
+                return
+            }
+        }
+        guard let spool = state.spool, reserveDisk(spool.length + count - state.diskReserved, state) else { return }
+        do { try spool.append(bytes, count: count) } catch { spoolError(error, state) }
+    }
+
+    private func reserveDisk(_ count: Int, _ state: RequestState) -> Bool {
+        guard count > 0 else { return true }
+        guard disk.reserve(count) else {
+            _ = refuse(.busy("spool_space"), state)
+            return false
+        }
+        state.diskReserved += count
+        return true
+    }
+
+    private func openSpool(_ state: RequestState) -> Bool {
+        do {
+            state.spool = try SpoolFile(directory: configuration.spoolDirectory)
+        } catch {
+            logger(.handlerError(method: state.method, path: state.loggedPath, error: "spool: \(error)"))
+            return false
+        }
+        condition.withLock { spooledCount += 1 }
+        return true
+    }
+
+    private func spoolError(_ error: SpoolFile.Failure, _ state: RequestState) {
+        logger(.handlerError(method: state.method, path: state.loggedPath, error: "spool: \(error)"))
+        _ = refuse(.spoolFailed, state)
+    }
+
+    /// Marks the request refused: what it holds is given back now, the rest of its body is dropped, and the
+    /// answer is the failure's (sent at once from the headers call, or when the body ends).
+    private func refuse(_ failure: RequestState.Failure, _ state: RequestState) -> HTTPResponse {
+        state.failure = failure
+        state.releaseBody(disk: disk)
+        if let reason = failure.limitReason { metrics?.recordLimit(reason) }
+        return failure.response
+    }
+
+    /// The whole request is in: decode the form, run the handler and queue its response.
     private func finish(_ state: RequestState, connection: OpaquePointer) -> MHD_Result {
-        if state.tooLarge { return respond(.payloadTooLarge, state, connection) }
+        connections.requestReceived(connection)
+        if let failure = state.failure { return respond(failure.response, state, connection) }
         var form: HTTPForm?
         if let processor = state.postProcessor {
             state.postProcessor = nil
+            if !decode(into: processor, state) { state.formFailed = true }
             // Destroying the processor flushes the last url-encoded value; MHD_Result.NO means the body
             // ended mid-structure (e.g. a multipart body without its closing boundary).
             if MHD_destroy_post_processor(processor) != MHD_Result.YES { state.formFailed = true }
             form = HTTPForm(fields: state.form)
             state.form = []
         }
+        if let failure = state.failure { return respond(failure.response, state, connection) }
         if state.formFailed { return respond(.badRequest("Malformed form body."), state, connection) }
         guard let route = state.route else { return respond(.notFound, state, connection) }
 
-        let request = HTTPRequest(
-            method: state.method, path: state.path, target: state.target, pathParameters: state.parameters,
-            query: fields(connection, .GET_ARGUMENT_KIND), headers: HTTPHeaders(fields(connection, .HEADER_KIND)),
-            body: state.body, form: form, remoteAddress: remoteAddress(connection))
-        state.body = Data()
         let response: HTTPResponse
         do {
-            response = try route.handler(request)
+            response = try route.handler(request(state, connection: connection, form: form))
         } catch {
             logger(.handlerError(method: state.method, path: state.loggedPath, error: "\(type(of: error)): \(error)"))
             response = .internalServerError
         }
+        state.releaseBody(disk: disk)
         return respond(response, state, connection)
     }
 
+    /// Feeds the whole body, from memory or the spool file, to the post processor in pieces.
+    private func decode(into processor: OpaquePointer, _ state: RequestState) -> Bool {
+        func feed(_ piece: UnsafeRawBufferPointer) -> Bool {
+            guard let base = piece.baseAddress else { return true }
+            return MHD_post_process(processor, base.assumingMemoryBound(to: CChar.self), piece.count) == MHD_Result.YES
+        }
+        if let spool = state.spool {
+            var ok = true
+            do {
+                try spool.forEachChunk(chunkSize: Self.parseChunkSize) { piece in
+                    ok = feed(piece)
+                    return ok
+                }
+            } catch {
+                spoolError(error, state)
+                return false
+            }
+            return ok
+        }
+        return state.body.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let end = min(raw.count, offset + Self.parseChunkSize)
+                guard feed(UnsafeRawBufferPointer(rebasing: raw[offset..<end])) else { return false }
+                offset = end
+            }
+            return true
+        }
+    }
+
+    /// The request as a handler sees it; `form` nil and the body empty before the body is read.
+    private func request(_ state: RequestState, connection: OpaquePointer, form: HTTPForm?) -> HTTPRequest {
+        HTTPRequest(
+            method: state.method, path: state.path, target: state.target, pathParameters: state.parameters,
+            query: fields(connection, .GET_ARGUMENT_KIND), headers: state.headers, body: state.body, form: form,
+            remoteAddress: state.peer, clientAddress: state.client, bodyLength: state.received)
+    }
+
     private func respond(_ response: HTTPResponse, _ state: RequestState, _ connection: OpaquePointer) -> MHD_Result {
+        connections.requestReceived(connection)
         let created = response.body.withUnsafeBytes { bytes in
             MHD_create_response_from_buffer(
                 bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
@@ -424,12 +685,17 @@ final class ServerCore: @unchecked Sendable {
     }
 
     /// Called by MHD_OPTION_NOTIFY_COMPLETED: log, count, release.
-    func completed(_ state: RequestState) {
+    func completed(_ state: RequestState, connection: OpaquePointer?) {
         state.destroyPostProcessor()
+        state.releaseBody(disk: disk)
+        if let client = state.forwardedClient { connections.releaseForwarded(client: client) }
+        if let connection { connections.requestCompleted(connection) }
         let microseconds = Int((DispatchTime.now().uptimeNanoseconds - state.started) / 1000)
         if state.headersDone {
             logger(
-                .access(method: state.method, path: state.loggedPath, status: state.status, microseconds: microseconds))
+                .access(
+                    method: state.method, path: state.loggedPath, status: state.status, microseconds: microseconds,
+                    client: state.client))
             metrics?.record(
                 route: state.route?.pattern ?? "unmatched", status: state.status, microseconds: microseconds)
         } else {
@@ -441,11 +707,25 @@ final class ServerCore: @unchecked Sendable {
         requestFinished()
     }
 
-    // MARK: Reading the connection
+    // MARK: Connections
 
-    private func headerValue(_ connection: OpaquePointer, _ name: String) -> String? {
-        MHD_lookup_connection_value(connection, .HEADER_KIND, name).map { String(cString: $0) }
+    /// MHD_OPTION_NOTIFY_CONNECTION: register or forget a connection (for the per-address limit and the deadline).
+    func connectionNotified(_ connection: OpaquePointer, started: Bool) {
+        if started {
+            connections.opened(connection, fd: fd_mhd_connection_fd(connection), peer: remoteAddress(connection))
+        } else {
+            connections.closed(connection)
+        }
     }
+
+    /// The accept policy: whether a new connection from `address` stays under the per-address limit.
+    func admits(_ address: UnsafePointer<sockaddr>, length: socklen_t) -> Bool {
+        let admitted = connections.admits(peer: numericHost(address, length: length))
+        if !admitted { metrics?.recordLimit("per_address") }
+        return admitted
+    }
+
+    // MARK: Reading the connection
 
     private func fields(_ connection: OpaquePointer, _ kind: MHD_ValueKind) -> [HTTPField] {
         let collector = FieldCollector()
@@ -461,8 +741,12 @@ final class ServerCore: @unchecked Sendable {
         let length =
             Int32(address.pointee.sa_family) == AF_INET6
             ? MemoryLayout<sockaddr_in6>.size : MemoryLayout<sockaddr_in>.size
+        return numericHost(address, length: socklen_t(length))
+    }
+
+    private func numericHost(_ address: UnsafePointer<sockaddr>, length: socklen_t) -> String {
         var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-        let status = getnameinfo(address, socklen_t(length), &host, socklen_t(host.count), nil, 0, NI_NUMERICHOST)
+        let status = getnameinfo(address, length, &host, socklen_t(host.count), nil, 0, NI_NUMERICHOST)
         guard status == 0 else { return "" }
         return decodeNulTerminated(host)
     }
@@ -471,17 +755,59 @@ final class ServerCore: @unchecked Sendable {
 /// Everything known about one request between libmicrohttpd's calls; lives in `con_cls`.
 /// Only the worker thread that owns the connection touches it.
 final class RequestState {
+    /// Why a request is refused once its headers or part of its body are in.
+    enum Failure: Equatable {
+        case tooLarge
+        /// A shared limit is full; the associated value names it for metrics.
+        case busy(String)
+        case spoolFailed
+
+        var response: HTTPResponse {
+            switch self {
+            case .tooLarge: return .payloadTooLarge
+            case .busy: return .serviceUnavailable("Server busy; retry later.", retryAfter: ServerCore.busyRetryAfter)
+            case .spoolFailed:
+                return .serviceUnavailable("Cannot store the request now.", retryAfter: ServerCore.busyRetryAfter)
+            }
+        }
+
+        var limitReason: String? {
+            switch self {
+            case .tooLarge: return nil
+            case .busy(let reason): return reason
+            case .spoolFailed: return "spool_error"
+            }
+        }
+    }
+
     /// The request target as sent (path and query, percent-encoded); never logged.
     let target: String
+    /// The shared memory budget the body and form fields are reserved from.
+    let memory: ByteBudget
     var method = ""
     var path = ""
     var headersDone = false
     let started = DispatchTime.now().uptimeNanoseconds
+    var headers = HTTPHeaders()
+    /// The socket's peer, and the client (the peer, or whom a trusted proxy forwarded for).
+    var peer = ""
+    var client = ""
+    /// Set when `client` was counted against the per-client limit (released on completion).
+    var forwardedClient: String?
     var route: Route?
     var parameters: [String: String] = [:]
     var cap = 0
+    var spools = false
+    var keepsFileParts = true
+    /// The body in memory (empty once it moved to `spool`), and the spool file holding it.
     var body = Data()
-    var tooLarge = false
+    var spool: SpoolFile?
+    /// Body bytes received so far.
+    var received = 0
+    /// Bytes reserved from the memory budget (body and form fields) and the disk budget.
+    var memoryReserved = 0
+    var diskReserved = 0
+    var failure: Failure?
     var discarded = 0
     var postProcessor: OpaquePointer?
     var form: [HTTPFormField] = []
@@ -489,8 +815,9 @@ final class RequestState {
     /// The status queued, or 0 while none is.
     var status = 0
 
-    init(target: String) {
+    init(target: String, memory: ByteBudget) {
         self.target = target
+        self.memory = memory
     }
 
     /// The path as it may appear in logs: link tokens and `:token` values replaced.
@@ -506,20 +833,42 @@ final class RequestState {
         }
     }
 
+    /// Drops the body and form fields, closes the spool file and gives their reservations back. Idempotent.
+    func releaseBody(disk: ByteBudget) {
+        body = Data()
+        form = []
+        spool?.closeFile()
+        spool = nil
+        memory.release(memoryReserved)
+        memoryReserved = 0
+        disk.release(diskReserved)
+        diskReserved = 0
+    }
+
     /// Adds one piece of a decoded form value. libmicrohttpd delivers a long value in several
     /// calls; `offset` is where this piece starts within the value, so 0 begins a new field.
+    /// Returns false (stop decoding) when the memory budget has no room for it.
     func appendFormData(
         name: String, filename: String?, contentType: String?, bytes: UnsafePointer<CChar>?, offset: UInt64, size: Int
-    ) {
+    ) -> Bool {
+        // A file part on a route that does not keep them: its name, file name and type, never its bytes.
+        let keepsBytes = keepsFileParts || filename == nil
+        if !keepsBytes && offset > 0 { return true }
         let piece: Data =
-            if let bytes, size > 0 { Data(bytes: bytes, count: size) } else { Data() }
+            if keepsBytes, let bytes, size > 0 { Data(bytes: bytes, count: size) } else { Data() }
+        guard memory.reserve(piece.count) else {
+            failure = .busy("body_memory")
+            return false
+        }
+        memoryReserved += piece.count
         if offset > 0, let last = form.indices.last, form[last].name == name,
             form[last].data.count == Int(offset)
         {
             form[last].data.append(piece)
-            return
+            return true
         }
         form.append(HTTPFormField(name: name, filename: filename, contentType: contentType, data: piece))
+        return true
     }
 }
 
@@ -541,26 +890,38 @@ private let accessHandler: MHD_AccessHandlerCallback = {
 private let uriLogger: fd_mhd_uri_log_callback = { cls, uri, _ in
     guard let cls else { return nil }
     let core = Unmanaged<ServerCore>.fromOpaque(cls).takeUnretainedValue()
-    let state = RequestState(target: uri.map { String(cString: $0) } ?? "")
+    let state = RequestState(target: uri.map { String(cString: $0) } ?? "", memory: core.memory)
     core.requestStarted()
     return Unmanaged.passRetained(state).toOpaque()
 }
 
-private let requestCompleted: MHD_RequestCompletedCallback = { cls, _, conCls, _ in
+private let requestCompleted: MHD_RequestCompletedCallback = { cls, connection, conCls, _ in
     guard let cls, let conCls, let raw = conCls.pointee else { return }
     conCls.pointee = nil
     let core = Unmanaged<ServerCore>.fromOpaque(cls).takeUnretainedValue()
-    core.completed(Unmanaged<RequestState>.fromOpaque(raw).takeRetainedValue())
+    core.completed(Unmanaged<RequestState>.fromOpaque(raw).takeRetainedValue(), connection: connection)
+}
+
+private let connectionNotified: MHD_NotifyConnectionCallback = { cls, connection, _, code in
+    guard let cls, let connection else { return }
+    let core = Unmanaged<ServerCore>.fromOpaque(cls).takeUnretainedValue()
+    core.connectionNotified(connection, started: code == .CONNECTION_NOTIFY_STARTED)
+}
+
+private let acceptPolicy: MHD_AcceptPolicyCallback = { cls, address, length in
+    guard let cls, let address else { return MHD_Result.YES }
+    let core = Unmanaged<ServerCore>.fromOpaque(cls).takeUnretainedValue()
+    return core.admits(address, length: length) ? MHD_Result.YES : MHD_Result.NO
 }
 
 private let postIterator: MHD_PostDataIterator = {
     cls, _, key, filename, contentType, _, data, offset, size in
     guard let cls, let key else { return MHD_Result.YES }
     let state = Unmanaged<RequestState>.fromOpaque(cls).takeUnretainedValue()
-    state.appendFormData(
+    let kept = state.appendFormData(
         name: String(cString: key), filename: filename.map { String(cString: $0) },
         contentType: contentType.map { String(cString: $0) }, bytes: data, offset: offset, size: size)
-    return MHD_Result.YES
+    return kept ? MHD_Result.YES : MHD_Result.NO
 }
 
 private let collectField: MHD_KeyValueIterator = { cls, _, key, value in

@@ -30,6 +30,10 @@ public struct BodyLimit: Sendable, Equatable {
     }
 }
 
+/// A check run on a request's headers before any of its body is read (e.g. credentials in headers). A response
+/// refuses the request at once: its body is never read. The request it sees has no body and no form.
+public typealias HTTPHeaderCheck = @Sendable (HTTPRequest) -> HTTPResponse?
+
 /// One method plus path pattern and its handler.
 ///
 /// Patterns are `/`-separated segments: a literal (`webhooks`), a parameter (`:token`), or a final
@@ -40,6 +44,14 @@ public struct Route: Sendable {
     public let bodyLimit: BodyLimit
     /// Decode url-encoded and multipart bodies into `HTTPRequest.form` with libmicrohttpd's post processor.
     public let decodesForm: Bool
+    /// Run when the headers are in; a response it returns is sent without reading the body.
+    public let headerCheck: HTTPHeaderCheck?
+    /// A body over the server's spool threshold goes to a temporary file instead of memory (form decoding then
+    /// reads it back from there); `HTTPRequest.body` is empty for such a request.
+    public let spoolsBody: Bool
+    /// Whether form file parts (attachments) keep their bytes; when false they keep their name, file name and
+    /// type with empty data, so attachments never occupy memory.
+    public let keepsFileParts: Bool
     public let handler: HTTPHandler
     let segments: [Segment]
 
@@ -52,6 +64,7 @@ public struct Route: Sendable {
     /// Returns nil when the pattern is malformed (empty `:` name, `*` not last, no leading `/`).
     public init?(
         _ method: String, _ pattern: String, bodyLimit: BodyLimit = .small, decodesForm: Bool = true,
+        headerCheck: HTTPHeaderCheck? = nil, spoolsBody: Bool = false, keepsFileParts: Bool = true,
         handler: @escaping HTTPHandler
     ) {
         guard pattern.hasPrefix("/"), !method.isEmpty else { return nil }
@@ -73,6 +86,9 @@ public struct Route: Sendable {
         self.pattern = pattern
         self.bodyLimit = bodyLimit
         self.decodesForm = decodesForm
+        self.headerCheck = headerCheck
+        self.spoolsBody = spoolsBody
+        self.keepsFileParts = keepsFileParts
         self.handler = handler
         self.segments = segments
     }
@@ -114,9 +130,13 @@ public struct Router: Sendable {
     /// Adds a route. A malformed pattern is a programming error and stops the program.
     public mutating func add(
         _ method: String, _ pattern: String, bodyLimit: BodyLimit = .small, decodesForm: Bool = true,
+        headerCheck: HTTPHeaderCheck? = nil, spoolsBody: Bool = false, keepsFileParts: Bool = true,
         handler: @escaping HTTPHandler
     ) {
-        guard let route = Route(method, pattern, bodyLimit: bodyLimit, decodesForm: decodesForm, handler: handler)
+        guard
+            let route = Route(
+                method, pattern, bodyLimit: bodyLimit, decodesForm: decodesForm, headerCheck: headerCheck,
+                spoolsBody: spoolsBody, keepsFileParts: keepsFileParts, handler: handler)
         else { preconditionFailure("malformed route pattern \(pattern)") }
         routes.append(route)
     }
@@ -129,9 +149,12 @@ public struct Router: Sendable {
     /// Adds a POST route.
     public mutating func post(
         _ pattern: String, bodyLimit: BodyLimit = .small, decodesForm: Bool = true,
+        headerCheck: HTTPHeaderCheck? = nil, spoolsBody: Bool = false, keepsFileParts: Bool = true,
         handler: @escaping HTTPHandler
     ) {
-        add("POST", pattern, bodyLimit: bodyLimit, decodesForm: decodesForm, handler: handler)
+        add(
+            "POST", pattern, bodyLimit: bodyLimit, decodesForm: decodesForm, headerCheck: headerCheck,
+            spoolsBody: spoolsBody, keepsFileParts: keepsFileParts, handler: handler)
     }
 
     /// Finds the route for `method` and the decoded `path`.

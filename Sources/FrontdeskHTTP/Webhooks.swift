@@ -67,12 +67,46 @@ public final class WebhookRoutes: Sendable {
         sendgridVerifier = settings.sendgridBasicAuth.flatMap { BasicAuthVerifier(credentials: $0) }
     }
 
+    /// Twilio's webhook is a small form (about 20 fields, a 1,600-character body, up to 10 media URLs: a few
+    /// KiB); 64 KiB leaves room and refuses anything else before it costs memory.
+    public static let twilioBodyLimit = BodyLimit(standard: 64 << 10, mime: 64 << 10)
+
     /// Adds the four POST routes. Email webhooks may carry attachments or raw MIME (25 MiB); Twilio's are forms.
+    /// Where the credentials are headers (Postmark, SendGrid) they are checked before the body is read. Mailgun
+    /// and SendGrid bodies past the server's spool threshold go to a temporary file, and their attachments
+    /// (file parts, never used here) are not kept; their signature and text fields are read back from the file.
     public func register(in router: inout Router) {
-        router.post(Self.twilioPath) { [self] in try twilio($0) }
-        router.post(Self.mailgunPath, bodyLimit: .mime) { [self] in try mailgun($0) }
-        router.post(Self.sendgridPath, bodyLimit: .mime) { [self] in try sendgrid($0) }
-        router.post(Self.postmarkPath, bodyLimit: .mime) { [self] in try postmark($0) }
+        router.post(Self.twilioPath, bodyLimit: Self.twilioBodyLimit) { [self] in try twilio($0) }
+        router.post(Self.mailgunPath, bodyLimit: .mime, spoolsBody: true, keepsFileParts: false) { [self] in
+            try mailgun($0)
+        }
+        router.post(
+            Self.sendgridPath, bodyLimit: .mime, headerCheck: { [self] in sendgridCredentials($0) }, spoolsBody: true,
+            keepsFileParts: false
+        ) { [self] in try sendgrid($0) }
+        router.post(Self.postmarkPath, bodyLimit: .mime, headerCheck: { [self] in postmarkCredentials($0) }) {
+            [self] in try postmark($0)
+        }
+    }
+
+    /// Postmark's Basic auth, checked on the headers alone: nil when the request may send its body.
+    public func postmarkCredentials(_ request: HTTPRequest) -> HTTPResponse? {
+        basicAuthRefusal(request, verifier: postmarkVerifier, provider: "postmark")
+    }
+
+    /// SendGrid's Basic auth, checked on the headers alone: nil when the request may send its body.
+    public func sendgridCredentials(_ request: HTTPRequest) -> HTTPResponse? {
+        basicAuthRefusal(request, verifier: sendgridVerifier, provider: "sendgrid")
+    }
+
+    private func basicAuthRefusal(_ request: HTTPRequest, verifier: BasicAuthVerifier?, provider: String)
+        -> HTTPResponse?
+    {
+        guard let verifier else { return notConfigured(provider) }
+        guard verifier.verify(authorizationHeader: request.headers["Authorization"]) else {
+            return refused(provider, .badSignature)
+        }
+        return nil
     }
 
     // MARK: Twilio
@@ -158,7 +192,7 @@ public final class WebhookRoutes: Sendable {
         let message: InboundMessage
         do {
             message = try InboundMapping.mailgun(
-                fields: Self.textFields(form), rawSize: request.body.count, options: settings.inboundOptions)
+                fields: Self.textFields(form), rawSize: request.bodyLength, options: settings.inboundOptions)
         } catch {
             return unmappable("mailgun", error)
         }
@@ -167,15 +201,12 @@ public final class WebhookRoutes: Sendable {
 
     /// SendGrid Inbound Parse (multipart, parsed or raw mode) behind Basic auth.
     public func sendgrid(_ request: HTTPRequest) throws -> HTTPResponse {
-        guard let verifier = sendgridVerifier else { return notConfigured("sendgrid") }
-        guard verifier.verify(authorizationHeader: request.headers["Authorization"]) else {
-            return refused("sendgrid", .badSignature)
-        }
+        if let refusal = sendgridCredentials(request) { return refusal }
         guard let form = request.form else { return .unsupportedMediaType }
         let message: InboundMessage
         do {
             message = try InboundMapping.sendgrid(
-                fields: Self.textFields(form), rawSize: request.body.count, options: settings.inboundOptions)
+                fields: Self.textFields(form), rawSize: request.bodyLength, options: settings.inboundOptions)
         } catch {
             return unmappable("sendgrid", error)
         }
@@ -184,10 +215,7 @@ public final class WebhookRoutes: Sendable {
 
     /// Postmark inbound JSON behind Basic auth.
     public func postmark(_ request: HTTPRequest) throws -> HTTPResponse {
-        guard let verifier = postmarkVerifier else { return notConfigured("postmark") }
-        guard verifier.verify(authorizationHeader: request.headers["Authorization"]) else {
-            return refused("postmark", .badSignature)
-        }
+        if let refusal = postmarkCredentials(request) { return refusal }
         let message: InboundMessage
         do { message = try InboundMapping.postmark(json: request.body, options: settings.inboundOptions) } catch {
             return unmappable("postmark", error)

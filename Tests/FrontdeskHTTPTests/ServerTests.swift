@@ -328,7 +328,7 @@ private func standardRouter(form: Box<HTTPRequest?> = Box(nil)) -> Router {
         server.stop()
         let lines = sink.lines
         #expect(!lines.joined().contains("SECRET"))
-        #expect(lines.contains { $0.hasPrefix("http GET /l/… 200 ") && $0.hasSuffix("µs") })
+        #expect(lines.contains { $0.hasPrefix("http GET /l/… 200 ") && $0.hasSuffix("µs client=127.0.0.1") })
         #expect(lines.contains { $0.hasPrefix("http GET /invoice/…/pdf 200 ") })
         #expect(lines.contains { $0.hasPrefix("http GET /l/…/unknown 404 ") })
         #expect(metrics.requestCount == 3)
@@ -342,7 +342,8 @@ private func standardRouter(form: Box<HTTPRequest?> = Box(nil)) -> Router {
             counter.update { $0 += 1 }
             return .text("n=\(request.pathParameters["n"] ?? "")&len=\(request.body.count)")
         }
-        let server = try startServer(router)
+        // One client opening up to 100 connections at once: above the default per-address limit.
+        let server = try startServer(router, configuration: HTTPServerConfiguration(perIPConnectionLimit: 128))
         defer { server.stop() }
         let results = try await withThrowingTaskGroup(of: (Int, ClientResponse).self) { group in
             for n in 0..<100 {
@@ -371,7 +372,7 @@ private func standardRouter(form: Box<HTTPRequest?> = Box(nil)) -> Router {
     @Test func hundredParallelRawConnections() throws {
         var router = Router()
         router.get("/x/:n") { request in .text(request.pathParameters["n"] ?? "") }
-        let server = try startServer(router)
+        let server = try startServer(router, configuration: HTTPServerConfiguration(perIPConnectionLimit: 128))
         defer { server.stop() }
         let port = server.port
         let statuses = Box([Int](repeating: 0, count: 100))

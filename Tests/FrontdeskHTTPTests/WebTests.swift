@@ -261,6 +261,9 @@ func mailgunFields(text: String, token: String, timestamp: Int, key: String = ma
             body: body)
         #expect(response.status == 200)
         #expect(try f.bot.outbox().first?.body.contains(baseURL + "/l/") == true)
+        // Past the 1 MiB spool threshold: the body went to a temporary file and the attachment was not kept.
+        #expect(f.server.resourceUsage.spooledRequests == 1)
+        #expect(f.server.resourceUsage.bodyMemoryPeak < 64 << 10)
     }
 
     @Test func sendgridCorpusPayloadWithBasicAuth() async throws {
