@@ -19,6 +19,7 @@ enum Migrations {
         Migration(name: "001_core", sql: core),
         Migration(name: "002_channels", sql: channels),
         Migration(name: "003_link_actions", sql: linkActions, rebuildsTables: true),
+        Migration(name: "005_sender_trust", sql: senderTrust),
     ]
 
     static var names: [String] { all.map(\.name) }
@@ -304,5 +305,13 @@ enum Migrations {
         DROP TABLE links;
         ALTER TABLE links_new RENAME TO links;
         CREATE INDEX links_client ON links (client_id);
+        """
+
+    /// How far each inbound sender was verified (issue 12): `verified` (passing, aligned SPF/DKIM/DMARC from the
+    /// receiving side, or an SMS), `unverified` (a check failed), `unknown` (no verdict). Earlier rows stay NULL: the
+    /// verdicts they were judged by were not kept.
+    static let senderTrust = """
+        ALTER TABLE messages ADD COLUMN sender_trust TEXT
+            CHECK (sender_trust IN ('verified', 'unverified', 'unknown'));
         """
 }
