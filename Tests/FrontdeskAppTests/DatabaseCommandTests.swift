@@ -11,7 +11,7 @@ struct DatabaseCommandTests {
 
         let made = try bin.run(["db", "backup", "--to", backup])
         #expect(made.code == 0, "\(made.err)")
-        #expect(made.out.contains("migrations up to 003_link_actions"))
+        #expect(made.out.contains("migrations up to 005_sender_trust"))
         let again = try bin.run(["db", "backup", "--to", backup])
         #expect(again.code == 1)
         #expect(again.err.contains("--force"))

@@ -36,7 +36,7 @@ struct StoreTests {
         let names = try again.sqlRead { try $0.query("SELECT name FROM schema_migrations ORDER BY name") }.compactMap {
             $0.string("name")
         }
-        #expect(names == ["001_core", "002_channels", "003_link_actions"])
+        #expect(names == ["001_core", "002_channels", "003_link_actions", "005_sender_trust"])
         #expect(names == Migrations.names)
     }
 
