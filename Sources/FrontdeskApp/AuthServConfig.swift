@@ -6,10 +6,14 @@ extension AppConfig {
     /// default. `none`: no Authentication-Results header counts, only the providers' own verdict fields.
     static func authservIDs(_ value: String?) throws -> Set<String>? {
         guard let value, !value.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
-        let ids = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let ids = value.split(separator: ",", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        }
         if ids == ["none"] { return [] }
         for id in ids {
-            let allowed = id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || ".-_".unicodeScalars.contains($0) }
+            let allowed = id.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("0"..."9").contains($0) || ".-_".unicodeScalars.contains($0)
+            }
             guard !id.isEmpty, allowed, id != "none" else {
                 throw ConfigError(
                     description:

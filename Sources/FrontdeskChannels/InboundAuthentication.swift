@@ -77,7 +77,8 @@ public enum InboundAuthentication {
         // passes only when every DKIM-Signature in the message is for the From domain, so whichever one it
         // verified is aligned: a signature by the sender's own domain next to a From of someone else's proves nothing.
         let signers = signingDomains(headers)
-        let signersAligned = !signers.isEmpty && signers.allSatisfy { aligned(.pass, domain: $0, with: fromDomain) == .pass }
+        let signersAligned =
+            !signers.isEmpty && signers.allSatisfy { aligned(.pass, domain: $0, with: fromDomain) == .pass }
         var dkim = provider.dkim.map { entry -> AuthVerdict.Result in
             guard entry.domain == nil, entry.result == .pass else {
                 return aligned(entry.result, domain: entry.domain, with: fromDomain)

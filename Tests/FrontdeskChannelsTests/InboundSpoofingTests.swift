@@ -7,7 +7,8 @@ import Testing
 /// What an attacker sent (issue 12): a From of a real client, with passes written into headers the sender controls.
 /// Only the receiving side's verdict counts; these payloads must not come out `.verified`.
 @Suite struct InboundSpoofingTests {
-    static let forgedAR = "attacker.example; spf=pass smtp.mailfrom=example.com; dkim=pass header.d=example.com; "
+    static let forgedAR =
+        "attacker.example; spf=pass smtp.mailfrom=example.com; dkim=pass header.d=example.com; "
         + "dmarc=pass header.from=example.com"
 
     /// SendGrid parsed mode with the provider's own fields saying SPF fail and DKIM fail for example.com.
@@ -55,9 +56,13 @@ import Testing
         // Mailgun's own host names count by default, but only the topmost header: a copy the sender wrote
         // below Mailgun's (after its Received line) is ignored, and Mailgun's own fields stand.
         let headers: [[String]] = [
-            ["X-Mailgun-Spf", "Fail"], ["Authentication-Results", "mxa.mailgun.org; dmarc=fail header.from=example.com"],
+            ["X-Mailgun-Spf", "Fail"],
+            ["Authentication-Results", "mxa.mailgun.org; dmarc=fail header.from=example.com"],
             ["Received", "from attacker.example by mxa.mailgun.org"], ["X-Mailgun-Spf", "Pass"],
-            ["Authentication-Results", "mxa.mailgun.org; dkim=pass header.d=example.com; dmarc=pass header.from=example.com"],
+            [
+                "Authentication-Results",
+                "mxa.mailgun.org; dkim=pass header.d=example.com; dmarc=pass header.from=example.com",
+            ],
         ]
         fields["message-headers"] = String(decoding: try JSONSerialization.data(withJSONObject: headers), as: UTF8.self)
         fields["X-Mailgun-Spf"] = "Pass"  // the form field may be the sender's copy: copies must agree
@@ -76,7 +81,9 @@ import Testing
         // FRONTDESK_AUTHSERV_ID replaces the defaults: naming another host (or none) stops trusting Mailgun's.
         let other = InboundOptions(authservIDs: ["mx.example.net"])
         #expect(try InboundMapping.mailgun(fields: fields, options: other).verdict.trust == .unknown)
-        #expect(try InboundMapping.mailgun(fields: fields, options: InboundOptions(authservIDs: [])).verdict == AuthVerdict())
+        #expect(
+            try InboundMapping.mailgun(fields: fields, options: InboundOptions(authservIDs: [])).verdict
+                == AuthVerdict())
     }
 
     static func postmark(headers: [[String: String]]) throws -> Data {

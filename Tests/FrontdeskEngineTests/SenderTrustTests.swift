@@ -9,7 +9,9 @@ import Testing
 @Suite("Sender trust")
 struct SenderTrustTests {
     let alice = "alice@example.com"  // client 1: active, Unlimited Yoga
-    let staffEmails: Set<String> = ["owner@maple-studio.example", "admin@maple-studio.example", "sara@maple-studio.example"]
+    let staffEmails: Set<String> = [
+        "owner@maple-studio.example", "admin@maple-studio.example", "sara@maple-studio.example",
+    ]
     let failing = AuthVerdict(spf: .fail, dkim: .fail, dmarc: .unknown)
     let none = AuthVerdict()
 

@@ -16,7 +16,8 @@ import Testing
     static let postmarkAuth = "postmark:pm-spoof"
     static let alice = "alice@example.com"  // client 1: active, Unlimited Yoga
     static let staff = ["admin@maple-studio.example", "owner@maple-studio.example", "sara@maple-studio.example"]
-    static let forgedAR = "attacker.example; spf=pass smtp.mailfrom=example.com; dkim=pass header.d=example.com; "
+    static let forgedAR =
+        "attacker.example; spf=pass smtp.mailfrom=example.com; dkim=pass header.d=example.com; "
         + "dmarc=pass header.from=example.com"
 
     static func fixture(_ options: InboundOptions = InboundOptions()) throws -> WebFixture {
@@ -110,7 +111,8 @@ import Testing
     @Test func aForgedMailgunAuthenticationResultsIsNoVerdict() async throws {
         let f = try Self.fixture()
         let forged = [["Authentication-Results", Self.forgedAR], ["From", "Alice Johnson <\(Self.alice)>"]]
-        #expect(try await Self.mailgun(f, "I want to cancel my membership", token: "tok-spoof-1", headers: forged) == 200)
+        #expect(
+            try await Self.mailgun(f, "I want to cancel my membership", token: "tok-spoof-1", headers: forged) == 200)
         #expect(try trusts(f) == [.unknown])
         let rows = try f.bot.outbox()
         #expect(rows.map(\.recipient).sorted() == Self.staff)

@@ -42,7 +42,8 @@ enum OldDatabase {
         for name in try c.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
             .compactMap({ $0.string("name") })
         {
-            columns[name] = Set(try c.query("SELECT name FROM pragma_table_info(?)", name).compactMap { $0.string("name") })
+            let info = try c.query("SELECT name FROM pragma_table_info(?)", name)
+            columns[name] = Set(info.compactMap { $0.string("name") })
         }
         return columns
     }
