@@ -15,6 +15,7 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(
             name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
+        .systemLibrary(name: "CPSL", pkgConfig: "libpsl", providers: [.apt(["libpsl-dev"])]),
 
         // Pure Swift.
         .target(name: "FrontdeskCore"),
@@ -27,8 +28,10 @@ let package = Package(
         .target(name: "FrontdeskStore", dependencies: ["FrontdeskCore"]),
         .target(name: "FrontdeskSQLite", dependencies: ["FrontdeskCore", "FrontdeskStore", "CSQLite"]),
         .target(name: "FrontdeskSecurity", dependencies: ["FrontdeskCore", "CCrypto"]),
+        // Organizational domains from the Public Suffix List (DMARC alignment).
+        .target(name: "FrontdeskDomains", dependencies: ["CPSL"]),
         .target(
-            name: "FrontdeskChannels", dependencies: ["FrontdeskCore", "FrontdeskText", "CCurl"]),
+            name: "FrontdeskChannels", dependencies: ["FrontdeskCore", "FrontdeskText", "FrontdeskDomains", "CCurl"]),
 
         // Capabilities and the pipeline.
         .target(name: "FrontdeskPlugins", dependencies: ["FrontdeskCore", "FrontdeskStore", "FrontdeskSecurity"]),
@@ -72,6 +75,7 @@ let package = Package(
                 "FrontdeskSecurity", "FrontdeskChannels",
             ]),
         .testTarget(name: "FrontdeskSecurityTests", dependencies: ["FrontdeskSecurity", "FrontdeskCore"]),
+        .testTarget(name: "FrontdeskDomainsTests", dependencies: ["FrontdeskDomains"]),
         .testTarget(
             name: "FrontdeskChannelsTests", dependencies: ["FrontdeskChannels", "FrontdeskCore", "FrontdeskText"]),
         .testTarget(

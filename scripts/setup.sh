@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Frontdesk builds against, when missing.
-#   scripts/setup.sh          the four C libraries (SQLite, libcurl, OpenSSL, libmicrohttpd)
+#   scripts/setup.sh          the five C libraries (SQLite, libcurl, OpenSSL, libmicrohttpd, libpsl)
 #   scripts/setup.sh --test   also what the integration tests use (Chromium, chromedriver, Python test helpers)
 set -euo pipefail
 
@@ -12,7 +12,7 @@ case "${1:-}" in
     ;;
 esac
 
-packages=(libsqlite3-dev libcurl4-openssl-dev libssl-dev libmicrohttpd-dev pkg-config)
+packages=(libsqlite3-dev libcurl4-openssl-dev libssl-dev libmicrohttpd-dev libpsl-dev pkg-config)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(chromium chromium-driver python3-pip)
 fi

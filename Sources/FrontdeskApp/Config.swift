@@ -14,6 +14,8 @@ public struct AppConfig: Sendable {
     public var threshold: Double
     public var demo: Bool
     public var secrets: Secrets
+    /// Authserv-ids whose Authentication-Results count (`FRONTDESK_AUTHSERV_ID`); nil: each provider's default.
+    public var authservIDs: Set<String>? = nil
 
     /// Provider credentials; never printed except the demo's own made-up ones.
     public struct Secrets: Sendable {
@@ -75,7 +77,8 @@ public struct AppConfig: Sendable {
         }
         let threshold = (file["threshold"] as? Double) ?? 0.4
         guard (0...1).contains(threshold) else { throw ConfigError(description: "threshold must be between 0 and 1") }
-        return AppConfig(
+        let authservIDs = try authservIDs(env["FRONTDESK_AUTHSERV_ID"])
+        var config = AppConfig(
             dbPath: dbOverride ?? nonEmpty("FRONTDESK_DB") ?? (file["db"] as? String) ?? "frontdesk.sqlite",
             baseURL: nonEmpty("FRONTDESK_BASE_URL") ?? (file["base_url"] as? String)
                 ?? "http://localhost:\(port == 0 ? 8080 : port)",
@@ -90,5 +93,7 @@ public struct AppConfig: Sendable {
                 mailgunAPIKey: nonEmpty("FRONTDESK_MAILGUN_API_KEY"),
                 mailgunDomain: nonEmpty("FRONTDESK_MAILGUN_DOMAIN"),
                 adminToken: nonEmpty("FRONTDESK_ADMIN_TOKEN"), metricsToken: nonEmpty("FRONTDESK_METRICS_TOKEN")))
+        config.authservIDs = authservIDs
+        return config
     }
 }

@@ -32,6 +32,7 @@ extension Commands {
         try checkDatabasePath(config.dbPath)
         let demo = a.has("demo")
         if demo { config.secrets = DemoSecrets.fill(config.secrets) }
+        if demo { config.authservIDs = DemoSecrets.authservIDs(config.authservIDs) }
         let log = Logger.standardError(minimum: config.logLevel)
         let app = try App(config: config, clock: clock, log: log)
         if demo { try Demo.seed(app.store, now: clock.now()) }
@@ -66,7 +67,8 @@ extension Commands {
             webhooks: WebhookSettings(
                 baseURL: config.baseURL, twilioAuthToken: secrets.twilioAuthToken,
                 mailgunSigningKey: secrets.mailgunSigningKey, postmarkBasicAuth: secrets.postmarkBasicAuth,
-                sendgridBasicAuth: secrets.sendgridBasicAuth, twilioInlineReplies: senders[.sms] == nil),
+                sendgridBasicAuth: secrets.sendgridBasicAuth, twilioInlineReplies: senders[.sms] == nil,
+                inboundOptions: InboundOptions(authservIDs: config.authservIDs)),
             adminToken: secrets.adminToken, metricsToken: secrets.metricsToken, clock: clock, log: log,
             replayCache: StoreReplayCache(store: app.store))
         let server = HTTPServer(
@@ -108,6 +110,14 @@ enum DemoSecrets {
     static let sendgrid = "sendgrid:demo-password"
     static let adminToken = "demo-admin-token-please-change"
 
+    /// The made-up receiving host whose Authentication-Results the demo's Postmark command carries.
+    static let authservID = "mx.demo.example"
+
+    /// Under `--demo`, unless the operator named ids: every provider's default and the demo's made-up host.
+    static func authservIDs(_ configured: Set<String>?) -> Set<String> {
+        configured ?? InboundOptions.defaultAuthServIDs.values.reduce([authservID]) { $0.union($1) }
+    }
+
     static func fill(_ s: AppConfig.Secrets) -> AppConfig.Secrets {
         var s = s
         s.twilioAuthToken = s.twilioAuthToken ?? twilioAuthToken
@@ -136,7 +146,7 @@ enum DemoSecrets {
         let mgKey = SecretList.current(s.mailgunSigningKey) ?? mailgunSigningKey
         let mgSignature = Encoding.hex(Crypto.hmacSHA256(key: mgKey, message: timestamp + mgToken))
         let postmarkJSON =
-            #"{"MessageID":"pm-demo-0001","From":"ben.carter@example.com","FromFull":{"Email":"ben.carter@example.com","Name":"Ben Carter"},"To":"\#(Demo.inbox)","Subject":"Invoices","TextBody":"please send me my invoices","Headers":[{"Name":"Authentication-Results","Value":"mx.example; spf=pass smtp.mailfrom=example.com; dkim=pass header.d=example.com; dmarc=pass header.from=example.com"}]}"#
+            #"{"MessageID":"pm-demo-0001","From":"ben.carter@example.com","FromFull":{"Email":"ben.carter@example.com","Name":"Ben Carter"},"To":"\#(Demo.inbox)","Subject":"Invoices","TextBody":"please send me my invoices","Headers":[{"Name":"Authentication-Results","Value":"\#(authservID); spf=pass smtp.mailfrom=example.com; dkim=pass header.d=example.com; dmarc=pass header.from=example.com"}]}"#
         return """
 
             Demo mode: business "demo" is seeded; made-up secrets are in use (never use them in production).

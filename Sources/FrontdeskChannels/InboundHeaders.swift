@@ -94,11 +94,6 @@ enum MailAddresses {
         return s.isEmpty || !s.contains(".") ? nil : s
     }
 
-    /// Relaxed identifier alignment (RFC 7489 §3.1): one domain is the other or a subdomain of it.
-    static func aligned(_ a: String, _ b: String) -> Bool {
-        a == b || a.hasSuffix("." + b) || b.hasSuffix("." + a)
-    }
-
     /// Splits an address list on commas outside quotes, comments and angle brackets.
     static func split(_ value: String) -> [String] {
         var parts: [String] = []

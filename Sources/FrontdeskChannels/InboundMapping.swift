@@ -25,11 +25,27 @@ public struct InboundMappingError: Error, Sendable, Equatable, CustomStringConve
 
 /// Options for the email mappers.
 public struct InboundOptions: Sendable {
-    /// When not empty, only Authentication-Results headers from these hosts (lower-case authserv-ids) count.
-    public var trustedAuthServIDs: Set<String>
+    /// The authserv-ids (lower-case) whose Authentication-Results headers count, whatever the provider
+    /// (`FRONTDESK_AUTHSERV_ID`); nil: each provider's default (`defaultAuthServIDs`). Empty: none counts.
+    public var authservIDs: Set<String>?
 
-    public init(trustedAuthServIDs: Set<String> = []) {
-        self.trustedAuthServIDs = trustedAuthServIDs
+    public init(authservIDs: Set<String>? = nil) {
+        self.authservIDs = authservIDs
+    }
+
+    /// The receiving hosts each provider is known to name in the Authentication-Results it adds (README,
+    /// "Whose word counts"). Mailgun receives on mxa/mxb.mailgun.org (and .eu.mailgun.org in its EU region) and
+    /// stamps the receiving MX; SendGrid and Postmark document no Authentication-Results of their own, so none
+    /// counts there unless the operator names one.
+    public static let defaultAuthServIDs: [String: Set<String>] = [
+        "mailgun": ["mxa.mailgun.org", "mxb.mailgun.org", "mxa.eu.mailgun.org", "mxb.eu.mailgun.org"],
+        "sendgrid": [],
+        "postmark": [],
+    ]
+
+    /// The authserv-ids that count for one provider's webhook.
+    public func authservIDs(for provider: String) -> Set<String> {
+        authservIDs ?? Self.defaultAuthServIDs[provider] ?? []
     }
 }
 
@@ -71,8 +87,11 @@ public enum InboundMapping {
         }
         let envelopeFrom = fields["sender"]
         let fromHeader = nonEmpty(fields["from"]) ?? headers.first("From")
-        let spf = nonEmpty(fields["X-Mailgun-Spf"]) ?? headers.first("X-Mailgun-Spf")
-        let dkimCheck = nonEmpty(fields["X-Mailgun-Dkim-Check-Result"]) ?? headers.first("X-Mailgun-Dkim-Check-Result")
+        // Mailgun adds these only when the domain's spam filter marks spam with MIME headers; it posts every
+        // header as a field too, so each copy is read and a copy the sender wrote can only lower trust.
+        let spf = InboundAuthentication.agreed([fields["X-Mailgun-Spf"]] + headers.all("X-Mailgun-Spf"))
+        let dkimCheck = InboundAuthentication.agreed(
+            [fields["X-Mailgun-Dkim-Check-Result"]] + headers.all("X-Mailgun-Dkim-Check-Result"))
         let evidence = InboundAuthentication.ProviderEvidence(
             spf: spf, envelopeFrom: envelopeFrom,
             dkim: dkimCheck.map { [(nil, InboundAuthentication.result($0))] } ?? [])
@@ -246,7 +265,8 @@ struct EmailParts {
         }
         let subject = InboundMapping.nonEmpty(subject) ?? extraction.subject
         let verdict = InboundAuthentication.verdict(
-            from: fromAddress, headers: headers, provider: evidence, trustedAuthServIDs: options.trustedAuthServIDs)
+            from: fromAddress, headers: headers, provider: evidence,
+            trustedAuthServIDs: options.authservIDs(for: provider))
         let id =
             InboundMapping.nonEmpty(providerID)?.inboundTrimmed() ?? messageID
             ?? derivedID(from: fromAddress, to: to, subject: subject)

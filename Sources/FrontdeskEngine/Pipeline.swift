@@ -54,7 +54,7 @@ public final class Pipeline: Sendable {
     /// Templates the pipeline itself renders (plugins name theirs in their manifests).
     public static let coreTemplates = [
         "core/unknown_sender", "core/not_available", "core/nothing_pending", "core/expired", "core/error",
-        "core/staff_only", "core/card_in_message",
+        "core/staff_only", "core/card_in_message", "core/unverified_notice",
     ]
 
     /// Faults in how the catalog fits the code: a manifest without a registered plugin (or the reverse), or a
@@ -149,7 +149,8 @@ public final class Pipeline: Sendable {
             NewMessage(
                 businessID: business.id, conversationID: conversation.id, direction: "in", channel: message.channel,
                 provider: message.provider, providerMessageID: message.providerMessageID, from: from,
-                to: message.to, subject: message.subject, rawSize: message.rawSize, text: text),
+                to: message.to, subject: message.subject, rawSize: message.rawSize, text: text,
+                senderTrust: Self.senderTrust(message)),
             now: now)
         var turn = Turn(
             message: message, business: business, from: from, text: text, cardMasked: masked, sender: sender,
@@ -180,8 +181,7 @@ public final class Pipeline: Sendable {
     /// Who wrote: a client matched by address, or staff from their registered address. Email is trusted
     /// only with passing SPF/DKIM/DMARC verdicts; a staff forward acts for the forwarded client.
     private func identify(_ m: InboundMessage, from: String, business: Business, _ c: any UnitOfWork) throws -> Sender {
-        let trusted = m.channel == .sms || m.verdict.passes
-        guard trusted else { return Sender() }
+        guard Self.senderTrust(m) == .verified else { return Sender() }
         if let staff = try c.staff(businessID: business.id, address: from, channel: m.channel) {
             var client: Client?
             if let forwarded = m.forwarded?.fromAddress.flatMap(Address.email) {
@@ -195,6 +195,16 @@ public final class Pipeline: Sendable {
     private func decide(_ t: inout Turn, _ c: any UnitOfWork) throws -> PipelineOutcome {
         if t.message.isAutoReply {
             return silent(t, reason: "auto_reply")
+        }
+        switch Self.senderTrust(t.message) {
+        case .verified: break
+        case .unverified:
+            // Most likely a forged From: no action, and no reply to an address that did not write (no backscatter).
+            return silent(t, reason: "unverified_sender")
+        case .unknown:
+            // No verdict at all: nothing automated, nothing to the sender; staff see it, so no real client is ignored.
+            try notifyStaff(t, UnverifiedNotice.notice(t), subject: UnverifiedNotice.subject(t), c)
+            return silent(t, reason: "no_sender_verdict")
         }
         let keyword = t.message.channel == .sms ? Keywords.match(t.text) : nil
         if t.message.channel == .sms, keyword != "optin", try c.isOptedOut(businessID: t.business.id, address: t.from) {
@@ -398,7 +408,7 @@ public final class Pipeline: Sendable {
             reason: nil, messageID: t.messageID, replyOutboxID: outboxID)
     }
 
-    private func notifyStaff(_ t: Turn, _ notice: StaffNotice, _ c: any UnitOfWork) throws {
+    private func notifyStaff(_ t: Turn, _ notice: StaffNotice, subject: String? = nil, _ c: any UnitOfWork) throws {
         let merged = baseValues(t).merging(notice.values) { _, new in new }
         let body = try catalog.templates.render(notice.template, channel: .email, locale: t.business.locale, merged)
         let sender = try c.businessAddress(t.business.id, channel: .email) ?? "frontdesk@localhost"
@@ -406,7 +416,7 @@ public final class Pipeline: Sendable {
             guard let email = member.email else { continue }
             try c.enqueue(
                 businessID: t.business.id, messageID: t.messageID, channel: .email, kind: "staff_notice",
-                recipient: email, sender: sender, subject: "[\(t.business.name)] Client request", body: body,
+                recipient: email, sender: sender, subject: subject ?? "[\(t.business.name)] Client request", body: body,
                 headers: [:], status: .pending, now: t.now)
         }
     }

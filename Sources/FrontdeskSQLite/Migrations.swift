@@ -26,6 +26,7 @@ enum Migrations {
         Migration(name: "002_channels", sql: channels),
         Migration(name: "003_link_actions", sql: linkActions, rebuildsTables: true),
         Migration(name: "004_redact_secrets", sql: "", rewrite: redactSecrets, scrubsFile: true),
+        Migration(name: "005_sender_trust", sql: senderTrust),
         Migration(name: "006_scoped_admin", sql: scopedAdmin),
     ]
 
@@ -380,4 +381,12 @@ enum Migrations {
             try update("memberships", row, ["cancel_reason": masked(row.string("cancel_reason"))])
         }
     }
+
+    /// How far each inbound sender was verified (issue 12): `verified` (passing, aligned SPF/DKIM/DMARC from the
+    /// receiving side, or an SMS), `unverified` (a check failed), `unknown` (no verdict). Earlier rows stay NULL: the
+    /// verdicts they were judged by were not kept.
+    static let senderTrust = """
+        ALTER TABLE messages ADD COLUMN sender_trust TEXT
+            CHECK (sender_trust IN ('verified', 'unverified', 'unknown'));
+        """
 }

@@ -351,10 +351,10 @@ extension Connection: UnitOfWork {
         try execute(
             """
             INSERT INTO messages (business_id, conversation_id, direction, channel, provider, provider_message_id,
-              from_address, to_address, subject, raw_size, extracted_text, intent, confidence, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              from_address, to_address, subject, raw_size, extracted_text, intent, confidence, created_at, sender_trust)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, m.businessID, m.conversationID, m.direction, m.channel.rawValue, m.provider, m.providerMessageID,
-            m.from, m.to, m.subject, m.rawSize, m.text, m.intent, m.confidence, now)
+            m.from, m.to, m.subject, m.rawSize, m.text, m.intent, m.confidence, now, m.senderTrust?.rawValue)
         return lastInsertID
     }
 
@@ -373,7 +373,8 @@ extension Connection: UnitOfWork {
             provider: r.string("provider") ?? "", providerMessageID: r.string("provider_message_id") ?? "",
             from: r.string("from_address") ?? "", to: r.string("to_address") ?? "", subject: r.string("subject"),
             text: r.string("extracted_text"), intent: r.string("intent"), confidence: r.double("confidence"),
-            createdAt: r.date("created_at") ?? Date(timeIntervalSince1970: 0))
+            createdAt: r.date("created_at") ?? Date(timeIntervalSince1970: 0),
+            senderTrust: r.string("sender_trust").flatMap(AuthVerdict.Trust.init(rawValue:)))
     }
 
     /// The id of a message already stored under this provider id, if any.

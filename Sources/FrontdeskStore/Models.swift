@@ -297,11 +297,13 @@ public struct MessageRecord: Sendable, Equatable {
     public var intent: String?
     public var confidence: Double?
     public var createdAt: Date
+    /// How far the sender was verified (inbound messages since migration `005_sender_trust`; nil before).
+    public var senderTrust: AuthVerdict.Trust?
 
     public init(
         id: Int, businessID: Int?, conversationID: Int?, direction: String, channel: Channel, provider: String,
         providerMessageID: String, from: String, to: String, subject: String?, text: String?, intent: String?,
-        confidence: Double?, createdAt: Date
+        confidence: Double?, createdAt: Date, senderTrust: AuthVerdict.Trust? = nil
     ) {
         self.id = id
         self.businessID = businessID
@@ -317,6 +319,7 @@ public struct MessageRecord: Sendable, Equatable {
         self.intent = intent
         self.confidence = confidence
         self.createdAt = createdAt
+        self.senderTrust = senderTrust
     }
 }
 
@@ -510,11 +513,13 @@ public struct NewMessage: Sendable {
     public var text: String?
     public var intent: String?
     public var confidence: Double?
+    /// How far the sender was verified: an email's `AuthVerdict.trust`; `.verified` for SMS (the carrier's word).
+    public var senderTrust: AuthVerdict.Trust?
 
     public init(
         businessID: Int?, conversationID: Int?, direction: String, channel: Channel, provider: String,
         providerMessageID: String, from: String, to: String, subject: String?, rawSize: Int, text: String?,
-        intent: String? = nil, confidence: Double? = nil
+        intent: String? = nil, confidence: Double? = nil, senderTrust: AuthVerdict.Trust? = nil
     ) {
         self.businessID = businessID
         self.conversationID = conversationID
@@ -529,6 +534,7 @@ public struct NewMessage: Sendable {
         self.text = text
         self.intent = intent
         self.confidence = confidence
+        self.senderTrust = senderTrust
     }
 }
 

@@ -94,10 +94,18 @@ import Testing
         fields["message-headers"] = headers
         fields["Message-Id"] = nil
         let m = try InboundMapping.mailgun(fields: fields)
-        #expect(m.verdict == AuthVerdict(spf: .pass, dkim: .pass, dmarc: .unknown))
+        // SPF passed for the envelope sender, whose domain is From's. Mailgun's DKIM check names no domain, and
+        // the message carries no DKIM-Signature saying whose it was: it proves nothing about From.
+        #expect(m.verdict == AuthVerdict(spf: .pass, dkim: .none, dmarc: .unknown))
         #expect(m.verdict.passes)
         #expect(m.providerMessageID == "<m2@samples.mailgun.com>")
         #expect(m.references == ["<out0@frontdesk.example>", "<out1@frontdesk.example>"])
+
+        // Signed by the From domain only: the check's pass is about From.
+        var signed = fields
+        signed["message-headers"] =
+            String(headers.dropLast()) + #", ["DKIM-Signature", "v=1; d=samples.mailgun.com; s=k1"]]"#
+        #expect(try InboundMapping.mailgun(fields: signed).verdict.dkim == .pass)
 
         // SPF for an envelope sender of another domain says nothing about From.
         fields["sender"] = "bounce@elsewhere.example"
@@ -201,8 +209,13 @@ import Testing
         let m = try InboundMapping.sendgrid(fields: fields)
         #expect(m.providerMessageID == "<abc@mail.example.com>")
         #expect(m.messageID == "<abc@mail.example.com>")
-        #expect(m.verdict == AuthVerdict(spf: .pass, dkim: .pass, dmarc: .fail))
-        #expect(!m.verdict.passes)  // DMARC failure overrides
+        // SendGrid names no authserv-id of its own: by default no Authentication-Results header counts on it.
+        #expect(m.verdict == AuthVerdict(spf: .pass, dkim: .pass, dmarc: .unknown))
+        // Once the operator trusts that host, its DMARC failure overrides the passes.
+        let trusting = InboundOptions(authservIDs: ["mx.sendgrid.net"])
+        let t = try InboundMapping.sendgrid(fields: fields, options: trusting)
+        #expect(t.verdict == AuthVerdict(spf: .pass, dkim: .pass, dmarc: .fail))
+        #expect(!t.verdict.passes)
         fields["envelope"] = "{\"to\":[\"inbound@inbound.example.com\"],\"from\":\"\"}"
         #expect(try InboundMapping.sendgrid(fields: fields).isAutoReply)  // null sender: a bounce
         fields["envelope"] = "{oops"
@@ -224,9 +237,9 @@ import Testing
         #expect(m.subject == "Test subject")
         #expect(m.text == "This is a test text body.")
         #expect(m.rawSize == json.count)
-        // X-Spam-Tests DKIM_VALID_AU: a valid signature from the author's domain. SPF_PASS alone names no domain.
-        #expect(m.verdict == AuthVerdict(spf: .unknown, dkim: .pass, dmarc: .unknown))
-        #expect(m.verdict.passes)
+        // X-Spam-Tests (DKIM_VALID_AU, SPF_PASS) is a spam score any sender can write: it is no verdict.
+        #expect(m.verdict == AuthVerdict())
+        #expect(m.verdict.trust == .unknown)
         #expect(!m.isAutoReply)
         #expect(m.messageID == nil)
     }
@@ -240,8 +253,9 @@ import Testing
         #expect(m.subject == "This is an inbound message")
         #expect(m.text == "[ASCII]")
         #expect(m.messageID == "<CAGXpo2WKfxHWZ5UFYCR3H_J9SNMG+5AXUovfEFL6DjWBJSyZaA@mail.gmail.com>")
-        // Received-SPF: Pass for envelope-from myUser@theirDomain.com, the From domain.
-        #expect(m.verdict == AuthVerdict(spf: .pass, dkim: .pass, dmarc: .unknown))
+        // Received-SPF carries no authserv-id and X-Spam-Tests is a score: neither is the receiving side's verdict.
+        #expect(m.verdict == AuthVerdict())
+        #expect(m.verdict.trust == .unknown)
     }
 
     @Test func spamStrippedReplyAndRefusals() throws {

@@ -248,7 +248,9 @@ struct PipelineTests {
         let spoofed = try bot.say(
             "when is my next billing date?", from: "alice@example.com",
             verdict: AuthVerdict(spf: .fail, dkim: .fail, dmarc: .fail))
-        #expect(spoofed.reply?.contains("Unlimited Yoga") == false)
+        // A failing verdict: stored, never answered (no backscatter to a forged From), nothing acted on.
+        #expect(spoofed.disposition == .silent)
+        #expect(spoofed.reply == nil)
         // Any of the client's addresses works; the reply is threaded.
         let second = try bot.say(
             "when is my next billing date?", from: "Jack <JACK@work.example>", subject: "question",

@@ -64,7 +64,7 @@ func formEncode(_ pairs: [(String, String)]) -> Data {
     return Data(text.utf8)
 }
 
-private func basic(_ credentials: String) -> String { "Basic " + Data(credentials.utf8).base64EncodedString() }
+func basic(_ credentials: String) -> String { "Basic " + Data(credentials.utf8).base64EncodedString() }
 
 func twilioParams(_ body: String, sid: String, from: String = alice) -> [(String, String)] {
     [
