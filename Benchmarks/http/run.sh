@@ -14,7 +14,7 @@ FRONTDESK_HOME=$PWD .build/release/frontdesk limits set --business demo sender_p
   --db "$dir/bench.sqlite" >/dev/null
 FRONTDESK_HOME=$PWD .build/release/frontdesk serve --demo --db "$dir/bench.sqlite" --port "$port" >"$dir/out" 2>"$dir/err" &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
 echo "== GET /healthz (wrk -t2 -c32 -d${secs}s)"
 wrk -t2 -c32 -d"${secs}s" --latency "http://127.0.0.1:$port/healthz" | grep -E "Requests/sec|Latency|99%|50%"
