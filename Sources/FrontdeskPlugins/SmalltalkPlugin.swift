@@ -16,6 +16,8 @@ public struct SmalltalkPlugin: Plugin {
         "hi", "hello", "hey", "hiya", "howdy", "morning", "afternoon", "evening", "hola", "buenas", "buenos",
         "bonjour", "bonsoir", "salut", "coucou",
     ]
+    /// Words that make "good …" / "buenas …" a goodbye rather than a greeting.
+    static let farewellWords: Set<String> = ["night", "noches", "nuit", "bye"]
     /// Words that turn a thank-you into a refusal ("no thanks", "non merci").
     static let refusalWords: Set<String> = ["no", "non", "nope", "nah"]
 
@@ -31,7 +33,11 @@ public struct SmalltalkPlugin: Plugin {
         if words.contains(where: thanksWords.contains) || text.unicodeScalars.contains("\u{1F64F}") {
             return .thanks
         }
-        if let first = words.first, greetingWords.contains(first) { return .greeting }
+        // "Hi", "good morning", "buenas tardes": a greeting opens the message; "good night" closes it.
+        let opening = words.prefix(2)
+        if opening.contains(where: greetingWords.contains), !opening.contains(where: farewellWords.contains) {
+            return .greeting
+        }
         return .ack
     }
 

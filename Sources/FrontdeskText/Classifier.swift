@@ -18,7 +18,7 @@ public struct ExampleClassifier: IntentClassifier {
         /// Below this probability the best intent is not trusted and the answer is `unknown`.
         public var threshold: Double = 0.40
         /// Softmax temperature applied to the model's scores (above 1 flattens over-confident answers).
-        public var temperature: Double = 1.2
+        public var temperature: Double = 0.8
         /// Passes of stochastic gradient descent over the examples.
         public var epochs: Int = 60
         /// Initial step size (it decays with each epoch).
