@@ -60,10 +60,17 @@ public enum ReplyParser {
         let hard = hardSignatureStart(lines, from: newStart, to: newEnd)
         var replyEnd = hard
         while replyEnd > newStart && TextLines.isBlank(lines[replyEnd - 1]) { replyEnd -= 1 }
-        let signOff = signOffStart(lines, from: newStart, to: replyEnd, senderName: senderName)
+        let block = signatureBlockStart(lines, from: newStart, to: replyEnd, senderName: senderName)
+        let signOff = signOffStart(lines, from: newStart, to: block, senderName: senderName)
         layers.reply = TextLines.text(lines[newStart..<replyEnd])
         layers.replyWithoutSignature = TextLines.text(lines[newStart..<signOff])
-        layers.signature = TextLines.text(lines[signOff..<newEnd])
+        // The signature is its lines, as the signature corpora label them: blank lines inside it are not part of
+        // it, and neither is a sign-off alone at the end ("Thanks!"), which the product still leaves out.
+        let signature = lines[signOff..<newEnd].filter { !TextLines.isBlank($0) }
+        let bare =
+            signature.count == 1
+            && signature.first.map { isSignOff(TextLines.trimmed($0)) && isBareSignOff(TextLines.trimmed($0)) } == true
+        layers.signature = bare ? "" : TextLines.text(signature[...])
         return layers
     }
 
@@ -891,10 +898,16 @@ public enum ReplyParser {
         if best != end { return best }
         if let last = tail.first {
             let t = TextLines.trimmed(lines[last])
-            // "-Bob" and the Scandinavian "/John" sign a mail with the name alone.
-            let marked =
-                (t.hasPrefix("-") && !t.hasPrefix("--")) || (t.hasPrefix("/") && t.dropFirst().first?.isLetter == true)
-            if isNameLike(t) && (marked || matchesSender(t, senderName)) {
+            // "-Bob", "- roman", "-Lev." and the Scandinavian "/John" sign a mail with the name alone;
+            // "- Rowing.mpeg" lists a file.
+            let dashed = t.hasPrefix("-") && !t.hasPrefix("--")
+            let slashed = t.hasPrefix("/") && t.dropFirst().first?.isLetter == true
+            var name = t.dropFirst().drop { $0 == " " }
+            if name.last == "." { name = name.dropLast() }
+            let marked = (dashed || slashed) && !name.isEmpty && name.allSatisfy { $0.isLetter || $0 == " " }
+            // A first name alone under a blank line ("...\n\nBert"); right under a sentence it may be the text.
+            let apart = TextLines.isBlank(lines[last - 1])
+            if isNameLike(t) && (marked || matchesSender(t, senderName) || (apart && isFirstName(t))) {
                 var s = last
                 // "Diane\nx-37059": a name line followed by one short contact line.
                 if tail.count > 1 {
@@ -913,6 +926,105 @@ public enum ReplyParser {
             }
         }
         return end
+    }
+
+    /// For a sign-off line: nothing follows it ("Thanks!", "Best regards,"), unlike "Thanks, Ana" or "Thanks. BT".
+    static func isBareSignOff(_ t: Substring) -> Bool {
+        let bytes = Array(t.utf8)
+        for (i, b) in bytes.enumerated() where b == 0x2C || b == 0x2E {
+            if bytes[(i + 1)...].contains(where: { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) }) {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// A first name or initials alone on a line ("Bert", "Ed", "BT"), not a word that ends a message ("Done",
+    /// "Svar.").
+    static func isFirstName(_ t: Substring) -> Bool {
+        guard t.utf8.last != 0x2E else { return false }
+        let letters = t.utf8.filter { $0 != 0x2E && $0 != 0x20 }
+        guard letters.count >= 2, letters.count <= 12, let first = t.utf8.first, first >= 0x41, first <= 0x5A,
+            letters.allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) })
+        else { return false }
+        // "Bert" (capitalised) or "BT" (initials, at most three).
+        let rest = letters.dropFirst()
+        let capitalised = rest.allSatisfy { $0 >= 0x61 }
+        let initials = letters.count <= 3 && rest.allSatisfy { $0 <= 0x5A }
+        guard capitalised || initials else { return false }
+        return !patterns.notNames.contains(TextLines.lower(t).filter { $0 != "." && $0 != " " })
+    }
+
+    // MARK: - Signature block without a delimiter
+
+    /// Where a signature block written without `-- ` starts at the end of the text ("Carolyn Graham\nVendor
+    /// Management\n713-345-8008"), or `end`. The block is the run of short lines at the end that read like a
+    /// name, a title, a company, an address or contact details, set apart from the text by a blank line or a
+    /// sign-off; it starts with a name-like line, and a phone, an address, a title or company word, or the
+    /// sender's name shows it is a signature rather than a short closing line.
+    static func signatureBlockStart(
+        _ lines: ArraySlice<Substring>, from start: Int, to end: Int, senderName: String?
+    ) -> Int {
+        var top = end
+        var count = 0
+        var evidence = false
+        var i = end - 1
+        while i > start && count < 12 {
+            let line = lines[i]
+            if TextLines.isBlank(line) {
+                i -= 1
+                continue
+            }
+            let t = TextLines.trimmed(line)
+            guard !isSignOff(t), let kind = signatureLineKind(t) else { break }
+            if kind != .name { evidence = true }
+            top = i
+            count += 1
+            i -= 1
+        }
+        guard count >= 2, top > start else { return end }
+        let above = TextLines.trimmed(lines[top - 1])
+        guard TextLines.isBlank(lines[top - 1]) || isSignOff(above) else { return end }
+        let first = TextLines.trimmed(lines[top])
+        guard isNameLike(first), evidence || matchesSender(first, senderName) else { return end }
+        return top
+    }
+
+    enum SignatureLine { case name, title, contact }
+
+    /// What a line of a signature block holds, or nil when it reads like a sentence of the message.
+    static func signatureLineKind(_ t: Substring) -> SignatureLine? {
+        guard t.utf8.count <= 80, let last = t.utf8.last, last != 0x3F, last != 0x21 else { return nil }
+        let words = t.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        guard !words.isEmpty, words.count <= 10 else { return nil }
+        var digits = 0
+        var other = 0
+        for b in t.utf8 {
+            if b >= 0x30 && b <= 0x39 {
+                digits += 1
+            } else if !(b == 0x20 || b == 0x09 || b == 0x2D || b == 0x2E || b == 0x28 || b == 0x29 || b == 0x2B) {
+                other += 1
+            }
+        }
+        guard t.contains(where: { $0.isLetter || $0.isNumber }) else { return nil }
+        let lowerStarts = words.filter { $0.first?.isLowercase == true }.count
+        let isAddress = words.contains { w in w.contains("@") && w.contains(".") } || t.contains("www.")
+            || t.contains("http")
+        // A phone number, an extension ("3-7060") or an e-mail / web address.
+        if isAddress || digits >= 7 || (digits >= 4 && other == 0) {
+            return lowerStarts <= 2 ? .contact : nil
+        }
+        guard lowerStarts == 0 || (lowerStarts == 1 && words.count >= 3) else { return nil }
+        let folded = words.map { TextLines.lower($0.filter { !",;:()".contains($0) }) }
+        if folded.contains(where: patterns.signatureWords.contains) { return .title }
+        // Capitalised words only ("Carolyn Graham", "J. E. McGrath", "40 East Broadway", "Parking & Desk"); a
+        // longer one that ends with a full stop is a sentence.
+        let capitalised = words.allSatisfy { w in
+            guard let f = w.unicodeScalars.first else { return true }
+            return !f.properties.isLowercase
+        }
+        guard capitalised, words.count <= 4 || (words.count <= 6 && last != 0x2E) else { return nil }
+        return .name
     }
 
     /// Whether `t` is a sign-off line ("Best regards,", "Thanks, Ana"); `table` narrows the languages.
