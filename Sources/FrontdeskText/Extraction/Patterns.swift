@@ -59,7 +59,7 @@ package struct Patterns: Sendable {
     /// "CAUTION: This message is from an external sender": mail-gateway banners above the text.
     package var bannerNeedles = FoldedNeedles()
     /// Job-title and company words ("manager", "llc") that mark a line under a name as a signature line.
-    var signatureWords: Set<String> = []
+    var signatureWords = ByteTable()
     /// Words that close a message on a line of their own without being a name ("yes", "done").
     var notNames: Set<String> = []
 
@@ -242,7 +242,7 @@ package struct Patterns: Sendable {
         p.autoReplySubjects = file.auto_reply_subject_prefixes
         p.attributionVerbs = file.attribution_verbs ?? []
         p.bannerNeedles = FoldedNeedles(file.banner_phrases ?? [])
-        p.signatureWords = Set(file.signature_words ?? [])
+        p.signatureWords = ByteTable(Set(file.signature_words ?? []).sorted())
         p.notNames = Set(file.not_names ?? [])
         return p
     }

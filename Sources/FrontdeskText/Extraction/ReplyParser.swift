@@ -66,11 +66,14 @@ public enum ReplyParser {
         layers.replyWithoutSignature = TextLines.text(lines[newStart..<signOff])
         // The signature is its lines, as the signature corpora label them: blank lines inside it are not part of
         // it, and neither is a sign-off alone at the end ("Thanks!"), which the product still leaves out.
-        let signature = lines[signOff..<newEnd].filter { !TextLines.isBlank($0) }
-        let bare =
-            signature.count == 1
-            && signature.first.map { isSignOff(TextLines.trimmed($0)) && isBareSignOff(TextLines.trimmed($0)) } == true
-        layers.signature = bare ? "" : TextLines.text(signature[...])
+        if signOff < newEnd {
+            let signature = lines[signOff..<newEnd].filter { !TextLines.isBlank($0) }
+            let bare =
+                signature.count == 1
+                && signature.first.map { isSignOff(TextLines.trimmed($0)) && isBareSignOff(TextLines.trimmed($0)) }
+                    == true
+            layers.signature = bare ? "" : TextLines.text(signature[...])
+        }
         return layers
     }
 
@@ -900,11 +903,15 @@ public enum ReplyParser {
             let t = TextLines.trimmed(lines[last])
             // "-Bob", "- roman", "-Lev." and the Scandinavian "/John" sign a mail with the name alone;
             // "- Rowing.mpeg" lists a file.
-            let dashed = t.hasPrefix("-") && !t.hasPrefix("--")
-            let slashed = t.hasPrefix("/") && t.dropFirst().first?.isLetter == true
-            var name = t.dropFirst().drop { $0 == " " }
-            if name.last == "." { name = name.dropLast() }
-            let marked = (dashed || slashed) && !name.isEmpty && name.allSatisfy { $0.isLetter || $0 == " " }
+            let first = t.utf8.first
+            var marked = false
+            if first == 0x2D || first == 0x2F {
+                let dashed = first == 0x2D && !t.hasPrefix("--")
+                let slashed = first == 0x2F && t.dropFirst().first?.isLetter == true
+                var name = t.dropFirst().drop { $0 == " " }
+                if name.last == "." { name = name.dropLast() }
+                marked = (dashed || slashed) && !name.isEmpty && name.allSatisfy { $0.isLetter || $0 == " " }
+            }
             // A first name alone under a blank line ("...\n\nBert"); right under a sentence it may be the text.
             let apart = TextLines.isBlank(lines[last - 1])
             if isNameLike(t) && (marked || matchesSender(t, senderName) || (apart && isFirstName(t))) {
@@ -942,17 +949,24 @@ public enum ReplyParser {
     /// A first name or initials alone on a line ("Bert", "Ed", "BT"), not a word that ends a message ("Done",
     /// "Svar.").
     static func isFirstName(_ t: Substring) -> Bool {
-        guard t.utf8.last != 0x2E else { return false }
-        let letters = t.utf8.filter { $0 != 0x2E && $0 != 0x20 }
-        guard letters.count >= 2, letters.count <= 12, let first = t.utf8.first, first >= 0x41, first <= 0x5A,
-            letters.allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) })
-        else { return false }
+        let bytes = t.utf8
+        guard let first = bytes.first, first >= 0x41, first <= 0x5A, bytes.last != 0x2E, bytes.count <= 12 else {
+            return false
+        }
         // "Bert" (capitalised) or "BT" (initials, at most three).
-        let rest = letters.dropFirst()
-        let capitalised = rest.allSatisfy { $0 >= 0x61 }
-        let initials = letters.count <= 3 && rest.allSatisfy { $0 <= 0x5A }
-        guard capitalised || initials else { return false }
-        return !patterns.notNames.contains(TextLines.lower(t).filter { $0 != "." && $0 != " " })
+        var lower = 0
+        var upper = 0
+        for b in bytes.dropFirst() {
+            if b >= 0x61 && b <= 0x7A {
+                lower += 1
+            } else if b >= 0x41 && b <= 0x5A {
+                upper += 1
+            } else {
+                return false
+            }
+        }
+        guard (upper == 0 && lower >= 1) || (lower == 0 && upper >= 1 && upper <= 2) else { return false }
+        return !patterns.notNames.contains(TextLines.lower(t))
     }
 
     // MARK: - Signature block without a delimiter
@@ -976,7 +990,7 @@ public enum ReplyParser {
                 continue
             }
             let t = TextLines.trimmed(line)
-            guard !isSignOff(t), let kind = signatureLineKind(t) else { break }
+            guard let kind = signatureLineKind(t), !isSignOff(t) else { break }
             if kind != .name { evidence = true }
             top = i
             count += 1
@@ -993,38 +1007,86 @@ public enum ReplyParser {
     enum SignatureLine { case name, title, contact }
 
     /// What a line of a signature block holds, or nil when it reads like a sentence of the message.
+    /// One pass over the bytes decides most lines; words are looked up only on a line that could be a title.
     static func signatureLineKind(_ t: Substring) -> SignatureLine? {
         guard t.utf8.count <= 80, let last = t.utf8.last, last != 0x3F, last != 0x21 else { return nil }
-        let words = t.split(whereSeparator: { $0 == " " || $0 == "\t" })
-        guard !words.isEmpty, words.count <= 10 else { return nil }
+        var words = 0
+        var lowerStarts = 0
         var digits = 0
         var other = 0
+        var alphanumeric = false
+        var at = false
+        var atWord = false
+        var dotAfterAt = false
+        var previous: UInt8 = 0x20
         for b in t.utf8 {
+            let space = b == 0x20 || b == 0x09
+            if !space && (previous == 0x20 || previous == 0x09) {
+                words += 1
+                if b >= 0x61 && b <= 0x7A { lowerStarts += 1 }
+                atWord = false
+            }
             if b >= 0x30 && b <= 0x39 {
                 digits += 1
-            } else if !(b == 0x20 || b == 0x09 || b == 0x2D || b == 0x2E || b == 0x28 || b == 0x29 || b == 0x2B) {
+                alphanumeric = true
+            } else if (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) {
+                alphanumeric = true
+                other += 1
+            } else if !(space || b == 0x2D || b == 0x2E || b == 0x28 || b == 0x29 || b == 0x2B) {
                 other += 1
             }
+            if b == 0x40 {
+                at = true
+                atWord = true
+            } else if b == 0x2E && atWord {
+                dotAfterAt = true
+            }
+            previous = b
         }
-        guard t.contains(where: { $0.isLetter || $0.isNumber }) else { return nil }
-        let lowerStarts = words.filter { $0.first?.isLowercase == true }.count
-        let isAddress = words.contains { w in w.contains("@") && w.contains(".") } || t.contains("www.")
-            || t.contains("http")
+        // A line of symbols ("—", "***") is a divider, not a signature line; letters may be non-ASCII ("Grüße").
+        if !alphanumeric, other > 0 {
+            alphanumeric = t.unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
+        }
+        guard alphanumeric, words > 0, words <= 10 else { return nil }
+        let webAddress = at && dotAfterAt || TextLines.containsFolded(t, Self.webNeedles)
         // A phone number, an extension ("3-7060") or an e-mail / web address.
-        if isAddress || digits >= 7 || (digits >= 4 && other == 0) {
+        if webAddress || digits >= 7 || (digits >= 4 && other == 0) {
             return lowerStarts <= 2 ? .contact : nil
         }
-        guard lowerStarts == 0 || (lowerStarts == 1 && words.count >= 3) else { return nil }
-        let folded = words.map { TextLines.lower($0.filter { !",;:()".contains($0) }) }
-        if folded.contains(where: patterns.signatureWords.contains) { return .title }
+        guard lowerStarts == 0 || (lowerStarts == 1 && words >= 3) else { return nil }
+        if hasSignatureWord(t) { return .title }
         // Capitalised words only ("Carolyn Graham", "J. E. McGrath", "40 East Broadway", "Parking & Desk"); a
-        // longer one that ends with a full stop is a sentence.
-        let capitalised = words.allSatisfy { w in
-            guard let f = w.unicodeScalars.first else { return true }
-            return !f.properties.isLowercase
-        }
-        guard capitalised, words.count <= 4 || (words.count <= 6 && last != 0x2E) else { return nil }
+        // longer one that ends with a full stop is a sentence. (Lower-case non-ASCII initials are rare here.)
+        guard lowerStarts == 0, words <= 4 || (words <= 6 && last != 0x2E) else { return nil }
         return .name
+    }
+
+    static let webNeedles = FoldedNeedles(["www.", "http"])
+
+    /// Whether a word of `t`, lower-cased and without `,;:()`, is a title or company word ("Manager,", "(LLC)").
+    static func hasSignatureWord(_ t: Substring) -> Bool {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: t.utf8.count + 1) { buffer in
+            var n = 0
+            var found = false
+            func lookUp() {
+                if n > 0, patterns.signatureWords.id(of: UnsafeBufferPointer(rebasing: buffer[0..<n])) != nil {
+                    found = true
+                }
+                n = 0
+            }
+            for b in t.utf8 {
+                switch b {
+                case 0x20, 0x09: lookUp()
+                case 0x2C, 0x3B, 0x3A, 0x28, 0x29: continue
+                default:
+                    buffer[n] = TextLines.lowerByte(b)
+                    n += 1
+                }
+                if found { return true }
+            }
+            lookUp()
+            return found
+        }
     }
 
     /// Whether `t` is a sign-off line ("Best regards,", "Thanks, Ana"); `table` narrows the languages.
