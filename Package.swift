@@ -67,7 +67,8 @@ let package = Package(
         .testTarget(name: "FrontdeskCoreTests", dependencies: ["FrontdeskCore", "FrontdeskTesting"]),
         .testTarget(name: "FrontdeskTextTests", dependencies: ["FrontdeskText", "FrontdeskCore"]),
         .testTarget(
-            name: "FrontdeskEvaluationTests", dependencies: ["FrontdeskEvaluation", "FrontdeskText", "FrontdeskCore"]),
+            name: "FrontdeskEvaluationTests",
+            dependencies: ["FrontdeskEvaluation", "FrontdeskText", "FrontdeskCore", "FrontdeskSecurity"]),
         .testTarget(
             name: "FrontdeskSQLiteTests",
             dependencies: [

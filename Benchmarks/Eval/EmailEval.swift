@@ -22,6 +22,18 @@ enum EmailEval {
             }
             exit(0)
         }
+        if arguments.contains("--show-product-misses") {
+            let misses = corpus.productMissDetails()
+            for m in misses { print("==== \(m.label)\n---- got:\n\(m.got)\n---- expected:\n\(m.expected)") }
+            print("\(misses.count) reply record(s) missed by the product's text")
+            exit(0)
+        }
+        if arguments.contains("--show-signature-misses") {
+            let misses = corpus.signatureMissDetails()
+            for m in misses { print("==== \(m.label)\n---- got:\n\(m.got)\n---- expected:\n\(m.expected)") }
+            print("\(misses.count) signature record(s) missed")
+            exit(0)
+        }
         if arguments.contains("--show-constraint-misses") {
             let misses = corpus.constraintMissDetails()
             for m in misses { print("==== \(m.label)\n---- got:\n\(m.got)") }

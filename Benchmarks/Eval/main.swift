@@ -1,5 +1,9 @@
 // Accuracy and speed of the understanding layer over Tests/Fixtures/corpus/email and the intent dev set.
-// Run: swift run -c release Eval [--corpus DIR]
+// Run: swift run -c release Eval [--corpus DIR]; swift run -c release Eval --batch FILE scores a blind batch only.
 let arguments = Array(CommandLine.arguments.dropFirst())
-EmailEval.run(arguments)
-IntentEval.run(arguments)
+if arguments.contains("--batch") {
+    BatchEval.run(arguments)
+} else {
+    EmailEval.run(arguments)
+    IntentEval.run(arguments)
+}

@@ -139,6 +139,9 @@ enum ManifestParser {
             if roles.count != roleNames.count {
                 fault(intentID, "intent \(intentID): roles must be among client, staff, admin, owner")
             }
+            if let flag = raw["background"], !(flag is Bool) {
+                fault(intentID, "intent \(intentID): background must be true or false")
+            }
             let templates = raw["templates"] as? [String] ?? []
             for t in templates where !t.contains("/") {
                 fault(t, "template id \(t) must be plugin/name")
@@ -146,7 +149,7 @@ enum ManifestParser {
             intents.append(
                 IntentSpec(
                     id: intentID, description: raw["description"] as? String ?? "", confirm: confirm, roles: roles,
-                    templates: templates))
+                    templates: templates, background: raw["background"] as? Bool ?? false))
         }
         var settings: [SettingSpec] = []
         let rawSettings = object["settings"] as? [String: [String: Any]] ?? [:]
@@ -194,7 +197,8 @@ enum ManifestParser {
     }
 }
 
-/// `plugins/<id>/examples/<intent>.<locale>.txt`: one utterance a line; `#` starts a comment.
+/// `plugins/<id>/examples/<intent>.<locale>.txt`: one utterance a line (`\n` for a line break inside it);
+/// `#` starts a comment.
 enum ExampleFile {
     static func parse(name: String, text: String?, file: String, manifest: PluginManifest) -> Result<
         [IntentExample], Diagnostics
@@ -215,6 +219,7 @@ enum ExampleFile {
         guard let text else {
             return .failure(Diagnostics([Diagnostic(file: file, line: 0, message: "unreadable or not UTF-8")]))
         }
+        let background = manifest.intents.first { $0.id == intent }?.background ?? false
         var out: [IntentExample] = []
         var faults: [Diagnostic] = []
         var seen: Set<String> = []
@@ -225,7 +230,9 @@ enum ExampleFile {
                 faults.append(Diagnostic(file: file, line: index + 1, message: "duplicate example \"\(line)\""))
                 continue
             }
-            out.append(IntentExample(intent: intent, text: line, locale: locale))
+            // `\n` stands for a line break, so an example can be a whole email with its greeting and sign-off.
+            let text = line.replacingOccurrences(of: "\\n", with: "\n")
+            out.append(IntentExample(intent: intent, text: text, locale: locale, background: background))
         }
         if out.isEmpty, faults.isEmpty { faults.append(Diagnostic(file: file, line: 0, message: "no examples")) }
         return faults.isEmpty ? .success(out) : .failure(Diagnostics(faults))

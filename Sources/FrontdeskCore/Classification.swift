@@ -26,11 +26,14 @@ public struct IntentExample: Sendable, Equatable {
     public var intent: IntentID
     public var text: String
     public var locale: String
+    /// The intent is answered only when no other sentence asks for something (see `IntentSpec.background`).
+    public var background: Bool
 
-    public init(intent: IntentID, text: String, locale: String) {
+    public init(intent: IntentID, text: String, locale: String, background: Bool = false) {
         self.intent = intent
         self.text = text
         self.locale = locale
+        self.background = background
     }
 }
 

@@ -143,6 +143,9 @@ public struct IntentSpec: Sendable, Equatable {
     public var confirm: ConfirmPolicy
     public var roles: [Role]
     public var templates: [String]
+    /// Answered only when nothing else in the message asks for something (thanks, greetings): a sign-off
+    /// under a request never outweighs the request (`"background": true` in `plugin.json`).
+    public var background: Bool = false
 }
 
 /// A plugin's `plugin.json`.

@@ -333,6 +333,24 @@ package struct CorpusEvaluation {
         return score
     }
 
+    /// For each reply record the product's own text misses, that text and the one the source expects.
+    package func productMissDetails() -> [(label: String, got: String, expected: String)] {
+        replies.compactMap { r in
+            let got = Self.productText(r)
+            let want = r["expected_reply"] as? String ?? ""
+            return Self.compare(got, want, mode: r["compare"] as? String ?? "exact") ? nil : (Self.label(r), got, want)
+        }
+    }
+
+    /// For each missed signature record, the signature extracted and the one labelled.
+    package func signatureMissDetails() -> [(label: String, got: String, expected: String)] {
+        signatures.compactMap { r in
+            let got = Self.strip(Self.run(r).extraction.signature)
+            let want = Self.strip(r["expected_signature"] as? String ?? "")
+            return got == want ? nil : (Self.label(r), got, want)
+        }
+    }
+
     /// Every record's input, for throughput measurements.
     package var inputs: [(raw: String, format: String)] {
         (replies + forwards + constraints + signatures).map {

@@ -7,6 +7,8 @@ public enum BuiltinPlugins {
         InvoicesPlugin(),
         HelpPlugin(),
         HandoffPlugin(),
+        RequestsPlugin(),
+        SmalltalkPlugin(),
         CompliancePlugin(),
         FallbackPlugin(),
     ]

@@ -18,7 +18,7 @@ public struct ExampleClassifier: IntentClassifier {
         /// Below this probability the best intent is not trusted and the answer is `unknown`.
         public var threshold: Double = 0.40
         /// Softmax temperature applied to the model's scores (above 1 flattens over-confident answers).
-        public var temperature: Double = 1.2
+        public var temperature: Double = 0.8
         /// Passes of stochastic gradient descent over the examples.
         public var epochs: Int = 60
         /// Initial step size (it decays with each epoch).
@@ -46,6 +46,8 @@ public struct ExampleClassifier: IntentClassifier {
     public let normalizer: TextNormalizer
     private let model: LinearModel
     private let unknownIndex: Int?
+    /// Intents answered only when no sentence asks for anything else (from `IntentExample.background`).
+    private let backgroundIndices: Set<Int>
     private let dayFirstWords: Set<UInt64>
     private let monthFirstWords: Set<UInt64>
 
@@ -61,6 +63,7 @@ public struct ExampleClassifier: IntentClassifier {
         intents = labels
         unknownIndex = labels.firstIndex(of: .unknown)
         let labelIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
+        backgroundIndices = Set(examples.filter(\.background).compactMap { labelIndex[$0.intent] })
 
         // The vocabulary is the examples' own words, seen through the same shorthand and folding rules.
         let plain = TextNormalizer()
@@ -160,6 +163,7 @@ public struct ExampleClassifier: IntentClassifier {
     private struct Segment {
         var probabilities: [Float]
         var top: Int
+        var words: Int
     }
 
     private func decide(_ segments: [Segment]) -> Classification {
@@ -181,11 +185,24 @@ public struct ExampleClassifier: IntentClassifier {
     }
 
     /// The segment whose best intent is a real one and most probable; nil when all say `unknown`.
+    /// A background intent (thanks, greetings) is the answer only when no segment asks for anything else
+    /// above the threshold and the whole text is not out of scope, so "Thanks, Laura" under a question never
+    /// outweighs the question.
     private func pick(_ segments: [Segment]) -> Segment? {
         var best: Segment?
+        var background: Segment?
         for s in segments where s.top != unknownIndex {
-            if best.map({ s.probabilities[s.top] > $0.probabilities[$0.top] }) ?? true { best = s }
+            if backgroundIndices.contains(s.top) {
+                if background.map({ s.probabilities[s.top] > $0.probabilities[$0.top] }) ?? true { background = s }
+            } else if best.map({ s.probabilities[s.top] > $0.probabilities[$0.top] }) ?? true {
+                best = s
+            }
         }
+        if let b = best, Double(b.probabilities[b.top]) >= options.threshold { return b }
+        // "Hi, is the studio open on Monday? Thanks, Amy": the sign-off is not the message; the whole text decides.
+        // An out-of-scope sentence of four words or more outweighs a greeting; a name under "Thanks," does not.
+        let substantive = segments.dropLast().contains { $0.top == unknownIndex && $0.words >= 4 }
+        if let background, !substantive, segments.last?.top != unknownIndex { return background }
         return best
     }
 
@@ -222,15 +239,15 @@ public struct ExampleClassifier: IntentClassifier {
             totalSumsq += sumsq
             sentences += 1
             if start > 0 || end < words.count {
-                segments.append(finish(sentence, sumsq: sumsq))
+                segments.append(finish(sentence, sumsq: sumsq, words: end - start))
             }
             start = end
         }
-        segments.append(finish(total, sumsq: totalSumsq))
+        segments.append(finish(total, sumsq: totalSumsq, words: words.count))
         return segments
     }
 
-    private func finish(_ raw: [Float], sumsq: Float) -> Segment {
+    private func finish(_ raw: [Float], sumsq: Float, words: Int) -> Segment {
         let norm = sumsq > 0 ? 1 / sumsq.squareRoot() : 0
         let inverseTemperature = Float(1 / options.temperature)
         let bias = model.bias
@@ -239,7 +256,7 @@ public struct ExampleClassifier: IntentClassifier {
         softmax(&p)
         var top = 0
         for c in 1..<max(p.count, 1) where p[c] > p[top] { top = c }
-        return Segment(probabilities: p, top: top)
+        return Segment(probabilities: p, top: top, words: words)
     }
 
     /// Numeric dates are read day-first when the text's words are Spanish or French rather than English.

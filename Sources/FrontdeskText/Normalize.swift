@@ -342,7 +342,11 @@ struct Lexer {
                 flush(emit)
                 raise(.sentence)
             default:
-                if s.properties.isAlphabetic || s.properties.numericType != nil {
+                if let word = NormalizeTables.emoji[v] {
+                    flush(emit)
+                    for b in word.utf8 { append(b) }
+                    flush(emit)
+                } else if s.properties.isAlphabetic || s.properties.numericType != nil {
                     if s.properties.isEmojiPresentation {
                         flush(emit)
                     } else {

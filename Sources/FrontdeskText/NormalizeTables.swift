@@ -49,6 +49,14 @@ enum NormalizeTables {
         "pb": "probleme", "pbm": "probleme", "vs": "vous", "mtn": "maintenant", "jpeux": "je peux",
     ]
 
+    /// Emoji that stand for a word when people react with them alone ("👍", "🙏"); other emoji separate words.
+    static let emoji: [UInt32: String] = [
+        0x1F44D: "ok", 0x1F44C: "ok", 0x2705: "ok", 0x2714: "ok", 0x1F64F: "thanks", 0x1F44B: "hi",
+        0x1F642: "smiley", 0x1F60A: "smiley", 0x1F600: "smiley", 0x1F601: "smiley", 0x1F603: "smiley",
+        0x1F604: "smiley", 0x263A: "smiley", 0x1F970: "smiley", 0x1F60D: "smiley", 0x2764: "smiley",
+        0x2665: "smiley", 0x1F499: "smiley", 0x1F49C: "smiley", 0x1F49A: "smiley", 0x1F973: "smiley",
+    ]
+
     /// Words that start a negation scope (en, es, fr), folded (`don't` → `dont`, `n'` → `n`).
     static let negators: Set<String> = [
         "not", "no", "never", "dont", "doesnt", "didnt", "cant", "cannot", "wont", "isnt", "arent", "wasnt",

@@ -63,7 +63,8 @@ struct CoreTests {
             Set(catalog.intentIDs) == [
                 "membership.show", "payment_method.update", "membership.cancel", "invoices.list", "help", "handoff",
                 "optout",
-                "optin", "unknown",
+                "optin", "unknown", "membership.pause", "membership.resume", "membership.reactivate", "plan.change",
+                "profile.update", "refund.request", "appointment.request", "privacy", "smalltalk",
             ])
         for intent in catalog.intentIDs {
             #expect(catalog.examples.contains { $0.intent == intent }, "no examples for \(intent)")

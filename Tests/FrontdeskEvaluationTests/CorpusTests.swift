@@ -81,9 +81,9 @@ import Testing
 
 /// Floors: the counts reached when last measured (see the Eval output); raise them as extraction improves.
 enum CorpusFloors {
-    static let replies = 270
-    static let productReplies = 239
+    static let replies = 271
+    static let productReplies = 242
     static let forwardFields = 1678
     static let constraints = 93
-    static let signatures = 126
+    static let signatures = 173
 }

@@ -92,8 +92,65 @@ enum ClassifierFixture {
     }
 
     @Test func outOfScopeIsUnknown() {
-        for text in ["what's the weather like tomorrow", "do you sell smoothies", "lol ok", "🙂", ""] {
+        for text in ["what's the weather like tomorrow", "do you sell smoothies", "asdkjh qwpoeiru", ""] {
             #expect(intent(text) == IntentID.unknown, "\(text)")
+        }
+    }
+
+    @Test func acknowledgementsAreSmalltalkNotTheMenu() {
+        for text in ["ok thanks", "no thanks", "👍", "lol ok", "🙂", "thank you!!", "gracias!", "merci beaucoup", "hello"] {
+            #expect(intent(text) == "smalltalk", "\(text)")
+        }
+    }
+
+    @Test func aSignOffNeverOutweighsTheRequestOrTheQuestion() {
+        let request = "Hi Anna,\n\nCould you send me my receipts for March please?\n\nThanks so much!\nLaura"
+        #expect(intent(request, .email) == "invoices.list")
+        let question = "Hi,\nIs the pool going to be open on Sunday morning?\nThanks,\nAmy"
+        #expect(intent(question, .email) == IntentID.unknown)
+    }
+
+    @Test func backgroundIntentsAnswerOnlyWhenNothingElseIsAsked() {
+        let examples = [
+            IntentExample(intent: "invoices.list", text: "send my invoices", locale: "en"),
+            IntentExample(intent: "invoices.list", text: "I need my receipts", locale: "en"),
+            IntentExample(intent: "smalltalk", text: "thanks a lot", locale: "en", background: true),
+            IntentExample(intent: "smalltalk", text: "many thanks", locale: "en", background: true),
+            IntentExample(intent: IntentID.unknown, text: "the weather is nice today", locale: "en"),
+        ]
+        let small = ExampleClassifier(examples: examples)
+        #expect(small.classify("thanks a lot", channel: .sms).intent == "smalltalk")
+        // The sign-off scores higher on its own than the request does, and still does not win.
+        #expect(small.classify("receipts please. thanks a lot. many thanks", channel: .email).intent == "invoices.list")
+    }
+
+    @Test func theNewRequestsAreTheirOwnIntentsNeverACancellation() {
+        let cases: [(String, IntentID)] = [
+            ("could I put my membership on hold for 3 weeks while I travel", "membership.pause"),
+            ("please end the freeze on my account, I'm back", "membership.resume"),
+            ("I cancelled last spring and would like to rejoin", "membership.reactivate"),
+            ("I'd like to move to the unlimited plan", "plan.change"),
+            ("my email address has changed, please update it", "profile.update"),
+            ("I was charged twice, I'd like my money back", "refund.request"),
+            ("please move my Thursday massage to Friday", "appointment.request"),
+            ("delete all the personal data you hold on me", "privacy"),
+            ("quiero congelar mi membresía durante el verano", "membership.pause"),
+            ("je voudrais être remboursée du double prélèvement", "refund.request"),
+        ]
+        for (text, expected) in cases {
+            #expect(intent(text) == expected, "\(text)")
+        }
+    }
+
+    @Test func decoysAreNeverMembershipCancellation() {
+        for text in [
+            "cancel my 4pm", "cancel the old card and put my new one on", "cancel that payment, it was a mistake",
+            "stop texting me", "can I freeze my membership for a month", "membrship status pls",
+            "could you confirm the renewal date of my annual membership?", "how much is my membership renewal",
+        ] {
+            let d = classifier.distribution(text)
+            let cancel = d.first { $0.intent == "membership.cancel" }?.probability ?? 0
+            #expect(intent(text) != "membership.cancel" && cancel < 0.4, "\(text): \(cancel)")
         }
     }
 

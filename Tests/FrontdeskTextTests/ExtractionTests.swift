@@ -141,6 +141,28 @@ import Testing
         #expect(l.reply == "Cancel please.")
     }
 
+    @Test func signatureBlocksWithoutADelimiter() {
+        let block = reply(
+            "Please cancel my membership at the end of the month.\n\nThanks,\n\nCarolyn Graham\nAccount Manager\n"
+                + "Acme Foods Ltd\n40 East Broadway\n(555) 201-4477\ncarolyn@acme.example")
+        #expect(block.replyWithoutSignature == "Please cancel my membership at the end of the month.")
+        #expect(block.signature.hasPrefix("Thanks,\nCarolyn Graham\nAccount Manager"))
+        #expect(block.signature.hasSuffix("carolyn@acme.example"))
+        let titleOnly = reply("Please call me if there are any questions.\n\nBarry  Tycholiz\nVice President, Sales")
+        #expect(titleOnly.replyWithoutSignature == "Please call me if there are any questions.")
+        // A first name alone under a blank line signs the mail; a closing word or a sentence does not.
+        #expect(reply("I'll be there at five.\n\nBert").replyWithoutSignature == "I'll be there at five.")
+        #expect(reply("Hej,\n\nSvar.").replyWithoutSignature == "Hej,\n\nSvar.")
+        #expect(reply("Can you check my billing date?\n\nDone").replyWithoutSignature.hasSuffix("Done"))
+        // Short capitalised lines without a name, a title or contact details stay text.
+        let list = "What I need:\n\nNew Card\nMy Receipts"
+        #expect(reply(list).replyWithoutSignature == list)
+        // A lone "Thanks!" is left out of what is classified but is not a signature.
+        let thanks = reply("Please send my receipts.\n\nThanks!")
+        #expect(thanks.replyWithoutSignature == "Please send my receipts.")
+        #expect(thanks.signature.isEmpty)
+    }
+
     @Test func senderNameAtEnd() {
         let l = reply("Here is the schedule.\n\nGrigsby", from: "Mike Grigsby")
         #expect(l.signature == "Grigsby")

@@ -58,6 +58,10 @@ package struct Patterns: Sendable {
     var attributionVerbs: [String] = []
     /// "CAUTION: This message is from an external sender": mail-gateway banners above the text.
     package var bannerNeedles = FoldedNeedles()
+    /// Job-title and company words ("manager", "llc") that mark a line under a name as a signature line.
+    var signatureWords = ByteTable()
+    /// Words that close a message on a line of their own without being a name ("yes", "done").
+    var notNames: Set<String> = []
 
     /// Whether the lower-cased `phrase` (or the separator table id of one) is a forward marker.
     func isForwardMarker(_ phrase: String) -> Bool { isForwardMarker(separatorTable.id(of: phrase)) }
@@ -88,6 +92,8 @@ package struct Patterns: Sendable {
         var auto_reply_subject_prefixes: [String]
         var attribution_verbs: [String]?
         var banner_phrases: [String]?
+        var signature_words: [String]?
+        var not_names: [String]?
     }
 
     /// `FRONTDESK_PATTERNS` when set, else the resource bundled with this module (where it should be, even when
@@ -236,6 +242,8 @@ package struct Patterns: Sendable {
         p.autoReplySubjects = file.auto_reply_subject_prefixes
         p.attributionVerbs = file.attribution_verbs ?? []
         p.bannerNeedles = FoldedNeedles(file.banner_phrases ?? [])
+        p.signatureWords = ByteTable(Set(file.signature_words ?? []).sorted())
+        p.notNames = Set(file.not_names ?? [])
         return p
     }
 }

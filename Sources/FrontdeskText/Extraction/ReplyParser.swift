@@ -60,10 +60,20 @@ public enum ReplyParser {
         let hard = hardSignatureStart(lines, from: newStart, to: newEnd)
         var replyEnd = hard
         while replyEnd > newStart && TextLines.isBlank(lines[replyEnd - 1]) { replyEnd -= 1 }
-        let signOff = signOffStart(lines, from: newStart, to: replyEnd, senderName: senderName)
+        let block = signatureBlockStart(lines, from: newStart, to: replyEnd, senderName: senderName)
+        let signOff = signOffStart(lines, from: newStart, to: block, senderName: senderName)
         layers.reply = TextLines.text(lines[newStart..<replyEnd])
         layers.replyWithoutSignature = TextLines.text(lines[newStart..<signOff])
-        layers.signature = TextLines.text(lines[signOff..<newEnd])
+        // The signature is its lines, as the signature corpora label them: blank lines inside it are not part of
+        // it, and neither is a sign-off alone at the end ("Thanks!"), which the product still leaves out.
+        if signOff < newEnd {
+            let signature = lines[signOff..<newEnd].filter { !TextLines.isBlank($0) }
+            let bare =
+                signature.count == 1
+                && signature.first.map { isSignOff(TextLines.trimmed($0)) && isBareSignOff(TextLines.trimmed($0)) }
+                    == true
+            layers.signature = bare ? "" : TextLines.text(signature[...])
+        }
         return layers
     }
 
@@ -891,10 +901,20 @@ public enum ReplyParser {
         if best != end { return best }
         if let last = tail.first {
             let t = TextLines.trimmed(lines[last])
-            // "-Bob" and the Scandinavian "/John" sign a mail with the name alone.
-            let marked =
-                (t.hasPrefix("-") && !t.hasPrefix("--")) || (t.hasPrefix("/") && t.dropFirst().first?.isLetter == true)
-            if isNameLike(t) && (marked || matchesSender(t, senderName)) {
+            // "-Bob", "- roman", "-Lev." and the Scandinavian "/John" sign a mail with the name alone;
+            // "- Rowing.mpeg" lists a file.
+            let first = t.utf8.first
+            var marked = false
+            if first == 0x2D || first == 0x2F {
+                let dashed = first == 0x2D && !t.hasPrefix("--")
+                let slashed = first == 0x2F && t.dropFirst().first?.isLetter == true
+                var name = t.dropFirst().drop { $0 == " " }
+                if name.last == "." { name = name.dropLast() }
+                marked = (dashed || slashed) && !name.isEmpty && name.allSatisfy { $0.isLetter || $0 == " " }
+            }
+            // A first name alone under a blank line ("...\n\nBert"); right under a sentence it may be the text.
+            let apart = TextLines.isBlank(lines[last - 1])
+            if isNameLike(t) && (marked || matchesSender(t, senderName) || (apart && isFirstName(t))) {
                 var s = last
                 // "Diane\nx-37059": a name line followed by one short contact line.
                 if tail.count > 1 {
@@ -913,6 +933,160 @@ public enum ReplyParser {
             }
         }
         return end
+    }
+
+    /// For a sign-off line: nothing follows it ("Thanks!", "Best regards,"), unlike "Thanks, Ana" or "Thanks. BT".
+    static func isBareSignOff(_ t: Substring) -> Bool {
+        let bytes = Array(t.utf8)
+        for (i, b) in bytes.enumerated() where b == 0x2C || b == 0x2E {
+            if bytes[(i + 1)...].contains(where: { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) }) {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// A first name or initials alone on a line ("Bert", "Ed", "BT"), not a word that ends a message ("Done",
+    /// "Svar.").
+    static func isFirstName(_ t: Substring) -> Bool {
+        let bytes = t.utf8
+        guard let first = bytes.first, first >= 0x41, first <= 0x5A, bytes.last != 0x2E, bytes.count <= 12 else {
+            return false
+        }
+        // "Bert" (capitalised) or "BT" (initials, at most three).
+        var lower = 0
+        var upper = 0
+        for b in bytes.dropFirst() {
+            if b >= 0x61 && b <= 0x7A {
+                lower += 1
+            } else if b >= 0x41 && b <= 0x5A {
+                upper += 1
+            } else {
+                return false
+            }
+        }
+        guard (upper == 0 && lower >= 1) || (lower == 0 && upper >= 1 && upper <= 2) else { return false }
+        return !patterns.notNames.contains(TextLines.lower(t))
+    }
+
+    // MARK: - Signature block without a delimiter
+
+    /// Where a signature block written without `-- ` starts at the end of the text ("Carolyn Graham\nVendor
+    /// Management\n713-345-8008"), or `end`. The block is the run of short lines at the end that read like a
+    /// name, a title, a company, an address or contact details, set apart from the text by a blank line or a
+    /// sign-off; it starts with a name-like line, and a phone, an address, a title or company word, or the
+    /// sender's name shows it is a signature rather than a short closing line.
+    static func signatureBlockStart(
+        _ lines: ArraySlice<Substring>, from start: Int, to end: Int, senderName: String?
+    ) -> Int {
+        var top = end
+        var count = 0
+        var evidence = false
+        var i = end - 1
+        while i > start && count < 12 {
+            let line = lines[i]
+            if TextLines.isBlank(line) {
+                i -= 1
+                continue
+            }
+            let t = TextLines.trimmed(line)
+            guard let kind = signatureLineKind(t), !isSignOff(t) else { break }
+            if kind != .name { evidence = true }
+            top = i
+            count += 1
+            i -= 1
+        }
+        guard count >= 2, top > start else { return end }
+        let above = TextLines.trimmed(lines[top - 1])
+        guard TextLines.isBlank(lines[top - 1]) || isSignOff(above) else { return end }
+        let first = TextLines.trimmed(lines[top])
+        guard isNameLike(first), evidence || matchesSender(first, senderName) else { return end }
+        return top
+    }
+
+    enum SignatureLine { case name, title, contact }
+
+    /// What a line of a signature block holds, or nil when it reads like a sentence of the message.
+    /// One pass over the bytes decides most lines; words are looked up only on a line that could be a title.
+    static func signatureLineKind(_ t: Substring) -> SignatureLine? {
+        guard t.utf8.count <= 80, let last = t.utf8.last, last != 0x3F, last != 0x21 else { return nil }
+        var words = 0
+        var lowerStarts = 0
+        var digits = 0
+        var other = 0
+        var alphanumeric = false
+        var at = false
+        var atWord = false
+        var dotAfterAt = false
+        var previous: UInt8 = 0x20
+        for b in t.utf8 {
+            let space = b == 0x20 || b == 0x09
+            if !space && (previous == 0x20 || previous == 0x09) {
+                words += 1
+                if b >= 0x61 && b <= 0x7A { lowerStarts += 1 }
+                atWord = false
+            }
+            if b >= 0x30 && b <= 0x39 {
+                digits += 1
+                alphanumeric = true
+            } else if (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) {
+                alphanumeric = true
+                other += 1
+            } else if !(space || b == 0x2D || b == 0x2E || b == 0x28 || b == 0x29 || b == 0x2B) {
+                other += 1
+            }
+            if b == 0x40 {
+                at = true
+                atWord = true
+            } else if b == 0x2E && atWord {
+                dotAfterAt = true
+            }
+            previous = b
+        }
+        // A line of symbols ("—", "***") is a divider, not a signature line; letters may be non-ASCII ("Grüße").
+        if !alphanumeric, other > 0 {
+            alphanumeric = t.unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
+        }
+        guard alphanumeric, words > 0, words <= 10 else { return nil }
+        let webAddress = at && dotAfterAt || TextLines.containsFolded(t, Self.webNeedles)
+        // A phone number, an extension ("3-7060") or an e-mail / web address.
+        if webAddress || digits >= 7 || (digits >= 4 && other == 0) {
+            return lowerStarts <= 2 ? .contact : nil
+        }
+        guard lowerStarts == 0 || (lowerStarts == 1 && words >= 3) else { return nil }
+        if hasSignatureWord(t) { return .title }
+        // Capitalised words only ("Carolyn Graham", "J. E. McGrath", "40 East Broadway", "Parking & Desk"); a
+        // longer one that ends with a full stop is a sentence. (Lower-case non-ASCII initials are rare here.)
+        guard lowerStarts == 0, words <= 4 || (words <= 6 && last != 0x2E) else { return nil }
+        return .name
+    }
+
+    static let webNeedles = FoldedNeedles(["www.", "http"])
+
+    /// Whether a word of `t`, lower-cased and without `,;:()`, is a title or company word ("Manager,", "(LLC)").
+    static func hasSignatureWord(_ t: Substring) -> Bool {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: t.utf8.count + 1) { buffer in
+            var n = 0
+            var found = false
+            func lookUp() {
+                if n > 0, patterns.signatureWords.id(of: UnsafeBufferPointer(rebasing: buffer[0..<n])) != nil {
+                    found = true
+                }
+                n = 0
+            }
+            for b in t.utf8 {
+                switch b {
+                case 0x20, 0x09: lookUp()
+                case 0x2C, 0x3B, 0x3A, 0x28, 0x29: continue
+                default:
+                    buffer[n] = TextLines.lowerByte(b)
+                    n += 1
+                }
+                if found { return true }
+            }
+            lookUp()
+            return found
+        }
     }
 
     /// Whether `t` is a sign-off line ("Best regards,", "Thanks, Ana"); `table` narrows the languages.
