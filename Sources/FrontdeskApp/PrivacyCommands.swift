@@ -85,7 +85,9 @@ extension Commands {
     static func writePrivately(_ text: String, to path: String, force: Bool) throws {
         try checkOutput(path, force: force)
         let url = URL(fileURLWithPath: path)
-        let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp").path
+        let temp = url.deletingLastPathComponent().appendingPathComponent(
+            ".\(url.lastPathComponent).\(UUID().uuidString).tmp"
+        ).path
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard fd >= 0 else { throw CLIError.failure("cannot write \(path): \(String(cString: strerror(errno)))") }
         let bytes = Array(text.utf8)
@@ -138,27 +140,27 @@ extension Commands {
         let business = try slug.map { try app.business($0) }
         let now = clock.now()
         func describe(_ days: Int?) -> String { days.map { "days=\($0)" } ?? "days=off (message texts are kept)" }
-        switch verb {
-        case "show":
-            output(describe(try app.store.read { try $0.retentionDays(businessID: business?.id ?? 0) }))
-        case "set":
-            let id = business?.id ?? 0
-            let after = days ?? nil
-            try app.store.write { c in
-                let before = try c.retentionDays(businessID: id)
-                try c.setRetentionDays(businessID: id, days: after)
-                try c.audit(
-                    businessID: id, actor: "cli", via: "cli", action: "retention.set", before: describe(before),
-                    after: describe(after), now: now)
-            }
-            output(describe(after))
-        default:
+        guard verb != "apply" else {
             for o in try Retention.apply(app.store, businessID: business?.id, now: now, actor: "cli", via: "cli") {
                 output(
                     o.days.map { "\(o.slug): \(o.rows) messages and replies older than \($0) days lost their text" }
                         ?? "\(o.slug): no retention set")
             }
+            return
         }
+        guard let id = business?.id else { throw CLIError.usage("--business is required") }
+        guard let after = days else {
+            output(describe(try app.store.read { try $0.retentionDays(businessID: id) }))
+            return
+        }
+        try app.store.write { c in
+            let before = try c.retentionDays(businessID: id)
+            try c.setRetentionDays(businessID: id, days: after)
+            try c.audit(
+                businessID: id, actor: "cli", via: "cli", action: "retention.set", before: describe(before),
+                after: describe(after), now: now)
+        }
+        output(describe(after))
     }
 
     // MARK: audit

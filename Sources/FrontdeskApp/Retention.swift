@@ -22,7 +22,8 @@ enum Retention {
                 guard let days = try c.retentionDays(businessID: b.id) else {
                     return Outcome(slug: b.slug, days: nil, rows: 0)
                 }
-                let rows = try c.applyRetention(businessID: b.id, cutoff: now.addingTimeInterval(-Double(days) * 86_400))
+                let rows = try c.applyRetention(
+                    businessID: b.id, cutoff: now.addingTimeInterval(-Double(days) * 86_400))
                 if rows > 0 {
                     try c.audit(
                         businessID: b.id, actor: actor, via: via, action: "retention.apply", before: nil,

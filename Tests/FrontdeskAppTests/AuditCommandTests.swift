@@ -71,7 +71,8 @@ struct AuditCommandTests {
         let other = try store.write { c in
             let b = try c.insertBusiness(NewBusiness(slug: "other", name: "Other Studio"), now: Date())
             return try c.insertClient(
-                NewClient(businessID: b, firstName: "Olga", lastName: "Other", emails: ["olga@example.com"]), now: Date())
+                NewClient(businessID: b, firstName: "Olga", lastName: "Other", emails: ["olga@example.com"]),
+                now: Date())
         }
         let foreign = try bin.run(["client", "export", "--business", "demo", "--client", String(other)])
         #expect(foreign.code == 1)

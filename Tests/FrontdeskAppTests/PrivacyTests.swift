@@ -1,9 +1,10 @@
 import Foundation
-@testable import FrontdeskApp
 import FrontdeskCore
 import FrontdeskStore
 import FrontdeskTesting
 import Testing
+
+@testable import FrontdeskApp
 
 @Suite("A client's data: export, erasure, retention", .serialized)
 struct PrivacyTests {
@@ -54,7 +55,9 @@ struct PrivacyTests {
         let addresses = try #require(json["addresses"] as? [String: [String]])
         #expect(addresses["sms"] == [phone] && addresses["email"] == [email])
         let conversations = try #require(json["conversations"] as? [[String: Any]])
-        let texts = conversations.flatMap { ($0["messages"] as? [[String: Any]]) ?? [] }.compactMap { $0["text"] as? String }
+        let texts = conversations.flatMap { ($0["messages"] as? [[String: Any]]) ?? [] }.compactMap {
+            $0["text"] as? String
+        }
         #expect(texts.contains("new card") && texts.contains("talk to a person"))
         #expect(!texts.contains("send my receipts"))  // Ben's
         #expect((json["invoices"] as? [Any])?.isEmpty == false)
@@ -74,9 +77,11 @@ struct PrivacyTests {
 
         // An existing file is kept unless --force is given.
         try Data("keep".utf8).write(to: URL(fileURLWithPath: file))
-        #expect(cli(bot, ["client", "export", "--business", "demo", "--client", String(alice), "--out", file]).code == 1)
+        #expect(
+            cli(bot, ["client", "export", "--business", "demo", "--client", String(alice), "--out", file]).code == 1)
         #expect(try String(contentsOfFile: file, encoding: .utf8) == "keep")
-        let forced = cli(bot, ["client", "export", "--business", "demo", "--client", "\(alice)", "--out", file, "--force"])
+        let forced = cli(
+            bot, ["client", "export", "--business", "demo", "--client", "\(alice)", "--out", file, "--force"])
         #expect(forced.code == 0)
         #expect(try String(contentsOfFile: file, encoding: .utf8).hasPrefix("{\"format\""))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["alice.json"])  // no temp file left
@@ -116,7 +121,8 @@ struct PrivacyTests {
             let business = try #require(try c.business(slug: Demo.slug))
             #expect(try !c.isOptedOut(businessID: business.id, address: phone))
             // Ben's conversation is untouched.
-            let ben = try #require(try c.client(businessID: business.id, address: "ben.carter@example.com", channel: .email))
+            let ben = try #require(
+                try c.client(businessID: business.id, address: "ben.carter@example.com", channel: .email))
             #expect(try c.conversations(clientID: ben.id).count == 1)
             // The erasure's own entry names the client by id only; the staff note keeps who did what, not her data.
             let entries = try c.auditEntries(businessID: business.id, clientID: alice, since: nil, limit: 100)
@@ -130,6 +136,9 @@ struct PrivacyTests {
     @Test func retentionRemovesOldTextsOnlyAndIsAudited() throws {
         let bot = try TestBot()
         let old = try bot.say("when is my next billing date?", from: email, subject: "Billing question")
+        try bot.say("how many sessions do I have left?", from: "+15550101002")
+        let sent = try #require(try bot.outbox().first { $0.recipient == "+15550101002" })
+        try bot.app.store.write { try $0.markOutboxSent(id: sent.id, providerMessageID: "SM1", now: bot.clock.now()) }
         bot.clock.advance(minutes: 40 * 24 * 60)
         let recent = try bot.say("how many sessions do I have left?", from: phone)
         #expect(cli(bot, ["retention", "show", "--business", "demo"]).out.hasPrefix("days=off"))
@@ -152,8 +161,9 @@ struct PrivacyTests {
         #expect(audit.first?.after?.contains("older than 30 days") == true)
         // Nor is the old text left on disk; the reply still waiting in the outbox keeps its body until it leaves.
         #expect(DatabaseFiles(path: bot.dbPath).holding("when is my next billing date?").isEmpty)
-        let pending = try #require(try bot.outbox().first)
+        let pending = try #require(try bot.outbox().first { $0.recipient == email })
         #expect(pending.status == .pending && pending.subject == "Re: Billing question" && !pending.body.isEmpty)
+        #expect(try bot.app.store.read { try $0.outboxItem(id: sent.id)?.body } == "")
         // Nothing more to remove: no second entry.
         #expect(cli(bot, ["retention", "apply", "--business", "demo"]).code == 0)
         #expect(try bot.audit("retention.apply").count == 1)

@@ -24,9 +24,10 @@ struct PrivacyUpgradeTests {
                 let expected = e.actor.hasPrefix("client:") ? Int(e.actor.dropFirst(7)) : nil
                 #expect(e.clientID == expected, "audit \(e.id) by \(e.actor)")
             }
-            #expect(try c.auditEntries(businessID: 1, clientID: 3, since: nil, limit: 100).map(\.action).sorted() == [
-                "membership.cancel", "membership.cancel_reason",
-            ])
+            #expect(
+                try c.auditEntries(businessID: 1, clientID: 3, since: nil, limit: 100).map(\.action).sorted() == [
+                    "membership.cancel", "membership.cancel_reason",
+                ])
             #expect(try c.retentionDays(businessID: 1) == nil)
         }
         try store.write { c in
