@@ -28,14 +28,14 @@ extension Connection {
             (\.messages, messages),
             (\.conversations, conversations),
             (\.links, "links WHERE client_id = ?1"),
-            (\.optOuts, "sms_optouts WHERE business_id = \(business) AND address IN \(addresses)"),
-            (
-                \.rateCounters,
-                "rate_counters WHERE business_id = \(business) AND key IN (SELECT 'sender:' || address FROM client_addresses WHERE client_id = ?1)"
-            ),
+            (\.optOuts, optOuts),
+            (\.rateCounters, "rate_counters WHERE business_id = \(business) AND key IN \(senderKeys)"),
             (\.addresses, "client_addresses WHERE client_id = ?1"),
         ]
     }
+    private static let optOuts = "sms_optouts WHERE business_id = \(business) AND address IN \(addresses)"
+    /// The client's rate-limit keys (`RateLimiter` counts each sender as `sender:ADDRESS`).
+    private static let senderKeys = "(SELECT 'sender:' || address FROM client_addresses WHERE client_id = ?1)"
     private static let liveMemberships = "memberships WHERE client_id = ?1 AND status != 'cancelled'"
     /// Free text of the business's other rows that may quote a client (a staff notice, a forward, an audit entry).
     private static let quoting: [(table: String, columns: [String])] = [
@@ -70,8 +70,7 @@ extension Connection {
 
     public func optOuts(clientID: Int) throws -> [(address: String, at: Date)] {
         try query(
-            "SELECT address, opted_out_at FROM sms_optouts WHERE business_id = \(Self.business) AND address IN \(Self.addresses) ORDER BY address",
-            clientID
+            "SELECT address, opted_out_at FROM \(Self.optOuts) ORDER BY address", clientID
         ).map { ($0.string("address") ?? "", $0.date("opted_out_at") ?? Date(timeIntervalSince1970: 0)) }
     }
 
@@ -140,8 +139,10 @@ extension Connection {
             }
         }
         try execute(
-            "UPDATE memberships SET status = 'cancelled', cancelled_at = ?, next_billing_at = NULL WHERE client_id = ? AND status != 'cancelled'",
-            now, id)
+            """
+            UPDATE memberships SET status = 'cancelled', cancelled_at = ?, next_billing_at = NULL
+            WHERE client_id = ? AND status != 'cancelled'
+            """, now, id)
         try execute("UPDATE memberships SET cancel_reason = NULL WHERE client_id = ?", id)
         try execute("UPDATE payment_methods SET processor_token = '', is_default = 0 WHERE client_id = ?", id)
         try execute(
