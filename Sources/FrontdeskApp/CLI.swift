@@ -21,6 +21,9 @@ public enum FrontdeskCLI {
           outbox    list [--status S] | retry ID             [--db PATH]
           admin     token create [--label L]|list|revoke ID --business SLUG [--db PATH]   API tokens for one business
           limits    show|set [sender_per_hour=N] [business_per_minute=N] --business SLUG [--db PATH]   inbound rate limits
+          client    export [--out FILE] [--force] | erase [--yes]  --business SLUG --client ID [--db PATH]   a client's data
+          retention show|set days=N|off --business SLUG | apply [--business SLUG]  [--db PATH]   how long message texts are kept
+          audit     --business SLUG [--client ID] [--since YYYY-MM-DD] [--limit N] [--json] [--db PATH]   who did what, newest first
           db        backup --to FILE | restore --from FILE | status  [--force] [--db PATH]   online backup, restore, counts
           check                                              validate plugins/ and prompts/
 
@@ -69,6 +72,9 @@ public enum FrontdeskCLI {
             case "db": try commands.db(rest)
             case "admin": try commands.admin(rest)
             case "limits": try commands.limits(rest)
+            case "client": try commands.client(rest)
+            case "retention": try commands.retention(rest)
+            case "audit": try commands.audit(rest)
             case "serve": try commands.serve(rest)
             default: throw CLIError.usage("unknown command \(command); see `frontdesk --help`")
             }

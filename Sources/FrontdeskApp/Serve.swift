@@ -83,6 +83,9 @@ extension Commands {
             throw CLIError.failure("\(error)")
         }
         worker.start()
+        // Each business's retention of message texts: shortly after start, then daily.
+        let retention = RetentionSchedule(store: app.store, clock: clock, log: log)
+        retention.start()
         output(
             "Frontdesk listening on http://\(config.host):\(server.port) (public URL \(config.baseURL), database \(config.dbPath))"
         )
@@ -98,6 +101,7 @@ extension Commands {
         output("signal \(signal): stopping (finishing requests in flight)")
         server.stop()
         worker.stop()
+        retention.stop()
         output("stopped")
     }
 }

@@ -28,6 +28,7 @@ enum Migrations {
         Migration(name: "004_redact_secrets", sql: "", rewrite: redactSecrets, scrubsFile: true),
         Migration(name: "005_sender_trust", sql: senderTrust),
         Migration(name: "006_scoped_admin", sql: scopedAdmin),
+        Migration(name: "008_privacy", sql: privacy),
     ]
 
     static var names: [String] { all.map(\.name) }
@@ -388,5 +389,18 @@ enum Migrations {
     static let senderTrust = """
         ALTER TABLE messages ADD COLUMN sender_trust TEXT
             CHECK (sender_trust IN ('verified', 'unverified', 'unknown'));
+        """
+
+    /// Issue 14: the client an audit entry concerns (the client who acted, or the client a staff member or the
+    /// operator acted on), so `frontdesk audit --client` finds it without reading free text; earlier entries whose
+    /// actor was the client get it from the actor. A business's retention of message texts, in days (no row: kept).
+    static let privacy = """
+        ALTER TABLE audit ADD COLUMN client_id INTEGER;
+        UPDATE audit SET client_id = CAST(substr(actor, 8) AS INTEGER) WHERE actor GLOB 'client:[0-9]*';
+        CREATE INDEX audit_client ON audit (business_id, client_id);
+        CREATE TABLE business_retention (
+            business_id INTEGER PRIMARY KEY REFERENCES businesses(id) ON DELETE CASCADE,
+            message_days INTEGER NOT NULL CHECK (message_days BETWEEN 1 AND 36500)
+        );
         """
 }

@@ -414,9 +414,10 @@ extension Connection: UnitOfWork {
     )
         throws
     {
-        try execute(
-            "INSERT INTO audit (business_id, actor, via, action, before, after, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            businessID, actor, via, action, before, after, now)
+        let client = actor.hasPrefix("client:") ? Int(actor.dropFirst(7)) : nil
+        try audit(
+            businessID: businessID, clientID: client, actor: actor, via: via, action: action, before: before,
+            after: after, now: now)
     }
 
     public func auditEntries(businessID: Int, action: String?, limit: Int) throws -> [AuditEntry] {
@@ -428,12 +429,15 @@ extension Connection: UnitOfWork {
         } else {
             rows = try query("SELECT * FROM audit WHERE business_id = ? ORDER BY id DESC LIMIT ?", businessID, limit)
         }
-        return rows.map { r in
-            AuditEntry(
-                id: r.int("id") ?? 0, businessID: r.int("business_id"), actor: r.string("actor") ?? "",
-                via: r.string("via") ?? "", action: r.string("action") ?? "", before: r.string("before"),
-                after: r.string("after"), createdAt: r.date("created_at") ?? Date(timeIntervalSince1970: 0))
-        }
+        return rows.map(Self.auditEntry)
+    }
+
+    static func auditEntry(_ r: Row) -> AuditEntry {
+        AuditEntry(
+            id: r.int("id") ?? 0, businessID: r.int("business_id"), actor: r.string("actor") ?? "",
+            via: r.string("via") ?? "", action: r.string("action") ?? "", before: r.string("before"),
+            after: r.string("after"), createdAt: r.date("created_at") ?? Date(timeIntervalSince1970: 0),
+            clientID: r.int("client_id"))
     }
 
     // MARK: Plugin settings

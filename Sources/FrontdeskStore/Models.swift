@@ -333,11 +333,14 @@ public struct AuditEntry: Sendable, Equatable {
     public var before: String?
     public var after: String?
     public var createdAt: Date
+    /// The client the entry concerns, when known (since migration `008_privacy`).
+    public var clientID: Int?
 
     public init(
         id: Int, businessID: Int?, actor: String, via: String, action: String, before: String?, after: String?,
-        createdAt: Date
+        createdAt: Date, clientID: Int? = nil
     ) {
+        self.clientID = clientID
         self.id = id
         self.businessID = businessID
         self.actor = actor

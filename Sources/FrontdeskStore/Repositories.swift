@@ -152,6 +152,14 @@ public protocol AuditRepository {
         throws
     /// A business's audit entries, newest first, optionally of one action.
     func auditEntries(businessID: Int, action: String?, limit: Int) throws -> [AuditEntry]
+    /// Records an entry that concerns a client (`frontdesk audit --client` finds it). `audit` without
+    /// `clientID` records the client only when the actor is `client:N`.
+    func audit(
+        businessID: Int?, clientID: Int?, actor: String, via: String, action: String, before: String?,
+        after: String?, now: Date) throws
+    /// A business's audit entries, newest first: those concerning a client (acting or acted on) when `clientID`
+    /// is given, and those recorded at or after `since`.
+    func auditEntries(businessID: Int, clientID: Int?, since: Date?, limit: Int) throws -> [AuditEntry]
 }
 
 /// Per-business plugin settings.
@@ -189,4 +197,27 @@ public protocol RateLimitRepository {
 public protocol ReplayTokenRepository {
     /// Records a token; false when it was seen within `retention` (a replay). Older tokens are forgotten.
     func recordWebhookToken(provider: String, token: String, now: Date, retention: TimeInterval) throws -> Bool
+}
+
+/// What a client can see of their data and have erased (`frontdesk client export|erase`), and how long a business
+/// keeps message texts.
+public protocol PrivacyRepository {
+    /// Every card on file for the client, newest first (brand, last4, expiry; never the processor's token).
+    func paymentMethods(clientID: Int) throws -> [PaymentMethod]
+    /// The client's conversations: theirs by id or by one of their addresses, oldest first.
+    func conversations(clientID: Int) throws -> [Conversation]
+    /// Outbox items addressed to one of the client's addresses, oldest first.
+    func outboxItems(clientID: Int) throws -> [OutboxRecord]
+    /// The client's addresses that have opted out of the business's texts, with when.
+    func optOuts(clientID: Int) throws -> [(address: String, at: Date)]
+    /// What erasing the client would remove and keep, changing nothing.
+    func erasurePlan(clientID: Int) throws -> ClientErasure
+    /// Erases the client (see `ClientErasure`) and records `client.erase` without their personal data.
+    func eraseClient(id: Int, actor: String, via: String, now: Date) throws -> ClientErasure
+    /// Days the business keeps message texts; nil keeps them.
+    func retentionDays(businessID: Int) throws -> Int?
+    func setRetentionDays(businessID: Int, days: Int?) throws
+    /// Removes the text and subject of the business's messages, and the bodies of outbox items that are no
+    /// longer pending, created before `cutoff`; returns how many rows lost text.
+    func applyRetention(businessID: Int, cutoff: Date) throws -> Int
 }
