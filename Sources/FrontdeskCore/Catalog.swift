@@ -7,11 +7,16 @@ public struct Catalog: Sendable {
     public var manifests: [PluginManifest]
     public var examples: [IntentExample]
     public var templates: TemplateStore
+    /// The words conversations read (`prompts/<locale>/words.json`).
+    public var lexicon: Lexicon
 
-    public init(manifests: [PluginManifest], examples: [IntentExample], templates: TemplateStore) {
+    public init(
+        manifests: [PluginManifest], examples: [IntentExample], templates: TemplateStore, lexicon: Lexicon = Lexicon()
+    ) {
         self.manifests = manifests
         self.examples = examples
         self.templates = templates
+        self.lexicon = lexicon
     }
 
     public func manifest(_ id: String) -> PluginManifest? { manifests.first { $0.id == id } }
@@ -82,6 +87,12 @@ public struct Catalog: Sendable {
             faults.append(contentsOf: error.items)
             templates = TemplateStore(templates: [:])
         }
+        var lexicon = Lexicon()
+        do {
+            lexicon = try Lexicon.load(prompts: root.appendingPathComponent("prompts"), relativeTo: root)
+        } catch let error as Diagnostics {
+            faults.append(contentsOf: error.items)
+        }
         for m in manifests {
             for intent in m.intents {
                 for t in intent.templates where !templates.has(t, locale: "en") {
@@ -93,7 +104,7 @@ public struct Catalog: Sendable {
             }
         }
         guard faults.isEmpty else { throw Diagnostics(faults) }
-        return Catalog(manifests: manifests, examples: examples, templates: templates)
+        return Catalog(manifests: manifests, examples: examples, templates: templates, lexicon: lexicon)
     }
 }
 

@@ -29,6 +29,19 @@ public struct FallbackPlugin: Plugin {
     public init() {}
 
     public func handle(_ request: PluginRequest, in context: PluginContext) throws -> PluginReply {
-        PluginReply(template: "fallback/unknown", values: try HelpPlugin.values(context))
+        var values = try HelpPlugin.values(context)
+        values["short"] = try Self.shortList(context)
+        return PluginReply(template: "fallback/unknown", values: values)
+    }
+
+    /// What to write, from each enabled plugin's `<plugin>/short` template ("new card"), talking to a person
+    /// last: the SMS menu fits two GSM-7 segments and names only what this business has turned on.
+    static func shortList(_ context: PluginContext) throws -> String {
+        let ordered = context.enabledManifests.filter { $0.id != "handoff" }
+            + context.enabledManifests.filter { $0.id == "handoff" }
+        let items = ordered.compactMap { try? context.render("\($0.id)/short", [:]) }
+        guard let last = items.last else { return "" }
+        guard items.count > 1 else { return last }
+        return try context.render("core/list_or", ["list": items.dropLast().joined(separator: ", "), "last": last])
     }
 }
