@@ -212,13 +212,23 @@ public struct Lexicon: Sendable {
     public static func tokens(_ text: String) -> [Token] {
         var out: [Token] = []
         var start: String.Index?
-        func flush(_ end: String.Index) {
-            guard let s = start else { return }
+        func add(_ s: String.Index, _ end: String.Index) {
             let word = String(text[s..<end]).replacingOccurrences(of: "’", with: "'")
             let folded = word.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
             let trimmed = folded.trimmingScalars { $0 == "'" }
             if !trimmed.isEmpty { out.append(Token(text: trimmed, range: s..<end)) }
+        }
+        func flush(_ end: String.Index) {
+            guard var s = start else { return }
             start = nil
+            // French elision: "d'octobre" is "d" and "octobre" ("don't" and "what's" stay whole).
+            if let quote = text[s..<end].firstIndex(where: { $0 == "'" || $0 == "’" }),
+                elisions.contains(text[s..<quote].lowercased()), text.distance(from: quote, to: end) > 2
+            {
+                add(s, quote)
+                s = text.index(after: quote)
+            }
+            add(s, end)
         }
         var i = text.startIndex
         while i < text.endIndex {
@@ -239,6 +249,8 @@ public struct Lexicon: Sendable {
         flush(text.endIndex)
         return out
     }
+
+    static let elisions: Set<String> = ["c", "d", "j", "l", "m", "n", "s", "t", "qu", "jusqu", "lorsqu", "puisqu"]
 
     static func isEmoji(_ ch: Character) -> Bool {
         guard let first = ch.unicodeScalars.first else { return false }

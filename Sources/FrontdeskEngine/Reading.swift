@@ -66,7 +66,7 @@ struct Reader: Sendable {
     // MARK: Destructive requests
 
     /// Whether `text` explicitly asks for `intent` by its rule: a verb and an object in the clause, or one of the
-    /// phrases, with no other object named ("cancel my class") and no negation just before the verb. The
+    /// phrases, with no other object named ("cancel my class") and no negation in the four words before the verb. The
     /// client's plan names count as the object (and their words never as another object: "Massage Club").
     /// Intents without a rule need nothing more.
     func isExplicit(_ text: String, intent: IntentID, planNames: [String]) -> Bool {
@@ -88,7 +88,7 @@ struct Reader: Sendable {
     private func hasVerb(_ rule: Lexicon.ExplicitRule, _ words: [String]) -> Bool {
         words.indices.contains { i in
             Lexicon.match(rule.verbs, words, at: i) != nil
-                && !words[max(0, i - 2)..<i].contains(where: lexicon.negations.contains)
+                && !words[max(0, i - 4)..<i].contains(where: lexicon.negations.contains)
                 && !(i > 0 && lexicon.determiners.contains(words[i - 1]))
         }
     }
@@ -121,8 +121,10 @@ struct Reader: Sendable {
             let sentence = String(part)
             let tokens = Lexicon.tokens(sentence)
             let words = tokens.map(\.text)
-            var start = sentence.startIndex
-            var i = 1
+            // A sentence that opens with a joiner ("And can you…") starts after it.
+            let opening = words.firstIndex { !lexicon.clauseJoiners.contains($0) } ?? words.count
+            var start = opening < words.count ? tokens[opening].range.lowerBound : sentence.endIndex
+            var i = opening + 1
             while i < words.count {
                 let gap = sentence[tokens[i - 1].range.upperBound..<tokens[i].range.lowerBound]
                 let joiner = lexicon.clauseJoiners.contains(words[i])

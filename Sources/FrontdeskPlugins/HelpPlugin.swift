@@ -34,11 +34,16 @@ public struct FallbackPlugin: Plugin {
         return PluginReply(template: "fallback/unknown", values: values)
     }
 
-    /// What to write, from each enabled plugin's `<plugin>/short` template ("new card"), talking to a person
-    /// last: the SMS menu fits two GSM-7 segments and names only what this business has turned on.
+    /// What to write, from each enabled plugin's `<plugin>/short` template ("new card"): questions first, then
+    /// destructive actions (intents with an explicit-request rule), talking to a person last. The SMS menu fits
+    /// two GSM-7 segments and names only what this business has turned on.
     static func shortList(_ context: PluginContext) throws -> String {
-        let ordered = context.enabledManifests.filter { $0.id != "handoff" }
-            + context.enabledManifests.filter { $0.id == "handoff" }
+        let destructive = Set(context.lexicon.explicit.keys)
+        func rank(_ m: PluginManifest) -> Int {
+            m.id == "handoff" ? 2 : (m.intents.contains { destructive.contains($0.id) } ? 1 : 0)
+        }
+        let ordered = context.enabledManifests.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }
+            .map(\.element)
         let items = ordered.compactMap { try? context.render("\($0.id)/short", [:]) }
         guard let last = items.last else { return "" }
         guard items.count > 1 else { return last }
