@@ -208,14 +208,17 @@ public struct Lexicon: Sendable {
         public var range: Range<String.Index>
     }
 
-    /// Words, numbers, single emoji and dashes ("-"), folded; everything else separates.
+    /// Words, numbers, single emoji and dashes ("-"), folded (lower case, no accents, no "'s"); French elisions
+    /// ("d'octobre") split; everything else separates.
     public static func tokens(_ text: String) -> [Token] {
         var out: [Token] = []
         var start: String.Index?
         func add(_ s: String.Index, _ end: String.Index) {
             let word = String(text[s..<end]).replacingOccurrences(of: "’", with: "'")
             let folded = word.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
-            let trimmed = folded.trimmingScalars { $0 == "'" }
+            // "month's", "what's": the word itself.
+            let bare = folded.hasSuffix("'s") && folded.count > 3 ? String(folded.dropLast(2)) : folded
+            let trimmed = bare.trimmingScalars { $0 == "'" }
             if !trimmed.isEmpty { out.append(Token(text: trimmed, range: s..<end)) }
         }
         func flush(_ end: String.Index) {

@@ -88,11 +88,14 @@ struct InvoicePeriod: Equatable {
             let y = j < words.count ? year(words[j]) : nil
             if lexicon.ambiguousMonths.contains(w) {
                 // "may I have…", "mar" (sea): a month only beside a year, a period word or an invoice word.
-                let before = i > 0 ? words[i - 1] : ""
-                let after = i + 1 < words.count ? words[i + 1] : ""
+                func word(_ k: Int) -> String { words.indices.contains(k) ? words[k] : "" }
+                // "jan-mar": a range word with a month on its other side.
+                let ranged =
+                    (lexicon.rangeTo.contains(word(i - 1)) && lexicon.months[word(i - 2)] != nil)
+                    || (lexicon.rangeTo.contains(word(i + 1)) && lexicon.months[word(i + 2)] != nil)
                 let context =
-                    y != nil || lexicon.monthContext.contains(before) || lexicon.invoiceWords.contains(after)
-                    || lexicon.rangeTo.contains(before) || lexicon.rangeTo.contains(after)
+                    y != nil || ranged || lexicon.monthContext.contains(word(i - 1))
+                    || lexicon.invoiceWords.contains(word(i + 1))
                 guard context else { continue }
             }
             out.append(Mention(at: i, month: m, year: y))

@@ -29,6 +29,16 @@ struct TurnTests {
         #expect(try PendingTests.reader.get().clauses(text) == expected)
     }
 
+    @Test(arguments: [
+        ("unsubscribe", "optout"), ("Please unsubscribe me, thanks!", "optout"), ("stop emailing me", "optout"),
+        ("désabonnez-moi", "optout"), ("darme de baja", "optout"), ("subscribe", "optin"), ("START", "optin"),
+        ("how do I unsubscribe?", nil), ("I don't want to unsubscribe, just update my card", nil),
+        ("stop charging me", nil),
+    ])
+    func emailConsentWordsMustBeTheWholeEmail(_ text: String, _ intent: String?) throws {
+        #expect(try PendingTests.reader.get().emailConsent(text) == intent)
+    }
+
     @Test func eachRequestIsAnsweredInOneReplyInTheOrderAsked() throws {
         let bot = try TestBot()
         let out = try bot.say("new card. Also when is my next billing date? And can you send my receipts", from: alice)
