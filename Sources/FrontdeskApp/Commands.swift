@@ -173,7 +173,8 @@ struct Commands {
                 }
                 subject = object["subject"] as? String
             }
-            let decisions = try app.pipeline.preview(text, channel: channel, subject: subject, businessSlug: a["business"])
+            let decisions = try app.pipeline.preview(
+                text, channel: channel, subject: subject, businessSlug: a["business"])
             output(Self.classification(text, decisions).serialized())
         }
     }

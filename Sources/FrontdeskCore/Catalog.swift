@@ -89,7 +89,7 @@ public struct Catalog: Sendable {
         }
         var lexicon = Lexicon()
         do {
-            lexicon = try Lexicon.load(prompts: root.appendingPathComponent("prompts"), relativeTo: root)
+            lexicon = try Lexicon.load(prompts: root.appendingPathComponent("prompts"))
         } catch let error as Diagnostics {
             faults.append(contentsOf: error.items)
         }
@@ -116,15 +116,9 @@ enum ManifestParser {
             faults.append(Diagnostic(file: file, line: lineOf("\"\(key)\"", in: text), message: message))
         }
         let object: [String: Any]
-        do {
-            guard let o = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-                return .failure(Diagnostics([Diagnostic(file: file, line: 1, message: "must be a JSON object")]))
-            }
-            object = o
-        } catch {
-            let ns = error as NSError
-            let detail = (ns.userInfo[NSDebugDescriptionErrorKey] as? String) ?? "invalid JSON"
-            return .failure(Diagnostics([Diagnostic(file: file, line: jsonErrorLine(detail), message: detail)]))
+        switch jsonObject(text, file: file) {
+        case .success(let o): object = o
+        case .failure(let fault): return .failure(Diagnostics([fault]))
         }
         let id = object["id"] as? String ?? ""
         if id.isEmpty { fault("id", "id is required") }
@@ -196,6 +190,19 @@ enum ManifestParser {
 
     static func isIntentID(_ s: String) -> Bool {
         !s.isEmpty && s.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "." || $0 == "_") }
+    }
+
+    /// The file's top-level JSON object, or a fault naming the line where parsing failed.
+    static func jsonObject(_ text: String, file: String) -> Result<[String: Any], Diagnostic> {
+        do {
+            guard let o = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+                return .failure(Diagnostic(file: file, line: 1, message: "must be a JSON object"))
+            }
+            return .success(o)
+        } catch {
+            let detail = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? "invalid JSON"
+            return .failure(Diagnostic(file: file, line: jsonErrorLine(detail), message: detail))
+        }
     }
 
     static func jsonErrorLine(_ detail: String) -> Int {

@@ -49,8 +49,7 @@ public struct Lexicon: Sendable {
     public var invoiceWords: Set<String> = []
     /// Relative periods: `last_year`, `this_year`, `last_month`, `this_month`.
     public var periods: [String: [Phrase]] = [:]
-    /// Range words: "from january to march", "entre enero y marzo".
-    public var rangeFrom: Set<String> = []
+    /// Words between the two ends of a range: "january to march", "entre enero y marzo", "jan-mar".
     public var rangeTo: Set<String> = []
     /// Display month names per locale (12 each), for replies.
     public var monthNames: [String: [String]] = [:]
@@ -66,15 +65,16 @@ public struct Lexicon: Sendable {
     // MARK: Loading
 
     static let keys: Set<String> = [
-        "yes", "no", "acknowledgements", "question_words", "negations", "determiners", "explicit", "email_optout", "email_optin",
+        "yes", "no", "acknowledgements", "question_words", "negations", "determiners", "explicit", "email_optout",
+        "email_optin",
         "no_request", "clause_joiners", "clause_starters", "choice_numbers", "months", "ambiguous_months",
-        "month_context", "invoice_words", "periods", "range_from", "range_to",
+        "month_context", "invoice_words", "periods", "range_to",
     ]
     static let ruleKeys: Set<String> = ["verbs", "objects", "phrases", "other_objects"]
     static let periodKeys: Set<String> = ["last_year", "this_year", "last_month", "this_month"]
 
     /// Reads every `prompts/<locale>/words.json`; faults name the file and line. English is required.
-    public static func load(prompts: URL, relativeTo root: URL) throws -> Lexicon {
+    public static func load(prompts: URL) throws -> Lexicon {
         let fm = FileManager.default
         var lexicon = Lexicon()
         var faults: [Diagnostic] = []
@@ -95,7 +95,6 @@ public struct Lexicon: Sendable {
             }
             faults.append(contentsOf: lexicon.merge(text, locale: locale, file: file))
         }
-        _ = root
         guard faults.isEmpty else { throw Diagnostics(faults) }
         return lexicon
     }
@@ -107,14 +106,9 @@ public struct Lexicon: Sendable {
             faults.append(Diagnostic(file: file, line: lineOf("\"\(key)\"", in: text), message: message))
         }
         let object: [String: Any]
-        do {
-            guard let o = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-                return [Diagnostic(file: file, line: 1, message: "must be a JSON object")]
-            }
-            object = o
-        } catch {
-            let detail = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? "invalid JSON"
-            return [Diagnostic(file: file, line: ManifestParser.jsonErrorLine(detail), message: detail)]
+        switch ManifestParser.jsonObject(text, file: file) {
+        case .success(let o): object = o
+        case .failure(let fault): return [fault]
         }
         for key in object.keys.sorted() where !Self.keys.contains(key) {
             fault(key, "unknown key \(key) (known: \(Self.keys.sorted().joined(separator: ", ")))")
@@ -147,7 +141,6 @@ public struct Lexicon: Sendable {
         copy.ambiguousMonths.formUnion(words("ambiguous_months"))
         copy.monthContext.formUnion(words("month_context"))
         copy.invoiceWords.formUnion(words("invoice_words"))
-        copy.rangeFrom.formUnion(words("range_from"))
         copy.rangeTo.formUnion(words("range_to"))
         if let raw = object["explicit"] {
             if let rules = raw as? [String: [String: Any]] {
@@ -169,7 +162,8 @@ public struct Lexicon: Sendable {
         if let raw = object["periods"] {
             if let o = raw as? [String: Any] {
                 for key in o.keys.sorted() where !Self.periodKeys.contains(key) {
-                    fault(key, "periods: unknown key \(key) (known: \(Self.periodKeys.sorted().joined(separator: ", ")))")
+                    fault(
+                        key, "periods: unknown key \(key) (known: \(Self.periodKeys.sorted().joined(separator: ", ")))")
                 }
                 for key in Self.periodKeys { copy.periods[key, default: []] += phrases(key, in: o) }
             } else {

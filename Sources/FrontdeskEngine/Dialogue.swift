@@ -20,7 +20,9 @@ struct Choice: Codable, Equatable {
     var text: String
 
     var payload: String { String(decoding: (try? JSONEncoder().encode(self)) ?? Data(), as: UTF8.self) }
-    static func decode(_ payload: String) -> Choice? { try? JSONDecoder().decode(Choice.self, from: Data(payload.utf8)) }
+    static func decode(_ payload: String) -> Choice? {
+        try? JSONDecoder().decode(Choice.self, from: Data(payload.utf8))
+    }
 }
 
 extension Pipeline {
@@ -159,14 +161,20 @@ extension Pipeline {
         for choice in Self.choices {
             guard let intent = choice.intents.first(where: owned.contains) else { continue }
             options.append(intent)
-            labels.append("\(options.count)) " + (try render(t, Part(template: choice.label, intent: intent, confidence: 1))))
+            labels.append(
+                "\(options.count)) " + (try render(t, Part(template: choice.label, intent: intent, confidence: 1))))
         }
         guard options.count > 1 else {
-            return try perform(Decision(intent: .unknown, confidence: d.confidence, text: d.text, decidedBy: .classifier), &t, c)
+            return try perform(
+                Decision(intent: .unknown, confidence: d.confidence, text: d.text, decidedBy: .classifier), &t, c)
         }
         let numbers = options.indices.map { String($0 + 1) }
         let last = try render(
-            t, Part(template: "core/list_or", values: ["list": numbers.dropLast().joined(separator: ", "), "last": numbers[numbers.count - 1]], intent: .clarify, confidence: 1))
+            t,
+            Part(
+                template: "core/list_or",
+                values: ["list": numbers.dropLast().joined(separator: ", "), "last": numbers[numbers.count - 1]],
+                intent: .clarify, confidence: 1))
         let pending = PendingAction(
             action: "core:choice", payload: Choice(options: options, text: d.text).payload,
             expiresAt: t.now.addingTimeInterval(Self.choiceMinutes * 60))
@@ -209,7 +217,8 @@ extension Pipeline {
     func render(_ t: Turn, _ part: Part) throws -> String {
         let values = baseValues(t).merging(part.values) { _, new in new }
         do {
-            return try catalog.templates.render(part.template, channel: t.message.channel, locale: t.business.locale, values)
+            return try catalog.templates.render(
+                part.template, channel: t.message.channel, locale: t.business.locale, values)
         } catch {
             log.error("template_failed", ["template": part.template])
             return try catalog.templates.render("core/error", channel: t.message.channel, locale: "en", values)

@@ -101,7 +101,7 @@ public struct CancelPlugin: Plugin {
                     action: "cancel:reason", payload: String(membership.id),
                     expiresAt: context.now.addingTimeInterval(TimeInterval(ttl * 60))),
                 auditAction: "membership.cancel", auditBefore: audit.before, auditAfter: audit.after)
-        case ("reason", .text(let text)), ("reason", .yes(let text)) where !text.isEmpty:
+        case ("reason", .text(let text)) where !text.isEmpty, ("reason", .yes(let text)) where !text.isEmpty:
             try context.store.setCancelReason(membershipID: membership.id, reason: String(text.prefix(500)))
             return PluginReply(
                 template: "cancel/reason_thanks", values: ["name": client.firstName],
@@ -139,8 +139,8 @@ public struct CancelPlugin: Plugin {
 
     /// What the client loses, and when: "you lose access today" / "you keep access until then".
     func effectText(_ context: PluginContext) throws -> String {
-        try context.render(
-            context.settings.string("mode") == "immediate" ? "cancel/effect_immediate" : "cancel/effect_period_end", [:])
+        let immediate = context.settings.string("mode") == "immediate"
+        return try context.render(immediate ? "cancel/effect_immediate" : "cancel/effect_period_end", [:])
     }
 
     func whenText(_ m: Membership, context: PluginContext) throws -> String {

@@ -42,8 +42,8 @@ public struct FallbackPlugin: Plugin {
         func rank(_ m: PluginManifest) -> Int {
             m.id == "handoff" ? 2 : (m.intents.contains { destructive.contains($0.id) } ? 1 : 0)
         }
-        let ordered = context.enabledManifests.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }
-            .map(\.element)
+        let ordered = context.enabledManifests.enumerated()
+            .sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
         let items = ordered.compactMap { try? context.render("\($0.id)/short", [:]) }
         guard let last = items.last else { return "" }
         guard items.count > 1 else { return last }

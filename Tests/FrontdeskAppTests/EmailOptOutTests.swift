@@ -31,7 +31,8 @@ struct EmailOptOutTests {
         let bot = try TestBot()
         let out = try bot.say(text, from: alice, subject: "Re: Your receipt")
         #expect(out.intent == "optout")
-        #expect(out.reply?.hasPrefix("You won't get automated emails from us; we'll still answer when you write.") == true)
+        #expect(
+            out.reply?.hasPrefix("You won't get automated emails from us; we'll still answer when you write.") == true)
         try bot.app.store.read { (c: any UnitOfWork) throws in
             #expect(try c.isEmailOptedOut(businessID: 1, address: alice))
             #expect(try !c.isOptedOut(businessID: 1, address: alice))  // not an SMS opt-out

@@ -45,7 +45,9 @@ struct GuardTests {
         try bot.set("cancel", ["allowed": .bool(true), "mode": .string(mode)])
     }
 
-    func status(_ bot: TestBot, client: Int) throws -> MembershipStatus? { try bot.membership(clientID: client)?.status }
+    func status(_ bot: TestBot, client: Int) throws -> MembershipStatus? {
+        try bot.membership(clientID: client)?.status
+    }
 
     @Test(arguments: [
         "can I freeze my membership for a month? going on vacation", "reactivate my membership pls",

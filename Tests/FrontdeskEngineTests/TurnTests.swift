@@ -12,18 +12,27 @@ struct TurnTests {
     let alice = "+15550101001"  // Unlimited Yoga, active, invoices INV-1001…1004 (Jul to Oct 2026)
 
     @Test(arguments: [
-        ("what's my billing date and can you send my october invoice", [
-            "what's my billing date", "can you send my october invoice",
-        ]),
-        ("new card. Also when is my next billing date? And can you send my receipts", [
-            "new card", "when is my next billing date", "can you send my receipts",
-        ]),
+        (
+            "what's my billing date and can you send my october invoice",
+            [
+                "what's my billing date", "can you send my october invoice",
+            ]
+        ),
+        (
+            "new card. Also when is my next billing date? And can you send my receipts",
+            [
+                "new card", "when is my next billing date", "can you send my receipts",
+            ]
+        ),
         ("send my receipts, and also cancel my membership", ["send my receipts", "cancel my membership"]),
         ("my january and february invoices", ["my january and february invoices"]),
         ("the total is $12.50 for INV-1.2", ["the total is $12.50 for INV-1.2"]),
-        ("¿cuándo es mi próximo cobro? y también mándame mis facturas", [
-            "cuándo es mi próximo cobro", "mándame mis facturas",
-        ]),
+        (
+            "¿cuándo es mi próximo cobro? y también mándame mis facturas",
+            [
+                "cuándo es mi próximo cobro", "mándame mis facturas",
+            ]
+        ),
     ])
     func clausesAreSentencesAndJoinedRequests(_ text: String, _ expected: [String]) throws {
         #expect(try PendingTests.reader.get().clauses(text) == expected)
@@ -58,7 +67,8 @@ struct TurnTests {
     @Test func atMostThreeRequestsAreAnswered() throws {
         let bot = try TestBot()
         let out = try bot.say(
-            "new card. And when is my next billing date? And send my receipts. And can I talk to a person?", from: alice)
+            "new card. And when is my next billing date? And send my receipts. And can I talk to a person?", from: alice
+        )
         #expect(out.intents == ["payment_method.update", "membership.show", "invoices.list"])
     }
 
@@ -118,7 +128,9 @@ struct TurnTests {
         let all = try #require(try bot.say("what's the weather", from: alice).reply)
         let length = try #require(Self.gsmLength(all), "not GSM-7: \(all)")
         #expect(length <= 306)
-        for short in ["\"billing date\"", "\"new card\"", "\"receipts\"", "\"cancel membership\"", "\"talk to a person\""] {
+        for short in [
+            "\"billing date\"", "\"new card\"", "\"receipts\"", "\"cancel membership\"", "\"talk to a person\"",
+        ] {
             #expect(all.contains(short))
         }
         try bot.enable("payment", false)

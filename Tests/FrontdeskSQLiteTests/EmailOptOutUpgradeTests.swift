@@ -20,8 +20,10 @@ struct EmailOptOutUpgradeTests {
         }
         let before = try OldDatabase.snapshot(path)
         #expect(before["sms_optouts"]?.count == 2)
-        let outboxBefore = try SQLiteStore.openReadOnly(path).query("SELECT id, kind, status, recipient FROM outbox ORDER BY id")
-            .map { "\($0["id"])|\($0["kind"])|\($0["status"])|\($0["recipient"])" }
+        let outboxBefore = try SQLiteStore.openReadOnly(path).query(
+            "SELECT id, kind, status, recipient FROM outbox ORDER BY id"
+        )
+        .map { "\($0["id"])|\($0["kind"])|\($0["status"])|\($0["recipient"])" }
         #expect(!outboxBefore.isEmpty)
 
         let store = try SQLiteStore(path: path)
@@ -31,8 +33,10 @@ struct EmailOptOutUpgradeTests {
             #expect(after[table] == before[table], "table \(table) changed in the upgrade")
         }
         // Every outbox row is kept (its id, kind, status and recipient).
-        let outboxAfter = try SQLiteStore.openReadOnly(path).query("SELECT id, kind, status, recipient FROM outbox ORDER BY id")
-            .map { "\($0["id"])|\($0["kind"])|\($0["status"])|\($0["recipient"])" }
+        let outboxAfter = try SQLiteStore.openReadOnly(path).query(
+            "SELECT id, kind, status, recipient FROM outbox ORDER BY id"
+        )
+        .map { "\($0["id"])|\($0["kind"])|\($0["status"])|\($0["recipient"])" }
         #expect(outboxAfter == outboxBefore)
         try store.read { (c: any UnitOfWork) throws in
             #expect(try c.isEmailOptedOut(businessID: 1, address: "alice@example.com"))
