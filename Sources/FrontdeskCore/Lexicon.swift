@@ -209,7 +209,10 @@ public struct Lexicon: Sendable {
         var start: String.Index?
         func add(_ s: String.Index, _ end: String.Index) {
             let word = String(text[s..<end]).replacingOccurrences(of: "’", with: "'")
-            let folded = word.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+            // Foundation's folding bridges through NSString on Linux; plain ASCII only needs lower case.
+            let folded =
+                word.utf8.allSatisfy { $0 < 0x80 }
+                ? word.lowercased() : word.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
             // "month's", "what's": the word itself.
             let bare = folded.hasSuffix("'s") && folded.count > 3 ? String(folded.dropLast(2)) : folded
             let trimmed = bare.trimmingScalars { $0 == "'" }

@@ -48,7 +48,8 @@ extension Pipeline {
     /// After SMS keywords: an email's unsubscribe words, the answer to a pending question, then the message's
     /// requests (the email's subject when its body holds none).
     func converse(_ t: inout Turn, _ c: any UnitOfWork) throws -> PipelineOutcome {
-        let policy = try guardPolicy(businessID: t.business.id, client: t.sender.client, c)
+        let (business, client) = (t.business.id, t.sender.client)
+        let policy = GuardPolicy { try self.guardValues(businessID: business, client: client, c) }
         let text = requestText(t.text, channel: t.message.channel, subject: t.message.subject)
         if t.message.channel == .email, let consent = reader.emailConsent(text) {
             let decision = Decision(intent: consent, confidence: 1, text: text, decidedBy: .keyword)
@@ -64,7 +65,7 @@ extension Pipeline {
                 return outcome
             }
         }
-        return try answer(understand(text, channel: t.message.channel, policy: policy), keeping: nil, &t, c)
+        return try answer(try understand(text, channel: t.message.channel, policy: policy), keeping: nil, &t, c)
     }
 
     private func bare(_ reading: Reader.Confirmation) -> Reader.Confirmation {
@@ -97,7 +98,7 @@ extension Pipeline {
         case .acknowledgement: return try answer([], keeping: pending, &t, c)
         case .other:
             let waiting = catalog.manifest(pending.plugin)?.intents.first?.id
-            let requests = understand(text, channel: t.message.channel, policy: policy).filter { d in
+            let requests = try understand(text, channel: t.message.channel, policy: policy).filter { d in
                 !Self.notRequests.contains(d.intent) && !(d.intent == .clarify && d.guarded == waiting)
             }
             return try answer(requests, keeping: pending, &t, c)

@@ -5,6 +5,10 @@ import FrontdeskCore
 struct Reader: Sendable {
     let lexicon: Lexicon
 
+    /// Answers, acknowledgements, unsubscribes and choices are short: longer text is never read as one.
+    static let shortBytes = 1024
+    private static func isShort(_ text: String) -> Bool { text.utf8.count <= shortBytes }
+
     /// A message read as the answer to a pending YES/NO question.
     enum Confirmation: Equatable {
         /// An explicit yes word first; what follows it on the same line is kept ("YES moving away").
@@ -17,6 +21,7 @@ struct Reader: Sendable {
     }
 
     func confirmation(_ text: String) -> Confirmation {
+        guard Self.isShort(text) else { return .other }
         let tokens = Lexicon.tokens(text)
         let words = tokens.map(\.text)
         let question = asks(text)
@@ -52,15 +57,15 @@ struct Reader: Sendable {
     /// A `?` anywhere, or a question word first ("what happens if I cancel").
     func asks(_ text: String) -> Bool {
         if text.contains("?") || text.contains("¿") { return true }
-        let words = Lexicon.tokens(text).map(\.text)
+        let words = Lexicon.tokens(String(text.prefix(200))).map(\.text)
         var i = 0
         while i < words.count, let n = Lexicon.match(lexicon.acknowledgements, words, at: i) { i += n }
         return i < words.count && lexicon.questionWords.contains(words[i])
     }
 
-    /// Whether the message is only acknowledgements ("ok thanks", "👍").
+    /// Whether the message is only acknowledgements or a polite no ("ok thanks", "👍", "no thanks").
     func isAcknowledgement(_ text: String) -> Bool {
-        !asks(text) && Lexicon.covers(lexicon.acknowledgements, Lexicon.tokens(text).map(\.text))
+        Self.isShort(text) && !asks(text) && Lexicon.covers(lexicon.acknowledgements + lexicon.no, Lexicon.tokens(text).map(\.text))
     }
 
     // MARK: Destructive requests
@@ -117,7 +122,7 @@ struct Reader: Sendable {
     /// ("…billing date and can you also send…", "…, can you…"). At most `limit` are returned.
     func clauses(_ text: String, limit: Int = 12) -> [String] {
         var out: [String] = []
-        for part in sentences(text) {
+        for part in sentences(text) where out.count < limit {
             let sentence = String(part)
             let tokens = Lexicon.tokens(sentence)
             let words = tokens.map(\.text)
@@ -171,6 +176,7 @@ struct Reader: Sendable {
 
     /// The email's whole body means "no more automated email" (`optout`) or "email me again" (`optin`).
     func emailConsent(_ text: String) -> IntentID? {
+        guard Self.isShort(text) else { return nil }
         let words = Lexicon.tokens(text).map(\.text)
         guard !words.isEmpty, words.count <= 12, !asks(text) else { return nil }
         for (intent, phrases) in [("optout", lexicon.emailOptOut), ("optin", lexicon.emailOptIn)]
@@ -183,6 +189,7 @@ struct Reader: Sendable {
     /// Whether an email body holds no request of its own: empty, a pointer to the subject ("see subject",
     /// "see above"), or, when the subject starts a thread rather than answering one, only a greeting or thanks.
     func bodyHoldsNoRequest(_ body: String, subject: String) -> Bool {
+        guard Self.isShort(body) else { return false }
         let words = Lexicon.tokens(body).map(\.text)
         if words.isEmpty { return true }
         if Lexicon.contains(lexicon.noRequest, words) {
@@ -210,6 +217,7 @@ struct Reader: Sendable {
 
     /// The number a client picked from a numbered list ("2", "2)", "the second one", "dos"), or nil.
     func choice(_ text: String) -> Int? {
+        guard Self.isShort(text) else { return nil }
         let words = Lexicon.tokens(text).map(\.text)
         // "the second one": "one" points at the choice; alone it is the choice.
         let meaningful = words.filter { !Self.pointing.contains($0) }

@@ -39,12 +39,26 @@ extension IntentID {
     public static let clarify: IntentID = "clarify"
 }
 
-/// What the guard on destructive intents needs to know about one business and client.
-struct GuardPolicy {
-    /// Per destructive intent, the confidence it needs (the owning plugin's `min_confidence` percent).
-    var minConfidence: [IntentID: Double] = [:]
-    /// The client's plan names: "cancel Massage Club" names the membership.
-    var planNames: [String] = []
+/// What the guard on destructive intents needs to know about one business and client, read from the store only
+/// when a message comes near a destructive intent (most messages never do).
+final class GuardPolicy {
+    struct Values {
+        /// Per destructive intent, the confidence it needs (the owning plugin's `min_confidence` percent).
+        var minConfidence: [IntentID: Double] = [:]
+        /// The client's plan names: "cancel Massage Club" names the membership.
+        var planNames: [String] = []
+    }
+    private let load: () throws -> Values
+    private var loaded: Values?
+
+    init(_ load: @escaping () throws -> Values) { self.load = load }
+
+    func values() throws -> Values {
+        if let loaded { return loaded }
+        let values = try load()
+        loaded = values
+        return values
+    }
 }
 
 extension Pipeline {
@@ -63,15 +77,15 @@ extension Pipeline {
     public func preview(_ text: String, channel: Channel, subject: String? = nil, businessSlug: String? = nil) throws
         -> [Decision]
     {
-        let policy = try store.read { c -> GuardPolicy in
+        let values = try store.read { c -> GuardPolicy.Values in
             let business = try businessSlug.flatMap { try c.business(slug: $0) }
-            return try guardPolicy(businessID: business?.id, client: nil, c)
+            return try guardValues(businessID: business?.id, client: nil, c)
         }
-        return decisions(text, channel: channel, subject: subject, policy: policy)
+        return try decisions(text, channel: channel, subject: subject, policy: GuardPolicy { values })
     }
 
     /// The decisions for one message; the pipeline and `preview` share it.
-    func decisions(_ body: String, channel: Channel, subject: String?, policy: GuardPolicy) -> [Decision] {
+    func decisions(_ body: String, channel: Channel, subject: String?, policy: GuardPolicy) throws -> [Decision] {
         if channel == .sms, let keyword = Keywords.match(body) {
             return [Decision(intent: keyword, confidence: 1, text: body, decidedBy: .keyword)]
         }
@@ -79,19 +93,33 @@ extension Pipeline {
         if channel == .email, let consent = reader.emailConsent(text) {
             return [Decision(intent: consent, confidence: 1, text: text, decidedBy: .keyword)]
         }
-        return understand(text, channel: channel, policy: policy)
+        return try understand(text, channel: channel, policy: policy)
     }
 
-    /// The email's subject when its body holds no request ("see subject", empty); otherwise the body.
+    /// The email's subject when its body holds no request ("see subject", empty); otherwise the body, up to
+    /// `readBytes` (people put the request first; the classifier reads no further either).
     func requestText(_ body: String, channel: Channel, subject: String?) -> String {
-        guard channel == .email, let subject, reader.bodyHoldsNoRequest(body, subject: subject) else { return body }
+        guard channel == .email, let subject, reader.bodyHoldsNoRequest(body, subject: subject) else {
+            return Self.head(body)
+        }
         let clean = Reader.cleanSubject(subject)
-        return clean.isEmpty ? body : clean
+        return clean.isEmpty ? Self.head(body) : Self.head(clean)
+    }
+
+    /// How much of a message is read for its requests.
+    static let readBytes = 8192
+
+    /// The first `readBytes` of `text`, cut at a character boundary.
+    static func head(_ text: String) -> String {
+        guard text.utf8.count > readBytes else { return text }
+        var end = text.utf8.index(text.utf8.startIndex, offsetBy: readBytes)
+        while end > text.startIndex, String.Index(end, within: text) == nil { end = text.utf8.index(before: end) }
+        return String(text[..<end])
     }
 
     /// Up to three requests in the order asked: when the message's clauses ask for different things each is
     /// classified on its own; otherwise the whole message is classified once. Destructive intents are guarded.
-    func understand(_ text: String, channel: Channel, policy: GuardPolicy) -> [Decision] {
+    func understand(_ text: String, channel: Channel, policy: GuardPolicy) throws -> [Decision] {
         var requests: [Decision] = []
         let clauses = reader.clauses(text)
         if clauses.count > 1 {
@@ -118,17 +146,18 @@ extension Pipeline {
                     decidedBy: .classifier)
             ]
         }
-        return requests.prefix(Self.maxRequests).map { guarded($0, policy) }
+        return try requests.prefix(Self.maxRequests).map { try guarded($0, policy) }
     }
 
     /// A destructive intent (one with an `explicit` rule in the words) is kept only for an explicit request at
     /// or above its confidence; otherwise, and for an unclassified message using one of its verbs ("stop
     /// charging me"), the client is asked which thing they mean. Nothing else ever becomes destructive.
-    func guarded(_ d: Decision, _ policy: GuardPolicy) -> Decision {
+    func guarded(_ d: Decision, _ policy: GuardPolicy) throws -> Decision {
         var held: IntentID?
         if catalog.lexicon.explicit[d.intent] != nil {
-            let needed = policy.minConfidence[d.intent] ?? Self.defaultMinConfidence
-            if d.confidence >= needed, reader.isExplicit(d.text, intent: d.intent, planNames: policy.planNames) {
+            let values = try policy.values()
+            let needed = values.minConfidence[d.intent] ?? Self.defaultMinConfidence
+            if d.confidence >= needed, reader.isExplicit(d.text, intent: d.intent, planNames: values.planNames) {
                 return d
             }
             held = d.intent
@@ -143,8 +172,8 @@ extension Pipeline {
     }
 
     /// The guard's settings for a business (nil: the manifests' defaults) and the client's plan names.
-    func guardPolicy(businessID: Int?, client: Client?, _ c: any UnitOfWork) throws -> GuardPolicy {
-        var policy = GuardPolicy()
+    func guardValues(businessID: Int?, client: Client?, _ c: any UnitOfWork) throws -> GuardPolicy.Values {
+        var policy = GuardPolicy.Values()
         for intent in catalog.lexicon.explicit.keys {
             guard let manifest = catalog.owner(of: intent), manifest.setting("min_confidence") != nil else { continue }
             let stored = try businessID.map { try c.pluginSettings(businessID: $0, plugin: manifest.id).values } ?? [:]

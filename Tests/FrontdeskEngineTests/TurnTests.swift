@@ -1,6 +1,7 @@
 import Foundation
 import FrontdeskApp
 import FrontdeskCore
+import FrontdeskPlugins
 import FrontdeskStore
 import FrontdeskTesting
 import Testing
@@ -46,6 +47,15 @@ struct TurnTests {
     ])
     func emailConsentWordsMustBeTheWholeEmail(_ text: String, _ intent: String?) throws {
         #expect(try PendingTests.reader.get().emailConsent(text) == intent)
+    }
+
+    @Test func aHugeBodyIsReadFromItsHeadAtACharacterBoundary() throws {
+        let bot = try TestBot()
+        let body = "new card please.\n" + String(repeating: "lorem ipsum dolor sit amet. ", count: 40_000)
+        let out = try bot.say(body, from: "alice@example.com", subject: "card")
+        #expect(out.intent == "payment_method.update")
+        let head = Pipeline.head(String(repeating: "a", count: Pipeline.readBytes - 1) + "😀 tail")
+        #expect(head.utf8.count == Pipeline.readBytes - 1)
     }
 
     @Test func eachRequestIsAnsweredInOneReplyInTheOrderAsked() throws {
@@ -156,6 +166,57 @@ struct TurnTests {
         #expect(Self.gsmLength(reply) ?? 999 <= 306)
         #expect(try bot.outbox().filter { $0.recipient == alice }.count == 1)
         #expect(try bot.say("cancel membership", from: alice).disposition == .silent)
+        #expect(try bot.membership(clientID: 1)?.status == .active)
+    }
+}
+
+/// A `smalltalk` plugin as the issue's other half adds it: one short line for thanks and greetings.
+struct ShortLinePlugin: Plugin {
+    let id = "smalltalk"
+    func handle(_ request: PluginRequest, in context: PluginContext) throws -> PluginReply {
+        PluginReply(template: "smalltalk/ack")
+    }
+}
+
+@Suite("Acknowledgements with a smalltalk plugin")
+struct AcknowledgementTests {
+    /// The real plugins and prompts plus a `smalltalk` manifest and its one template, in a temporary root.
+    static func root() throws -> URL {
+        let fm = FileManager.default
+        let dir = fm.temporaryDirectory.appendingPathComponent("fd-smalltalk-\(UUID().uuidString)")
+        try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+        for folder in ["plugins", "prompts"] {
+            try fm.copyItem(at: TestBot.root.appendingPathComponent(folder), to: dir.appendingPathComponent(folder))
+        }
+        let plugin = dir.appendingPathComponent("plugins/smalltalk")
+        try fm.createDirectory(at: plugin, withIntermediateDirectories: true)
+        let manifest = """
+            {"id": "smalltalk", "description": "One short line for thanks and greetings.", "always_on": true,
+             "intents": [{"id": "smalltalk", "roles": ["client", "staff", "admin", "owner"], "templates": ["smalltalk/ack"]}]}
+            """
+        try Data(manifest.utf8).write(to: plugin.appendingPathComponent("plugin.json"))
+        try fm.createDirectory(at: dir.appendingPathComponent("prompts/en/smalltalk"), withIntermediateDirectories: true)
+        try Data("You're welcome!\n".utf8).write(to: dir.appendingPathComponent("prompts/en/smalltalk/ack.txt"))
+        return dir
+    }
+
+    @Test func thanksAndThumbsUpGetOneShortLineButStillNeverConfirm() throws {
+        let bot = try TestBot()
+        let root = try Self.root()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let pipeline = Pipeline(
+            store: bot.app.store, catalog: try Catalog.load(root: root), classifier: try TestBot.sharedClassifier(),
+            clock: bot.clock, links: LinkIssuer(baseURL: "https://desk.example.test"),
+            plugins: BuiltinPlugins.all + [ShortLinePlugin()])
+        for text in ["ok thanks", "no thanks", "👍", "Thank you!"] {
+            let out = try pipeline.say(text, from: "+15550101001")
+            #expect(out.intent == "smalltalk", "\(text)")
+            #expect(out.reply == "You're welcome!", "\(text)")
+        }
+        try bot.set("cancel", ["allowed": .bool(true)])
+        _ = try pipeline.say("I want to cancel my membership", from: "+15550101001")
+        let ok = try pipeline.say("👍", from: "+15550101001")
+        #expect(ok.reply?.hasPrefix("Still waiting for your answer") == true)
         #expect(try bot.membership(clientID: 1)?.status == .active)
     }
 }
