@@ -203,45 +203,56 @@ public struct Lexicon: Sendable {
     }
 
     /// Words, numbers, single emoji and dashes ("-"), folded (lower case, no accents, no "'s"); French elisions
-    /// ("d'octobre") split; everything else separates.
+    /// ("d'octobre") split; everything else separates. Read by Unicode scalar, with plain ASCII words folded
+    /// without Foundation (whose folding bridges through NSString on Linux): most messages are ASCII.
     public static func tokens(_ text: String) -> [Token] {
+        let scalars = text.unicodeScalars
         var out: [Token] = []
         var start: String.Index?
         func add(_ s: String.Index, _ end: String.Index) {
-            let word = String(text[s..<end]).replacingOccurrences(of: "’", with: "'")
-            // Foundation's folding bridges through NSString on Linux; plain ASCII only needs lower case.
-            let folded =
-                word.utf8.allSatisfy { $0 < 0x80 }
-                ? word.lowercased() : word.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+            let slice = scalars[s..<end]
+            var folded: String
+            if slice.allSatisfy(\.isASCII) {
+                let bytes = slice.map { c -> UInt8 in
+                    let b = UInt8(truncatingIfNeeded: c.value)
+                    return (0x41...0x5A).contains(b) ? b + 0x20 : b
+                }
+                folded = String(decoding: bytes, as: UTF8.self)
+            } else {
+                var word = String(slice)
+                if slice.contains("’") { word = word.replacingOccurrences(of: "’", with: "'") }
+                folded = word.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+            }
             // "month's", "what's": the word itself.
-            let bare = folded.hasSuffix("'s") && folded.count > 3 ? String(folded.dropLast(2)) : folded
-            let trimmed = bare.trimmingScalars { $0 == "'" }
+            if folded.utf8.count > 3, folded.hasSuffix("'s") { folded.removeLast(2) }
+            let trimmed = folded.trimmingScalars { $0 == "'" }
             if !trimmed.isEmpty { out.append(Token(text: trimmed, range: s..<end)) }
         }
         func flush(_ end: String.Index) {
             guard var s = start else { return }
             start = nil
             // French elision: "d'octobre" is "d" and "octobre" ("don't" and "what's" stay whole).
-            if let quote = text[s..<end].firstIndex(where: { $0 == "'" || $0 == "’" }),
-                elisions.contains(text[s..<quote].lowercased()), text.distance(from: quote, to: end) > 2
+            if let quote = scalars[s..<end].firstIndex(where: { $0 == "'" || $0 == "’" }),
+                scalars.distance(from: quote, to: end) > 2,
+                elisions.contains(String(scalars[s..<quote]).lowercased())
             {
                 add(s, quote)
-                s = text.index(after: quote)
+                s = scalars.index(after: quote)
             }
             add(s, end)
         }
-        var i = text.startIndex
-        while i < text.endIndex {
-            let ch = text[i]
-            let next = text.index(after: i)
-            if ch.isLetter || ch.isNumber || ch == "'" || ch == "’" {
+        var i = scalars.startIndex
+        while i < scalars.endIndex {
+            let c = scalars[i]
+            let next = scalars.index(after: i)
+            if isWordScalar(c) {
                 if start == nil { start = i }
-            } else {
+            } else if !isEmojiModifier(c) {
                 flush(i)
-                if ch == "-" || ch == "–" || ch == "—" {
+                if c == "-" || c == "–" || c == "—" {
                     out.append(Token(text: "-", range: i..<next))
-                } else if isEmoji(ch) {
-                    out.append(Token(text: String(ch), range: i..<next))
+                } else if isEmoji(c) {
+                    out.append(Token(text: String(c), range: i..<next))
                 }
             }
             i = next
@@ -252,9 +263,28 @@ public struct Lexicon: Sendable {
 
     static let elisions: Set<String> = ["c", "d", "j", "l", "m", "n", "s", "t", "qu", "jusqu", "lorsqu", "puisqu"]
 
-    static func isEmoji(_ ch: Character) -> Bool {
-        guard let first = ch.unicodeScalars.first else { return false }
-        return first.properties.isEmojiPresentation || (first.value > 0x2000 && first.properties.isEmoji)
+    /// Letters, digits, apostrophes, and the combining marks of decomposed accents.
+    static func isWordScalar(_ c: Unicode.Scalar) -> Bool {
+        if c.isASCII {
+            let v = c.value
+            return (0x61...0x7A).contains(v) || (0x41...0x5A).contains(v) || (0x30...0x39).contains(v) || v == 0x27
+        }
+        if c == "’" { return true }
+        let p = c.properties
+        if p.isAlphabetic || p.numericType != nil { return true }
+        switch p.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: return true
+        default: return false
+        }
+    }
+
+    static func isEmoji(_ c: Unicode.Scalar) -> Bool {
+        c.properties.isEmojiPresentation || (c.value > 0x2000 && c.properties.isEmoji)
+    }
+
+    /// Skin tones, the emoji variation selector and the joiner belong to the emoji before them ("👍🏽" is "👍").
+    static func isEmojiModifier(_ c: Unicode.Scalar) -> Bool {
+        (0x1F3FB...0x1F3FF).contains(c.value) || c.value == 0xFE0F || c.value == 0x200D
     }
 
     /// The length of the longest phrase that starts at `index`, or nil.

@@ -40,6 +40,7 @@ extension Pipeline {
         (["appointment.request", "handoff"], "core/option_appointment"),
         (["optout"], "core/option_optout"),
     ]
+    static let consentIntents: Set<IntentID> = ["optout", "optin"]
     /// How long a numbered choice waits for its answer.
     static let choiceMinutes = 30.0
     /// A reason prompt takes any text as the reason unless it is a request the classifier is this sure of.
@@ -143,6 +144,8 @@ extension Pipeline {
         let asks = { (d: Decision) in d.intent == .clarify || self.catalog.lexicon.explicit[d.intent] != nil }
         var ordered = decisions.filter { !asks($0) }
         if let question = decisions.first(where: asks) { ordered.append(question) }
+        // A consent change stands alone: after an opt-out its confirmation is the only message (CTIA).
+        if let consent = decisions.first(where: { Self.consentIntents.contains($0.intent) }) { ordered = [consent] }
         var parts: [Part] = []
         for d in ordered {
             parts.append(d.intent == .clarify ? try clarify(d, &t, c) : try perform(d, &t, c))

@@ -52,6 +52,8 @@ public final class Pipeline: Sendable {
     /// Below this confidence the intent is `unknown` (a clarification menu, never a guess).
     public let threshold: Double
     let plugins: [String: any Plugin]
+    /// Reads answers, explicit requests and clauses with the catalog's words.
+    let reader: Reader
 
     /// Templates the pipeline itself renders (plugins name theirs in their manifests).
     public static let coreTemplates = [
@@ -93,6 +95,7 @@ public final class Pipeline: Sendable {
         self.links = links
         self.log = log
         self.threshold = threshold
+        reader = Reader(lexicon: catalog.lexicon)
         var byID: [String: any Plugin] = [:]
         for p in plugins { byID[p.id] = p }
         self.plugins = byID

@@ -56,7 +56,7 @@ struct Reader: Sendable {
 
     /// A `?` anywhere, or a question word first ("what happens if I cancel").
     func asks(_ text: String) -> Bool {
-        if text.contains("?") || text.contains("¿") { return true }
+        if text.contains(where: { $0 == "?" || $0 == "¿" }) { return true }
         let words = Lexicon.tokens(String(text.prefix(200))).map(\.text)
         var i = 0
         while i < words.count, let n = Lexicon.match(lexicon.acknowledgements, words, at: i) { i += n }
@@ -85,9 +85,9 @@ struct Reader: Sendable {
 
     /// Whether the text uses one of the rule's verbs (not negated), with or without an object: "stop charging me"
     /// is not an explicit cancellation, but it is worth asking which thing is meant.
-    func usesVerb(of intent: IntentID, _ text: String) -> Bool {
+    func usesVerb(of intent: IntentID, _ words: [String]) -> Bool {
         guard let rule = lexicon.explicit[intent] else { return false }
-        return hasVerb(rule, Lexicon.tokens(text).map(\.text))
+        return hasVerb(rule, words)
     }
 
     private func hasVerb(_ rule: Lexicon.ExplicitRule, _ words: [String]) -> Bool {
@@ -133,7 +133,7 @@ struct Reader: Sendable {
             while i < words.count {
                 let gap = sentence[tokens[i - 1].range.upperBound..<tokens[i].range.lowerBound]
                 let joiner = lexicon.clauseJoiners.contains(words[i])
-                let comma = gap.contains(",") && (joiner || lexicon.clauseStarters.contains(words[i]))
+                let comma = gap.contains(where: { $0 == "," }) && (joiner || lexicon.clauseStarters.contains(words[i]))
                 var next = i
                 if joiner { while next < words.count, lexicon.clauseJoiners.contains(words[next]) { next += 1 } }
                 let opens = next < words.count && lexicon.clauseStarters.contains(words[next])

@@ -69,8 +69,6 @@ extension Pipeline {
     /// A destructive intent needs this confidence unless its plugin sets `min_confidence`.
     static let defaultMinConfidence = 0.8
 
-    var reader: Reader { Reader(lexicon: catalog.lexicon) }
-
     /// What the pipeline would decide for `text` on `channel` (`frontdesk classify`): SMS keywords first, an
     /// email's unsubscribe words and subject, then up to three requests with the guard on destructive ones.
     /// With a business, its settings (`min_confidence`) apply; otherwise the manifests' defaults.
@@ -161,8 +159,9 @@ extension Pipeline {
                 return d
             }
             held = d.intent
-        } else if d.intent == .unknown, Lexicon.tokens(d.text).count <= 8 {
-            held = catalog.lexicon.explicit.keys.sorted().first { reader.usesVerb(of: $0, d.text) }
+        } else if d.intent == .unknown {
+            let words = Lexicon.tokens(d.text).map(\.text)
+            if words.count <= 8 { held = catalog.lexicon.explicit.keys.sorted().first { reader.usesVerb(of: $0, words) } }
         }
         guard let held else { return d }
         var clarify = d

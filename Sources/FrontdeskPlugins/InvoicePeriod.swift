@@ -28,8 +28,14 @@ struct InvoicePeriod: Equatable {
     /// A whole calendar year, or several.
     var isWholeYears: Bool { first.month == 1 && last.month == 12 }
 
-    static func parse(_ text: String, lexicon: Lexicon, today: Month) -> InvoicePeriod? {
+    static func parse(_ text: String, lexicon: Lexicon, today now: () -> Month) -> InvoicePeriod? {
         let words = Lexicon.tokens(text).map(\.text)
+        // Most requests name no period: no month or year word, nothing to work out.
+        guard
+            words.contains(where: { lexicon.months[$0] != nil || year($0) != nil })
+                || lexicon.periods.values.contains(where: { Lexicon.contains($0, words) })
+        else { return nil }
+        let today = now()
         if Lexicon.contains(lexicon.periods["last_year"] ?? [], words) {
             return InvoicePeriod(
                 first: Month(year: today.year - 1, month: 1), last: Month(year: today.year - 1, month: 12))

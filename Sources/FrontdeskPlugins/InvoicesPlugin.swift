@@ -70,7 +70,7 @@ public struct InvoicesPlugin: Plugin {
 
     /// The period the request names, if any: from its words, or from a full date the classifier found.
     func period(_ request: PluginRequest, _ context: PluginContext) throws -> InvoicePeriod? {
-        let today = Self.month(context.now, context.business.zone)
+        let today = { Self.month(context.now, context.business.zone) }
         return InvoicePeriod.parse(request.text, lexicon: context.lexicon, today: today)
             ?? request.entities["date"].flatMap(InvoicePeriod.month(ofISODate:))
     }

@@ -19,6 +19,8 @@ struct LexiconTests {
     @Test func tokensAreFoldedAndSplitTheWayPhrasesAre() {
         let words = Lexicon.tokens("Ok 👍 — RÉSILIER l'abonnement d'octobre, what's jan-mar?").map(\.text)
         #expect(words == ["ok", "👍", "-", "resilier", "l", "abonnement", "d", "octobre", "what", "jan", "-", "mar"])
+        // A decomposed accent stays in its word; a skin tone belongs to its emoji.
+        #expect(Lexicon.tokens("Re\u{301}silier 👍🏽 ok").map(\.text) == ["resilier", "👍", "ok"])
         #expect(Lexicon.covers([["ok"], ["👍"]], ["ok", "👍", "ok"]))
         #expect(!Lexicon.covers([["ok"]], ["ok", "yes"]))
         #expect(Lexicon.match([["no"], ["no", "thanks"]], ["no", "thanks"], at: 0) == 2)

@@ -10,7 +10,7 @@ struct InvoicePeriodTests {
     static let november2026 = InvoicePeriod.Month(year: 2026, month: 11)
 
     func parse(_ text: String, today: InvoicePeriod.Month = november2026) throws -> String? {
-        guard let p = InvoicePeriod.parse(text, lexicon: try Self.lexicon.get(), today: today) else { return nil }
+        guard let p = InvoicePeriod.parse(text, lexicon: try Self.lexicon.get(), today: { today }) else { return nil }
         func f(_ m: InvoicePeriod.Month) -> String { "\(m.year)-\(m.month < 10 ? "0" : "")\(m.month)" }
         return "\(f(p.first))..\(f(p.last))"
     }
