@@ -28,7 +28,8 @@ struct Choice: Codable, Equatable {
 extension Pipeline {
     /// Templates the dialogue renders itself.
     public static let dialogueTemplates = [
-        "core/choose", "core/option_cancel", "core/option_pause", "core/option_appointment", "core/option_optout",
+        "core/choose", "core/option", "core/option_cancel", "core/option_pause", "core/option_appointment",
+        "core/option_optout",
         "core/pending_reminder", "core/list_or",
     ]
 
@@ -165,8 +166,11 @@ extension Pipeline {
         for choice in Self.choices {
             guard let intent = choice.intents.first(where: owned.contains) else { continue }
             options.append(intent)
-            labels.append(
-                "\(options.count)) " + (try render(t, Part(template: choice.label, intent: intent, confidence: 1))))
+            let label = try render(t, Part(template: choice.label, intent: intent, confidence: 1))
+            let numbered = Part(
+                template: "core/option", values: ["number": String(options.count), "label": label], intent: intent,
+                confidence: 1)
+            labels.append(try render(t, numbered))
         }
         guard options.count > 1 else {
             return try perform(

@@ -65,7 +65,8 @@ struct Reader: Sendable {
 
     /// Whether the message is only acknowledgements or a polite no ("ok thanks", "👍", "no thanks").
     func isAcknowledgement(_ text: String) -> Bool {
-        Self.isShort(text) && !asks(text) && Lexicon.covers(lexicon.acknowledgements + lexicon.no, Lexicon.tokens(text).map(\.text))
+        Self.isShort(text) && !asks(text)
+            && Lexicon.covers(lexicon.acknowledgements + lexicon.no, Lexicon.tokens(text).map(\.text))
     }
 
     // MARK: Destructive requests

@@ -161,7 +161,9 @@ extension Pipeline {
             held = d.intent
         } else if d.intent == .unknown {
             let words = Lexicon.tokens(d.text).map(\.text)
-            if words.count <= 8 { held = catalog.lexicon.explicit.keys.sorted().first { reader.usesVerb(of: $0, words) } }
+            if words.count <= 8 {
+                held = catalog.lexicon.explicit.keys.sorted().first { reader.usesVerb(of: $0, words) }
+            }
         }
         guard let held else { return d }
         var clarify = d

@@ -34,7 +34,7 @@ public struct FallbackPlugin: Plugin {
         return PluginReply(template: "fallback/unknown", values: values)
     }
 
-    /// What to write, from each enabled plugin's `<plugin>/short` template ("new card"): questions first, then
+    /// What to write, from each enabled plugin's `<plugin>/short` template ("new card"), questions first, then
     /// destructive actions (intents with an explicit-request rule), talking to a person last. The SMS menu fits
     /// two GSM-7 segments and names only what this business has turned on.
     static func shortList(_ context: PluginContext) throws -> String {
@@ -44,7 +44,10 @@ public struct FallbackPlugin: Plugin {
         }
         let ordered = context.enabledManifests.enumerated()
             .sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
-        let items = ordered.compactMap { try? context.render("\($0.id)/short", [:]) }
+        // A plugin with a short form names `<plugin>/short` among its templates (so `frontdesk check` sees it).
+        let items = try ordered.map { "\($0.id)/short" }.filter { id in
+            context.enabledManifests.contains { $0.intents.contains { $0.templates.contains(id) } }
+        }.map { try context.render($0, [:]) }
         guard let last = items.last else { return "" }
         guard items.count > 1 else { return last }
         return try context.render("core/list_or", ["list": items.dropLast().joined(separator: ", "), "last": last])
