@@ -34,12 +34,13 @@ extension Pipeline {
     ]
 
     /// What a client may mean when a destructive request was not explicit: each option is the first of its
-    /// intents that an enabled plugin owns; options nobody owns are left out.
+    /// intents that an enabled plugin owns; options nobody owns are left out. Pausing comes last so the numbers
+    /// of the others do not move when a business turns it on.
     static let choices: [(intents: [IntentID], label: String)] = [
         (["membership.cancel"], "core/option_cancel"),
-        (["membership.pause"], "core/option_pause"),
         (["appointment.request", "handoff"], "core/option_appointment"),
         (["optout"], "core/option_optout"),
+        (["membership.pause"], "core/option_pause"),
     ]
     static let consentIntents: Set<IntentID> = ["optout", "optin"]
     /// How long a numbered choice waits for its answer.

@@ -202,16 +202,20 @@ struct AcknowledgementTests {
 
     @Test func thanksAndThumbsUpGetOneShortLineButStillNeverConfirm() throws {
         let bot = try TestBot()
-        let root = try Self.root()
-        defer { try? FileManager.default.removeItem(at: root) }
+        // The checkout's own smalltalk plugin once it has one; until then this test's.
+        let builtin = bot.app.catalog.owner(of: "smalltalk") != nil
+        let root = builtin ? TestBot.root : try Self.root()
+        defer { if !builtin { try? FileManager.default.removeItem(at: root) } }
         let pipeline = Pipeline(
             store: bot.app.store, catalog: try Catalog.load(root: root), classifier: try TestBot.sharedClassifier(),
             clock: bot.clock, links: LinkIssuer(baseURL: "https://desk.example.test"),
-            plugins: BuiltinPlugins.all + [ShortLinePlugin()])
+            plugins: builtin ? BuiltinPlugins.all : BuiltinPlugins.all + [ShortLinePlugin()])
         for text in ["ok thanks", "no thanks", "👍", "Thank you!"] {
             let out = try pipeline.say(text, from: "+15550101001")
             #expect(out.intent == "smalltalk", "\(text)")
-            #expect(out.reply == "You're welcome!", "\(text)")
+            let reply = try #require(out.reply, "\(text)")
+            #expect(!reply.contains("\n") && !reply.contains("didn't quite get that"), "\(text): \(reply)")
+            if !builtin { #expect(reply == "You're welcome!") }
         }
         try bot.set("cancel", ["allowed": .bool(true)])
         _ = try pipeline.say("I want to cancel my membership", from: "+15550101001")
