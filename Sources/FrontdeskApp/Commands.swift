@@ -147,6 +147,8 @@ struct Commands {
 
     // MARK: classify / extract
 
+    /// What the pipeline would decide for each line on its channel: SMS keywords first, then the classifier with
+    /// the guard on destructive intents (the business's settings with `--business`, else the defaults).
     func classify(_ args: [String]) throws {
         let a = try Arguments(args, options: ["business", "db"], switches: [])
         guard a.positionals.isEmpty else { throw CLIError.usage("classify reads stdin; it takes no arguments") }
@@ -156,6 +158,7 @@ struct Commands {
             if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
             var text = line
             var channel = Channel.sms
+            var subject: String?
             if line.hasPrefix("{") {
                 guard let data = line.data(using: .utf8),
                     let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
@@ -168,15 +171,35 @@ struct Commands {
                     }
                     channel = parsed
                 }
+                subject = object["subject"] as? String
             }
-            let result = app.classifier.classify(text, channel: channel)
-            let intent = result.confidence >= app.config.threshold ? result.intent : IntentID.unknown
-            output(
-                JSON.object([
-                    ("text", .string(text)), ("intent", .string(intent)),
-                    ("confidence", .double((result.confidence * 1000).rounded() / 1000)),
-                ]).serialized())
+            let decisions = try app.pipeline.preview(
+                text, channel: channel, subject: subject, businessSlug: a["business"])
+            output(Self.classification(text, decisions).serialized())
         }
+    }
+
+    /// `{"text","intent","confidence","decided_by"}`, plus `"asked_instead_of"` when the guard asked which thing
+    /// was meant and `"requests"` when the text asks several things.
+    static func classification(_ text: String, _ decisions: [Decision]) -> JSON {
+        func rounded(_ d: Double) -> JSON { .double((d * 1000).rounded() / 1000) }
+        let first = decisions.first ?? Decision(intent: .unknown, confidence: 0, text: text, decidedBy: .classifier)
+        var fields: [(String, JSON)] = [
+            ("text", .string(text)), ("intent", .string(first.intent)), ("confidence", rounded(first.confidence)),
+            ("decided_by", .string(first.decidedBy.rawValue)),
+        ]
+        if let held = first.guarded { fields.append(("asked_instead_of", .string(held))) }
+        if decisions.count > 1 {
+            let requests: [JSON] = decisions.map { d in
+                var item: [(String, JSON)] = [
+                    ("text", .string(d.text)), ("intent", .string(d.intent)), ("confidence", rounded(d.confidence)),
+                ]
+                if let held = d.guarded { item.append(("asked_instead_of", .string(held))) }
+                return .object(item)
+            }
+            fields.append(("requests", .array(requests)))
+        }
+        return .object(fields)
     }
 
     func extract(_ args: [String]) throws {

@@ -14,9 +14,24 @@ public struct StoreOutbox: OutboxStore {
         names = Dictionary(uniqueKeysWithValues: try store.read { try $0.businesses() }.map { ($0.id, $0.name) })
     }
 
+    /// What a client's own message caused; an email unsubscribe never stops these (every other kind is
+    /// automated: notices, marketing).
+    public static let transactionalKinds: Set<String> = ["reply", "compliance", "staff_notice"]
+
     public func due(now: Date, limit: Int) throws -> [OutboxItem] {
-        // A write: opted-out recipients' items are suppressed in the same step.
-        try store.write { try $0.dueOutbox(now: now, limit: limit) }.map { r in
+        // A write: opted-out recipients' items are suppressed in the same step, and automated email to an
+        // address that unsubscribed from it.
+        try store.write { c in
+            try c.dueOutbox(now: now, limit: limit).filter { r in
+                guard r.channel == .email, !Self.transactionalKinds.contains(r.kind),
+                    try c.isEmailOptedOut(businessID: r.businessID, address: r.recipient)
+                else { return true }
+                try c.markOutboxFailed(
+                    id: r.id, error: "suppressed: recipient unsubscribed from automated email", nextAttempt: nil,
+                    status: .suppressed)
+                return false
+            }
+        }.map { r in
             let references = (r.headers["References"] ?? "").split(separator: " ").map(String.init)
             return OutboxItem(
                 id: Int64(r.id),

@@ -7,11 +7,16 @@ public struct Catalog: Sendable {
     public var manifests: [PluginManifest]
     public var examples: [IntentExample]
     public var templates: TemplateStore
+    /// The words conversations read (`prompts/<locale>/words.json`).
+    public var lexicon: Lexicon
 
-    public init(manifests: [PluginManifest], examples: [IntentExample], templates: TemplateStore) {
+    public init(
+        manifests: [PluginManifest], examples: [IntentExample], templates: TemplateStore, lexicon: Lexicon = Lexicon()
+    ) {
         self.manifests = manifests
         self.examples = examples
         self.templates = templates
+        self.lexicon = lexicon
     }
 
     public func manifest(_ id: String) -> PluginManifest? { manifests.first { $0.id == id } }
@@ -82,6 +87,12 @@ public struct Catalog: Sendable {
             faults.append(contentsOf: error.items)
             templates = TemplateStore(templates: [:])
         }
+        var lexicon = Lexicon()
+        do {
+            lexicon = try Lexicon.load(prompts: root.appendingPathComponent("prompts"))
+        } catch let error as Diagnostics {
+            faults.append(contentsOf: error.items)
+        }
         for m in manifests {
             for intent in m.intents {
                 for t in intent.templates where !templates.has(t, locale: "en") {
@@ -93,7 +104,7 @@ public struct Catalog: Sendable {
             }
         }
         guard faults.isEmpty else { throw Diagnostics(faults) }
-        return Catalog(manifests: manifests, examples: examples, templates: templates)
+        return Catalog(manifests: manifests, examples: examples, templates: templates, lexicon: lexicon)
     }
 }
 
@@ -105,15 +116,9 @@ enum ManifestParser {
             faults.append(Diagnostic(file: file, line: lineOf("\"\(key)\"", in: text), message: message))
         }
         let object: [String: Any]
-        do {
-            guard let o = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-                return .failure(Diagnostics([Diagnostic(file: file, line: 1, message: "must be a JSON object")]))
-            }
-            object = o
-        } catch {
-            let ns = error as NSError
-            let detail = (ns.userInfo[NSDebugDescriptionErrorKey] as? String) ?? "invalid JSON"
-            return .failure(Diagnostics([Diagnostic(file: file, line: jsonErrorLine(detail), message: detail)]))
+        switch jsonObject(text, file: file) {
+        case .success(let o): object = o
+        case .failure(let fault): return .failure(Diagnostics([fault]))
         }
         let id = object["id"] as? String ?? ""
         if id.isEmpty { fault("id", "id is required") }
@@ -188,6 +193,19 @@ enum ManifestParser {
 
     static func isIntentID(_ s: String) -> Bool {
         !s.isEmpty && s.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "." || $0 == "_") }
+    }
+
+    /// The file's top-level JSON object, or a fault naming the line where parsing failed.
+    static func jsonObject(_ text: String, file: String) -> Result<[String: Any], Diagnostic> {
+        do {
+            guard let o = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+                return .failure(Diagnostic(file: file, line: 1, message: "must be a JSON object"))
+            }
+            return .success(o)
+        } catch {
+            let detail = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? "invalid JSON"
+            return .failure(Diagnostic(file: file, line: jsonErrorLine(detail), message: detail))
+        }
     }
 
     static func jsonErrorLine(_ detail: String) -> Int {

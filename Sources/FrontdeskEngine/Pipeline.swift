@@ -25,6 +25,8 @@ public struct PipelineOutcome: Sendable {
     public var reason: String?
     public var messageID: Int?
     public var replyOutboxID: Int?
+    /// Every request answered, in order (a message may ask up to three things); `intent` is the first.
+    public var intents: [IntentID] = []
 }
 
 /// Errors that stop a message before it is stored.
@@ -50,6 +52,8 @@ public final class Pipeline: Sendable {
     /// Below this confidence the intent is `unknown` (a clarification menu, never a guess).
     public let threshold: Double
     let plugins: [String: any Plugin]
+    /// Reads answers, explicit requests and clauses with the catalog's words.
+    let reader: Reader
 
     /// Templates the pipeline itself renders (plugins name theirs in their manifests).
     public static let coreTemplates = [
@@ -73,7 +77,7 @@ public final class Pipeline: Sendable {
                 Diagnostic(
                     file: "plugins/\(id)/plugin.json", line: 0, message: "registered plugin \(id) has no manifest"))
         }
-        for t in coreTemplates where !catalog.templates.has(t, locale: "en") {
+        for t in coreTemplates + dialogueTemplates where !catalog.templates.has(t, locale: "en") {
             faults.append(
                 Diagnostic(file: "prompts/en/\(t).txt", line: 0, message: "template \(t) is required by the pipeline"))
         }
@@ -91,6 +95,7 @@ public final class Pipeline: Sendable {
         self.links = links
         self.log = log
         self.threshold = threshold
+        reader = Reader(lexicon: catalog.lexicon)
         var byID: [String: any Plugin] = [:]
         for p in plugins { byID[p.id] = p }
         self.plugins = byID
@@ -214,81 +219,73 @@ public final class Pipeline: Sendable {
         if let keyword {
             return try run(intent: keyword, confidence: 1, entities: [:], &t, c)
         }
-        if let pending = pendingAction(t.conversation) {
-            let answer = Keywords.answer(t.text)
-            if pending.expiresAt <= t.now {
-                try c.setPending(conversationID: t.conversation.id, action: nil, payload: nil, expiresAt: nil)
-                if answer != nil {
-                    return try reply(t, template: "core/expired", values: [:], intent: "confirmation", confidence: 1, c)
-                }
-            } else if pending.step == "confirm", let answer {
-                return try resume(pending, answer: answer, &t, c)
-            } else if pending.step == "reason" {
-                let guess = classifier.classify(t.text, channel: t.message.channel)
-                if guess.intent == .unknown || guess.confidence < 0.8 {
-                    return try resume(pending, answer: .text(t.text), &t, c)
-                }
-            }
-        }
-        let guess = classifier.classify(t.text, channel: t.message.channel)
-        let intent = guess.confidence >= threshold ? guess.intent : IntentID.unknown
-        return try run(intent: intent, confidence: guess.confidence, entities: guess.entities, &t, c)
+        return try converse(&t, c)
     }
 
-    private func pendingAction(_ conversation: Conversation) -> PendingAction? {
+    func pendingAction(_ conversation: Conversation) -> PendingAction? {
         guard let action = conversation.pendingAction, let expires = conversation.pendingExpiresAt else { return nil }
         return PendingAction(action: action, payload: conversation.pendingPayload ?? "", expiresAt: expires)
     }
 
-    private func run(
+    func run(
         intent: IntentID, confidence: Double, entities: [String: String], _ t: inout Turn, _ c: any UnitOfWork
     )
         throws -> PipelineOutcome
     {
-        guard let manifest = catalog.owner(of: intent) ?? catalog.owner(of: .unknown),
-            let spec = manifest.intents.first(where: { $0.id == intent }) ?? manifest.intents.first
+        let decision = Decision(
+            intent: intent, confidence: confidence, entities: entities, text: t.text, decidedBy: .keyword)
+        return try answer([decision], keeping: nil, &t, c)
+    }
+
+    /// Runs one request: its plugin must be enabled and allow the sender's role; the plugin's side effects
+    /// (pending question, audit, staff notices) are applied and its reply returned as one part.
+    func perform(_ d: Decision, _ t: inout Turn, _ c: any UnitOfWork) throws -> Part {
+        // An intent no plugin owns (a classifier ahead of its plugins) is answered as unknown, never guessed at.
+        let intent = catalog.owner(of: d.intent) == nil ? IntentID.unknown : d.intent
+        let confidence = d.confidence
+        guard let manifest = catalog.owner(of: intent),
+            let spec = manifest.intents.first(where: { $0.id == intent })
         else {
-            return try reply(t, template: "core/error", values: [:], intent: intent, confidence: confidence, c)
+            return Part(template: "core/error", intent: intent, confidence: confidence)
         }
         let enabled = try enabledManifests(t.business.id, c)
         guard enabled.contains(where: { $0.id == manifest.id }) else {
             let context = try makeContext(t, manifest: manifest, enabled: enabled, c)
-            return try reply(
-                t, template: "core/not_available", values: try HelpPlugin.values(context), intent: intent,
-                confidence: confidence, c)
+            return Part(
+                template: "core/not_available", values: try HelpPlugin.values(context), intent: intent,
+                confidence: confidence)
         }
         // Permissions live here, not in plugins: staff act for a forwarded client as that client.
         let role: Role? =
             t.sender.client != nil ? .client : t.sender.staff.map { Role(rawValue: $0.role.rawValue) ?? .staff }
         if let role, !spec.roles.contains(role) {
-            return try reply(t, template: "core/staff_only", values: [:], intent: intent, confidence: confidence, c)
+            return Part(template: "core/staff_only", intent: intent, confidence: confidence)
         }
-        if t.conversation.pendingAction != nil {
-            try c.setPending(conversationID: t.conversation.id, action: nil, payload: nil, expiresAt: nil)
-            t.conversation.pendingAction = nil
-        }
-        var request = PluginRequest(intent: intent, text: t.text, entities: entities)
+        var request = PluginRequest(intent: intent, text: d.text, entities: d.entities)
         if t.cardMasked { request.entities["card_number_masked"] = "1" }
         let context = try makeContext(t, manifest: manifest, enabled: enabled, c)
         let pluginReply = invoke(manifest.id, c) { plugin in try plugin.handle(request, in: context) }
-        return try finish(t, pluginReply, intent: intent, confidence: confidence, c)
+        try effects(&t, pluginReply, c)
+        return Part(
+            template: pluginReply.template, values: pluginReply.values, links: pluginReply.links, intent: intent,
+            confidence: confidence)
     }
 
-    private func resume(_ pending: PendingAction, answer: Answer, _ t: inout Turn, _ c: any UnitOfWork) throws
+    func resume(_ pending: PendingAction, answer: Answer, _ t: inout Turn, _ c: any UnitOfWork) throws
         -> PipelineOutcome
     {
-        try c.setPending(conversationID: t.conversation.id, action: nil, payload: nil, expiresAt: nil)
+        try clearPending(&t, c)
         guard let manifest = catalog.manifest(pending.plugin) else {
             return try reply(t, template: "core/nothing_pending", values: [:], intent: "confirmation", confidence: 1, c)
         }
         let enabled = try enabledManifests(t.business.id, c)
         let context = try makeContext(t, manifest: manifest, enabled: enabled, c)
         let pluginReply = invoke(manifest.id, c) { plugin in try plugin.resume(pending, answer: answer, in: context) }
-        return try finish(t, pluginReply, intent: manifest.intents.first?.id ?? "confirmation", confidence: 1, c)
+        return try finish(&t, pluginReply, intent: manifest.intents.first?.id ?? "confirmation", confidence: 1, c)
     }
 
     /// Runs a plugin in a savepoint: typed errors become their template; anything else a logged apology.
-    private func invoke(_ id: String, _ c: any UnitOfWork, _ body: (any Plugin) throws -> PluginReply) -> PluginReply {
+    func invoke(_ id: String, _ c: any UnitOfWork, _ body: (any Plugin) throws -> PluginReply) -> PluginReply {
         guard let plugin = plugins[id] else { return PluginReply(template: "core/error") }
         do {
             return try c.savepoint { try body(plugin) }
@@ -300,12 +297,12 @@ public final class Pipeline: Sendable {
         }
     }
 
-    private func enabledManifests(_ businessID: Int, _ c: any UnitOfWork) throws -> [PluginManifest] {
+    func enabledManifests(_ businessID: Int, _ c: any UnitOfWork) throws -> [PluginManifest] {
         let flags = try c.pluginEnabledFlags(businessID: businessID)
         return catalog.manifests.filter { m in m.alwaysOn || (flags[m.id] ?? m.enabledByDefault) }
     }
 
-    private func makeContext(_ t: Turn, manifest: PluginManifest, enabled: [PluginManifest], _ c: any UnitOfWork) throws
+    func makeContext(_ t: Turn, manifest: PluginManifest, enabled: [PluginManifest], _ c: any UnitOfWork) throws
         -> PluginContext
     {
         let stored = try c.pluginSettings(businessID: t.business.id, plugin: manifest.id).values
@@ -315,18 +312,29 @@ public final class Pipeline: Sendable {
         return PluginContext(
             store: c, business: t.business, client: t.sender.client, channel: channel, address: t.from, now: t.now,
             settings: PluginSettings(manifest: manifest, values: stored), links: links, enabledManifests: enabled,
-            render: { id, values in try templates.render(id, channel: channel, locale: locale, values) })
+            render: { id, values in try templates.render(id, channel: channel, locale: locale, values) },
+            lexicon: catalog.lexicon)
     }
 
     // MARK: Replying
 
-    private func finish(_ t: Turn, _ r: PluginReply, intent: IntentID, confidence: Double, _ c: any UnitOfWork) throws
-        -> PipelineOutcome
+    private func finish(_ t: inout Turn, _ r: PluginReply, intent: IntentID, confidence: Double, _ c: any UnitOfWork)
+        throws -> PipelineOutcome
     {
+        try effects(&t, r, c)
+        let part = Part(template: r.template, values: r.values, links: r.links, intent: intent, confidence: confidence)
+        return try send([part], &t, c)
+    }
+
+    /// A plugin reply's side effects: the question it leaves pending, its audit row, its notices to staff.
+    func effects(_ t: inout Turn, _ r: PluginReply, _ c: any UnitOfWork) throws {
         if let pending = r.pending {
             try c.setPending(
                 conversationID: t.conversation.id, action: pending.action, payload: pending.payload,
                 expiresAt: pending.expiresAt)
+            t.conversation.pendingAction = pending.action
+            t.conversation.pendingPayload = pending.payload
+            t.conversation.pendingExpiresAt = pending.expiresAt
         }
         if let action = r.auditAction {
             try c.audit(
@@ -336,14 +344,13 @@ public final class Pipeline: Sendable {
         for notice in r.staffNotices {
             try notifyStaff(t, notice, c)
         }
-        guard !r.template.isEmpty else {
-            try c.updateMessageIntent(id: t.messageID, intent: intent, confidence: confidence)
-            return silent(t, reason: "no_reply", intent: intent, confidence: confidence)
-        }
-        var outcome = try reply(t, template: r.template, values: r.values, intent: intent, confidence: confidence, c)
-        outcome.links = r.links
-        outcome.state = Self.state(r.pending)
-        return outcome
+    }
+
+    func clearPending(_ t: inout Turn, _ c: any UnitOfWork) throws {
+        try c.setPending(conversationID: t.conversation.id, action: nil, payload: nil, expiresAt: nil)
+        t.conversation.pendingAction = nil
+        t.conversation.pendingPayload = nil
+        t.conversation.pendingExpiresAt = nil
     }
 
     static func state(_ pending: PendingAction?) -> String {
@@ -361,7 +368,7 @@ public final class Pipeline: Sendable {
         return "unknown"
     }
 
-    private func baseValues(_ t: Turn) -> [String: String] {
+    func baseValues(_ t: Turn) -> [String: String] {
         let b = t.business
         let contact = [b.contactPhone, b.contactEmail].compactMap { $0 }.joined(separator: " / ")
         return [
@@ -370,9 +377,11 @@ public final class Pipeline: Sendable {
         ]
     }
 
-    /// Renders a reply and queues it in the outbox, in the message's transaction.
-    private func reply(
-        _ t: Turn, template: String, values: [String: String], intent: IntentID, confidence: Double, _ c: any UnitOfWork
+    /// Renders a reply and queues it in the outbox, in the message's transaction. `before` are earlier parts of
+    /// the same reply (answers to other requests of the message), already rendered.
+    func reply(
+        _ t: Turn, template: String, values: [String: String], intent: IntentID, confidence: Double,
+        before: [String] = [], _ c: any UnitOfWork
     ) throws -> PipelineOutcome {
         let merged = baseValues(t).merging(values) { _, new in new }
         var body: String
@@ -384,6 +393,7 @@ public final class Pipeline: Sendable {
         }
         if t.cardMasked { body = try withCardNote(body, t) }
         try c.updateMessageIntent(id: t.messageID, intent: intent, confidence: confidence)
+        body = (before + [body]).joined(separator: t.message.channel == .sms ? "\n" : "\n\n")
         let recipient = t.from
         let sender = try c.businessAddress(t.business.id, channel: t.message.channel) ?? t.message.to
         var headers: [String: String] = [:]
@@ -421,7 +431,7 @@ public final class Pipeline: Sendable {
         }
     }
 
-    private func silent(_ t: Turn, reason: String, intent: IntentID? = nil, confidence: Double? = nil)
+    func silent(_ t: Turn, reason: String, intent: IntentID? = nil, confidence: Double? = nil)
         -> PipelineOutcome
     {
         PipelineOutcome(

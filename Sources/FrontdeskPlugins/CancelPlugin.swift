@@ -3,7 +3,8 @@ import FrontdeskCore
 import FrontdeskStore
 
 /// `membership.cancel`, per business policy: `allowed` (else staff are asked), `mode` period_end|immediate,
-/// `confirm` reply|link. A reason is asked for and stored.
+/// `confirm` reply|link. A reason is asked for and stored. The pipeline offers it only for an explicit request
+/// classified at `min_confidence` percent or more (see `prompts/<locale>/words.json`, `explicit`).
 public struct CancelPlugin: Plugin {
     public let id = "cancel"
     public static let action = "membership.cancel"
@@ -54,7 +55,10 @@ public struct CancelPlugin: Plugin {
                 links: [link], auditAction: "link.issued", auditAfter: Self.action)
         }
         return PluginReply(
-            template: "cancel/confirm", values: ["plan": membership.planName, "when": when, "minutes": String(ttl)],
+            template: "cancel/confirm",
+            values: [
+                "plan": membership.planName, "when": when, "effect": try effectText(context), "minutes": String(ttl),
+            ],
             pending: PendingAction(
                 action: "cancel:confirm", payload: String(membership.id),
                 expiresAt: context.now.addingTimeInterval(TimeInterval(ttl * 60))))
@@ -97,11 +101,14 @@ public struct CancelPlugin: Plugin {
                     action: "cancel:reason", payload: String(membership.id),
                     expiresAt: context.now.addingTimeInterval(TimeInterval(ttl * 60))),
                 auditAction: "membership.cancel", auditBefore: audit.before, auditAfter: audit.after)
-        case ("reason", .text(let text)), ("reason", .yes(let text)):
+        case ("reason", .text(let text)) where !text.isEmpty, ("reason", .yes(let text)) where !text.isEmpty:
             try context.store.setCancelReason(membershipID: membership.id, reason: String(text.prefix(500)))
             return PluginReply(
                 template: "cancel/reason_thanks", values: ["name": client.firstName],
                 auditAction: "membership.cancel_reason")
+        case ("reason", _):
+            // "no", "ok", "ok fine yes": no reason given, and none is stored.
+            return PluginReply(template: "cancel/reason_skipped", values: ["plan": membership.planName])
         default:
             return PluginReply(template: "cancel/kept", values: ["plan": membership.planName])
         }
@@ -115,6 +122,25 @@ public struct CancelPlugin: Plugin {
         -> Bool
     {
         try store.cancelMembership(id: membershipID, immediately: immediately, reason: reason, now: now)
+    }
+
+    /// "Still waiting: reply YES to cancel Gym Basic immediately (you lose access today), or NO to keep it."
+    public func remind(_ pending: PendingAction, in context: PluginContext) throws -> PluginReply? {
+        guard pending.step == "confirm", let client = context.client, let id = Int(pending.payload),
+            let membership = try context.store.memberships(clientID: client.id).first(where: { $0.id == id })
+        else { return nil }
+        return PluginReply(
+            template: "cancel/remind",
+            values: [
+                "plan": membership.planName, "when": try whenText(membership, context: context),
+                "effect": try effectText(context),
+            ])
+    }
+
+    /// What the client loses, and when: "you lose access today" / "you keep access until then".
+    func effectText(_ context: PluginContext) throws -> String {
+        let immediate = context.settings.string("mode") == "immediate"
+        return try context.render(immediate ? "cancel/effect_immediate" : "cancel/effect_period_end", [:])
     }
 
     func whenText(_ m: Membership, context: PluginContext) throws -> String {

@@ -21,7 +21,9 @@ public struct HandoffPlugin: Plugin {
     }
 }
 
-/// `optout` / `optin` (CTIA): consent recorded; at most one confirmation; nothing sent after opting out.
+/// `optout` / `optin`. SMS (CTIA): consent recorded; at most one confirmation, which also says how to cancel the
+/// membership instead; nothing sent after opting out. Email: an unsubscribe stops automated and marketing email
+/// to that address for this business and says exactly that; what the client writes is still answered.
 public struct CompliancePlugin: Plugin {
     public let id = "compliance"
     public init() {}
@@ -35,6 +37,7 @@ public struct CompliancePlugin: Plugin {
 
     public func handle(_ request: PluginRequest, in context: PluginContext) throws -> PluginReply {
         guard let address = context.address else { return PluginReply(template: "") }
+        if context.channel == .email { return try email(request, address: address, in: context) }
         if request.intent == "optin" {
             try context.store.optIn(businessID: context.business.id, address: address)
             return PluginReply(
@@ -47,5 +50,16 @@ public struct CompliancePlugin: Plugin {
                 template: "compliance/optout", values: ["business": context.business.name],
                 auditAction: "consent.optout")
             : PluginReply(template: "")
+    }
+
+    /// Email consent: every unsubscribe or subscribe is answered (it is the client writing), once recorded.
+    private func email(_ request: PluginRequest, address: String, in context: PluginContext) throws -> PluginReply {
+        let business = context.business.id
+        if request.intent == "optin" {
+            let changed = try context.store.emailOptIn(businessID: business, address: address)
+            return PluginReply(template: "compliance/optin", auditAction: changed ? "consent.email_optin" : nil)
+        }
+        let changed = try context.store.emailOptOut(businessID: business, address: address, now: context.now)
+        return PluginReply(template: "compliance/optout", auditAction: changed ? "consent.email_optout" : nil)
     }
 }

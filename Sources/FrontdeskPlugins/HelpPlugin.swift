@@ -29,6 +29,27 @@ public struct FallbackPlugin: Plugin {
     public init() {}
 
     public func handle(_ request: PluginRequest, in context: PluginContext) throws -> PluginReply {
-        PluginReply(template: "fallback/unknown", values: try HelpPlugin.values(context))
+        var values = try HelpPlugin.values(context)
+        values["short"] = try Self.shortList(context)
+        return PluginReply(template: "fallback/unknown", values: values)
+    }
+
+    /// What to write, from each enabled plugin's `<plugin>/short` template ("new card"), questions first, then
+    /// destructive actions (intents with an explicit-request rule), talking to a person last. The SMS menu fits
+    /// two GSM-7 segments and names only what this business has turned on.
+    static func shortList(_ context: PluginContext) throws -> String {
+        let destructive = Set(context.lexicon.explicit.keys)
+        func rank(_ m: PluginManifest) -> Int {
+            m.id == "handoff" ? 2 : (m.intents.contains { destructive.contains($0.id) } ? 1 : 0)
+        }
+        let ordered = context.enabledManifests.enumerated()
+            .sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
+        // A plugin with a short form names `<plugin>/short` among its templates (so `frontdesk check` sees it).
+        let items = try ordered.map { "\($0.id)/short" }.filter { id in
+            context.enabledManifests.contains { $0.intents.contains { $0.templates.contains(id) } }
+        }.map { try context.render($0, [:]) }
+        guard let last = items.last else { return "" }
+        guard items.count > 1 else { return last }
+        return try context.render("core/list_or", ["list": items.dropLast().joined(separator: ", "), "last": last])
     }
 }

@@ -13,12 +13,17 @@ public protocol Plugin: Sendable {
     func handle(_ request: PluginRequest, in context: PluginContext) throws -> PluginReply
     /// Continues after the client answered a pending confirmation this plugin asked for.
     func resume(_ pending: PendingAction, answer: Answer, in context: PluginContext) throws -> PluginReply
+    /// One line that asks this plugin's pending question again, naming the action and its effect; said when
+    /// the client answered something else ("ok", a side question). Nil: the pipeline's generic reminder.
+    func remind(_ pending: PendingAction, in context: PluginContext) throws -> PluginReply?
 }
 
 extension Plugin {
     public func resume(_ pending: PendingAction, answer: Answer, in context: PluginContext) throws -> PluginReply {
         PluginReply(template: "core/nothing_pending")
     }
+
+    public func remind(_ pending: PendingAction, in context: PluginContext) throws -> PluginReply? { nil }
 }
 
 /// What the client asked, after classification.
@@ -124,14 +129,17 @@ public struct PluginContext {
     public let enabledManifests: [PluginManifest]
     /// Renders a template for this business's locale and this channel (for parts of a reply).
     public let render: (String, [String: String]) throws -> String
+    /// The words of every locale (month names, periods), from `prompts/<locale>/words.json`.
+    public let lexicon: Lexicon
 
     public init(
         store: any UnitOfWork, business: Business, client: Client?, channel: Channel, address: String?, now: Date,
         settings: PluginSettings,
         links: LinkIssuer, enabledManifests: [PluginManifest],
-        render: @escaping (String, [String: String]) throws -> String
+        render: @escaping (String, [String: String]) throws -> String, lexicon: Lexicon = Lexicon()
     ) {
         self.render = render
+        self.lexicon = lexicon
         self.store = store
         self.business = business
         self.client = client

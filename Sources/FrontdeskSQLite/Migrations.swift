@@ -28,6 +28,7 @@ enum Migrations {
         Migration(name: "004_redact_secrets", sql: "", rewrite: redactSecrets, scrubsFile: true),
         Migration(name: "005_sender_trust", sql: senderTrust),
         Migration(name: "006_scoped_admin", sql: scopedAdmin),
+        Migration(name: "007_email_optouts", sql: emailOptOuts, rebuildsTables: true),
         Migration(name: "008_privacy", sql: privacy),
     ]
 
@@ -402,5 +403,49 @@ enum Migrations {
             business_id INTEGER PRIMARY KEY REFERENCES businesses(id) ON DELETE CASCADE,
             message_days INTEGER NOT NULL CHECK (message_days BETWEEN 1 AND 36500)
         );
+        """
+
+    /// An email unsubscribe stops automated and marketing email only (the client's own requests are still
+    /// answered), so it is kept apart from SMS consent, where STOP silences everything. Earlier releases
+    /// recorded an emailed "unsubscribe" among the SMS opt-outs, which silenced every reply to that address;
+    /// those rows move here. Outbox kinds were a fixed list (reply, compliance, staff_notice) with no room for
+    /// the automated messages an unsubscribe stops; like link actions in 003, the CHECK now asks only for the
+    /// form of a kind (`notice`, `marketing`), so the next kind needs no rebuild.
+    static let emailOptOuts = """
+        CREATE TABLE email_optouts (
+            business_id INTEGER NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+            address TEXT NOT NULL CHECK (address LIKE '%_@_%'),
+            opted_out_at TEXT NOT NULL,
+            PRIMARY KEY (business_id, address)
+        ) WITHOUT ROWID;
+        INSERT OR IGNORE INTO email_optouts (business_id, address, opted_out_at)
+            SELECT business_id, address, opted_out_at FROM sms_optouts WHERE address LIKE '%_@_%';
+        DELETE FROM sms_optouts WHERE address LIKE '%_@_%';
+        CREATE TABLE outbox_new (
+            id INTEGER PRIMARY KEY,
+            business_id INTEGER NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+            message_id INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+            channel TEXT NOT NULL CHECK (channel IN ('sms', 'email')),
+            kind TEXT NOT NULL DEFAULT 'reply' CHECK (kind GLOB '[a-z]*' AND kind NOT GLOB '*[^a-z_]*' AND length(kind) <= 32),
+            recipient TEXT NOT NULL,
+            sender TEXT NOT NULL,
+            subject TEXT,
+            body TEXT NOT NULL,
+            headers TEXT NOT NULL DEFAULT '{}',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'inline', 'sent', 'dead', 'suppressed')),
+            last_error TEXT,
+            provider_message_id TEXT,
+            created_at TEXT NOT NULL,
+            sent_at TEXT
+        );
+        INSERT INTO outbox_new (id, business_id, message_id, channel, kind, recipient, sender, subject, body, headers,
+                attempts, next_attempt_at, status, last_error, provider_message_id, created_at, sent_at)
+            SELECT id, business_id, message_id, channel, kind, recipient, sender, subject, body, headers,
+                attempts, next_attempt_at, status, last_error, provider_message_id, created_at, sent_at FROM outbox;
+        DROP TABLE outbox;
+        ALTER TABLE outbox_new RENAME TO outbox;
+        CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
         """
 }

@@ -29,11 +29,14 @@ extension Connection {
             (\.conversations, conversations),
             (\.links, "links WHERE client_id = ?1"),
             (\.optOuts, optOuts),
+            (\.optOuts, emailOptOuts),
             (\.rateCounters, "rate_counters WHERE business_id = \(business) AND key IN \(senderKeys)"),
             (\.addresses, "client_addresses WHERE client_id = ?1"),
         ]
     }
     private static let optOuts = "sms_optouts WHERE business_id = \(business) AND address IN \(addresses)"
+    /// Email unsubscribes hold the address too (`007_email_optouts`).
+    private static let emailOptOuts = "email_optouts WHERE business_id = \(business) AND address IN \(addresses)"
     /// The client's rate-limit keys (`RateLimiter` counts each sender as `sender:ADDRESS`).
     private static let senderKeys = "(SELECT 'sender:' || address FROM client_addresses WHERE client_id = ?1)"
     private static let liveMemberships = "memberships WHERE client_id = ?1 AND status != 'cancelled'"
@@ -70,7 +73,10 @@ extension Connection {
 
     public func optOuts(clientID: Int) throws -> [(address: String, at: Date)] {
         try query(
-            "SELECT address, opted_out_at FROM \(Self.optOuts) ORDER BY address", clientID
+            """
+            SELECT address, opted_out_at FROM \(Self.optOuts)
+            UNION ALL SELECT address, opted_out_at FROM \(Self.emailOptOuts) ORDER BY address
+            """, clientID
         ).map { ($0.string("address") ?? "", $0.date("opted_out_at") ?? Date(timeIntervalSince1970: 0)) }
     }
 
@@ -94,7 +100,7 @@ extension Connection {
     public func erasurePlan(clientID: Int) throws -> ClientErasure {
         var plan = ClientErasure(clientID: clientID)
         for removal in Self.removals {
-            plan[keyPath: removal.keyPath] = try count("SELECT count(*) AS n FROM \(removal.from)", [clientID])
+            plan[keyPath: removal.keyPath] += try count("SELECT count(*) AS n FROM \(removal.from)", [clientID])
         }
         plan.membershipsCancelled = try count("SELECT count(*) AS n FROM \(Self.liveMemberships)", [clientID])
         let texts = try personalText(clientID: clientID)

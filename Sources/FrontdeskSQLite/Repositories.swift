@@ -391,20 +391,18 @@ extension Connection: UnitOfWork {
     // MARK: Consent
 
     public func isOptedOut(businessID: Int, address: String) throws -> Bool {
-        try queryOne("SELECT 1 FROM sms_optouts WHERE business_id = ? AND address = ?", businessID, address) != nil
+        try isOptedOut(.sms, businessID: businessID, address: address)
     }
 
     /// Records an opt-out; returns false when the number had already opted out.
     @discardableResult
     public func optOut(businessID: Int, address: String, now: Date) throws -> Bool {
-        try execute(
-            "INSERT OR IGNORE INTO sms_optouts (business_id, address, opted_out_at) VALUES (?, ?, ?)", businessID,
-            address, now) == 1
+        try optOut(.sms, businessID: businessID, address: address, now: now)
     }
 
     @discardableResult
     public func optIn(businessID: Int, address: String) throws -> Bool {
-        try execute("DELETE FROM sms_optouts WHERE business_id = ? AND address = ?", businessID, address) == 1
+        try optIn(.sms, businessID: businessID, address: address)
     }
 
     // MARK: Audit

@@ -144,6 +144,15 @@ public protocol ConsentRepository {
     /// Removes an opt-out; false when there was none.
     @discardableResult
     func optIn(businessID: Int, address: String) throws -> Bool
+    /// Whether an email address asked for no automated or marketing email from this business (replies to what
+    /// the client writes still go out).
+    func isEmailOptedOut(businessID: Int, address: String) throws -> Bool
+    /// Records an email unsubscribe; false when the address had already unsubscribed.
+    @discardableResult
+    func emailOptOut(businessID: Int, address: String, now: Date) throws -> Bool
+    /// Removes an email unsubscribe; false when there was none.
+    @discardableResult
+    func emailOptIn(businessID: Int, address: String) throws -> Bool
 }
 
 public protocol AuditRepository {

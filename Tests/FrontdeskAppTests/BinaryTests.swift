@@ -137,6 +137,32 @@ struct BinaryTests {
         #expect(try bin.json(lines[1])["text"] as? String == "please send me my invoices")
     }
 
+    @Test func classifyDecidesLikeThePipelineOnThatChannel() throws {
+        let bin = try Binary()
+        let lines = [
+            "END", "{\"text\":\"END\",\"channel\":\"email\"}", "stop charging me",
+            "{\"text\":\"see subject\",\"channel\":\"email\",\"subject\":\"Update card\"}",
+            "{\"text\":\"unsubscribe\",\"channel\":\"email\"}",
+            "what's my billing date and can you send my october invoice",
+        ]
+        let r = try bin.run(["classify"], stdin: lines.joined(separator: "\n") + "\n")
+        #expect(r.code == 0, "\(r.err)")
+        let out = try r.out.split(separator: "\n").map { try bin.json(String($0)) }
+        #expect(out.count == lines.count)
+        // An SMS keyword first: END is an opt-out by text, never a cancellation.
+        #expect(out[0]["intent"] as? String == "optout")
+        #expect(out[0]["decided_by"] as? String == "keyword")
+        #expect(out[1]["intent"] as? String != "optout")
+        #expect(out[1]["decided_by"] as? String == "classifier")
+        #expect(out[2]["intent"] as? String == "clarify")
+        #expect(out[2]["asked_instead_of"] as? String == "membership.cancel")
+        #expect(out[3]["intent"] as? String == "payment_method.update")
+        #expect(out[4]["intent"] as? String == "optout")
+        #expect(out[4]["decided_by"] as? String == "keyword")
+        let requests = try #require(out[5]["requests"] as? [[String: Any]])
+        #expect(requests.map { $0["intent"] as? String } == ["membership.show", "invoices.list"])
+    }
+
     @Test func extractPrintsTheSpecShape() throws {
         let bin = try Binary()
         let raw =

@@ -5,8 +5,11 @@ import FrontdeskTesting
 import Testing
 
 /// Conversations as data (like Rasa test stories), run through the real pipeline:
-/// `! plugin key=value` sets a setting, `@ address` picks the sender, `> text` is what they write,
-/// `= intent` the expected intent, `< text` a part of the reply, `~ state` the state, `-` no reply at all.
+/// `! plugin key=value` sets a setting, `@ address` picks the sender (an address with `@` writes by email),
+/// `$ subject` the email subject of what follows (`$` alone: none), `+ minutes` moves the clock,
+/// `> text` is what they write (`\n` for a line break), `= intent` the expected intent, `& a, b` every intent
+/// answered, `< text` a part of the reply, `^ text` a text the reply must not hold, `~ state` the state,
+/// `-` no reply at all.
 @Suite("Conversation files")
 struct ConversationFileTests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
@@ -26,6 +29,7 @@ struct ConversationFileTests {
         let text = try String(contentsOf: Self.folder.appendingPathComponent(name), encoding: .utf8)
         let bot = try TestBot()
         var from = "+15550101001"
+        var subject: String?
         var last: PipelineOutcome?
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmedWhitespace()
@@ -43,10 +47,17 @@ struct ConversationFileTests {
                     try bot.set(plugin, [kv[0]: try spec.parse(kv[1]).get()])
                 }
             case "@": from = rest
-            case ">": last = try bot.say(rest, from: from)
+            case "$": subject = rest.isEmpty ? nil : rest
+            case "+": bot.clock.advance(minutes: try #require(Double(rest), "\(here): minutes"))
+            case ">": last = try bot.say(rest.replacingOccurrences(of: "\\n", with: "\n"), from: from, subject: subject)
             case "=": #expect(last?.intent == rest, "\(here): intent \(last?.intent ?? "nil")")
+            case "&":
+                let intents = rest.split(separator: ",").map { $0.trimmedWhitespace() }
+                #expect(last?.intents == intents, "\(here): intents \(last?.intents ?? [])")
             case "<":
                 #expect(last?.reply?.contains(rest) == true, "\(here): reply was \(last?.reply ?? "nil")")
+            case "^":
+                #expect(last?.reply?.contains(rest) == false, "\(here): reply was \(last?.reply ?? "nil")")
             case "~": #expect(last?.state == rest, "\(here): state \(last?.state ?? "nil")")
             case "-": #expect(last?.reply == nil, "\(here): expected no reply, got \(last?.reply ?? "")")
             default: Issue.record("\(here): unknown line \(line)")

@@ -1,0 +1,314 @@
+import Foundation
+
+/// The words the conversation reads, kept as data per locale in `prompts/<locale>/words.json`: what counts as
+/// an explicit yes or no, an acknowledgement, a question, an explicit request for a destructive action, an
+/// email unsubscribe, a body that points at the subject, how requests are joined, and month and period names.
+///
+/// Clients write in any of the business's languages, so reading uses the union of every locale's words;
+/// month names for replies are taken from one locale.
+public struct Lexicon: Sendable {
+    /// A phrase as folded tokens (`["cancel", "my", "membership"]`).
+    public typealias Phrase = [String]
+
+    /// What makes a request for a destructive intent explicit: a verb and an object in one clause (no other
+    /// object named, no negation just before the verb), or one of the phrases.
+    public struct ExplicitRule: Sendable, Equatable {
+        public var verbs: [Phrase] = []
+        public var objects: [Phrase] = []
+        public var phrases: [Phrase] = []
+        /// Things that are never the membership: an appointment, a class, a card, a charge, the messages.
+        public var otherObjects: [Phrase] = []
+        public init() {}
+    }
+
+    public var yes: [Phrase] = []
+    public var no: [Phrase] = []
+    public var acknowledgements: [Phrase] = []
+    /// Words that open a question ("what", "when", "can"); a `?` anywhere also makes a question.
+    public var questionWords: Set<String> = []
+    public var negations: Set<String> = []
+    /// Words before a noun ("the end of the week"): a verb right after one is not a verb.
+    public var determiners: Set<String> = []
+    public var explicit: [IntentID: ExplicitRule] = [:]
+    /// Whole emails that mean "no more automated email" / "email me again".
+    public var emailOptOut: [Phrase] = []
+    public var emailOptIn: [Phrase] = []
+    /// Bodies that hold no request of their own ("see subject").
+    public var noRequest: [Phrase] = []
+    /// A new clause starts at a joiner ("and", "also") followed by a starter ("can", "send", "what").
+    public var clauseJoiners: Set<String> = []
+    public var clauseStarters: Set<String> = []
+    /// Answers to a numbered choice: token → 1-based number.
+    public var choiceNumbers: [String: Int] = [:]
+    /// Month names and abbreviations (folded) → 1...12.
+    public var months: [String: Int] = [:]
+    /// Month words that are also ordinary words ("may", "mar"): months only beside a year, a context word or an
+    /// invoice word.
+    public var ambiguousMonths: Set<String> = []
+    public var monthContext: Set<String> = []
+    public var invoiceWords: Set<String> = []
+    /// Relative periods: `last_year`, `this_year`, `last_month`, `this_month`.
+    public var periods: [String: [Phrase]] = [:]
+    /// Words between the two ends of a range: "january to march", "entre enero y marzo", "jan-mar".
+    public var rangeTo: Set<String> = []
+    /// Display month names per locale (12 each), for replies.
+    public var monthNames: [String: [String]] = [:]
+
+    public init() {}
+
+    /// The month's display name in `locale` (English when the locale has none).
+    public func monthName(_ month: Int, locale: String) -> String {
+        let names = monthNames[locale] ?? monthNames["en"] ?? []
+        return names.indices.contains(month - 1) ? names[month - 1] : String(month)
+    }
+
+    // MARK: Loading
+
+    static let keys: Set<String> = [
+        "yes", "no", "acknowledgements", "question_words", "negations", "determiners", "explicit", "email_optout",
+        "email_optin",
+        "no_request", "clause_joiners", "clause_starters", "choice_numbers", "months", "ambiguous_months",
+        "month_context", "invoice_words", "periods", "range_to",
+    ]
+    static let ruleKeys: Set<String> = ["verbs", "objects", "phrases", "other_objects"]
+    static let periodKeys: Set<String> = ["last_year", "this_year", "last_month", "this_month"]
+
+    /// Reads every `prompts/<locale>/words.json`; faults name the file and line. English is required.
+    public static func load(prompts: URL) throws -> Lexicon {
+        let fm = FileManager.default
+        var lexicon = Lexicon()
+        var faults: [Diagnostic] = []
+        let locales = ((try? fm.contentsOfDirectory(atPath: prompts.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+        if !locales.contains("en") {
+            faults.append(Diagnostic(file: "prompts/en/words.json", line: 0, message: "English words are required"))
+        }
+        for locale in locales {
+            let url = prompts.appendingPathComponent(locale).appendingPathComponent("words.json")
+            let file = "prompts/\(locale)/words.json"
+            guard fm.fileExists(atPath: url.path) else {
+                if locale == "en" { faults.append(Diagnostic(file: file, line: 0, message: "missing")) }
+                continue
+            }
+            guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+                faults.append(Diagnostic(file: file, line: 0, message: "unreadable or not UTF-8"))
+                continue
+            }
+            faults.append(contentsOf: lexicon.merge(text, locale: locale, file: file))
+        }
+        guard faults.isEmpty else { throw Diagnostics(faults) }
+        return lexicon
+    }
+
+    /// Adds one locale's file; returns its faults (nothing is added from a file with faults).
+    public mutating func merge(_ text: String, locale: String, file: String) -> [Diagnostic] {
+        var faults: [Diagnostic] = []
+        func fault(_ key: String, _ message: String) {
+            faults.append(Diagnostic(file: file, line: lineOf("\"\(key)\"", in: text), message: message))
+        }
+        let object: [String: Any]
+        switch ManifestParser.jsonObject(text, file: file) {
+        case .success(let o): object = o
+        case .failure(let fault): return [fault]
+        }
+        for key in object.keys.sorted() where !Self.keys.contains(key) {
+            fault(key, "unknown key \(key) (known: \(Self.keys.sorted().joined(separator: ", ")))")
+        }
+        func phrases(_ key: String, in o: [String: Any]? = nil) -> [Phrase] {
+            guard let raw = (o ?? object)[key] else { return [] }
+            guard let list = raw as? [String], list.allSatisfy({ !Self.tokens($0).isEmpty }) else {
+                fault(key, "\(key) must be a list of non-empty phrases")
+                return []
+            }
+            return list.map { Self.tokens($0).map(\.text) }
+        }
+        func words(_ key: String) -> Set<String> {
+            let list = phrases(key)
+            if list.contains(where: { $0.count != 1 }) { fault(key, "\(key) must hold single words") }
+            return Set(list.compactMap(\.first))
+        }
+        var copy = self
+        copy.yes += phrases("yes")
+        copy.no += phrases("no")
+        copy.acknowledgements += phrases("acknowledgements")
+        copy.questionWords.formUnion(words("question_words"))
+        copy.negations.formUnion(words("negations"))
+        copy.determiners.formUnion(words("determiners"))
+        copy.emailOptOut += phrases("email_optout")
+        copy.emailOptIn += phrases("email_optin")
+        copy.noRequest += phrases("no_request")
+        copy.clauseJoiners.formUnion(words("clause_joiners"))
+        copy.clauseStarters.formUnion(words("clause_starters"))
+        copy.ambiguousMonths.formUnion(words("ambiguous_months"))
+        copy.monthContext.formUnion(words("month_context"))
+        copy.invoiceWords.formUnion(words("invoice_words"))
+        copy.rangeTo.formUnion(words("range_to"))
+        if let raw = object["explicit"] {
+            if let rules = raw as? [String: [String: Any]] {
+                for (intent, o) in rules.sorted(by: { $0.key < $1.key }) {
+                    for key in o.keys.sorted() where !Self.ruleKeys.contains(key) {
+                        fault(key, "explicit.\(intent): unknown key \(key)")
+                    }
+                    var rule = copy.explicit[intent] ?? ExplicitRule()
+                    rule.verbs += phrases("verbs", in: o)
+                    rule.objects += phrases("objects", in: o)
+                    rule.phrases += phrases("phrases", in: o)
+                    rule.otherObjects += phrases("other_objects", in: o)
+                    copy.explicit[intent] = rule
+                }
+            } else {
+                fault("explicit", "explicit must map intents to {verbs, objects, phrases, other_objects}")
+            }
+        }
+        if let raw = object["periods"] {
+            if let o = raw as? [String: Any] {
+                for key in o.keys.sorted() where !Self.periodKeys.contains(key) {
+                    fault(
+                        key, "periods: unknown key \(key) (known: \(Self.periodKeys.sorted().joined(separator: ", ")))")
+                }
+                for key in Self.periodKeys { copy.periods[key, default: []] += phrases(key, in: o) }
+            } else {
+                fault("periods", "periods must be an object")
+            }
+        }
+        if let raw = object["choice_numbers"] {
+            if let list = raw as? [[String]] {
+                for (index, words) in list.enumerated() {
+                    for w in words { if let t = Self.tokens(w).first { copy.choiceNumbers[t.text] = index + 1 } }
+                }
+            } else {
+                fault("choice_numbers", "choice_numbers must be a list of lists of words (1, 2, ...)")
+            }
+        }
+        if let raw = object["months"] {
+            if let list = raw as? [[String]], list.count == 12, list.allSatisfy({ !$0.isEmpty }) {
+                copy.monthNames[locale] = list.map { $0[0] }
+                for (index, names) in list.enumerated() {
+                    for name in names { if let t = Self.tokens(name).first { copy.months[t.text] = index + 1 } }
+                }
+            } else {
+                fault("months", "months must list 12 months, each [display name, other spellings...]")
+            }
+        }
+        guard faults.isEmpty else { return faults }
+        self = copy
+        return []
+    }
+
+    // MARK: Reading text
+
+    /// A word of a message: its folded form (lower case, no accents) and where it is in the original.
+    public struct Token: Sendable, Equatable {
+        public var text: String
+        public var range: Range<String.Index>
+    }
+
+    /// Words, numbers, single emoji and dashes ("-"), folded (lower case, no accents, no "'s"); French elisions
+    /// ("d'octobre") split; everything else separates. Read by Unicode scalar, with plain ASCII words folded
+    /// without Foundation (whose folding bridges through NSString on Linux): most messages are ASCII.
+    public static func tokens(_ text: String) -> [Token] {
+        let scalars = text.unicodeScalars
+        var out: [Token] = []
+        var start: String.Index?
+        func add(_ s: String.Index, _ end: String.Index) {
+            let slice = scalars[s..<end]
+            var folded: String
+            if slice.allSatisfy(\.isASCII) {
+                let bytes = slice.map { c -> UInt8 in
+                    let b = UInt8(truncatingIfNeeded: c.value)
+                    return (0x41...0x5A).contains(b) ? b + 0x20 : b
+                }
+                folded = String(decoding: bytes, as: UTF8.self)
+            } else {
+                var word = String(slice)
+                if slice.contains("’") { word = word.replacingOccurrences(of: "’", with: "'") }
+                folded = word.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+            }
+            // "month's", "what's": the word itself.
+            if folded.utf8.count > 3, folded.hasSuffix("'s") { folded.removeLast(2) }
+            let trimmed = folded.trimmingScalars { $0 == "'" }
+            if !trimmed.isEmpty { out.append(Token(text: trimmed, range: s..<end)) }
+        }
+        func flush(_ end: String.Index) {
+            guard var s = start else { return }
+            start = nil
+            // French elision: "d'octobre" is "d" and "octobre" ("don't" and "what's" stay whole).
+            if let quote = scalars[s..<end].firstIndex(where: { $0 == "'" || $0 == "’" }),
+                scalars.distance(from: quote, to: end) > 2,
+                elisions.contains(String(scalars[s..<quote]).lowercased())
+            {
+                add(s, quote)
+                s = scalars.index(after: quote)
+            }
+            add(s, end)
+        }
+        var i = scalars.startIndex
+        while i < scalars.endIndex {
+            let c = scalars[i]
+            let next = scalars.index(after: i)
+            if isWordScalar(c) {
+                if start == nil { start = i }
+            } else if !isEmojiModifier(c) {
+                flush(i)
+                if c == "-" || c == "–" || c == "—" {
+                    out.append(Token(text: "-", range: i..<next))
+                } else if isEmoji(c) {
+                    out.append(Token(text: String(c), range: i..<next))
+                }
+            }
+            i = next
+        }
+        flush(text.endIndex)
+        return out
+    }
+
+    static let elisions: Set<String> = ["c", "d", "j", "l", "m", "n", "s", "t", "qu", "jusqu", "lorsqu", "puisqu"]
+
+    /// Letters, digits, apostrophes, and the combining marks of decomposed accents.
+    static func isWordScalar(_ c: Unicode.Scalar) -> Bool {
+        if c.isASCII {
+            let v = c.value
+            return (0x61...0x7A).contains(v) || (0x41...0x5A).contains(v) || (0x30...0x39).contains(v) || v == 0x27
+        }
+        if c == "’" { return true }
+        let p = c.properties
+        if p.isAlphabetic || p.numericType != nil { return true }
+        switch p.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: return true
+        default: return false
+        }
+    }
+
+    static func isEmoji(_ c: Unicode.Scalar) -> Bool {
+        c.properties.isEmojiPresentation || (c.value > 0x2000 && c.properties.isEmoji)
+    }
+
+    /// Skin tones, the emoji variation selector and the joiner belong to the emoji before them ("👍🏽" is "👍").
+    static func isEmojiModifier(_ c: Unicode.Scalar) -> Bool {
+        (0x1F3FB...0x1F3FF).contains(c.value) || c.value == 0xFE0F || c.value == 0x200D
+    }
+
+    /// The length of the longest phrase that starts at `index`, or nil.
+    public static func match(_ phrases: [Phrase], _ words: [String], at index: Int) -> Int? {
+        var best: Int?
+        for p in phrases where !p.isEmpty && index + p.count <= words.count {
+            if words[index..<(index + p.count)].elementsEqual(p), p.count > (best ?? 0) { best = p.count }
+        }
+        return best
+    }
+
+    /// Whether any phrase occurs anywhere in `words`.
+    public static func contains(_ phrases: [Phrase], _ words: [String]) -> Bool {
+        words.indices.contains { match(phrases, words, at: $0) != nil }
+    }
+
+    /// Whether `words` are made only of these phrases (greedy, longest first); false for no words.
+    public static func covers(_ phrases: [Phrase], _ words: [String]) -> Bool {
+        guard !words.isEmpty else { return false }
+        var i = 0
+        while i < words.count {
+            guard let n = match(phrases, words, at: i) else { return false }
+            i += n
+        }
+        return true
+    }
+}
