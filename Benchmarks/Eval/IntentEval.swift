@@ -62,7 +62,8 @@ enum IntentEval {
         let cancel = BlindBatchReport.run(classifier, on: items)
         print(
             "  membership.cancel: recall \(cancel.cancelRecalled)/\(cancel.cancelTotal), other lines classified "
-                + "membership.cancel: \(cancel.falseCancelAtPipeline) at >= 0.40, \(cancel.falseCancelAtGuard) at >= 0.80")
+                + "membership.cancel: \(cancel.falseCancelAtPipeline) at >= 0.40, \(cancel.falseCancelAtGuard) at >= 0.80"
+        )
         crossValidate(catalog.examples)
         var slowest = (0.0, 0)
         for item in items {
@@ -116,7 +117,8 @@ enum IntentEval {
                 let r = IntentEvaluation.run(c, on: items, labels: c.intents)
                 print(
                     String(
-                        format: "T %.1f char %.1f l2 %.0e: acc %.3f unk %.3f prec %.3f cov %.3f | cv acc %.3f prec %.3f",
+                        format:
+                            "T %.1f char %.1f l2 %.0e: acc %.3f unk %.3f prec %.3f cov %.3f | cv acc %.3f prec %.3f",
                         temperature, char, l2, r.accuracy, r.unknownRecall, r.highPrecision, r.highCoverage,
                         cv.accuracy, cv.precision))
             }

@@ -8,7 +8,9 @@ enum PipelineBench {
         let count = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 20_000
         let bot = try TestBot()
         // Twenty-two senders at thousands of messages a second: far past the inbound limits, which are lifted here.
-        try bot.app.store.write { try $0.setRateLimits(businessID: 1, RateLimits(senderPerHour: 0, businessPerMinute: 0)) }
+        try bot.app.store.write {
+            try $0.setRateLimits(businessID: 1, RateLimits(senderPerHour: 0, businessPerMinute: 0))
+        }
         let phones = (1...22).map { String(format: "+155501010%02d", $0) }
         let texts = [
             "when is my next billing date?", "what plan am I on", "how many sessions do I have left", "help",

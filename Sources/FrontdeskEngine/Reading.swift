@@ -79,7 +79,9 @@ struct Reader: Sendable {
     /// Openers of a statement about the writer, and the words that turn one into a request ("I want…",
     /// "je voudrais…", "mi solicitud…" does not). Kept small on purpose: a clause that is not split off is
     /// still read with the whole message.
-    static let statementOpeners: Set<String> = ["i", "i'm", "im", "my", "we", "our", "je", "j", "mon", "ma", "mes", "mi", "mis", "yo"]
+    static let statementOpeners: Set<String> = [
+        "i", "i'm", "im", "my", "we", "our", "je", "j", "mon", "ma", "mes", "mi", "mis", "yo",
+    ]
     static let wantWords: Set<String> = [
         "want", "need", "would", "d", "like", "wanna", "wish", "veux", "voudrais", "souhaite", "aimerais", "quiero",
         "necesito", "quisiera", "gustaría",

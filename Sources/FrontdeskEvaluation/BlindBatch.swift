@@ -105,14 +105,16 @@ package struct BlindBatchReport: Sendable {
         out += "  accuracy                      \(pct(accuracy)) (\(correct)/\(total))\n"
         out += "  recall of membership.cancel   \(pct(cancelRecall)) (\(cancelRecalled)/\(cancelTotal))\n"
         out += "  non-cancel lines classified membership.cancel: "
-        out += String(format: "%d at >= %.2f, %d at >= %.2f\n", falseCancelAtPipeline, pipelineThreshold,
+        out += String(
+            format: "%d at >= %.2f, %d at >= %.2f\n", falseCancelAtPipeline, pipelineThreshold,
             falseCancelAtGuard, guardThreshold)
         let locales = byLocale.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.right)/\($0.value.total)" }
         out += "  by locale: " + locales.joined(separator: ", ") + "\n"
         out += "    intent                   lines  recall   predicted  precision\n"
         for (intent, f) in byIntent.sorted(by: { $0.key < $1.key }) {
             out += "    " + intent.padding(toLength: 24, withPad: " ", startingAt: 0)
-            out += String(format: "%5d  %6.1f%%  %9d  %8.1f%%\n", f.expected, f.recall * 100, f.predicted,
+            out += String(
+                format: "%5d  %6.1f%%  %9d  %8.1f%%\n", f.expected, f.recall * 100, f.predicted,
                 f.precision * 100)
         }
         return out

@@ -195,7 +195,8 @@ struct AcknowledgementTests {
              "intents": [{"id": "smalltalk", "roles": ["client", "staff", "admin", "owner"], "templates": ["smalltalk/ack"]}]}
             """
         try Data(manifest.utf8).write(to: plugin.appendingPathComponent("plugin.json"))
-        try fm.createDirectory(at: dir.appendingPathComponent("prompts/en/smalltalk"), withIntermediateDirectories: true)
+        try fm.createDirectory(
+            at: dir.appendingPathComponent("prompts/en/smalltalk"), withIntermediateDirectories: true)
         try Data("You're welcome!\n".utf8).write(to: dir.appendingPathComponent("prompts/en/smalltalk/ack.txt"))
         return dir
     }

@@ -98,7 +98,9 @@ enum ClassifierFixture {
     }
 
     @Test func acknowledgementsAreSmalltalkNotTheMenu() {
-        for text in ["ok thanks", "no thanks", "👍", "lol ok", "🙂", "thank you!!", "gracias!", "merci beaucoup", "hello"] {
+        for text in [
+            "ok thanks", "no thanks", "👍", "lol ok", "🙂", "thank you!!", "gracias!", "merci beaucoup", "hello",
+        ] {
             #expect(intent(text) == "smalltalk", "\(text)")
         }
     }
