@@ -96,9 +96,12 @@ extension Commands {
         let app = try app(a)
         let business = try app.business(slug)
         let now = clock.now()
+        guard !changes.isEmpty else {
+            output(Self.describe(try app.store.read { try $0.rateLimits(businessID: business.id) }))
+            return
+        }
         let limits: RateLimits = try app.store.write { c in
             let before = try c.rateLimits(businessID: business.id)
-            guard !changes.isEmpty else { return before }
             var after = before
             if let v = changes["sender_per_hour"] { after.senderPerHour = v }
             if let v = changes["business_per_minute"] { after.businessPerMinute = v }

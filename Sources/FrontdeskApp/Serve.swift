@@ -40,6 +40,17 @@ extension Commands {
         _ = app.classifier.classify("hello", channel: .sms)
 
         let secrets = config.secrets
+        // A Basic-auth secret that does not parse (a comma inside a password splits it) would silently switch its
+        // webhook off; refuse to start instead.
+        for (name, value) in [
+            ("FRONTDESK_POSTMARK_BASIC_AUTH", secrets.postmarkBasicAuth),
+            ("FRONTDESK_SENDGRID_BASIC_AUTH", secrets.sendgridBasicAuth),
+        ] {
+            if let value, BasicAuthVerifier(credentials: value) == nil {
+                throw CLIError.failure(
+                    "\(name) must be user:password values separated by commas (a password cannot contain a comma)")
+            }
+        }
         var senders: [Channel: any MessageSender] = [:]
         // Several comma-separated tokens are accepted on webhooks (rotation); the first one authenticates sends.
         if let sid = secrets.twilioAccountSID, let token = SecretList.current(secrets.twilioAuthToken) {

@@ -16,7 +16,8 @@ enum StoreOpening {
     /// `frontdesk db backup`: an online copy of the live database.
     static func backup(_ location: String, to file: String, overwrite: Bool) throws -> BackupSummary {
         try refuseUnsupported(location)
-        return try SQLiteStore(path: location, redactor: LinkRedactor()).backup(to: file, overwrite: overwrite)
+        // A backup copies what is there: it never upgrades the live database first.
+        return try SQLiteStore(path: location, migrate: false).backup(to: file, overwrite: overwrite)
     }
 
     /// `frontdesk db restore`: replaces the database with a backup.

@@ -146,8 +146,12 @@ extension Pipeline {
         let asks = { (d: Decision) in d.intent == .clarify || self.catalog.lexicon.explicit[d.intent] != nil }
         var ordered = decisions.filter { !asks($0) }
         if let question = decisions.first(where: asks) { ordered.append(question) }
-        // A consent change stands alone: after an opt-out its confirmation is the only message (CTIA).
-        if let consent = decisions.first(where: { Self.consentIntents.contains($0.intent) }) { ordered = [consent] }
+        // On SMS a consent change stands alone: after an opt-out its confirmation is the only message (CTIA). By
+        // email the rest of what the client wrote is still answered.
+        if t.message.channel == .sms, let consent = decisions.first(where: { Self.consentIntents.contains($0.intent) })
+        {
+            ordered = [consent]
+        }
         var parts: [Part] = []
         for d in ordered {
             parts.append(d.intent == .clarify ? try clarify(d, &t, c) : try perform(d, &t, c))

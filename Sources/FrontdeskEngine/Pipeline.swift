@@ -141,7 +141,11 @@ public final class Pipeline: Sendable {
                 disposition: .duplicate, reply: inlineReply, links: [], state: "idle", messageID: earlier)
         }
         let from = Address.normalize(message.from, channel: message.channel) ?? message.from.lowercased()
-        guard try RateLimiter.admit(businessID: business.id, sender: from, now: now, c) else {
+        // An SMS consent keyword (STOP, START and their synonyms) always takes effect, whatever the sender's count.
+        let consent =
+            message.channel == .sms
+            && Keywords.match(message.text.trimmedWhitespace()).map(Self.consentIntents.contains) == true
+        guard try consent || RateLimiter.admit(businessID: business.id, sender: from, now: now, c) else {
             return PipelineOutcome(disposition: .silent, links: [], state: "idle", reason: "rate_limited")
         }
         // What a person wrote is kept and used without card numbers or link tokens (SPEC §7).

@@ -121,9 +121,9 @@ extension Pipeline {
         var requests: [Decision] = []
         let clauses = reader.clauses(text)
         if clauses.count > 1 {
-            for clause in clauses {
+            for clause in clauses where reader.mayBeRequest(clause) {
                 let guess = classifier.classify(clause, channel: channel)
-                guard reader.mayBeRequest(clause), guess.confidence >= threshold,
+                guard guess.confidence >= threshold,
                     !Self.notRequests.contains(guess.intent),
                     !requests.contains(where: { $0.intent == guess.intent })
                 else { continue }

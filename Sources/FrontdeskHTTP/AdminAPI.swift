@@ -127,8 +127,10 @@ public final class AdminAPI: Sendable {
     /// The business the path names, if the principal may act for it.
     private func business(_ request: HTTPRequest, _ principal: Principal, _ c: any UnitOfWork) throws -> Business {
         guard let slug = request.pathParameters["slug"], let business = try c.business(slug: slug) else {
-            throw AdminError(
-                status: principal == .operator ? 404 : 403, message: "this token does not cover that business")
+            // A business token learns nothing about other slugs: 403 whether or not the slug exists.
+            throw principal == .operator
+                ? AdminError(status: 404, message: "unknown business")
+                : AdminError(status: 403, message: "this token does not cover that business")
         }
         guard principal.covers(business) else {
             throw AdminError(status: 403, message: "this token does not cover that business")

@@ -25,8 +25,10 @@ extension SQLiteStore {
             let source = try Self.open(path, flags: SQLITE_OPEN_READONLY)
             try Self.copy(from: source, to: partial)
             let summary = try Self.verify(partial)
-            if overwrite { try? fm.removeItem(atPath: destination) }
-            try fm.moveItem(atPath: partial, toPath: destination)
+            // rename(2) replaces an older backup in one step: there is never a moment without one.
+            guard rename(partial, destination) == 0 else {
+                throw StoreError(.failure, "cannot move the backup into place at \(destination): errno \(errno)")
+            }
             return BackupSummary(
                 path: destination, bytes: summary.bytes, migrations: summary.migrations,
                 tableCounts: summary.tableCounts)
@@ -102,6 +104,10 @@ extension SQLiteStore {
 
     /// Copies `source` into a new single-file database at `file` (rollback journal, not WAL, so it is one file).
     private static func copy(from source: Connection, to file: String) throws {
+        // The copy holds every client's data: readable by its owner only, from the first byte.
+        let fd = Glibc.open(file, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else { throw StoreError(.unavailable, "cannot create \(file): errno \(errno)") }
+        close(fd)
         var handle: OpaquePointer?
         let rc = sqlite3_open_v2(file, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil)
         guard rc == SQLITE_OK, let handle else {

@@ -64,10 +64,8 @@ extension Connection {
     }
 
     public func outboxItems(clientID: Int) throws -> [OutboxRecord] {
-        try query(
-            "SELECT * FROM outbox WHERE business_id = \(Self.business) AND recipient IN \(Self.addresses) ORDER BY id",
-            clientID
-        )
+        // The same set erasure removes: items to the client's addresses and replies to the client's messages.
+        try query("SELECT * FROM \(Self.outbox) ORDER BY id", clientID)
         .map(Self.outbox)
     }
 

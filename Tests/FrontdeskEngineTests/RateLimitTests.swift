@@ -72,3 +72,24 @@ import Testing
         }
     }
 }
+
+@Suite struct ConsentBeforeLimitsTests {
+    @Test func aStopOverTheLimitStillTakesEffect() throws {
+        let bot = try TestBot()
+        try bot.app.store.write {
+            try $0.setRateLimits(businessID: 1, RateLimits(senderPerHour: 1, businessPerMinute: 0))
+        }
+        #expect(try bot.say("help", from: "+15550101001").disposition == .replied)
+        #expect(try bot.say("help", from: "+15550101001").reason == "rate_limited")
+        let stop = try bot.say("STOP", from: "+15550101001")
+        #expect(stop.disposition == .replied)
+        #expect(try bot.app.store.read { try $0.isOptedOut(businessID: 1, address: "+15550101001") })
+    }
+
+    @Test func anEmailedUnsubscribeStillAnswersTheRestOfTheMessage() throws {
+        let bot = try TestBot()
+        let out = try bot.say("unsubscribe me. Also, please send me my invoices", from: "alice@example.com")
+        #expect(out.reply?.contains("automated emails") == true)
+        #expect(out.reply?.contains("INV-") == true)
+    }
+}

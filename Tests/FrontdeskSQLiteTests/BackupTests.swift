@@ -103,10 +103,19 @@ struct BackupTests {
         #expect(throws: StoreError.self) {
             _ = try SQLiteStore.restore(from: Self.temp("missing"), to: Self.temp("t"), force: true)
         }
-        // A failed backup leaves nothing under the name asked for.
-        let unwritable = "/nonexistent-dir/backup.sqlite"
-        #expect(throws: (any Error).self) { _ = try store.backup(to: unwritable) }
-        #expect(!FileManager.default.fileExists(atPath: unwritable))
+        // The copy is private to its owner.
+        let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        // A backup that fails at the last step (the name is taken by a folder) leaves no partial copy behind.
+        let folder = NSTemporaryDirectory() + "fd-taken-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder + "/inside", withIntermediateDirectories: true)
+        #expect(throws: StoreError.self) { _ = try store.backup(to: folder, overwrite: true) }
+        let parent = URL(fileURLWithPath: folder).deletingLastPathComponent().path
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: parent).filter {
+            $0.hasPrefix(URL(fileURLWithPath: folder).lastPathComponent + ".partial")
+        }
+        #expect(leftovers.isEmpty)
+        #expect(FileManager.default.fileExists(atPath: folder + "/inside"))
     }
 }
 

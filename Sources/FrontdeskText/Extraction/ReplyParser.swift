@@ -831,7 +831,7 @@ public enum ReplyParser {
 
     /// `-- `, `--`, `__`, `***`, `====` and the like on a line of their own (RFC 3676 §4.3 names "-- ").
     package static func isDelimiter(_ t: Substring) -> Bool {
-        if t == "--" || t == "—" && false { return true }
+        if t == "--" { return true }
         var n = 0
         var kind: UInt8 = 0
         for b in t.utf8 {
