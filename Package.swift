@@ -35,7 +35,9 @@ let package = Package(
 
         // Capabilities and the pipeline.
         .target(name: "FrontdeskPlugins", dependencies: ["FrontdeskCore", "FrontdeskStore", "FrontdeskSecurity"]),
-        .target(name: "FrontdeskEngine", dependencies: ["FrontdeskCore", "FrontdeskStore", "FrontdeskPlugins"]),
+        .target(
+            name: "FrontdeskEngine",
+            dependencies: ["FrontdeskCore", "FrontdeskStore", "FrontdeskPlugins", "FrontdeskSecurity"]),
         .target(
             name: "FrontdeskHTTP",
             dependencies: [

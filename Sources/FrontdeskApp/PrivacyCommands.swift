@@ -1,5 +1,6 @@
 import Foundation
 import FrontdeskCore
+import FrontdeskEngine
 import FrontdeskStore
 
 /// `client export|erase`, `retention show|set|apply` and `audit`: what a business holds on a client, how long it

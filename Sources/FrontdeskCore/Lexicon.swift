@@ -53,6 +53,10 @@ public struct Lexicon: Sendable {
     public var rangeTo: Set<String> = []
     /// Display month names per locale (12 each), for replies.
     public var monthNames: [String: [String]] = [:]
+    /// What a personal-data request asks for: erasure ("delete my account and data") or a copy ("what data do
+    /// you have on me"); a request naming neither goes to staff as it is.
+    public var privacyErase: [Phrase] = []
+    public var privacyExport: [Phrase] = []
 
     public init() {}
 
@@ -68,10 +72,11 @@ public struct Lexicon: Sendable {
         "yes", "no", "acknowledgements", "question_words", "negations", "determiners", "explicit", "email_optout",
         "email_optin",
         "no_request", "clause_joiners", "clause_starters", "choice_numbers", "months", "ambiguous_months",
-        "month_context", "invoice_words", "periods", "range_to",
+        "month_context", "invoice_words", "periods", "range_to", "privacy",
     ]
     static let ruleKeys: Set<String> = ["verbs", "objects", "phrases", "other_objects"]
     static let periodKeys: Set<String> = ["last_year", "this_year", "last_month", "this_month"]
+    static let privacyKeys: Set<String> = ["erase", "export"]
 
     /// Reads every `prompts/<locale>/words.json`; faults name the file and line. English is required.
     public static func load(prompts: URL) throws -> Lexicon {
@@ -168,6 +173,17 @@ public struct Lexicon: Sendable {
                 for key in Self.periodKeys { copy.periods[key, default: []] += phrases(key, in: o) }
             } else {
                 fault("periods", "periods must be an object")
+            }
+        }
+        if let raw = object["privacy"] {
+            if let o = raw as? [String: Any] {
+                for key in o.keys.sorted() where !Self.privacyKeys.contains(key) {
+                    fault(key, "privacy: unknown key \(key) (known: erase, export)")
+                }
+                copy.privacyErase += phrases("erase", in: o)
+                copy.privacyExport += phrases("export", in: o)
+            } else {
+                fault("privacy", "privacy must be an object {erase, export}")
             }
         }
         if let raw = object["choice_numbers"] {

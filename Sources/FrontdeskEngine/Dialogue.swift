@@ -10,6 +10,8 @@ struct Part {
     var links: [IssuedLink] = []
     var intent: IntentID
     var confidence: Double
+    /// Said to the staff member who wrote, never to the client they act for (a role refusal, "which client?").
+    var forStaff = false
 }
 
 /// A numbered choice waiting for its answer (the pending payload of `core:choice`).
@@ -82,6 +84,7 @@ extension Pipeline {
     ) throws -> PipelineOutcome? {
         switch (pending.plugin, pending.step) {
         case ("core", "choice"): return try chosen(pending, text: text, &t, c)
+        case ("core", "verify_contact"), ("core", "verify_code"): return try verifying(pending, text: text, &t, c)
         case (_, "confirm"): return try confirming(pending, text: text, policy: policy, &t, c)
         case (_, "reason"): return try reasoning(pending, text: text, &t, c)
         default: return nil
@@ -138,10 +141,11 @@ extension Pipeline {
 
     /// Answers requests in one reply, in the order asked, except that a destructive one or a choice (one at
     /// most) comes last: the others are answered, then it asks. `keeping` is a confirmation that still waits:
-    /// it is not cleared, and unless a new question replaced it the reply ends with a one-line reminder.
-    func answer(_ decisions: [Decision], keeping: PendingAction?, _ t: inout Turn, _ c: any UnitOfWork) throws
-        -> PipelineOutcome
-    {
+    /// it is not cleared, and unless a new question replaced it the reply ends with a one-line reminder. `opening`
+    /// parts come first (the line that says an address was just verified).
+    func answer(
+        _ decisions: [Decision], keeping: PendingAction?, opening: [Part] = [], _ t: inout Turn, _ c: any UnitOfWork
+    ) throws -> PipelineOutcome {
         if keeping == nil, t.conversation.pendingAction != nil { try clearPending(&t, c) }
         let asks = { (d: Decision) in d.intent == .clarify || self.catalog.lexicon.explicit[d.intent] != nil }
         var ordered = decisions.filter { !asks($0) }
@@ -152,7 +156,7 @@ extension Pipeline {
         {
             ordered = [consent]
         }
-        var parts: [Part] = []
+        var parts: [Part] = opening
         for d in ordered {
             parts.append(d.intent == .clarify ? try clarify(d, &t, c) : try perform(d, &t, c))
         }

@@ -27,6 +27,8 @@ public struct PipelineOutcome: Sendable {
     public var replyOutboxID: Int?
     /// Every request answered, in order (a message may ask up to three things); `intent` is the first.
     public var intents: [IntentID] = []
+    /// For a staff member acting for a client: the outbox items sent to the client's own contact on file.
+    public var clientOutboxIDs: [Int] = []
 }
 
 /// Errors that stop a message before it is stored.
@@ -77,7 +79,8 @@ public final class Pipeline: Sendable {
                 Diagnostic(
                     file: "plugins/\(id)/plugin.json", line: 0, message: "registered plugin \(id) has no manifest"))
         }
-        for t in coreTemplates + dialogueTemplates where !catalog.templates.has(t, locale: "en") {
+        for t in coreTemplates + dialogueTemplates + staffTemplates + verificationTemplates + privacyTemplates
+        where !catalog.templates.has(t, locale: "en") {
             faults.append(
                 Diagnostic(file: "prompts/en/\(t).txt", line: 0, message: "template \(t) is required by the pipeline"))
         }
@@ -188,15 +191,11 @@ public final class Pipeline: Sendable {
     }
 
     /// Who wrote: a client matched by address, or staff from their registered address. Email is trusted
-    /// only with passing SPF/DKIM/DMARC verdicts; a staff forward acts for the forwarded client.
+    /// only with passing SPF/DKIM/DMARC verdicts; the client a staff member acts for is found later (`staffTurn`).
     private func identify(_ m: InboundMessage, from: String, business: Business, _ c: any UnitOfWork) throws -> Sender {
         guard Self.senderTrust(m) == .verified else { return Sender() }
         if let staff = try c.staff(businessID: business.id, address: from, channel: m.channel) {
-            var client: Client?
-            if let forwarded = m.forwarded?.fromAddress.flatMap(Address.email) {
-                client = try c.client(businessID: business.id, address: forwarded, channel: .email)
-            }
-            return Sender(client: client, staff: staff)
+            return Sender(client: nil, staff: staff)
         }
         return Sender(client: try c.client(businessID: business.id, address: from, channel: m.channel))
     }
@@ -223,6 +222,7 @@ public final class Pipeline: Sendable {
         if let keyword {
             return try run(intent: keyword, confidence: 1, entities: [:], &t, c)
         }
+        if let staff = t.sender.staff { return try staffTurn(&t, staff, c) }
         return try converse(&t, c)
     }
 
@@ -259,16 +259,20 @@ public final class Pipeline: Sendable {
                 template: "core/not_available", values: try HelpPlugin.values(context), intent: intent,
                 confidence: confidence)
         }
-        // Permissions live here, not in plugins: staff act for a forwarded client as that client.
+        // Permissions live here, not in plugins: staff act for a client as far as their role allows (per business).
         let role: Role? =
-            t.sender.client != nil ? .client : t.sender.staff.map { Role(rawValue: $0.role.rawValue) ?? .staff }
-        if let role, !spec.roles.contains(role) {
-            return Part(template: "core/staff_only", intent: intent, confidence: confidence)
+            t.sender.staff.map { Role(rawValue: $0.role.rawValue) ?? .staff } ?? (t.sender.client != nil ? .client : nil)
+        if let role, try !allowedRoles(spec, businessID: t.business.id, role: role, c).contains(role) {
+            return role == .client
+                ? Part(template: "core/staff_only", intent: intent, confidence: confidence)
+                : notAllowed(intent, role: role, confidence: confidence)
         }
         var request = PluginRequest(intent: intent, text: d.text, entities: d.entities)
         if t.cardMasked { request.entities["card_number_masked"] = "1" }
         let context = try makeContext(t, manifest: manifest, enabled: enabled, c)
         let pluginReply = invoke(manifest.id, c) { plugin in try plugin.handle(request, in: context) }
+        // A plugin that needs a client found none: staff are asked which client, anyone else to verify.
+        if pluginReply.template == "core/unknown_sender" { return try unmatched(d, &t, c) }
         try effects(&t, pluginReply, c)
         return Part(
             template: pluginReply.template, values: pluginReply.values, links: pluginReply.links, intent: intent,
@@ -317,7 +321,7 @@ public final class Pipeline: Sendable {
             store: c, business: t.business, client: t.sender.client, channel: channel, address: t.from, now: t.now,
             settings: PluginSettings(manifest: manifest, values: stored), links: links, enabledManifests: enabled,
             render: { id, values in try templates.render(id, channel: channel, locale: locale, values) },
-            lexicon: catalog.lexicon)
+            lexicon: catalog.lexicon, actor: actor(t))
     }
 
     // MARK: Replying
@@ -342,8 +346,8 @@ public final class Pipeline: Sendable {
         }
         if let action = r.auditAction {
             try c.audit(
-                businessID: t.business.id, actor: actor(t), via: t.message.channel.rawValue, action: action,
-                before: r.auditBefore, after: r.auditAfter, now: t.now)
+                businessID: t.business.id, clientID: t.sender.client?.id, actor: actor(t),
+                via: t.message.channel.rawValue, action: action, before: r.auditBefore, after: r.auditAfter, now: t.now)
         }
         for notice in r.staffNotices {
             try notifyStaff(t, notice, c)
@@ -366,7 +370,7 @@ public final class Pipeline: Sendable {
         }
     }
 
-    private func actor(_ t: Turn) -> String {
+    func actor(_ t: Turn) -> String {
         if let staff = t.sender.staff { return "staff:\(staff.id)" }
         if let client = t.sender.client { return "client:\(client.id)" }
         return "unknown"

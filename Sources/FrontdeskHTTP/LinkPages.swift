@@ -126,6 +126,8 @@ public final class LinkPages: Sendable {
             return LinkHTML.invoiceSummary(
                 business: s.business, invoice: invoice, retry: s.link.action == Self.invoiceRetryAction, card: card,
                 issued: Format.date(invoice.issuedAt, in: zone), error: error)
+        case Pipeline.exportAction:
+            return exportPage(s)
         default:
             log.warning("link_unknown_action", ["action": s.link.action])
             return refusal(.unknown)
@@ -145,6 +147,7 @@ public final class LinkPages: Sendable {
         case Self.cancelAction: return try cancel(subject, reason: request.form?["reason"], now: now)
         case Self.invoiceViewAction: return try viewInvoice(subject, now: now)
         case Self.invoiceRetryAction: return try retryInvoice(subject, now: now)
+        case Pipeline.exportAction: return try downloadExport(subject, now: now)
         default: return refusal(.unknown)
         }
     }

@@ -131,15 +131,19 @@ public struct PluginContext {
     public let render: (String, [String: String]) throws -> String
     /// The words of every locale (month names, periods), from `prompts/<locale>/words.json`.
     public let lexicon: Lexicon
+    /// Who is asking, for the records a plugin keeps: `client:N`, or `staff:N` acting for the client.
+    public let actor: String
 
     public init(
         store: any UnitOfWork, business: Business, client: Client?, channel: Channel, address: String?, now: Date,
         settings: PluginSettings,
         links: LinkIssuer, enabledManifests: [PluginManifest],
-        render: @escaping (String, [String: String]) throws -> String, lexicon: Lexicon = Lexicon()
+        render: @escaping (String, [String: String]) throws -> String, lexicon: Lexicon = Lexicon(),
+        actor: String? = nil
     ) {
         self.render = render
         self.lexicon = lexicon
+        self.actor = actor ?? client.map { "client:\($0.id)" } ?? "unknown"
         self.store = store
         self.business = business
         self.client = client

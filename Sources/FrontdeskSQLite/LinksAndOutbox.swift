@@ -120,7 +120,21 @@ extension Connection {
     /// Replaces the link tokens in the body of an item that will not be sent (again): sent, dead or suppressed.
     /// Its link still works for whoever received it; the database no longer holds the token.
     func redactOutboxBody(id: Int) throws {
-        guard let body = try queryOne("SELECT body FROM outbox WHERE id = ?", id)?.string("body") else { return }
+        guard let row = try queryOne("SELECT kind, body FROM outbox WHERE id = ?", id), let body = row.string("body")
+        else { return }
+        switch row.string("kind") {
+        case OutboxRecord.erasureNoticeKind:
+            // The last message to an erased client names their address: once it has left, no trace of it stays.
+            try execute("DELETE FROM outbox WHERE id = ?", id)
+            walHoldsRedactedText = true
+            return
+        case OutboxRecord.verificationKind:
+            // Only the code's salted hash is kept (`verifications`); the message that carried it keeps no copy.
+            try execute("UPDATE outbox SET body = ? WHERE id = ?", OutboxRecord.redactedCode, id)
+            walHoldsRedactedText = true
+            return
+        default: break
+        }
         let redacted = try redactor.redactLinkTokens(in: body, links: self)
         guard redacted != body else { return }
         try execute("UPDATE outbox SET body = ? WHERE id = ?", redacted, id)

@@ -30,6 +30,7 @@ enum Migrations {
         Migration(name: "006_scoped_admin", sql: scopedAdmin),
         Migration(name: "007_email_optouts", sql: emailOptOuts, rebuildsTables: true),
         Migration(name: "008_privacy", sql: privacy),
+        Migration(name: "009_verification", sql: verification),
     ]
 
     static var names: [String] { all.map(\.name) }
@@ -447,5 +448,49 @@ enum Migrations {
         DROP TABLE outbox;
         ALTER TABLE outbox_new RENAME TO outbox;
         CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+        """
+
+    /// Issue 14: the staff roles a business allows each intent where it changed the manifests' defaults (a comma
+    /// list, empty for none); one-time codes that let an unknown address prove it is a client's (only a salted
+    /// hash of the code, a few tries, an expiry; `client_id` NULL when no client had the contact given); and
+    /// clients' requests for a copy or the erasure of their data, which staff approve or reject.
+    static let verification = """
+        CREATE TABLE staff_roles (
+            business_id INTEGER NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+            intent TEXT NOT NULL CHECK (intent GLOB '[a-z]*' AND intent NOT GLOB '*[^a-z_.]*' AND length(intent) <= 64),
+            roles TEXT NOT NULL CHECK (roles NOT GLOB '*[^a-z,]*'),
+            PRIMARY KEY (business_id, intent)
+        ) WITHOUT ROWID;
+        CREATE TABLE verifications (
+            id INTEGER PRIMARY KEY,
+            business_id INTEGER NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+            channel TEXT NOT NULL CHECK (channel IN ('sms', 'email')),
+            address TEXT NOT NULL,
+            client_id INTEGER REFERENCES clients(id) ON DELETE CASCADE,
+            code_hash TEXT NOT NULL CHECK (length(code_hash) = 64),
+            salt TEXT NOT NULL CHECK (length(salt) >= 16),
+            attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts BETWEEN 0 AND 5),
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT
+        );
+        CREATE INDEX verifications_address ON verifications (business_id, channel, address);
+        CREATE INDEX verifications_client ON verifications (client_id);
+        CREATE TABLE privacy_requests (
+            id INTEGER PRIMARY KEY,
+            business_id INTEGER NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+            client_id INTEGER NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('export', 'erase')),
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'rejected', 'done')),
+            channel TEXT NOT NULL CHECK (channel IN ('sms', 'email')),
+            requested_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            decided_by TEXT,
+            decided_at TEXT,
+            done_at TEXT,
+            note TEXT
+        );
+        CREATE INDEX privacy_requests_business ON privacy_requests (business_id, status);
+        CREATE INDEX privacy_requests_client ON privacy_requests (client_id);
         """
 }

@@ -28,6 +28,7 @@ extension Connection {
             (\.messages, messages),
             (\.conversations, conversations),
             (\.links, "links WHERE client_id = ?1"),
+            (\.codes, verifications),
             (\.optOuts, optOuts),
             (\.optOuts, emailOptOuts),
             (\.rateCounters, "rate_counters WHERE business_id = \(business) AND key IN \(senderKeys)"),
@@ -37,8 +38,16 @@ extension Connection {
     private static let optOuts = "sms_optouts WHERE business_id = \(business) AND address IN \(addresses)"
     /// Email unsubscribes hold the address too (`007_email_optouts`).
     private static let emailOptOuts = "email_optouts WHERE business_id = \(business) AND address IN \(addresses)"
-    /// The client's rate-limit keys (`RateLimiter` counts each sender as `sender:ADDRESS`).
-    private static let senderKeys = "(SELECT 'sender:' || address FROM client_addresses WHERE client_id = ?1)"
+    /// The client's rate-limit keys (`RateLimiter` counts each sender as `sender:ADDRESS`; verification counts codes
+    /// asked by an address as `verify_sender:ADDRESS` and sent to a client as `verify_client:ID`).
+    private static let senderKeys = """
+        (SELECT 'sender:' || address FROM client_addresses WHERE client_id = ?1
+         UNION SELECT 'verify_sender:' || address FROM client_addresses WHERE client_id = ?1
+         UNION SELECT 'verify_client:' || ?1)
+        """
+    /// One-time codes sent to the client, or asked for by one of their addresses (`009_verification`).
+    private static let verifications =
+        "verifications WHERE client_id = ?1 OR (business_id = \(business) AND address IN \(addresses))"
     private static let liveMemberships = "memberships WHERE client_id = ?1 AND status != 'cancelled'"
     /// Free text of the business's other rows that may quote a client (a staff notice, a forward, an audit entry).
     private static let quoting: [(table: String, columns: [String])] = [
@@ -148,6 +157,8 @@ extension Connection {
             WHERE client_id = ? AND status != 'cancelled'
             """, now, id)
         try execute("UPDATE memberships SET cancel_reason = NULL WHERE client_id = ?", id)
+        // A rejection's reason may quote them; the requests themselves stay, as the record of what was asked.
+        try execute("UPDATE privacy_requests SET note = NULL WHERE client_id = ?", id)
         try execute("UPDATE payment_methods SET processor_token = '', is_default = 0 WHERE client_id = ?", id)
         try execute(
             """

@@ -1,7 +1,7 @@
 /// What erasing a client removes, anonymises and keeps, by rows.
 ///
 /// Removed: the client's addresses, conversations (with their pending states), messages, outbox items addressed
-/// to them, links, SMS opt-outs and rate counters keyed by their addresses. Anonymised: the client record (name
+/// to them, links, one-time codes, SMS opt-outs and rate counters keyed by their addresses. Anonymised: the client record (name
 /// "erased client N", postal addresses and consents cleared); their name and addresses wherever the business's
 /// remaining audit entries, outbox items and messages quote them (replaced by `[erased]`); the cancellation
 /// reasons they gave. Kept, because bookkeeping law requires invoices to be kept for years: the invoices, the
@@ -14,6 +14,8 @@ public struct ClientErasure: Sendable, Equatable {
     public var messages = 0
     public var outboxItems = 0
     public var links = 0
+    /// One-time verification codes sent to the client or asked for by their addresses.
+    public var codes = 0
     public var optOuts = 0
     public var rateCounters = 0
     /// Rows elsewhere (audit, outbox, messages) that quote the client's name or an address.
@@ -29,7 +31,7 @@ public struct ClientErasure: Sendable, Equatable {
     public var changes: [(what: String, count: Int)] {
         [
             ("addresses", addresses), ("conversations", conversations), ("messages", messages),
-            ("outbox items", outboxItems), ("links", links), ("opt-outs", optOuts), ("rate counters", rateCounters),
+            ("outbox items", outboxItems), ("links", links), ("one-time codes", codes), ("opt-outs", optOuts), ("rate counters", rateCounters),
             ("rows quoting the client's name or addresses (scrubbed)", quotingRows),
             ("live memberships (cancelled)", membershipsCancelled),
         ]

@@ -36,6 +36,9 @@ public protocol ClientRepository {
     func addressTaken(businessID: Int, channel: Channel, address: String) throws -> Bool
     /// Adds a client with its addresses; an address another client of the business holds is a duplicate.
     func insertClient(_ client: NewClient, now: Date) throws -> Int
+    /// Links one more address to a client (one proved theirs by a code sent to their contact on file); an address
+    /// another client of the business holds is a duplicate.
+    func addClientAddress(businessID: Int, clientID: Int, channel: Channel, address: String) throws
 }
 
 public protocol PlanRepository {
@@ -179,6 +182,10 @@ public protocol SettingsRepository {
     func pluginEnabledFlags(businessID: Int) throws -> [String: Bool]
     func setPluginEnabled(businessID: Int, plugin: String, enabled: Bool) throws
     func setPluginSettings(businessID: Int, plugin: String, values: [String: SettingValue]) throws
+    /// The staff roles each intent allows, where the business changed the manifests' defaults (`frontdesk roles`).
+    func staffRoles(businessID: Int) throws -> [IntentID: Set<Role>]
+    /// Sets the staff roles that may ask for an intent for a client; nil returns to the manifest's default.
+    func setStaffRoles(businessID: Int, intent: IntentID, roles: Set<Role>?) throws
 }
 
 /// Admin API bearer tokens, each belonging to one business, kept as hashes only.
@@ -229,4 +236,30 @@ public protocol PrivacyRepository {
     /// Removes the text and subject of the business's messages, and the bodies of outbox items that are no
     /// longer pending, created before `cutoff`; returns how many rows lost text.
     func applyRetention(businessID: Int, cutoff: Date) throws -> Int
+    /// Records a client's request for a copy or the erasure of their data, pending staff approval.
+    func insertPrivacyRequest(
+        businessID: Int, clientID: Int, kind: PrivacyRequest.Kind, channel: Channel, requestedBy: String, now: Date
+    ) throws -> Int
+    func privacyRequest(id: Int) throws -> PrivacyRequest?
+    /// A business's requests, newest first, optionally of one status.
+    func privacyRequests(businessID: Int, status: PrivacyRequest.Status?, limit: Int) throws -> [PrivacyRequest]
+    /// A client's requests, newest first.
+    func privacyRequests(clientID: Int) throws -> [PrivacyRequest]
+    /// Moves a request on, once: false when its status was not one of `from` (someone else decided first).
+    /// `decidedBy` and `note` are recorded with an approval or a rejection; `done` records when it was carried out.
+    func movePrivacyRequest(
+        id: Int, from: [PrivacyRequest.Status], to: PrivacyRequest.Status, decidedBy: String?, note: String?, now: Date
+    ) throws -> Bool
+}
+
+/// One-time codes that let an unknown address prove it belongs to a client (only their salted hashes are kept).
+public protocol VerificationRepository {
+    func insertVerification(_ verification: NewVerification, now: Date) throws -> Int
+    func verification(id: Int) throws -> Verification?
+    /// Counts one wrong code and returns the tries made so far.
+    func failVerification(id: Int) throws -> Int
+    /// Marks a code used, once: false when it was already used, has expired or is locked after too many tries.
+    func useVerification(id: Int, now: Date) throws -> Bool
+    /// Ends the codes still open for an address (a new code replaces them).
+    func closeVerifications(businessID: Int, channel: Channel, address: String, now: Date) throws
 }

@@ -5,10 +5,10 @@ import FrontdeskStore
 /// Everything Frontdesk holds on one client, as the JSON `frontdesk client export` writes (format
 /// `frontdesk.client_export.v1`, documented in README). Times are UTC (RFC 3339). Never a processor's token nor a
 /// link's hash; outbox bodies are as stored, their link tokens already redacted once sent.
-enum ClientExport {
-    static let format = "frontdesk.client_export.v1"
+public enum ClientExport {
+    public static let format = "frontdesk.client_export.v1"
 
-    static func make(_ client: Client, business: Business, _ c: any UnitOfWork, now: Date) throws -> JSON {
+    public static func make(_ client: Client, business: Business, _ c: any UnitOfWork, now: Date) throws -> JSON {
         func time(_ date: Date?) -> JSON { date.map { .string(UTC.format($0)) } ?? .null }
         let conversations = try c.conversations(clientID: client.id).map { conversation in
             JSON.object([
@@ -124,6 +124,17 @@ enum ClientExport {
                             })
                     )
                 ])
+            ),
+            (
+                "privacy_requests",
+                .array(
+                    try c.privacyRequests(clientID: client.id).map { r in
+                        .object([
+                            ("id", .int(r.id)), ("kind", .string(r.kind.rawValue)), ("status", .string(r.status.rawValue)),
+                            ("channel", .string(r.channel.rawValue)), ("created_at", time(r.createdAt)),
+                            ("decided_at", time(r.decidedAt)), ("done_at", time(r.doneAt)),
+                        ])
+                    })
             ),
             (
                 "audit",

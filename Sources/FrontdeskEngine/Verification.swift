@@ -1,0 +1,199 @@
+import Foundation
+import FrontdeskCore
+import FrontdeskPlugins
+import FrontdeskSecurity
+import FrontdeskStore
+
+/// What a verification waiting for its next step holds (the pending payload of `core:verify_contact` and
+/// `core:verify_code`): the request that started it, answered once the address is verified, and the code's row.
+struct VerificationState: Codable, Equatable {
+    var text: String
+    var verification: Int?
+
+    var payload: String { String(decoding: (try? JSONEncoder().encode(self)) ?? Data(), as: UTF8.self) }
+    static func decode(_ payload: String) -> VerificationState? {
+        try? JSONDecoder().decode(VerificationState.self, from: Data(payload.utf8))
+    }
+}
+
+/// An address no client has (verified by its provider, or an SMS number) asks about an account. It is asked for
+/// the phone or email on file; a six-digit code goes to THAT contact, never to the new address; the right code
+/// links the new address to the client. Every reply reads the same whether the contact exists or not, so asking
+/// reveals nothing. Codes are limited per sender and per client, expire, allow five tries and work once.
+extension Pipeline {
+    public static let verificationTemplates = [
+        "core/verify_ask", "core/verify_sent", "core/verify_code_message", "core/verify_code_subject",
+        "core/verify_wrong", "core/verify_locked", "core/verify_expired", "core/verify_limited", "core/verify_remind",
+        "core/verify_done",
+    ]
+    /// How long a code works.
+    static let codeMinutes = 10.0
+    /// How long the conversation waits for a contact, and for a code (longer than the code lives, so a late
+    /// code is told it expired rather than read as a new message).
+    static let contactWaitMinutes = 30.0
+    static let codeWaitMinutes = 60.0
+    /// Codes one address may ask for, and codes sent to one client, per hour.
+    static let codesPerSenderPerHour = 3
+    static let codesPerClientPerHour = 3
+    /// A message this short with exactly six digits is a code.
+    static let codeMessageBytes = 64
+
+    /// "To help with your account, reply with the phone number or email we have on file for you."
+    func askForContact(_ d: Decision, _ t: inout Turn, _ c: any UnitOfWork) throws -> Part {
+        // Asked once per reply, however many of its requests need the client.
+        if t.conversation.pendingAction == "core:verify_contact" {
+            return Part(template: "", intent: d.intent, confidence: d.confidence)
+        }
+        let state = VerificationState(text: String(d.text.prefix(Self.choiceTextLimit)))
+        try setVerificationPending("core:verify_contact", state, minutes: Self.contactWaitMinutes, &t, c)
+        return Part(template: "core/verify_ask", intent: d.intent, confidence: d.confidence)
+    }
+
+    /// The answer to a verification question: a contact (a code is sent), a code (checked), or something else.
+    func verifying(_ pending: PendingAction, text: String, _ t: inout Turn, _ c: any UnitOfWork) throws
+        -> PipelineOutcome?
+    {
+        let state = VerificationState.decode(pending.payload) ?? VerificationState(text: "")
+        if pending.step == "verify_code", let code = Self.code(in: text) {
+            return try check(code, state, &t, c)
+        }
+        if let contact = Address.found(in: text).first {
+            return try sendCode(to: contact, state, &t, c)
+        }
+        guard pending.step == "verify_code" else { return nil }
+        return try reply(t, template: "core/verify_remind", values: [:], intent: "verification", confidence: 1, c)
+    }
+
+    /// The six digits of a short message ("123456", "123 456", "my code is 123-456"), or nil.
+    static func code(in text: String) -> String? {
+        guard text.utf8.count <= codeMessageBytes else { return nil }
+        let digits = text.filter { $0.isASCII && $0.isNumber }
+        return digits.count == OneTimeCode.digits ? digits : nil
+    }
+
+    private func sendCode(
+        to contact: (address: String, channel: Channel), _ state: VerificationState, _ t: inout Turn,
+        _ c: any UnitOfWork
+    ) throws -> PipelineOutcome {
+        try clearPending(&t, c)
+        let business = t.business.id
+        let hour = Date(timeIntervalSince1970: (t.now.timeIntervalSince1970 / 3600).rounded(.down) * 3600)
+        guard
+            try c.countRateEvent(businessID: business, key: "verify_sender:" + t.from, window: hour)
+                <= Self.codesPerSenderPerHour
+        else {
+            return try reply(t, template: "core/verify_limited", values: [:], intent: "verification", confidence: 1, c)
+        }
+        var client = try c.client(businessID: business, address: contact.address, channel: contact.channel)
+        // Past the client's limit no code is sent, and the sender is told exactly what they would be otherwise.
+        if let found = client,
+            try c.countRateEvent(businessID: business, key: "verify_client:\(found.id)", window: hour)
+                > Self.codesPerClientPerHour
+        {
+            client = nil
+        }
+        let (code, salt, hash) = try OneTimeCode.generate()
+        try c.closeVerifications(businessID: business, channel: t.message.channel, address: t.from, now: t.now)
+        let id = try c.insertVerification(
+            NewVerification(
+                businessID: business, channel: t.message.channel, address: t.from, clientID: client?.id,
+                codeHash: hash, salt: salt, expiresAt: t.now.addingTimeInterval(Self.codeMinutes * 60)),
+            now: t.now)
+        if let client {
+            let values = baseValues(t).merging([
+                "code": code, "minutes": String(Int(Self.codeMinutes)), "channel": t.message.channel.rawValue,
+            ]) { _, new in new }
+            let locale = t.business.locale
+            try c.enqueue(
+                businessID: business, messageID: t.messageID, channel: contact.channel,
+                kind: OutboxRecord.verificationKind, recipient: contact.address,
+                sender: try c.businessAddress(business, channel: contact.channel) ?? t.message.to,
+                subject: contact.channel == .email
+                    ? try catalog.templates.render("core/verify_code_subject", channel: .email, locale: locale, values)
+                    : nil,
+                body: try catalog.templates.render(
+                    "core/verify_code_message", channel: contact.channel, locale: locale, values),
+                headers: [:], status: .pending, now: t.now)
+            try c.audit(
+                businessID: business, clientID: client.id, actor: "unknown", via: t.message.channel.rawValue,
+                action: "verification.code_sent", before: nil,
+                after: "code for \(t.message.channel.rawValue) \(t.from) sent to the \(contact.channel.rawValue) on file",
+                now: t.now)
+        }
+        try setVerificationPending(
+            "core:verify_code", VerificationState(text: state.text, verification: id), minutes: Self.codeWaitMinutes,
+            &t, c)
+        return try reply(
+            t, template: "core/verify_sent", values: ["minutes": String(Int(Self.codeMinutes))],
+            intent: "verification", confidence: 1, c)
+    }
+
+    private func check(_ code: String, _ state: VerificationState, _ t: inout Turn, _ c: any UnitOfWork) throws
+        -> PipelineOutcome
+    {
+        let row = try state.verification.flatMap { try c.verification(id: $0) }
+        guard let v = row, v.businessID == t.business.id, v.address == t.from, v.channel == t.message.channel,
+            v.usedAt == nil, v.expiresAt > t.now
+        else {
+            // A new code can be asked for with the contact again.
+            try setVerificationPending(
+                "core:verify_contact", VerificationState(text: state.text), minutes: Self.contactWaitMinutes, &t, c)
+            return try reply(t, template: "core/verify_expired", values: [:], intent: "verification", confidence: 1, c)
+        }
+        guard v.attempts < Verification.maxAttempts else { return try locked(v, &t, c) }
+        if OneTimeCode.matches(code, salt: v.salt, hash: v.codeHash), let clientID = v.clientID,
+            try c.useVerification(id: v.id, now: t.now), let client = try c.client(id: clientID)
+        {
+            return try verified(client, v, state, &t, c)
+        }
+        let attempts = try c.failVerification(id: v.id)
+        guard attempts < Verification.maxAttempts else { return try locked(v, &t, c) }
+        return try reply(
+            t, template: "core/verify_wrong", values: ["left": String(Verification.maxAttempts - attempts)],
+            intent: "verification", confidence: 1, c)
+    }
+
+    /// Five wrong codes: this code stops working. A new one may be asked for with the contact again, within the
+    /// per-sender and per-client limits.
+    private func locked(_ v: Verification, _ t: inout Turn, _ c: any UnitOfWork) throws -> PipelineOutcome {
+        try setVerificationPending(
+            "core:verify_contact", VerificationState(text: ""), minutes: Self.contactWaitMinutes, &t, c)
+        try c.audit(
+            businessID: t.business.id, clientID: v.clientID, actor: "unknown", via: t.message.channel.rawValue,
+            action: "verification.locked", before: nil,
+            after: "\(Verification.maxAttempts) wrong codes from \(t.message.channel.rawValue) \(t.from)", now: t.now)
+        return try reply(t, template: "core/verify_locked", values: [:], intent: "verification", confidence: 1, c)
+    }
+
+    /// The right code: the address becomes the client's, this is audited, and what they first asked is answered.
+    private func verified(
+        _ client: Client, _ v: Verification, _ state: VerificationState, _ t: inout Turn, _ c: any UnitOfWork
+    ) throws -> PipelineOutcome {
+        try clearPending(&t, c)
+        let channel = t.message.channel
+        if try !c.addressTaken(businessID: t.business.id, channel: channel, address: t.from) {
+            try c.addClientAddress(businessID: t.business.id, clientID: client.id, channel: channel, address: t.from)
+        }
+        t.conversation = try c.conversation(
+            businessID: t.business.id, channel: channel, address: t.from, clientID: client.id, now: t.now)
+        t.sender.client = client
+        try c.audit(
+            businessID: t.business.id, clientID: client.id, actor: "client:\(client.id)", via: channel.rawValue,
+            action: "client.address_verified", before: nil,
+            after: "\(channel.rawValue) \(t.from) linked by a code sent to the contact on file", now: t.now)
+        let opening = Part(
+            template: "core/verify_done", values: ["channel": channel.rawValue], intent: "verification", confidence: 1)
+        let business = t.business.id
+        let policy = GuardPolicy { try self.guardValues(businessID: business, client: client, c) }
+        let requests = state.text.isEmpty ? [] : try understand(state.text, channel: channel, policy: policy)
+        return try answer(requests.filter { !Self.notRequests.contains($0.intent) }, keeping: nil, opening: [opening], &t, c)
+    }
+
+    private func setVerificationPending(
+        _ action: String, _ state: VerificationState, minutes: Double, _ t: inout Turn, _ c: any UnitOfWork
+    ) throws {
+        let pending = PendingAction(
+            action: action, payload: state.payload, expiresAt: t.now.addingTimeInterval(minutes * 60))
+        try effects(&t, PluginReply(template: "", pending: pending), c)
+    }
+}
