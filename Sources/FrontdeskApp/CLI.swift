@@ -14,6 +14,7 @@ public enum FrontdeskCLI {
           demo      [--db PATH] [--json]                     seed the demo business (slug "demo"), print its clients
           serve     [--db PATH] [--port N] [--config FILE] [--demo]   run the HTTP server (webhooks, link pages, admin API)
           say       [--db PATH] --business SLUG --from ADDR [--channel sms|email] [--subject S] [--json] TEXT
+          say       [--db PATH] --business SLUG --eml FILE [--provider mailgun|sendgrid] [--json]   a raw RFC 5322 email, as its webhook would
           chat      [--db PATH] --business SLUG --from ADDR [--channel sms|email]   talk interactively (Ctrl-D exits)
           classify  [--business SLUG] [--db PATH]            stdin: one utterance a line; stdout: one JSON a line
           extract   [FILE]                                   stdin or FILE: raw RFC 5322 message; stdout: JSON
@@ -23,6 +24,8 @@ public enum FrontdeskCLI {
           limits    show|set [sender_per_hour=N] [business_per_minute=N] --business SLUG [--db PATH]   inbound rate limits
           client    export [--out FILE] [--force] | erase [--yes]  --business SLUG --client ID [--db PATH]   a client's data
           retention show|set days=N|off --business SLUG | apply [--business SLUG]  [--db PATH]   how long message texts are kept
+          roles     show | set INTENT ROLE,...|none|default  --business SLUG [--db PATH]   what staff roles may ask for clients
+          privacy   list [--status S] [--json] --business SLUG | approve|reject ID --by STAFF_EMAIL [--reason TEXT]  [--db PATH]
           audit     --business SLUG [--client ID] [--since YYYY-MM-DD] [--limit N] [--json] [--db PATH]   who did what, newest first
           db        backup --to FILE | restore --from FILE | status  [--force] [--db PATH]   online backup, restore, counts
           check                                              validate plugins/ and prompts/
@@ -75,6 +78,8 @@ public enum FrontdeskCLI {
             case "client": try commands.client(rest)
             case "retention": try commands.retention(rest)
             case "audit": try commands.audit(rest)
+            case "roles": try commands.roles(rest)
+            case "privacy": try commands.privacy(rest)
             case "serve": try commands.serve(rest)
             default: throw CLIError.usage("unknown command \(command); see `frontdesk --help`")
             }

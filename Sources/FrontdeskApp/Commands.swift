@@ -74,6 +74,7 @@ struct Commands {
     }
 
     func say(_ args: [String]) throws {
+        if args.contains(where: { $0 == "--eml" || $0.hasPrefix("--eml=") }) { return try sayEML(args) }
         let (a, app, business, channel, address) = try conversationArguments(args, switches: ["json"])
         let text = a.positionals.joined(separator: " ")
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {

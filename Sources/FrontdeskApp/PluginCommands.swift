@@ -98,6 +98,11 @@ extension Commands {
             let now = clock.now()
             // A dead or suppressed item's link tokens were redacted: sent again, it would hold no working link.
             let item = try app.store.read { try $0.outboxItem(id: id) }
+            if let item, item.kind == OutboxRecord.verificationKind {
+                throw CLIError.failure(
+                    "outbox item \(id) held a one-time code, removed when it was given up; it cannot be sent again "
+                        + "(the sender can ask for a new code)")
+            }
             if let item, LinkRedaction.containsRedaction(item.body) {
                 throw CLIError.failure(
                     "outbox item \(id) held one-time links, redacted when it was given up; it cannot be sent again "

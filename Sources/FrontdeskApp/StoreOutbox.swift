@@ -15,8 +15,11 @@ public struct StoreOutbox: OutboxStore {
     }
 
     /// What a client's own message caused; an email unsubscribe never stops these (every other kind is
-    /// automated: notices, marketing).
-    public static let transactionalKinds: Set<String> = ["reply", "compliance", "staff_notice"]
+    /// automated: notices, marketing). A verification code and the outcome of a privacy request were asked for.
+    public static let transactionalKinds: Set<String> = [
+        "reply", "compliance", "staff_notice", OutboxRecord.verificationKind, OutboxRecord.privacyKind,
+        OutboxRecord.erasureNoticeKind,
+    ]
 
     public func due(now: Date, limit: Int) throws -> [OutboxItem] {
         // A write: opted-out recipients' items are suppressed in the same step, and automated email to an

@@ -34,22 +34,25 @@ extension Pipeline {
     public static let exportAction = "privacy.export"
     static let defaultExportHours = 72
 
-    /// Approves (`reason` nil) or rejects a pending request of `businessSlug`, decided by the staff member whose
-    /// registered email is `staffEmail` (an owner or admin).
+    /// Approves or rejects a pending request (of `businessSlug` when given), decided by the staff member whose
+    /// registered email is `staffEmail`, an owner or admin of the request's business; `reason` goes with a rejection.
     public func decidePrivacyRequest(
-        id: Int, businessSlug: String, approve: Bool, by staffEmail: String, reason: String? = nil
+        id: Int, businessSlug: String? = nil, approve: Bool, by staffEmail: String, reason: String? = nil
     ) throws -> PrivacyDecision {
         let now = clock.now()
         let decision = try store.write { c -> PrivacyDecision in
-            guard let business = try c.business(slug: businessSlug) else {
-                throw PrivacyDecisionError("unknown business \(businessSlug)")
+            let named = try businessSlug.map { slug in
+                guard let business = try c.business(slug: slug) else {
+                    throw PrivacyDecisionError("unknown business \(slug)")
+                }
+                return business
             }
-            guard let request = try c.privacyRequest(id: id), request.businessID == business.id else {
-                throw PrivacyDecisionError("no privacy request \(id) in \(businessSlug)")
-            }
+            guard let request = try c.privacyRequest(id: id), named == nil || request.businessID == named?.id,
+                let business = try c.business(id: request.businessID)
+            else { throw PrivacyDecisionError("no privacy request \(id)" + (businessSlug.map { " in \($0)" } ?? "")) }
             guard let email = Address.email(staffEmail),
                 let staff = try c.staff(businessID: business.id, address: email, channel: .email)
-            else { throw PrivacyDecisionError("\(staffEmail) is not a staff email of \(businessSlug)") }
+            else { throw PrivacyDecisionError("\(staffEmail) is not a staff email of \(business.slug)") }
             guard staff.role != .staff else {
                 throw PrivacyDecisionError(
                     "only an owner or admin may decide privacy requests (\(staffEmail) is staff)")
