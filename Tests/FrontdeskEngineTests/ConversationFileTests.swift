@@ -9,7 +9,8 @@ import Testing
 /// `$ subject` the email subject of what follows (`$` alone: none), `+ minutes` moves the clock,
 /// `> text` is what they write (`\n` for a line break), `= intent` the expected intent, `& a, b` every intent
 /// answered, `< text` a part of the reply, `^ text` a text the reply must not hold, `~ state` the state,
-/// `-` no reply at all.
+/// `-` no reply at all. `% Name <address> | text` makes the next `>` a forward of that email (staff forwarding a
+/// client's message), and `* address | text` expects the newest outbox item to that address to hold the text.
 @Suite("Conversation files")
 struct ConversationFileTests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
@@ -31,6 +32,7 @@ struct ConversationFileTests {
         var from = "+15550101001"
         var subject: String?
         var last: PipelineOutcome?
+        var forwarded: ForwardedMessage?
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmedWhitespace()
             let here = "\(name):\(index + 1)"
@@ -49,7 +51,22 @@ struct ConversationFileTests {
             case "@": from = rest
             case "$": subject = rest.isEmpty ? nil : rest
             case "+": bot.clock.advance(minutes: try #require(Double(rest), "\(here): minutes"))
-            case ">": last = try bot.say(rest.replacingOccurrences(of: "\\n", with: "\n"), from: from, subject: subject)
+            case ">":
+                last = try bot.say(
+                    rest.replacingOccurrences(of: "\\n", with: "\n"), from: from, subject: subject, forwarded: forwarded)
+                forwarded = nil
+            case "%":
+                let parts = rest.split(separator: "|", maxSplits: 1).map { $0.trimmedWhitespace() }
+                let sender = try #require(parts.first, "\(here): % Name <address> | text")
+                forwarded = ForwardedMessage(
+                    fromName: sender.split(separator: "<").first?.trimmedWhitespace(), fromAddress: Address.email(sender),
+                    body: parts.count > 1 ? parts[1].replacingOccurrences(of: "\\n", with: "\n") : "")
+            case "*":
+                let parts = rest.split(separator: "|", maxSplits: 1).map { $0.trimmedWhitespace() }
+                let row = try bot.outbox().last { $0.recipient == parts[0] }
+                #expect(
+                    parts.count == 2 && row?.body.contains(parts[1]) == true,
+                    "\(here): to \(parts[0]): \(row?.body ?? "nothing")")
             case "=": #expect(last?.intent == rest, "\(here): intent \(last?.intent ?? "nil")")
             case "&":
                 let intents = rest.split(separator: ",").map { $0.trimmedWhitespace() }

@@ -42,7 +42,9 @@ struct RequestsPluginTests {
         ("please update my email address, I have a new one", "profile.update", "contact details update"),
         ("you charged me twice this month, I want a refund", "refund.request", "refund"),
         ("cancel my 3pm tomorrow", "appointment.request", "appointment"),
-        ("please delete all my personal data", "privacy", "personal data"),
+        // A copy or an erasure becomes a privacy request staff decide (PrivacyRequestTests); anything else about
+        // personal data goes to staff as a summary.
+        ("please stop using my personal data for marketing", "privacy", "personal data"),
     ])
     func eachRequestIsNamedInWords(_ text: String, _ intent: String, _ kind: String) throws {
         let bot = try TestBot()
