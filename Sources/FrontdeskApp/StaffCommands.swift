@@ -19,7 +19,9 @@ extension Commands {
     /// would handle it. Its Message-ID is the provider id: the same file twice is a duplicate.
     func sayEML(_ args: [String]) throws {
         let a = try Arguments(args, options: ["db", "business", "eml", "provider"], switches: ["json"])
-        guard a.positionals.isEmpty else { throw CLIError.usage("say --eml reads the message from FILE; it takes no TEXT") }
+        guard a.positionals.isEmpty else {
+            throw CLIError.usage("say --eml reads the message from FILE; it takes no TEXT")
+        }
         let slug = try a.required("business")
         let path = try a.required("eml")
         let provider = a["provider"] ?? "mailgun"
@@ -30,8 +32,12 @@ extension Commands {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue,
             let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int
         else { throw CLIError.failure("cannot read \(path)") }
-        guard size <= Self.emlLimit else { throw CLIError.failure("\(path) is larger than 25 MiB, as no webhook accepts") }
-        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError.failure("cannot read \(path)") }
+        guard size <= Self.emlLimit else {
+            throw CLIError.failure("\(path) is larger than 25 MiB, as no webhook accepts")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CLIError.failure("cannot read \(path)")
+        }
         let raw = String(decoding: data, as: UTF8.self)
         guard !raw.trimmedWhitespace().isEmpty else { throw CLIError.failure("\(path) is empty") }
         let app = try app(a)
@@ -86,7 +92,8 @@ extension Commands {
                 let after = change.roles ?? defaults
                 try c.audit(
                     businessID: business.id, actor: "cli", via: "cli", action: "roles.set",
-                    before: "\(spec.id): \(describe(before))", after: "\(spec.id): \(describe(after))", now: clock.now())
+                    before: "\(spec.id): \(describe(before))", after: "\(spec.id): \(describe(after))", now: clock.now()
+                )
                 return after
             }
             output("\(spec.id)\t\(describe(after))\t\(change.roles == nil ? "default" : "set")")
@@ -153,12 +160,16 @@ extension Commands {
         let told = decision.toldBy.map { "by \($0 == .email ? "email" : "text") to \(decision.toldAt ?? "")" }
         switch (verb, r.kind) {
         case ("reject", _):
-            output("rejected \(r.kind.rawValue) request \(id); client \(r.clientID) told \(told ?? "nothing: no contact on file")")
+            output(
+                "rejected \(r.kind.rawValue) request \(id); client \(r.clientID) told \(told ?? "nothing: no contact on file")"
+            )
         case (_, .export):
             let until = decision.linkExpiresAt.map { " (valid until \(UTC.format($0)))" } ?? ""
             output("approved export request \(id): a one-time download link went \(told ?? "nowhere")\(until)")
         case (_, .erase):
-            output("approved erase request \(id): client \(r.clientID) erased; told \(told ?? "nobody: no contact on file")")
+            output(
+                "approved erase request \(id): client \(r.clientID) erased; told \(told ?? "nobody: no contact on file")"
+            )
             for (what, count) in decision.erasure?.changes ?? [] { output("  \(what)\t\(count)") }
             output("kept:")
             for (what, count) in decision.erasure?.kept ?? [] { output("  \(what)\t\(count)") }
@@ -203,7 +214,9 @@ extension Commands {
                 ]).serialized())
             return
         }
-        if rows.isEmpty { output("no privacy requests for \(business.slug)" + (status.map { " (\($0.rawValue))" } ?? "")) }
+        if rows.isEmpty {
+            output("no privacy requests for \(business.slug)" + (status.map { " (\($0.rawValue))" } ?? ""))
+        }
         for (r, name) in rows {
             let decided = r.decidedBy.map { "\tdecided by \($0) \(UTC.format(r.decidedAt ?? r.createdAt))" } ?? ""
             output(

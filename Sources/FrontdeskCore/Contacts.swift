@@ -18,7 +18,9 @@ extension Address {
     public static func found(in text: String) -> [(address: String, channel: Channel)] {
         var out: [(address: String, channel: Channel)] = []
         func add(_ address: String, _ channel: Channel) {
-            if !out.contains(where: { $0.address == address && $0.channel == channel }) { out.append((address, channel)) }
+            if !out.contains(where: { $0.address == address && $0.channel == channel }) {
+                out.append((address, channel))
+            }
         }
         let separators: Set<Character> = [" ", "\t", "\n", "\r", ",", ";", "<", ">", "(", ")", "[", "]", "\"", "'"]
         for word in text.split(whereSeparator: { separators.contains($0) }) where word.contains("@") {

@@ -89,7 +89,8 @@ extension Pipeline {
                 try audit("privacy.rejected", "\(request.kind.rawValue) request \(id) rejected")
                 if let contact {
                     try tell(
-                        business, contact, template: reason == nil ? "requests/privacy_rejected" : "requests/privacy_rejected_reason",
+                        business, contact,
+                        template: reason == nil ? "requests/privacy_rejected" : "requests/privacy_rejected_reason",
                         subject: "requests/privacy_subject", values, kind: OutboxRecord.privacyKind, now: now, c)
                 }
                 result.request.status = .rejected

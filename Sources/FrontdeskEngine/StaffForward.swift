@@ -126,7 +126,11 @@ extension Pipeline {
 
     private func notFound(_ search: ClientSearch, _ t: inout Turn) throws -> Part {
         let searched = try search.searched.map { item in
-            try render(t, Part(template: "core/staff_searched_\(item.kind)", values: ["value": item.value], intent: "", confidence: 1))
+            try render(
+                t,
+                Part(
+                    template: "core/staff_searched_\(item.kind)", values: ["value": item.value], intent: "",
+                    confidence: 1))
         }
         return Part(
             template: "core/staff_client_not_found", values: ["searched": searched.joined(separator: ", ")],
@@ -169,7 +173,8 @@ extension Pipeline {
                     action: Self.clientChoiceAction, payload: choice.payload,
                     expiresAt: t.now.addingTimeInterval(Self.choiceMinutes * 60))), c)
         return Part(
-            template: "core/staff_choose_client", values: ["options": options.joined(separator: ", "), "numbers": last],
+            template: "core/staff_choose_client",
+            values: ["options": options.joined(separator: ", "), "numbers": last],
             intent: .clarify, confidence: 1, forStaff: true)
     }
 
@@ -188,7 +193,9 @@ extension Pipeline {
             (source, decisions) = (.staff, asked)
         } else if let forwarded {
             let subject = forwarded.subject.map(Reader.cleanSubject)
-            (source, decisions) = (.client, try self.decisions(forwarded.body, channel: .email, subject: subject, policy: policy))
+            (source, decisions) = (
+                .client, try self.decisions(forwarded.body, channel: .email, subject: subject, policy: policy)
+            )
         } else {
             // A client named in a note that asks nothing: the note is answered as any message.
             return try converse(&t, c)
@@ -219,7 +226,9 @@ extension Pipeline {
             let part = d.intent == .clarify ? try clarify(d, &ct, c) : try perform(d, &ct, c)
             if part.forStaff {
                 toStaff.append(part)
-            } else if part.links.isEmpty, source == .staff, catalog.templates.has(part.template + "_staff", locale: "en") {
+            } else if part.links.isEmpty, source == .staff,
+                catalog.templates.has(part.template + "_staff", locale: "en")
+            {
                 // The staff member's own question: the answer is theirs, in staff-facing words.
                 var answer = part
                 answer.template += "_staff"
@@ -326,7 +335,9 @@ extension Pipeline {
     static func contactOnFile(
         _ client: Client, preferring: (address: String, channel: Channel)?, businessID: Int, _ c: any UnitOfWork
     ) throws -> (address: String, channel: Channel)? {
-        if let preferring, try c.addresses(clientID: client.id, channel: preferring.channel).contains(preferring.address) {
+        if let preferring,
+            try c.addresses(clientID: client.id, channel: preferring.channel).contains(preferring.address)
+        {
             return preferring
         }
         if let email = try c.addresses(clientID: client.id, channel: .email).first { return (email, .email) }

@@ -117,7 +117,8 @@ extension Pipeline {
             try c.audit(
                 businessID: business, clientID: client.id, actor: "unknown", via: t.message.channel.rawValue,
                 action: "verification.code_sent", before: nil,
-                after: "code for \(t.message.channel.rawValue) \(t.from) sent to the \(contact.channel.rawValue) on file",
+                after:
+                    "code for \(t.message.channel.rawValue) \(t.from) sent to the \(contact.channel.rawValue) on file",
                 now: t.now)
         }
         try setVerificationPending(
@@ -184,7 +185,8 @@ extension Pipeline {
         let business = t.business.id
         let policy = GuardPolicy { try self.guardValues(businessID: business, client: client, c) }
         let requests = state.text.isEmpty ? [] : try understand(state.text, channel: channel, policy: policy)
-        return try answer(requests.filter { !Self.notRequests.contains($0.intent) }, keeping: nil, opening: [opening], &t, c)
+        return try answer(
+            requests.filter { !Self.notRequests.contains($0.intent) }, keeping: nil, opening: [opening], &t, c)
     }
 
     private func setVerificationPending(

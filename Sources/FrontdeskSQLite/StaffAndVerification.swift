@@ -141,7 +141,8 @@ extension Connection {
             kind: PrivacyRequest.Kind(rawValue: r.string("kind") ?? "") ?? .export,
             status: PrivacyRequest.Status(rawValue: r.string("status") ?? "") ?? .pending,
             channel: Channel(rawValue: r.string("channel") ?? "") ?? .email,
-            requestedBy: r.string("requested_by") ?? "", createdAt: r.date("created_at") ?? Date(timeIntervalSince1970: 0),
+            requestedBy: r.string("requested_by") ?? "",
+            createdAt: r.date("created_at") ?? Date(timeIntervalSince1970: 0),
             decidedBy: r.string("decided_by"), decidedAt: r.date("decided_at"), doneAt: r.date("done_at"),
             note: r.string("note"))
     }

@@ -41,13 +41,17 @@ struct PrivacyRequestTests {
         try bot.say("new card", from: email, subject: "Card")
         let asked = try bot.say("Please delete my account and all my data", from: email, subject: "Alice Johnson here")
         #expect(asked.intent == "privacy")
-        #expect(asked.reply?.hasPrefix("Thanks, Alice. We've received your request to erase your account and data (request 1)") == true)
+        #expect(
+            asked.reply?.hasPrefix(
+                "Thanks, Alice. We've received your request to erase your account and data (request 1)") == true)
         let notices = try bot.outbox().filter { $0.kind == "staff_notice" }
         #expect(notices.count == 3)
         #expect(notices.allSatisfy { $0.body.contains("frontdesk privacy approve 1 --by") })
         // Asking again does not open a second request.
-        #expect(try bot.say("delete my account and data", from: phone).reply?.contains("already have your request (1)") == true)
-        #expect(cli(bot, ["privacy", "list", "--business", "demo"]).out.contains("1\t") )
+        #expect(
+            try bot.say("delete my account and data", from: phone).reply?.contains("already have your request (1)")
+                == true)
+        #expect(cli(bot, ["privacy", "list", "--business", "demo"]).out.contains("1\t"))
         // Nothing is erased before staff decide; a staff member (role staff) may not decide.
         #expect(try bot.app.store.read { try $0.client(id: 1)?.lastName } == "Johnson")
         let refused = cli(bot, ["privacy", "approve", "1", "--by", "sara@maple-studio.example"])
@@ -84,9 +88,12 @@ struct PrivacyRequestTests {
         // Ben asks by text; his email is his contact on file for the link.
         let asked = try bot.say("what data do you have on me?", from: "+15550101002")
         #expect(asked.reply?.contains("request for a copy of your data (request 1)") == true)
-        let approved = cli(bot, ["privacy", "approve", "1", "--by", "admin@maple-studio.example", "--business", "demo"])
+        let approved = cli(
+            bot, ["privacy", "approve", "1", "--by", "admin@maple-studio.example", "--business", "demo"])
         #expect(approved.code == 0, "\(approved.out)")
-        #expect(approved.out.hasPrefix("approved export request 1: a one-time download link went by email to b•••@example.com"))
+        #expect(
+            approved.out.hasPrefix(
+                "approved export request 1: a one-time download link went by email to b•••@example.com"))
         let row = try #require(try bot.outbox().last)
         #expect(row.recipient == "ben.carter@example.com" && row.kind == "privacy")
         #expect(row.subject == "Your data from Maple Street Studio")
@@ -94,7 +101,9 @@ struct PrivacyRequestTests {
         let link = try #require(try bot.app.store.read { try $0.links(clientID: 2) }.first)
         #expect(link.action == "privacy.export" && link.resource == "privacy_request:1")
         #expect(try bot.app.store.read { try $0.privacyRequest(id: 1)?.status } == .approved)
-        #expect(cli(bot, ["privacy", "list", "--business", "demo", "--status", "approved", "--json"]).out.contains("\"kind\":\"export\""))
+        #expect(
+            cli(bot, ["privacy", "list", "--business", "demo", "--status", "approved", "--json"]).out.contains(
+                "\"kind\":\"export\""))
     }
 
     @Test func aRejectionTellsTheClientWithTheReasonAndIsFinal() throws {
@@ -139,7 +148,8 @@ struct PrivacyRequestTests {
         #expect(shown.out.contains("payment_method.update\tstaff,admin,owner\tdefault"))
         #expect(cli(bot, ["roles", "set", "payment_method.update", "owner", "--business", "demo"]).code == 0)
         #expect(cli(bot, ["roles", "show", "--business", "demo"]).out.contains("payment_method.update\towner\tset"))
-        let forwarded = ForwardedMessage(fromName: "Mia Nguyen", fromAddress: "mia@example.com", body: "new card please")
+        let forwarded = ForwardedMessage(
+            fromName: "Mia Nguyen", fromAddress: "mia@example.com", body: "new card please")
         let out = try bot.say("see below", from: "admin@maple-studio.example", forwarded: forwarded)
         #expect(out.reply?.contains("Your role (admin) may not") == true)
         #expect(try bot.audit("roles.set").first?.after == "payment_method.update: owner")

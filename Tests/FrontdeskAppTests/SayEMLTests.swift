@@ -35,7 +35,8 @@ struct SayEMLTests {
         let email = ForwardedEmail(
             staff: staff, note: "Can you send her a link to update her card?",
             clientFrom: "Alice Johnson <alice@example.com>", clientSubject: "my card",
-            clientBody: "Hi, my card expired last week. What should I do?\n\nAlice", messageID: "fwd-1@maple-studio.example")
+            clientBody: "Hi, my card expired last week. What should I do?\n\nAlice",
+            messageID: "fwd-1@maple-studio.example")
         let run = try say(bot, email, ["--json"])
         #expect(run.code == 0)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any])
@@ -73,17 +74,21 @@ struct SayEMLTests {
                 now: bot.clock.now())
         }
         let several = ForwardedEmail(
-            staff: Self.admin, note: "", clientFrom: "Alice Johnson <alice.j@gmail.example>", clientBody: "new card please",
+            staff: Self.admin, note: "", clientFrom: "Alice Johnson <alice.j@gmail.example>",
+            clientBody: "new card please",
             messageID: "fwd-3@maple-studio.example")
         let ask = try say(bot, several, ["--json"])
         let json = try #require(try JSONSerialization.jsonObject(with: Data(ask.out.utf8)) as? [String: Any])
         #expect(json["state"] as? String == "awaiting_client_choice")
-        #expect((json["reply"] as? String)?.hasPrefix("Several clients match: 1) Alice Johnson (a•••@example.com)") == true)
+        #expect(
+            (json["reply"] as? String)?.hasPrefix("Several clients match: 1) Alice Johnson (a•••@example.com)") == true)
         let missing = ForwardedEmail(
             staff: Self.admin, note: "please help her", clientFrom: "Zed Quill <zed@nowhere.example>",
             clientBody: "new card please", messageID: "fwd-4@maple-studio.example")
         let none = try say(bot, missing)
-        #expect(none.out.hasPrefix("I couldn't find that client at Maple Street Studio: I looked for the email zed@nowhere.example"))
+        #expect(
+            none.out.hasPrefix(
+                "I couldn't find that client at Maple Street Studio: I looked for the email zed@nowhere.example"))
         #expect(try bot.count("links") == 0)
     }
 

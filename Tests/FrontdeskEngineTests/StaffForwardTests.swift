@@ -17,7 +17,8 @@ struct StaffForwardTests {
     let mia = "mia@example.com"  // client 13, Massage Club
 
     /// The client menu and the SMS opt-out line are never said to staff, nor a greeting meant for the client.
-    func expectStaffFacing(_ body: String?, notGreeting name: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectStaffFacing(_ body: String?, notGreeting name: String, sourceLocation: SourceLocation = #_sourceLocation)
+    {
         let body = body ?? ""
         #expect(!body.isEmpty, sourceLocation: sourceLocation)
         for text in ["Hi \(name)", "STOP", "You can:", "/l/", "didn't quite get that"] {
@@ -68,7 +69,8 @@ struct StaffForwardTests {
     @Test(arguments: ["FYI", "", "Hi team, see the email below from Mia", "thanks!"])
     func notesThatAskNothing(_ note: String) throws {
         let bot = try TestBot()
-        let forwarded = ForwardedMessage(fromName: "Mia Nguyen", fromAddress: mia, body: "when is my next billing date?")
+        let forwarded = ForwardedMessage(
+            fromName: "Mia Nguyen", fromAddress: mia, body: "when is my next billing date?")
         let out = try bot.say(note, from: Self.sara, subject: "Fwd: billing", forwarded: forwarded)
         #expect(out.intent == "membership.show")
         // The client asked, so the answer is hers, at her address.
@@ -145,7 +147,8 @@ struct StaffForwardTests {
     @Test func whatEachRoleMayDoIsTheBusinesssChoiceWithManifestDefaults() throws {
         let bot = try TestBot()
         try bot.set("cancel", ["allowed": .bool(true)])
-        let forwarded = ForwardedMessage(fromName: "Alice Johnson", fromAddress: alice, body: "I want to cancel my membership")
+        let forwarded = ForwardedMessage(
+            fromName: "Alice Johnson", fromAddress: alice, body: "I want to cancel my membership")
         // By default staff may not cancel for a client (the cancel manifest gives owner and admin).
         let denied = try bot.say("see below", from: Self.sara, subject: "Fwd: cancel", forwarded: forwarded)
         #expect(denied.reply?.hasPrefix("Your role (staff) may not ask for that (membership.cancel)") == true)
@@ -163,7 +166,9 @@ struct StaffForwardTests {
         #expect(try bot.membership(clientID: 1)?.status == .pendingCancel)
 
         // The business lets only its owner send card links for clients.
-        try bot.app.store.write { try $0.setStaffRoles(businessID: 1, intent: "payment_method.update", roles: [.owner]) }
+        try bot.app.store.write {
+            try $0.setStaffRoles(businessID: 1, intent: "payment_method.update", roles: [.owner])
+        }
         let card = ForwardedMessage(fromName: "Mia Nguyen", fromAddress: mia, body: "new card please")
         for staff in [Self.sara, Self.admin] {
             let out = try bot.say("see below", from: staff, subject: "Fwd: card", forwarded: card)

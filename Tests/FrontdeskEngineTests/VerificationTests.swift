@@ -32,7 +32,10 @@ struct VerificationTests {
         #expect(!(ask.reply ?? "").contains("Yoga"))
 
         let sent = try bot.say("sure, it's \(alice)", from: stranger)
-        #expect(sent.reply == "Thanks. If that matches our records, we've sent a 6-digit code to it. Reply here with the code within 10 minutes.")
+        #expect(
+            sent.reply
+                == "Thanks. If that matches our records, we've sent a 6-digit code to it. Reply here with the code within 10 minutes."
+        )
         #expect(sent.state == "awaiting_verify_code")
         let first = try #require(try codes(bot).first)
         #expect(first.recipient == alice && first.code.count == 6)
@@ -100,7 +103,8 @@ struct VerificationTests {
 
     @Test func codesAreLimitedPerSenderAndPerClient() throws {
         let bot = try TestBot()
-        let sent = "Thanks. If that matches our records, we've sent a 6-digit code to it. Reply here with the code within 10 minutes."
+        let sent =
+            "Thanks. If that matches our records, we've sent a 6-digit code to it. Reply here with the code within 10 minutes."
         // One sender: three codes an hour, then a polite refusal that says nothing about the contact.
         _ = try bot.say("new card", from: stranger)
         for _ in 0..<3 { #expect(try bot.say(alice, from: stranger).reply == sent) }

@@ -43,8 +43,12 @@ struct VerificationUpgradeTests {
             let request = try c.insertPrivacyRequest(
                 businessID: 1, clientID: alice.id, kind: .erase, channel: .sms, requestedBy: "client:\(alice.id)",
                 now: now)
-            #expect(try c.movePrivacyRequest(id: request, from: [.pending], to: .rejected, decidedBy: "staff:1", note: "x", now: now))
-            #expect(try !c.movePrivacyRequest(id: request, from: [.pending], to: .approved, decidedBy: "staff:1", note: nil, now: now))
+            #expect(
+                try c.movePrivacyRequest(
+                    id: request, from: [.pending], to: .rejected, decidedBy: "staff:1", note: "x", now: now))
+            #expect(
+                try !c.movePrivacyRequest(
+                    id: request, from: [.pending], to: .approved, decidedBy: "staff:1", note: nil, now: now))
             #expect(try c.privacyRequest(id: request)?.status == .rejected)
         }
         // The new tables' rules hold.

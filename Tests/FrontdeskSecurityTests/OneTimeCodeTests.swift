@@ -34,6 +34,8 @@ struct OneTimeCodeTests {
         #expect(!OneTimeCode.matches(code + "0", salt: salt, hash: hash))
         #expect(!OneTimeCode.matches("", salt: salt, hash: hash))
         // A known vector: SHA-256("00" + "123456"), computed independently with `printf 00123456 | sha256sum`.
-        #expect(OneTimeCode.hash("123456", salt: "00") == "70d5240bcc93fc45a0d729677567446159c7785271018cebe9acd30e4e20ba38")
+        #expect(
+            OneTimeCode.hash("123456", salt: "00") == "70d5240bcc93fc45a0d729677567446159c7785271018cebe9acd30e4e20ba38"
+        )
     }
 }
