@@ -15,16 +15,11 @@ struct Part {
 }
 
 /// A numbered choice waiting for its answer (the pending payload of `core:choice`).
-struct Choice: Codable, Equatable {
+struct Choice: PendingPayload, Equatable {
     /// The intent behind each number, in order.
     var options: [IntentID]
     /// What the client wrote, handed to the chosen plugin (staff see it in a handoff).
     var text: String
-
-    var payload: String { String(decoding: (try? JSONEncoder().encode(self)) ?? Data(), as: UTF8.self) }
-    static func decode(_ payload: String) -> Choice? {
-        try? JSONDecoder().decode(Choice.self, from: Data(payload.utf8))
-    }
 }
 
 extension Pipeline {

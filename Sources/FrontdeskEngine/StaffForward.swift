@@ -5,16 +5,11 @@ import FrontdeskStore
 
 /// Staff clients can choose from when several match (the pending payload of `core:client_choice`), with what to
 /// do once they choose.
-struct ClientChoice: Codable, Equatable {
+struct ClientChoice: PendingPayload, Equatable {
     var clients: [Int]
     /// The staff member's note and the message they forwarded.
     var note: String
     var forwarded: ForwardedMessage?
-
-    var payload: String { String(decoding: (try? JSONEncoder().encode(self)) ?? Data(), as: UTF8.self) }
-    static func decode(_ payload: String) -> ClientChoice? {
-        try? JSONDecoder().decode(ClientChoice.self, from: Data(payload.utf8))
-    }
 }
 
 /// Who a staff member's message is about, and what was looked for to find them.

@@ -6,14 +6,9 @@ import FrontdeskStore
 
 /// What a verification waiting for its next step holds (the pending payload of `core:verify_contact` and
 /// `core:verify_code`): the request that started it, answered once the address is verified, and the code's row.
-struct VerificationState: Codable, Equatable {
+struct VerificationState: PendingPayload, Equatable {
     var text: String
     var verification: Int?
-
-    var payload: String { String(decoding: (try? JSONEncoder().encode(self)) ?? Data(), as: UTF8.self) }
-    static func decode(_ payload: String) -> VerificationState? {
-        try? JSONDecoder().decode(VerificationState.self, from: Data(payload.utf8))
-    }
 }
 
 /// An address no client has (verified by its provider, or an SMS number) asks about an account. It is asked for

@@ -106,6 +106,25 @@ public final class TestBot: @unchecked Sendable {
         }
     }
 
+    /// Adds a client to the demo business (a namesake, a client with a phone only) and returns their id.
+    @discardableResult
+    public func addClient(_ first: String, _ last: String, phones: [String] = [], emails: [String] = []) throws -> Int {
+        try app.store.write { c in
+            try c.insertClient(
+                NewClient(businessID: 1, firstName: first, lastName: last, phones: phones, emails: emails),
+                now: clock.now())
+        }
+    }
+
+    /// Runs `frontdesk ARGS --db` on this database, as the operator would; returns the exit code and stdout.
+    public func cli(_ args: [String], environment: [String: String] = [:]) -> (code: Int32, out: String) {
+        var lines: [String] = []
+        let code = FrontdeskCLI.run(
+            args + ["--db", dbPath], input: { nil }, output: { lines.append($0) },
+            environment: ["FRONTDESK_HOME": Self.root.path].merging(environment) { _, new in new }, clock: clock)
+        return (code, lines.joined(separator: "\n"))
+    }
+
     /// Every outbox row, oldest first.
     public func outbox() throws -> [OutboxRecord] {
         try app.store.read { try $0.outbox(status: nil, limit: 10_000) }.reversed()

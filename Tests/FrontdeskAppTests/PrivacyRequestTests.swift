@@ -15,13 +15,7 @@ struct PrivacyRequestTests {
     let email = "alice@example.com"
     let owner = "owner@maple-studio.example"
 
-    func cli(_ bot: TestBot, _ args: [String]) -> (code: Int32, out: String) {
-        var lines: [String] = []
-        let code = FrontdeskCLI.run(
-            args + ["--db", bot.dbPath], input: { nil }, output: { lines.append($0) },
-            environment: ["FRONTDESK_HOME": TestBot.root.path], clock: bot.clock)
-        return (code, lines.joined(separator: "\n"))
-    }
+    func cli(_ bot: TestBot, _ args: [String]) -> (code: Int32, out: String) { bot.cli(args) }
 
     /// Delivers every due outbox item; returns what each channel sent.
     func deliver(_ bot: TestBot) throws -> (sms: RecordingSender, email: RecordingSender) {

@@ -11,14 +11,7 @@ struct PrivacyTests {
     let phone = "+15550101001"
     let email = "alice@example.com"
 
-    /// Runs `frontdesk ARGS --db` on the bot's database, as the operator would; returns the exit code and stdout.
-    func cli(_ bot: TestBot, _ args: [String]) -> (code: Int32, out: String) {
-        var lines: [String] = []
-        let code = FrontdeskCLI.run(
-            args + ["--db", bot.dbPath], input: { nil }, output: { lines.append($0) },
-            environment: ["FRONTDESK_HOME": TestBot.root.path], clock: bot.clock)
-        return (code, lines.joined(separator: "\n"))
-    }
+    func cli(_ bot: TestBot, _ args: [String]) -> (code: Int32, out: String) { bot.cli(args) }
 
     /// Alice's history: SMS and email messages, a card link, a handoff to staff, an opt-out, a staff note naming her.
     func aliceTalks(_ bot: TestBot) throws -> Int {

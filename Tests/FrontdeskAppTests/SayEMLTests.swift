@@ -21,12 +21,7 @@ struct SayEMLTests {
         let file = NSTemporaryDirectory() + "fd-eml-\(UUID().uuidString).eml"
         try Data(email.raw.utf8).write(to: URL(fileURLWithPath: file))
         defer { try? FileManager.default.removeItem(atPath: file) }
-        var lines: [String] = []
-        let code = FrontdeskCLI.run(
-            ["say", "--business", "demo", "--eml", file, "--db", bot.dbPath] + args, input: { nil },
-            output: { lines.append($0) },
-            environment: ["FRONTDESK_HOME": TestBot.root.path].merging(environment) { _, new in new }, clock: bot.clock)
-        return (code, lines.joined(separator: "\n"))
+        return bot.cli(["say", "--business", "demo", "--eml", file] + args, environment: environment)
     }
 
     @Test(arguments: [owner, admin, sara])
@@ -68,11 +63,7 @@ struct SayEMLTests {
 
     @Test func severalMatchesAndNoMatch() throws {
         let bot = try TestBot()
-        try bot.app.store.write { c in
-            _ = try c.insertClient(
-                NewClient(businessID: 1, firstName: "Alice", lastName: "Johnson", emails: ["ajohnson@work.example"]),
-                now: bot.clock.now())
-        }
+        try bot.addClient("Alice", "Johnson", emails: ["ajohnson@work.example"])
         let several = ForwardedEmail(
             staff: Self.admin, note: "", clientFrom: "Alice Johnson <alice.j@gmail.example>",
             clientBody: "new card please",
@@ -116,11 +107,7 @@ struct SayEMLTests {
     @Test func badInputIsAClearErrorAndWritesNothing() throws {
         let bot = try TestBot()
         let before = try bot.app.store.tableCounts()
-        func run(_ args: [String]) -> Int32 {
-            FrontdeskCLI.run(
-                ["say", "--db", bot.dbPath] + args, input: { nil }, output: { _ in },
-                environment: ["FRONTDESK_HOME": TestBot.root.path], clock: bot.clock)
-        }
+        func run(_ args: [String]) -> Int32 { bot.cli(["say"] + args).code }
         #expect(run(["--business", "demo", "--eml", "/nonexistent/file.eml"]) == 1)
         #expect(run(["--business", "demo", "--eml", "/tmp", "--provider", "postmark"]) == 2)
         #expect(run(["--business", "demo", "--eml", "/tmp", "extra text"]) == 2)

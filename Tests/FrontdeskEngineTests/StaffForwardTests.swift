@@ -107,11 +107,7 @@ struct StaffForwardTests {
 
     @Test func severalMatchingClientsAreAChoiceForStaff() throws {
         let bot = try TestBot()
-        let other = try bot.app.store.write { c in
-            try c.insertClient(
-                NewClient(businessID: 1, firstName: "Alice", lastName: "Johnson", emails: ["ajohnson@work.example"]),
-                now: bot.clock.now())
-        }
+        let other = try bot.addClient("Alice", "Johnson", emails: ["ajohnson@work.example"])
         let forwarded = ForwardedMessage(
             fromName: "Alice Johnson", fromAddress: "alice.j@gmail.example", body: "please send me my receipts")
         let ask = try bot.say("see below", from: Self.owner, subject: "Fwd: receipts", forwarded: forwarded)
@@ -191,11 +187,7 @@ struct StaffForwardTests {
 
     @Test func anSMSOnlyClientGetsTheirLinkByTextAndStaffAreToldSo() throws {
         let bot = try TestBot()
-        let phoneOnly = try bot.app.store.write { c in
-            try c.insertClient(
-                NewClient(businessID: 1, firstName: "Pia", lastName: "Lund", phones: ["+15550107777"]),
-                now: bot.clock.now())
-        }
+        let phoneOnly = try bot.addClient("Pia", "Lund", phones: ["+15550107777"])
         let out = try bot.say("Send Pia Lund a link to update her card", from: Self.admin)
         #expect(out.reply == "Sent Pia Lund a card-update link by text to •••7777.")
         let row = try #require(try bot.outbox().first { $0.recipient == "+15550107777" })

@@ -67,11 +67,7 @@ import Testing
 
     @Test func severalMatchingClientsAndAClientWhoCannotBeFound() async throws {
         let f = try Self.fixture()
-        try f.bot.app.store.write { c in
-            _ = try c.insertClient(
-                NewClient(businessID: 1, firstName: "Alice", lastName: "Johnson", emails: ["ajohnson@work.example"]),
-                now: f.bot.clock.now())
-        }
+        try f.bot.addClient("Alice", "Johnson", emails: ["ajohnson@work.example"])
         let several = ForwardedEmail(
             staff: Self.owner, note: "FYI", clientFrom: "Alice Johnson <alice.j@gmail.example>",
             clientBody: "can you send me my receipts?", messageID: "w3")
