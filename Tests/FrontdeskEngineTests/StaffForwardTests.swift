@@ -177,6 +177,25 @@ struct StaffForwardTests {
         #expect(try bot.say("new card", from: "+15550101013").links.count == 1)
     }
 
+    @Test func whatStaffAskForThatCannotBeDoneIsToldToThemNotToTheClient() throws {
+        let bot = try TestBot()
+        try bot.enable("payment", false)
+        let off = try bot.say("Send Alice Johnson a link to update her card", from: Self.owner)
+        #expect(
+            off.reply
+                == "Maple Street Studio doesn't offer that by message (its plugin is turned off), so nothing was sent to Alice Johnson."
+        )
+        let cancel = try bot.say("please cancel Alice Johnson's membership", from: Self.owner)  // allowed=false
+        #expect(
+            cancel.reply?.hasPrefix(
+                "Cancellations by message are turned off at Maple Street Studio, so Alice Johnson's Unlimited Yoga membership was not changed"
+            ) == true)
+        let none = try bot.say("Send Isla Jones her receipts", from: Self.owner)  // no membership, no invoices
+        #expect(none.reply == "Isla Jones has no invoices yet.")
+        #expect(try bot.outbox().allSatisfy { $0.recipient == Self.owner || $0.kind == "staff_notice" })
+        #expect(try bot.membership(clientID: 1)?.status == .active)
+    }
+
     @Test func staffAskingWithoutNamingAClientAreAskedWhich() throws {
         let bot = try TestBot()
         let out = try bot.say("new card", from: Self.sara)
