@@ -98,8 +98,10 @@ public enum FrontdeskCLI {
     }
 
     static func help(_ command: String) -> String? {
-        usage.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(command + " ") }
-            .map { "usage: frontdesk " + $0.trimmingCharacters(in: .whitespaces) }
+        // A command with several forms (`say TEXT`, `say --eml FILE`) shows each.
+        let forms = usage.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { $0.hasPrefix(command + " ") }
+        return forms.isEmpty ? nil : forms.map { "usage: frontdesk " + $0 }.joined(separator: "\n")
     }
 
     static func printError(_ message: String) {
