@@ -93,10 +93,11 @@ extension Pipeline {
         if !search.clients.isEmpty { return search }
         let name = forwarded?.fromName?.trimmedWhitespace() ?? ""
         let words = Lexicon.tokens(note).map(\.text)
-        // Names are compared folded (case and accents), as the words of messages are read; SQL's lower() folds
-        // ASCII only. Staff messages are few, so reading the business's clients for them is cheap enough.
         guard !name.isEmpty || words.count >= 2 else { return search }
-        let clients = try c.clients(businessID: businessID)
+        // Names are compared folded (case and accents), as the words of messages are read; SQL's lower() folds
+        // ASCII only, so the store is asked for clients with any of the words as written or folded, and the full
+        // names are checked here.
+        let clients = try c.clients(businessID: businessID, namedAnyOf: Self.nameWords(name + "\n" + note))
         if !name.isEmpty {
             search.searched.append(("name", name))
             search.clients = Self.named(name, among: clients)
@@ -109,6 +110,20 @@ extension Pipeline {
         }
         return search
     }
+
+    /// The words of a text as written and folded, each once (at most `maxNameWords`).
+    static func nameWords(_ text: String) -> [String] {
+        var seen: Set<String> = []
+        var out: [String] = []
+        for token in Lexicon.tokens(text) {
+            for word in [String(text[token.range]), token.text] where seen.insert(word).inserted {
+                out.append(word)
+            }
+            if out.count >= maxNameWords { break }
+        }
+        return out
+    }
+    static let maxNameWords = 400
 
     /// Clients whose full name is `name` (folded); a single word is a first name.
     static func named(_ name: String, among clients: [Client]) -> [Client] {

@@ -453,7 +453,8 @@ enum Migrations {
     /// Issue 14: the staff roles a business allows each intent where it changed the manifests' defaults (a comma
     /// list, empty for none); one-time codes that let an unknown address prove it is a client's (only a salted
     /// hash of the code, a few tries, an expiry; `client_id` NULL when no client had the contact given); and
-    /// clients' requests for a copy or the erasure of their data, which staff approve or reject.
+    /// clients' requests for a copy or the erasure of their data, which staff approve or reject. Clients' names are
+    /// indexed without regard to ASCII case, for staff naming a client ("What is Alice Johnson's next billing date?").
     static let verification = """
         CREATE TABLE staff_roles (
             business_id INTEGER NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
@@ -492,5 +493,7 @@ enum Migrations {
         );
         CREATE INDEX privacy_requests_business ON privacy_requests (business_id, status);
         CREATE INDEX privacy_requests_client ON privacy_requests (client_id);
+        CREATE INDEX clients_first_name ON clients (business_id, first_name COLLATE NOCASE);
+        CREATE INDEX clients_last_name ON clients (business_id, last_name COLLATE NOCASE);
         """
 }

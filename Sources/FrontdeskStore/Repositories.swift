@@ -36,6 +36,9 @@ public protocol ClientRepository {
     func addressTaken(businessID: Int, channel: Channel, address: String) throws -> Bool
     /// Adds a client with its addresses; an address another client of the business holds is a duplicate.
     func insertClient(_ client: NewClient, now: Date) throws -> Int
+    /// The business's clients whose first or last name is one of `words`, regardless of ASCII case (pass the words
+    /// folded too), for finding a client named in a message; the caller checks full names.
+    func clients(businessID: Int, namedAnyOf words: [String]) throws -> [Client]
     /// Links one more address to a client (one proved theirs by a code sent to their contact on file); an address
     /// another client of the business holds is a duplicate.
     func addClientAddress(businessID: Int, clientID: Int, channel: Channel, address: String) throws
