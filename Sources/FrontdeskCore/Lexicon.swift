@@ -53,6 +53,13 @@ public struct Lexicon: Sendable {
     public var rangeTo: Set<String> = []
     /// Display month names per locale (12 each), for replies.
     public var monthNames: [String: [String]] = [:]
+    /// Lengths of time: a unit word (`week`, `weeks`) → `day`, `week` or `month` ("pause for 2 weeks").
+    public var durations: [String: String] = [:]
+    /// Number words → their value ("a month", "two weeks").
+    public var counts: [String: Int] = [:]
+    /// Words before the last day of a period ("until Jan 15") and before its first ("from Dec 1").
+    public var until: Set<String> = []
+    public var from: Set<String> = []
 
     public init() {}
 
@@ -68,10 +75,11 @@ public struct Lexicon: Sendable {
         "yes", "no", "acknowledgements", "question_words", "negations", "determiners", "explicit", "email_optout",
         "email_optin",
         "no_request", "clause_joiners", "clause_starters", "choice_numbers", "months", "ambiguous_months",
-        "month_context", "invoice_words", "periods", "range_to",
+        "month_context", "invoice_words", "periods", "range_to", "durations", "counts", "until", "from",
     ]
     static let ruleKeys: Set<String> = ["verbs", "objects", "phrases", "other_objects"]
     static let periodKeys: Set<String> = ["last_year", "this_year", "last_month", "this_month"]
+    static let durationUnits: Set<String> = ["day", "week", "month"]
 
     /// Reads every `prompts/<locale>/words.json`; faults name the file and line. English is required.
     public static func load(prompts: URL) throws -> Lexicon {
@@ -142,6 +150,26 @@ public struct Lexicon: Sendable {
         copy.monthContext.formUnion(words("month_context"))
         copy.invoiceWords.formUnion(words("invoice_words"))
         copy.rangeTo.formUnion(words("range_to"))
+        copy.until.formUnion(words("until"))
+        copy.from.formUnion(words("from"))
+        if let raw = object["durations"] {
+            if let o = raw as? [String: Any], Set(o.keys).isSubset(of: Self.durationUnits) {
+                for unit in o.keys.sorted() {
+                    for phrase in phrases(unit, in: o) { if let w = phrase.first { copy.durations[w] = unit } }
+                }
+            } else {
+                fault("durations", "durations must map day, week and month to lists of words")
+            }
+        }
+        if let raw = object["counts"] {
+            if let list = raw as? [[String]] {
+                for (index, words) in list.enumerated() {
+                    for w in words { if let t = Self.tokens(w).first { copy.counts[t.text] = index + 1 } }
+                }
+            } else {
+                fault("counts", "counts must be a list of lists of words (1, 2, ...)")
+            }
+        }
         if let raw = object["explicit"] {
             if let rules = raw as? [String: [String: Any]] {
                 for (intent, o) in rules.sorted(by: { $0.key < $1.key }) {

@@ -84,6 +84,7 @@ extension Pipeline {
         case ("core", "choice"): return try chosen(pending, text: text, &t, c)
         case (_, "confirm"): return try confirming(pending, text: text, policy: policy, &t, c)
         case (_, "reason"): return try reasoning(pending, text: text, &t, c)
+        case (_, "choice"): return try picking(pending, text: text, &t, c)
         default: return nil
         }
     }
@@ -124,6 +125,16 @@ extension Pipeline {
         }
     }
 
+    /// A plugin's own numbered choice (`plan:choice`): "2" or "the second one" goes to the plugin as the number, a
+    /// no word declines; anything else is a new message.
+    private func picking(_ pending: PendingAction, text: String, _ t: inout Turn, _ c: any UnitOfWork) throws
+        -> PipelineOutcome?
+    {
+        if let n = reader.choice(text) { return try resume(pending, answer: .text(String(n)), &t, c) }
+        if case .no = reader.confirmation(text) { return try resume(pending, answer: .no, &t, c) }
+        return nil
+    }
+
     /// "2" (or "two", "the second one") picks an option; anything else is a new message.
     private func chosen(_ pending: PendingAction, text: String, _ t: inout Turn, _ c: any UnitOfWork) throws
         -> PipelineOutcome?
@@ -143,7 +154,9 @@ extension Pipeline {
         -> PipelineOutcome
     {
         if keeping == nil, t.conversation.pendingAction != nil { try clearPending(&t, c) }
-        let asks = { (d: Decision) in d.intent == .clarify || self.catalog.lexicon.explicit[d.intent] != nil }
+        let asks = { (d: Decision) in
+            d.intent == .clarify || self.catalog.lexicon.explicit[d.intent] != nil || self.confirms(d.intent)
+        }
         var ordered = decisions.filter { !asks($0) }
         if let question = decisions.first(where: asks) { ordered.append(question) }
         // On SMS a consent change stands alone: after an opt-out its confirmation is the only message (CTIA). By
@@ -160,6 +173,12 @@ extension Pipeline {
             parts.append(try remindPart(keeping, &t, c))
         }
         return try send(parts, &t, c)
+    }
+
+    /// Whether the intent's plugin asks for its own YES (`"confirm": "plugin"`): like a destructive request, it is
+    /// answered last, one per message.
+    func confirms(_ intent: IntentID) -> Bool {
+        catalog.owner(of: intent)?.intents.first { $0.id == intent }?.confirm == .plugin
     }
 
     /// "Do you want to: 1) cancel your membership, 2) cancel or move an appointment, 3) stop texts? Reply 1, 2

@@ -1,4 +1,5 @@
 import Foundation
+import FrontdeskBilling
 import FrontdeskCore
 import FrontdeskPlugins
 import FrontdeskStore
@@ -48,6 +49,8 @@ public final class Pipeline: Sendable {
     public let classifier: any IntentClassifier
     public let clock: any Clock
     public let links: LinkIssuer
+    /// Where every billing action goes (the built-in ledger unless another provider is configured).
+    public let billing: any BillingProvider
     public let log: Logger
     /// Below this confidence the intent is `unknown` (a clarification menu, never a guess).
     public let threshold: Double
@@ -86,8 +89,10 @@ public final class Pipeline: Sendable {
 
     public init(
         store: any Store, catalog: Catalog, classifier: any IntentClassifier, clock: any Clock, links: LinkIssuer,
-        plugins: [any Plugin] = BuiltinPlugins.all, log: Logger = .silent, threshold: Double = 0.4
+        plugins: [any Plugin] = BuiltinPlugins.all, log: Logger = .silent, threshold: Double = 0.4,
+        billing: any BillingProvider = LedgerBilling()
     ) {
+        self.billing = billing
         self.store = store
         self.catalog = catalog
         self.classifier = classifier
@@ -317,7 +322,7 @@ public final class Pipeline: Sendable {
             store: c, business: t.business, client: t.sender.client, channel: channel, address: t.from, now: t.now,
             settings: PluginSettings(manifest: manifest, values: stored), links: links, enabledManifests: enabled,
             render: { id, values in try templates.render(id, channel: channel, locale: locale, values) },
-            lexicon: catalog.lexicon)
+            lexicon: catalog.lexicon, billing: billing)
     }
 
     // MARK: Replying

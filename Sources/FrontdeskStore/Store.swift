@@ -41,7 +41,8 @@ public struct BackupSummary: Sendable {
 public protocol UnitOfWork: BusinessRepository, StaffRepository, ClientRepository, PlanRepository,
     MembershipRepository, InvoiceRepository, PaymentMethodRepository, LinkRepository, OutboxRepository,
     MessageRepository, ConversationRepository, ConsentRepository, AuditRepository, SettingsRepository,
-    AdminTokenRepository, ReplayTokenRepository, RateLimitRepository, PrivacyRepository
+    AdminTokenRepository, ReplayTokenRepository, RateLimitRepository, PrivacyRepository,
+    BillingRepository
 {
     /// Runs `body` in a savepoint: its writes are undone if it throws, while the enclosing transaction
     /// goes on (one failing plugin never loses the inbound message).
