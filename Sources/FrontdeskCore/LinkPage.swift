@@ -77,7 +77,11 @@ public struct LinkForm: Sendable, Equatable {
 
 /// One labelled input.
 public struct LinkField: Sendable, Equatable {
-    public enum Kind: String, Sendable { case text, numeric, textarea }
+    public enum Kind: String, Sendable {
+        case text, numeric, textarea
+        /// Not shown: which of the page's ways on the form means (`next=card`).
+        case hidden
+    }
     public var name: String
     public var label: String
     public var kind: Kind

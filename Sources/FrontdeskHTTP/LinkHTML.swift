@@ -102,6 +102,8 @@ enum LinkHTML {
             if field.required { attributes += " required" }
             let label = "<label for=\"\(id)\">\(escape(field.label))</label>\n"
             switch field.kind {
+            case .hidden:
+                html += "<input type=\"hidden\" name=\"\(id)\" value=\"\(escape(field.value))\">\n"
             case .textarea:
                 flushRow()
                 html += label + "<textarea \(attributes) rows=\"3\">\(escape(field.value))</textarea>\n"

@@ -126,7 +126,8 @@ public struct InvoicesPlugin: Plugin {
                 card == nil ? "invoices/page_retry_no_card" : "invoices/page_retry_expired", values)
             if context.offers(linkAction: PaymentPlugin.action) {
                 page.form = LinkForm(
-                    fields: [], submit: try context.render("invoices/page_update_button", [:]))
+                    fields: [LinkField(name: "next", label: "", kind: .hidden, value: "card")],
+                    submit: try context.render("invoices/page_update_button", [:]))
             }
             return page
         }
@@ -160,8 +161,9 @@ public struct InvoicesPlugin: Plugin {
         guard invoice.status == .failed || invoice.status == .open else {
             return LinkOutcome(page: try context.page("invoices/page_nothing_due", values), spendsLink: false)
         }
-        // The card cannot be charged: on to the card page (this link stays unused for after).
-        if context.unusable(try chargedCard(invoice, clientID: client.id, context)),
+        // Asked from the page when the card cannot be charged: on to the card page, this link unused for after.
+        // Without it the payment is attempted, and the billing provider declines a card that has expired.
+        if form["next"] == "card",
             let update = try context.followOn(PaymentPlugin.action, resource: "client:\(client.id)", clientID: client.id)
         {
             return LinkOutcome(page: LinkPage(status: 303, title: "", redirect: update.path), spendsLink: false)

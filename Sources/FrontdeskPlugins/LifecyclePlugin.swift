@@ -89,8 +89,15 @@ public struct LifecyclePlugin: Plugin {
             guard !p.skippedBillingDates.isEmpty else {
                 return try context.render("lifecycle/billing_skip_none", ["next": next, "amount": amount])
             }
-            let skipped = p.skippedBillingDates.map { context.date($0) }.joined(separator: ", ")
-            return try context.render("lifecycle/billing_skip", ["skipped": skipped, "next": next, "amount": amount])
+            let dates = p.skippedBillingDates.map { context.date($0) }
+            let skipped =
+                dates.count == 1
+                ? dates[0]
+                : try context.render(
+                    "lifecycle/list_and", ["list": dates.dropLast().joined(separator: ", "), "last": dates[dates.count - 1]])
+            return try context.render(
+                dates.count == 1 ? "lifecycle/billing_skip" : "lifecycle/billing_skip_many",
+                ["skipped": skipped, "next": next, "amount": amount])
         case .shift:
             return try context.render("lifecycle/billing_shift", ["next": next, "amount": amount])
         }
@@ -261,7 +268,9 @@ public struct LifecyclePlugin: Plugin {
         if context.unusable(preview.card) {
             var page = try context.page("lifecycle/page_rejoin_card", values)
             if context.offers(linkAction: PaymentPlugin.action) {
-                page.form = LinkForm(submit: try context.render("invoices/page_update_button", [:]))
+                page.form = LinkForm(
+                    fields: [LinkField(name: "next", label: "", kind: .hidden, value: "card")],
+                    submit: try context.render("invoices/page_update_button", [:]))
             }
             return page
         }
@@ -281,8 +290,8 @@ public struct LifecyclePlugin: Plugin {
         }
         guard m.status == .cancelled else { return LinkOutcome(page: try notCancelledPage(m, context)) }
         let preview = try context.billing.previewRejoin(m, in: context.scope)
-        // No card to charge: on to the card page; this link stays unused for after.
-        if context.unusable(preview.card),
+        // Asked from the page when the card cannot be charged: on to the card page, this link unused for after.
+        if form["next"] == "card" || context.unusable(preview.card),
             let update = try context.followOn(PaymentPlugin.action, resource: "client:\(client.id)", clientID: client.id)
         {
             return LinkOutcome(page: LinkPage(status: 303, title: "", redirect: update.path), spendsLink: false)

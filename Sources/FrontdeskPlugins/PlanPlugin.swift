@@ -183,13 +183,12 @@ public struct PlanPlugin: Plugin {
         switch result {
         case .changed(let changed, let invoice):
             values["next"] = context.date(changed.nextBillingAt)
-            values["charged"] =
-                try invoice.map {
-                    try context.render(
-                        "plan/charged", ["amount": context.money($0.amountMinor, $0.currency), "number": $0.number])
-                } ?? ""
+            if let invoice {
+                values["amount"] = context.money(invoice.amountMinor, invoice.currency)
+                values["number"] = invoice.number
+            }
             return PluginReply(
-                template: "plan/done_now", values: values, auditAction: "plan.change", auditBefore: m.planName,
+                template: invoice == nil ? "plan/done_now" : "plan/charged", values: values, auditAction: "plan.change", auditBefore: m.planName,
                 auditAfter: changed.planName)
         case .scheduled(let scheduled):
             values["date"] = context.date(scheduled.scheduledChange?.effectiveAt)
