@@ -96,8 +96,9 @@ extension Pipeline {
             return try refusal(.unknown, c)
         }
         guard enabled.contains(where: { $0.id == manifest.id }) else {
-            return LinkView(
-                page: try corePage("core/page_unavailable", business, c), business: business, action: link.action)
+            var page = try corePage("core/page_unavailable", business, c)
+            page.status = 410
+            return LinkView(page: page, business: business, action: link.action)
         }
         let stored = try c.pluginSettings(businessID: business.id, plugin: manifest.id).values
         let templates = catalog.templates
