@@ -16,6 +16,12 @@ public struct LinkView: Sendable {
 /// action (`link_actions` in `plugin.json`) renders the page or carries out the action, and the link is spent
 /// with the single guarded `consumeLink` in the same transaction. The web layer only renders what comes back.
 extension Pipeline {
+    /// Pages the link dispatcher renders itself (refusals and their advice).
+    public static let linkTemplates = [
+        "core/page_invalid", "core/page_used", "core/page_expired", "core/page_unavailable", "core/page_error",
+        "core/page_advice", "core/page_advice_contact", "core/page_advice_plain",
+    ]
+
     /// The page of a link (GET): read-only, never spends the token (mail scanners open links).
     public func openLink(token: String) throws -> LinkView {
         let now = clock.now()

@@ -80,7 +80,7 @@ public final class Pipeline: Sendable {
                 Diagnostic(
                     file: "plugins/\(id)/plugin.json", line: 0, message: "registered plugin \(id) has no manifest"))
         }
-        for t in coreTemplates + dialogueTemplates where !catalog.templates.has(t, locale: "en") {
+        for t in coreTemplates + dialogueTemplates + linkTemplates where !catalog.templates.has(t, locale: "en") {
             faults.append(
                 Diagnostic(file: "prompts/en/\(t).txt", line: 0, message: "template \(t) is required by the pipeline"))
         }
