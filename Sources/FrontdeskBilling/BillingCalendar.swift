@@ -22,7 +22,8 @@ public enum BillingCalendar {
     /// The first billing date of the cycle anchored at `anchor` that falls at or after `date`.
     public static func firstCycleDate(onOrAfter date: Date, anchor: Date, interval: String, calendar: Calendar) -> Date
     {
-        add(firstIndex(onOrAfter: date, anchor: anchor, interval: interval, calendar: calendar), interval, to: anchor,
+        add(
+            firstIndex(onOrAfter: date, anchor: anchor, interval: interval, calendar: calendar), interval, to: anchor,
             calendar: calendar)
     }
 

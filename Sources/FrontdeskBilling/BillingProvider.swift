@@ -12,7 +12,7 @@ import FrontdeskStore
 /// | `pause` with `.skip` | `pause_collection[behavior]=void`, `resumes_at` |
 /// | `resume` | `pause_collection=""` (or `POST …/resume`) |
 /// | `reactivate` | `cancel_at_period_end=false`; a cancelled one rejoins as a new subscription |
-/// | `changePlan` | `items[0][price]` with `proration_behavior=always_invoice` (upgrade), a schedule phase (downgrade) |
+/// | `changePlan` | `items[0][price]`, `proration_behavior=always_invoice` (upgrade); a schedule phase (downgrade) |
 /// | `payInvoice` | `POST /v1/invoices/:id/pay` (decline codes such as `expired_card`) |
 /// | `cardUpdateSession` | a billing portal or Checkout setup session |
 ///
@@ -104,17 +104,7 @@ public enum CancelTiming: String, Sendable {
 }
 
 /// A pause the client asked for: from `startsAt` (now, or a later day) until `resumesAt`, billed as `billing`.
-public struct PauseRequest: Sendable, Equatable {
-    public var startsAt: Date
-    public var resumesAt: Date
-    public var billing: PauseBilling
-
-    public init(startsAt: Date, resumesAt: Date, billing: PauseBilling) {
-        self.startsAt = startsAt
-        self.resumesAt = resumesAt
-        self.billing = billing
-    }
-}
+public typealias PauseRequest = MembershipPause
 
 /// What a pause does to billing: the charges skipped (skip) and the next charge after it.
 public struct PausePreview: Sendable, Equatable {

@@ -88,7 +88,8 @@ public struct LedgerBilling: BillingProvider {
             services = try plans(in: scope).first { $0.id == planID }?.services
         }
         let state = MembershipBillingState(
-            status: new.status, planID: planID, currentPeriodEnd: new.currentPeriodEnd, nextBillingAt: new.nextBillingAt,
+            status: new.status, planID: planID, currentPeriodEnd: new.currentPeriodEnd,
+            nextBillingAt: new.nextBillingAt,
             cancelAt: new.cancelAt, cancelledAt: cancelledAt, cancelReason: new.cancelReason, pause: new.pause,
             scheduledChange: new.scheduledChange)
         guard

@@ -76,28 +76,22 @@ public struct Catalog: Sendable {
                 }
             }
         }
-        var seen: [IntentID: String] = [:]
-        for m in manifests {
-            for intent in m.intents {
-                if let other = seen[intent.id] {
-                    faults.append(
-                        Diagnostic(
-                            file: "plugins/\(m.id)/plugin.json", line: 1,
-                            message: "intent \(intent.id) is already owned by plugin \(other)"))
+        // An intent, and a link action, belongs to one plugin only.
+        let owned: [(String, (PluginManifest) -> [String])] = [
+            ("intent", { $0.intents.map(\.id) }), ("link action", { $0.linkActions.map(\.id) }),
+        ]
+        for (what, ids) in owned {
+            var seen: [String: String] = [:]
+            for m in manifests {
+                for id in ids(m) {
+                    if let other = seen[id] {
+                        faults.append(
+                            Diagnostic(
+                                file: "plugins/\(m.id)/plugin.json", line: 1,
+                                message: "\(what) \(id) is already owned by plugin \(other)"))
+                    }
+                    seen[id] = m.id
                 }
-                seen[intent.id] = m.id
-            }
-        }
-        var actions: [String: String] = [:]
-        for m in manifests {
-            for action in m.linkActions {
-                if let other = actions[action.id] {
-                    faults.append(
-                        Diagnostic(
-                            file: "plugins/\(m.id)/plugin.json", line: 1,
-                            message: "link action \(action.id) is already owned by plugin \(other)"))
-                }
-                actions[action.id] = m.id
             }
         }
         let templates: TemplateStore
@@ -114,20 +108,15 @@ public struct Catalog: Sendable {
             faults.append(contentsOf: error.items)
         }
         for m in manifests {
-            for intent in m.intents {
-                for t in intent.templates where !templates.has(t, locale: "en") {
+            let uses =
+                m.intents.map { ("intent \($0.id)", $0.templates) }
+                + m.linkActions.map { ("link action \($0.id)", $0.templates) }
+            for (user, names) in uses {
+                for t in names where !templates.has(t, locale: "en") {
                     faults.append(
                         Diagnostic(
                             file: "plugins/\(m.id)/plugin.json", line: 1,
-                            message: "template \(t) (intent \(intent.id)) has no file prompts/en/\(t).txt"))
-                }
-            }
-            for action in m.linkActions {
-                for t in action.templates where !templates.has(t, locale: "en") {
-                    faults.append(
-                        Diagnostic(
-                            file: "plugins/\(m.id)/plugin.json", line: 1,
-                            message: "template \(t) (link action \(action.id)) has no file prompts/en/\(t).txt"))
+                            message: "template \(t) (\(user)) has no file prompts/en/\(t).txt"))
                 }
             }
         }

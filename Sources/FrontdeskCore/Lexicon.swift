@@ -129,6 +129,19 @@ public struct Lexicon: Sendable {
             }
             return list.map { Self.tokens($0).map(\.text) }
         }
+        /// `[["1", "one"], ["2", "two"]]`: each word → its list's place, from 1.
+        func numbered(_ key: String) -> [String: Int] {
+            guard let raw = object[key] else { return [:] }
+            guard let list = raw as? [[String]] else {
+                fault(key, "\(key) must be a list of lists of words (1, 2, ...)")
+                return [:]
+            }
+            var numbers: [String: Int] = [:]
+            for (index, words) in list.enumerated() {
+                for w in words { if let t = Self.tokens(w).first { numbers[t.text] = index + 1 } }
+            }
+            return numbers
+        }
         func words(_ key: String) -> Set<String> {
             let list = phrases(key)
             if list.contains(where: { $0.count != 1 }) { fault(key, "\(key) must hold single words") }
@@ -161,15 +174,7 @@ public struct Lexicon: Sendable {
                 fault("durations", "durations must map day, week and month to lists of words")
             }
         }
-        if let raw = object["counts"] {
-            if let list = raw as? [[String]] {
-                for (index, words) in list.enumerated() {
-                    for w in words { if let t = Self.tokens(w).first { copy.counts[t.text] = index + 1 } }
-                }
-            } else {
-                fault("counts", "counts must be a list of lists of words (1, 2, ...)")
-            }
-        }
+        copy.counts.merge(numbered("counts")) { $1 }
         if let raw = object["explicit"] {
             if let rules = raw as? [String: [String: Any]] {
                 for (intent, o) in rules.sorted(by: { $0.key < $1.key }) {
@@ -198,15 +203,7 @@ public struct Lexicon: Sendable {
                 fault("periods", "periods must be an object")
             }
         }
-        if let raw = object["choice_numbers"] {
-            if let list = raw as? [[String]] {
-                for (index, words) in list.enumerated() {
-                    for w in words { if let t = Self.tokens(w).first { copy.choiceNumbers[t.text] = index + 1 } }
-                }
-            } else {
-                fault("choice_numbers", "choice_numbers must be a list of lists of words (1, 2, ...)")
-            }
-        }
+        copy.choiceNumbers.merge(numbered("choice_numbers")) { $1 }
         if let raw = object["months"] {
             if let list = raw as? [[String]], list.count == 12, list.allSatisfy({ !$0.isEmpty }) {
                 copy.monthNames[locale] = list.map { $0[0] }

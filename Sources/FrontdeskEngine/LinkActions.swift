@@ -79,7 +79,9 @@ extension Pipeline {
     private struct LinkSpent: Error {}
 
     private func lookUpLink(_ token: String, _ c: any UnitOfWork, now: Date) throws -> FoundLink {
-        guard let hash = LinkIssuer.hash(ofToken: token), let link = try c.link(tokenHash: hash) else { return .unknown }
+        guard let hash = LinkIssuer.hash(ofToken: token), let link = try c.link(tokenHash: hash) else {
+            return .unknown
+        }
         let business = try c.business(id: link.businessID)
         if link.usedAt != nil { return .used(business) }
         if link.expiresAt <= now { return .expired(business) }
@@ -173,7 +175,8 @@ extension Pipeline {
             .merging(notice.values) { $1 }
         let body = try catalog.templates.render(notice.template, channel: recipient.0, locale: business.locale, values)
         let sender =
-            try c.businessAddress(business.id, channel: recipient.0) ?? (recipient.0 == .sms ? "" : "frontdesk@localhost")
+            try c.businessAddress(business.id, channel: recipient.0)
+            ?? (recipient.0 == .sms ? "" : "frontdesk@localhost")
         try c.enqueue(
             businessID: business.id, messageID: nil, channel: recipient.0, kind: "notice", recipient: recipient.1,
             sender: sender, subject: recipient.0 == .email ? business.name : nil, body: body, headers: [:],
@@ -211,7 +214,9 @@ extension Pipeline {
     /// `advice`: how a client gets a fresh link (reply to the business, or contact it).
     private func adviceValues(_ business: Business?, _ c: any UnitOfWork) throws -> [String: String] {
         guard let business else {
-            return ["advice": try catalog.templates.render("core/page_advice_plain", channel: nil, [:]), "business": ""]
+            return [
+                "advice": try catalog.templates.render("core/page_advice_plain", channel: nil, [:]), "business": "",
+            ]
         }
         let contact = [business.contactPhone, business.contactEmail].compactMap { $0 }.joined(separator: " / ")
         let values = ["business": business.name, "contact": contact]

@@ -76,7 +76,9 @@ enum LinkHTML {
         for paragraph in p.paragraphs { body += "<p>\(escape(paragraph))</p>\n" }
         if !p.details.isEmpty {
             body += "<table>"
-            for d in p.details { body += "<tr><th scope=\"row\">\(escape(d.label))</th><td>\(escape(d.value))</td></tr>" }
+            for d in p.details {
+                body += "<tr><th scope=\"row\">\(escape(d.label))</th><td>\(escape(d.value))</td></tr>"
+            }
             body += "</table>\n"
         }
         if let form = p.form { body += self.form(form) }
@@ -91,7 +93,8 @@ enum LinkHTML {
         var row: [String] = []
         func flushRow() {
             guard !row.isEmpty else { return }
-            html += row.count == 1 ? row[0] : "<div class=\"row\">" + row.map { "<div>\($0)</div>" }.joined() + "</div>\n"
+            let cells = row.map { "<div>\($0)</div>" }.joined()
+            html += row.count == 1 ? row[0] : "<div class=\"row\">\(cells)</div>\n"
             row = []
         }
         for field in form.fields {

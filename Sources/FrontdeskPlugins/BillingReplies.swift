@@ -46,6 +46,35 @@ extension PluginContext {
 
     /// `$39.00`.
     func money(_ minor: Int, _ currency: String) -> String { Format.money(minor, currency: currency) }
+
+    /// A page that asks before it acts: its template, one button and "this link works once".
+    func confirmationPage(_ template: String, _ values: [String: String], button: String) throws -> LinkPage {
+        var page = try self.page(template, values)
+        page.form = LinkForm(submit: try render(button, values))
+        page.notes = [try render("core/page_note_once", [:])]
+        return page
+    }
+
+    /// A page for a card that cannot be charged: its one button (`next=card`) leads to the card page.
+    func cardFirstPage(_ template: String, _ values: [String: String]) throws -> LinkPage {
+        var page = try self.page(template, values)
+        if offers(linkAction: PaymentPlugin.action) {
+            page.form = LinkForm(
+                fields: [LinkField(name: "next", label: "", kind: .hidden, value: "card")],
+                submit: try render("invoices/page_update_button", [:]))
+        }
+        return page
+    }
+
+    /// The change a confirmation waits for, and the client's membership it concerns (as it reads now).
+    func pendingChange(_ pending: PendingAction) throws -> (change: PendingChange, membership: Membership)? {
+        guard let client, let change = PendingChange.decode(pending.payload),
+            let m = try billing.subscriptions(clientID: client.id, in: scope).first(where: {
+                $0.id == change.membership
+            })
+        else { return nil }
+        return (change, m)
+    }
 }
 
 /// Which membership a request is about.

@@ -110,10 +110,7 @@ public struct InvoicesPlugin: Plugin {
         let invoice = try linkedInvoice(link, clientID: client.id, context)
         var values = try describe(invoice, context)
         guard link.action == Self.retryAction else {
-            var page = try context.page("invoices/page_view", values)
-            page.form = LinkForm(submit: try context.render("invoices/page_view_button", [:]))
-            page.notes = [try context.render("core/page_note_once", [:])]
-            return page
+            return try context.confirmationPage("invoices/page_view", values, button: "invoices/page_view_button")
         }
         guard invoice.status == .failed || invoice.status == .open else {
             return try context.page("invoices/page_nothing_due", values)
@@ -122,19 +119,10 @@ public struct InvoicesPlugin: Plugin {
         values["card"] = try context.cardText(card)
         // A card that cannot be charged is not offered: the button leads to the card page instead.
         if context.unusable(card) {
-            var page = try context.page(
+            return try context.cardFirstPage(
                 card == nil ? "invoices/page_retry_no_card" : "invoices/page_retry_expired", values)
-            if context.offers(linkAction: PaymentPlugin.action) {
-                page.form = LinkForm(
-                    fields: [LinkField(name: "next", label: "", kind: .hidden, value: "card")],
-                    submit: try context.render("invoices/page_update_button", [:]))
-            }
-            return page
         }
-        var page = try context.page("invoices/page_retry", values)
-        page.form = LinkForm(submit: try context.render("invoices/page_pay_button", values))
-        page.notes = [try context.render("core/page_note_once", [:])]
-        return page
+        return try context.confirmationPage("invoices/page_retry", values, button: "invoices/page_pay_button")
     }
 
     public func submitLink(_ link: LinkRequest, form: [String: String], in context: PluginContext) throws
@@ -148,7 +136,8 @@ public struct InvoicesPlugin: Plugin {
             func label(_ name: String) throws -> String { try context.render("invoices/page_label_\(name)", [:]) }
             page.details = [
                 LinkDetail(try label("invoice"), invoice.number), LinkDetail(try label("issued"), values["date"] ?? ""),
-                LinkDetail(try label("billed_to"), client.fullName), LinkDetail(try label("amount"), values["amount"] ?? ""),
+                LinkDetail(try label("billed_to"), client.fullName),
+                LinkDetail(try label("amount"), values["amount"] ?? ""),
                 LinkDetail(try label("status"), values["status"] ?? ""),
             ]
             let b = context.business
@@ -164,7 +153,8 @@ public struct InvoicesPlugin: Plugin {
         // Asked from the page when the card cannot be charged: on to the card page, this link unused for after.
         // Without it the payment is attempted, and the billing provider declines a card that has expired.
         if form["next"] == "card",
-            let update = try context.followOn(PaymentPlugin.action, resource: "client:\(client.id)", clientID: client.id)
+            let update = try context.followOn(
+                PaymentPlugin.action, resource: "client:\(client.id)", clientID: client.id)
         {
             return LinkOutcome(page: LinkPage(status: 303, title: "", redirect: update.path), spendsLink: false)
         }
@@ -184,7 +174,8 @@ public struct InvoicesPlugin: Plugin {
             if let update = try context.followOn(
                 PaymentPlugin.action, resource: "client:\(client.id)", clientID: client.id)
             {
-                page.form = LinkForm(submit: try context.render("invoices/page_update_button", [:]), target: update.path)
+                page.form = LinkForm(
+                    submit: try context.render("invoices/page_update_button", [:]), target: update.path)
             }
             return LinkOutcome(
                 page: page, auditAction: "invoice.payment_failed", auditBefore: invoice.status.rawValue,
@@ -206,8 +197,10 @@ public struct InvoicesPlugin: Plugin {
 
     private func linkedInvoice(_ link: LinkRequest, clientID: Int, _ context: PluginContext) throws -> Invoice {
         // The invoice must belong to the link's client.
-        guard let invoice = try context.billing.invoice(id: try link.id(of: "invoice"), clientID: clientID, in: context.scope)
-        else { throw PluginError(template: "core/page_invalid") }
+        let id = try link.id(of: "invoice")
+        guard let invoice = try context.billing.invoice(id: id, clientID: clientID, in: context.scope) else {
+            throw PluginError(template: "core/page_invalid")
+        }
         return invoice
     }
 

@@ -66,7 +66,8 @@ public struct LifecyclePlugin: Plugin {
         }
         let request = PauseRequest(startsAt: dates.starts, resumesAt: dates.resumes, billing: billing)
         let preview: PausePreview
-        do { preview = try context.billing.previewPause(m, request, in: context.scope) } catch let error as BillingError {
+        do { preview = try context.billing.previewPause(m, request, in: context.scope) } catch let error as BillingError
+        {
             return try refusal(error, m, context)
         }
         values["billing"] = try billingText(preview, m, context)
@@ -75,7 +76,8 @@ public struct LifecyclePlugin: Plugin {
         let ttl = context.settings.int("ttl_minutes", default: 30)
         values["minutes"] = String(ttl)
         let change = PendingChange(
-            kind: "pause", membership: m.id, startsAt: dates.starts, resumesAt: dates.resumes, billing: billing.rawValue)
+            kind: "pause", membership: m.id, startsAt: dates.starts, resumesAt: dates.resumes, billing: billing.rawValue
+        )
         return PluginReply(
             template: "lifecycle/pause_confirm", values: values, pending: change.pending(id, context, minutes: ttl))
     }
@@ -94,7 +96,8 @@ public struct LifecyclePlugin: Plugin {
                 dates.count == 1
                 ? dates[0]
                 : try context.render(
-                    "lifecycle/list_and", ["list": dates.dropLast().joined(separator: ", "), "last": dates[dates.count - 1]])
+                    "lifecycle/list_and",
+                    ["list": dates.dropLast().joined(separator: ", "), "last": dates[dates.count - 1]])
             return try context.render(
                 dates.count == 1 ? "lifecycle/billing_skip" : "lifecycle/billing_skip_many",
                 ["skipped": skipped, "next": next, "amount": amount])
@@ -176,7 +179,9 @@ public struct LifecyclePlugin: Plugin {
         guard let cancelled = MembershipPick.pick(all, text: request.text) ?? all.last else {
             return PluginReply(template: "lifecycle/resume_none")
         }
-        guard context.settings.string("rejoin") == "link" else { return try RequestsPlugin.forward(request, in: context) }
+        guard context.settings.string("rejoin") == "link" else {
+            return try RequestsPlugin.forward(request, in: context)
+        }
         let ttl = context.settings.int("ttl_minutes", default: 30)
         let link = try context.links.issue(
             context.store, businessID: context.business.id, clientID: client.id, action: Self.rejoinAction,
@@ -194,10 +199,9 @@ public struct LifecyclePlugin: Plugin {
 
     public func resume(_ pending: PendingAction, answer: Answer, in context: PluginContext) throws -> PluginReply {
         let client = try context.requireClient()
-        guard let change = PendingChange.decode(pending.payload),
-            let m = try context.billing.subscriptions(clientID: client.id, in: context.scope)
-                .first(where: { $0.id == change.membership })
-        else { return PluginReply(template: "core/nothing_pending") }
+        guard let (change, m) = try context.pendingChange(pending) else {
+            return PluginReply(template: "core/nothing_pending")
+        }
         guard case .yes = answer else {
             return PluginReply(template: "lifecycle/kept", values: ["plan": m.planName])
         }
@@ -243,10 +247,7 @@ public struct LifecyclePlugin: Plugin {
     }
 
     public func remind(_ pending: PendingAction, in context: PluginContext) throws -> PluginReply? {
-        guard let client = context.client, let change = PendingChange.decode(pending.payload),
-            let m = try context.billing.subscriptions(clientID: client.id, in: context.scope)
-                .first(where: { $0.id == change.membership })
-        else { return nil }
+        guard let (change, m) = try context.pendingChange(pending) else { return nil }
         return PluginReply(
             template: "lifecycle/remind_\(change.kind)",
             values: [
@@ -265,19 +266,8 @@ public struct LifecyclePlugin: Plugin {
         let preview = try context.billing.previewRejoin(m, in: context.scope)
         var values = rejoinValues(preview, client, context)
         values["card"] = try context.cardText(preview.card)
-        if context.unusable(preview.card) {
-            var page = try context.page("lifecycle/page_rejoin_card", values)
-            if context.offers(linkAction: PaymentPlugin.action) {
-                page.form = LinkForm(
-                    fields: [LinkField(name: "next", label: "", kind: .hidden, value: "card")],
-                    submit: try context.render("invoices/page_update_button", [:]))
-            }
-            return page
-        }
-        var page = try context.page("lifecycle/page_rejoin", values)
-        page.form = LinkForm(submit: try context.render("lifecycle/page_rejoin_button", values))
-        page.notes = [try context.render("core/page_note_once", [:])]
-        return page
+        if context.unusable(preview.card) { return try context.cardFirstPage("lifecycle/page_rejoin_card", values) }
+        return try context.confirmationPage("lifecycle/page_rejoin", values, button: "lifecycle/page_rejoin_button")
     }
 
     public func submitLink(_ link: LinkRequest, form: [String: String], in context: PluginContext) throws
@@ -292,7 +282,8 @@ public struct LifecyclePlugin: Plugin {
         let preview = try context.billing.previewRejoin(m, in: context.scope)
         // Asked from the page when the card cannot be charged: on to the card page, this link unused for after.
         if form["next"] == "card" || context.unusable(preview.card),
-            let update = try context.followOn(PaymentPlugin.action, resource: "client:\(client.id)", clientID: client.id)
+            let update = try context.followOn(
+                PaymentPlugin.action, resource: "client:\(client.id)", clientID: client.id)
         {
             return LinkOutcome(page: LinkPage(status: 303, title: "", redirect: update.path), spendsLink: false)
         }
@@ -307,7 +298,8 @@ public struct LifecyclePlugin: Plugin {
                 auditBefore: "membership:\(m.id)", auditAfter: "membership:\(joined.id)")
         case .declined(let decline):
             values["reason"] = try context.declineText(decline, card: preview.card)
-            return LinkOutcome(page: try context.page("lifecycle/page_rejoin_declined", values, status: 402), spendsLink: false)
+            return LinkOutcome(
+                page: try context.page("lifecycle/page_rejoin_declined", values, status: 402), spendsLink: false)
         }
     }
 

@@ -62,7 +62,8 @@ public struct MembershipPlugin: Plugin {
         case .paused:
             guard let pause = m.pause else { return try context.render("membership/no_billing", [:]) }
             return try context.render(
-                "membership/paused_until", ["date": context.date(pause.resumesAt), "next": context.date(m.nextBillingAt)])
+                "membership/paused_until",
+                ["date": context.date(pause.resumesAt), "next": context.date(m.nextBillingAt)])
         case .cancelled:
             return try context.render("membership/no_billing", [:])
         default:

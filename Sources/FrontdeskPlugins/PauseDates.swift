@@ -86,8 +86,10 @@ public struct PauseDates: Sendable, Equatable {
         }
         let resumes: Date
         if let end {
-            guard let day = Self.date(end, onOrAfter: calendar.date(byAdding: .day, value: 1, to: startDay) ?? startDay,
-                calendar)
+            guard
+                let day = Self.date(
+                    end, onOrAfter: calendar.date(byAdding: .day, value: 1, to: startDay) ?? startDay,
+                    calendar)
             else { return nil }
             resumes = day
         } else if let length {

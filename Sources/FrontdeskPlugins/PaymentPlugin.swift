@@ -54,7 +54,8 @@ public struct PaymentPlugin: Plugin {
         var year = Int((fields["exp_year"] ?? "").trimmingCharacters(in: .whitespaces)) ?? 0
         if (1..<100).contains(year) { year += 2000 }
         let details = CardDetails(
-            number: fields["number"] ?? "", expMonth: month, expYear: year, cvc: (fields["cvc"] ?? "").filter(\.isNumber))
+            number: fields["number"] ?? "", expMonth: month, expYear: year,
+            cvc: (fields["cvc"] ?? "").filter(\.isNumber))
         let before = try context.billing.defaultCard(clientID: client.id, in: context.scope)
         let card: PaymentMethod
         do {
@@ -75,12 +76,14 @@ public struct PaymentPlugin: Plugin {
         // What is owed can be paid at once with the new card: the page asks first.
         let owed = try context.billing.outstandingInvoices(clientID: client.id, in: context.scope)
         if let first = owed.first,
-            let pay = try context.followOn(InvoicesPlugin.retryAction, resource: "invoice:\(first.id)", clientID: client.id)
+            let pay = try context.followOn(
+                InvoicesPlugin.retryAction, resource: "invoice:\(first.id)", clientID: client.id)
         {
             let amount = context.money(first.amountMinor, first.currency)
             page.paragraphs.append(
                 try context.render("payment/page_owed", ["amount": amount, "invoice": first.number]))
-            page.form = LinkForm(submit: try context.render("payment/page_pay_button", ["amount": amount]), target: pay.path)
+            page.form = LinkForm(
+                submit: try context.render("payment/page_pay_button", ["amount": amount]), target: pay.path)
         }
         return LinkOutcome(
             page: page, auditAction: "payment_method.updated",
@@ -111,14 +114,16 @@ public struct PaymentPlugin: Plugin {
         page.form = LinkForm(
             fields: [
                 LinkField(
-                    name: "number", label: try label("number"), kind: .numeric, autocomplete: "cc-number", maxLength: 23,
-                    required: true),
+                    name: "number", label: try label("number"), kind: .numeric, autocomplete: "cc-number",
+                    maxLength: 23, required: true),
                 LinkField(
                     name: "exp_month", label: try label("exp_month"), kind: .numeric, autocomplete: "cc-exp-month",
-                    maxLength: 2, required: true, placeholder: try label("exp_month_hint"), value: kept["exp_month"] ?? ""),
+                    maxLength: 2, required: true, placeholder: try label("exp_month_hint"),
+                    value: kept["exp_month"] ?? ""),
                 LinkField(
                     name: "exp_year", label: try label("exp_year"), kind: .numeric, autocomplete: "cc-exp-year",
-                    maxLength: 4, required: true, placeholder: try label("exp_year_hint"), value: kept["exp_year"] ?? ""),
+                    maxLength: 4, required: true, placeholder: try label("exp_year_hint"),
+                    value: kept["exp_year"] ?? ""),
                 LinkField(
                     name: "cvc", label: try label("cvc"), kind: .numeric, autocomplete: "cc-csc", maxLength: 4,
                     required: true),

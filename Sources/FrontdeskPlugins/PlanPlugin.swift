@@ -29,7 +29,9 @@ public struct PlanPlugin: Plugin {
         guard m.status == .active || m.status == .trialing else {
             return PluginReply(
                 template: "plan/unavailable",
-                values: ["plan": m.planName, "status": try context.render("membership/status_\(m.status.rawValue)", [:])])
+                values: [
+                    "plan": m.planName, "status": try context.render("membership/status_\(m.status.rawValue)", [:]),
+                ])
         }
         let ttl = context.settings.int("ttl_minutes", default: 30)
         if let scheduled = m.scheduledChange, request.text.lowercased().contains(m.planName.lowercased()) {
@@ -80,7 +82,9 @@ public struct PlanPlugin: Plugin {
     func previews(_ m: Membership, _ plans: [Plan], _ context: PluginContext) throws -> [PlanChangePreview] {
         var out: [PlanChangePreview] = []
         for plan in plans where plan.id != m.planID {
-            do { out.append(try context.billing.previewPlanChange(m, to: plan, in: context.scope)) } catch is BillingError {
+            do {
+                out.append(try context.billing.previewPlanChange(m, to: plan, in: context.scope))
+            } catch is BillingError {
                 continue
             }
         }
@@ -143,10 +147,9 @@ public struct PlanPlugin: Plugin {
 
     public func resume(_ pending: PendingAction, answer: Answer, in context: PluginContext) throws -> PluginReply {
         let client = try context.requireClient()
-        guard let change = PendingChange.decode(pending.payload),
-            let m = try context.billing.subscriptions(clientID: client.id, in: context.scope)
-                .first(where: { $0.id == change.membership })
-        else { return PluginReply(template: "core/nothing_pending") }
+        guard let (change, m) = try context.pendingChange(pending) else {
+            return PluginReply(template: "core/nothing_pending")
+        }
         switch (pending.step, answer) {
         case ("choice", .text(let text)):
             let ids = change.options ?? []
@@ -154,7 +157,8 @@ public struct PlanPlugin: Plugin {
                 let plan = try context.billing.plans(in: context.scope).first(where: { $0.id == ids[n - 1] })
             else { return PluginReply(template: "plan/kept", values: ["plan": m.planName]) }
             let preview: PlanChangePreview
-            do { preview = try context.billing.previewPlanChange(m, to: plan, in: context.scope) } catch is BillingError {
+            do { preview = try context.billing.previewPlanChange(m, to: plan, in: context.scope) } catch is BillingError
+            {
                 return PluginReply(template: "plan/kept", values: ["plan": m.planName])
             }
             return try confirmation(preview, ttl: context.settings.int("ttl_minutes", default: 30), context)
@@ -168,12 +172,15 @@ public struct PlanPlugin: Plugin {
 
     private func apply(_ m: Membership, planID: Int, clientID: Int, _ context: PluginContext) throws -> PluginReply {
         let result: PlanChangeResult
-        do { result = try context.billing.changePlan(membershipID: m.id, clientID: clientID, to: planID, in: context.scope) } catch
-            let error as BillingError
-        {
+        do {
+            result = try context.billing.changePlan(
+                membershipID: m.id, clientID: clientID, to: planID, in: context.scope)
+        } catch let error as BillingError {
             return PluginReply(
                 template: error.code == .invalidState ? "plan/unavailable" : "core/error",
-                values: ["plan": m.planName, "status": try context.render("membership/status_\(m.status.rawValue)", [:])])
+                values: [
+                    "plan": m.planName, "status": try context.render("membership/status_\(m.status.rawValue)", [:]),
+                ])
         }
         let target = try context.billing.plans(in: context.scope).first { $0.id == planID }
         var values = [
@@ -188,13 +195,15 @@ public struct PlanPlugin: Plugin {
                 values["number"] = invoice.number
             }
             return PluginReply(
-                template: invoice == nil ? "plan/done_now" : "plan/charged", values: values, auditAction: "plan.change", auditBefore: m.planName,
+                template: invoice == nil ? "plan/done_now" : "plan/charged", values: values, auditAction: "plan.change",
+                auditBefore: m.planName,
                 auditAfter: changed.planName)
         case .scheduled(let scheduled):
             values["date"] = context.date(scheduled.scheduledChange?.effectiveAt)
             return PluginReply(
                 template: "plan/done_scheduled", values: values, auditAction: "plan.change", auditBefore: m.planName,
-                auditAfter: "\(values["plan"] ?? "") on \(UTC.format(scheduled.scheduledChange?.effectiveAt ?? context.now))")
+                auditAfter:
+                    "\(values["plan"] ?? "") on \(UTC.format(scheduled.scheduledChange?.effectiveAt ?? context.now))")
         case .unscheduled:
             values["scheduled"] = m.scheduledChange?.planName ?? ""
             return PluginReply(
@@ -207,10 +216,7 @@ public struct PlanPlugin: Plugin {
     }
 
     public func remind(_ pending: PendingAction, in context: PluginContext) throws -> PluginReply? {
-        guard pending.step == "confirm", let client = context.client,
-            let change = PendingChange.decode(pending.payload), let planID = change.plan,
-            let m = try context.billing.subscriptions(clientID: client.id, in: context.scope)
-                .first(where: { $0.id == change.membership }),
+        guard pending.step == "confirm", let (change, m) = try context.pendingChange(pending), let planID = change.plan,
             let plan = try context.billing.plans(in: context.scope).first(where: { $0.id == planID })
         else { return nil }
         return PluginReply(template: "plan/remind", values: ["from": m.planName, "plan": plan.name])

@@ -89,7 +89,9 @@ struct LedgerTests {
         #expect(paused.nextBillingAt == preview.nextBillingAt)
         // Resumed early, the cycle's own next date comes back: Nov 24.
         f.bot.clock.advance(minutes: 60)
-        let resumed = try f.write { try f.ledger.resume(membershipID: m.id, clientID: client, fallback: .shift, in: $0) }
+        let resumed = try f.write {
+            try f.ledger.resume(membershipID: m.id, clientID: client, fallback: .shift, in: $0)
+        }
         #expect(resumed.status == .active)
         #expect(resumed.pause == nil)
         #expect(resumed.nextBillingAt == next)
@@ -192,7 +194,9 @@ struct LedgerTests {
             (CardDetails(number: "4242424242424242", expMonth: 12, expYear: 2030, cvc: "12"), .invalidCVC),
         ]
         for (details, code) in cases {
-            #expect(throws: BillingError(code)) { try f.write { try f.ledger.attachCard(clientID: client, details, in: $0) } }
+            #expect(throws: BillingError(code)) {
+                try f.write { try f.ledger.attachCard(clientID: client, details, in: $0) }
+            }
         }
         #expect(try f.member(alice).membership.paymentMethod?.last4 == "4242")
         // This month's expiry is still good: cards are valid through their expiry month.
@@ -228,9 +232,11 @@ struct LedgerTests {
         let preview = try f.write { try f.ledger.previewRejoin(cancelled, in: $0) }
         #expect(preview.plan.name == "Class Pack 10")
         #expect(preview.amountMinor == 12000)
-        guard case .joined(let joined, let invoice) = try f.write({
-            try f.ledger.rejoin(membershipID: cancelled.id, clientID: client, in: $0)
-        }) else {
+        guard
+            case .joined(let joined, let invoice) = try f.write({
+                try f.ledger.rejoin(membershipID: cancelled.id, clientID: client, in: $0)
+            })
+        else {
             Issue.record("rejoin was declined")
             return
         }
@@ -247,11 +253,14 @@ struct LedgerTests {
         let vera = try v.member("+15550101021")
         try v.bot.app.store.write { c in
             _ = try c.replaceDefaultCard(
-                clientID: vera.client, brand: "Visa", last4: "1111", expMonth: 1, expYear: 2026, processorToken: "tok_demo",
+                clientID: vera.client, brand: "Visa", last4: "1111", expMonth: 1, expYear: 2026,
+                processorToken: "tok_demo",
                 now: v.bot.clock.now())
         }
         let before = try v.bot.count("memberships")
-        let result = try v.write { try v.ledger.rejoin(membershipID: vera.membership.id, clientID: vera.client, in: $0) }
+        let result = try v.write {
+            try v.ledger.rejoin(membershipID: vera.membership.id, clientID: vera.client, in: $0)
+        }
         #expect(result == .declined(.expiredCard))
         #expect(try v.bot.count("memberships") == before)
         #expect(v.gateway.charges.isEmpty)
@@ -285,9 +294,11 @@ struct PlanChangeTests {
             Int((Double(14900 * left) / Double(whole)).rounded()) - Int((Double(3900 * left) / Double(whole)).rounded())
         #expect(preview.prorationMinor == expected)
         #expect(preview.prorationMinor > 0 && preview.prorationMinor < 11000)
-        guard case .changed(let changed, let invoice) = try f.write({
-            try f.ledger.changePlan(membershipID: m.id, clientID: client, to: yoga.id, in: $0)
-        }) else {
+        guard
+            case .changed(let changed, let invoice) = try f.write({
+                try f.ledger.changePlan(membershipID: m.id, clientID: client, to: yoga.id, in: $0)
+            })
+        else {
             Issue.record("the upgrade was not applied")
             return
         }
@@ -302,9 +313,11 @@ struct PlanChangeTests {
         let f = try LedgerFixture()
         let (client, m) = try f.member(mia)
         let gym = try plan(f, "Gym Basic")
-        guard case .scheduled(let scheduled) = try f.write({
-            try f.ledger.changePlan(membershipID: m.id, clientID: client, to: gym.id, in: $0)
-        }) else {
+        guard
+            case .scheduled(let scheduled) = try f.write({
+                try f.ledger.changePlan(membershipID: m.id, clientID: client, to: gym.id, in: $0)
+            })
+        else {
             Issue.record("the downgrade was not scheduled")
             return
         }
@@ -373,10 +386,12 @@ struct BillingCalendarTests {
         #expect(BillingCalendar.add(1, "month", to: anchor, calendar: calendar) == day(2027, 2, 28))
         #expect(BillingCalendar.add(2, "month", to: anchor, calendar: calendar) == day(2027, 3, 31))
         #expect(
-            BillingCalendar.firstCycleDate(onOrAfter: day(2027, 3, 1), anchor: anchor, interval: "month", calendar: calendar)
+            BillingCalendar.firstCycleDate(
+                onOrAfter: day(2027, 3, 1), anchor: anchor, interval: "month", calendar: calendar)
                 == day(2027, 3, 31))
         #expect(
-            BillingCalendar.firstCycleDate(onOrAfter: day(2026, 12, 2), anchor: anchor, interval: "month", calendar: calendar)
+            BillingCalendar.firstCycleDate(
+                onOrAfter: day(2026, 12, 2), anchor: anchor, interval: "month", calendar: calendar)
                 == day(2026, 12, 31))
         #expect(
             BillingCalendar.cycleDates(
@@ -393,7 +408,8 @@ struct BillingCalendarTests {
         let third = end.addingTimeInterval(-10 * 86_400)
         #expect(BillingCalendar.proration(from: 3900, to: 14900, periodStart: start, periodEnd: end, at: third) == 3667)
         // The whole period left: the whole difference; none left: nothing.
-        #expect(BillingCalendar.proration(from: 3900, to: 14900, periodStart: start, periodEnd: end, at: start) == 11000)
+        #expect(
+            BillingCalendar.proration(from: 3900, to: 14900, periodStart: start, periodEnd: end, at: start) == 11000)
         #expect(BillingCalendar.proration(from: 3900, to: 14900, periodStart: start, periodEnd: end, at: end) == 0)
         // Half a minor unit rounds away from zero.
         #expect(BillingCalendar.prorate(5, part: 1, whole: 2) == 3)

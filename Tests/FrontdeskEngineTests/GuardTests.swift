@@ -154,8 +154,8 @@ struct GuardTests {
         #expect(try bot.app.store.read { try $0.isOptedOut(businessID: 1, address: umar) })
         #expect(try status(bot, client: 20) == .active)
 
-        // With handoff, requests and pausing off the choice shrinks to what remains (and by email it is automated emails
-        // that stop).
+        // With handoff, requests and pausing off the choice shrinks to what remains (and by email it is automated
+        // emails that stop).
         try bot.enable("handoff", false)
         try bot.enable("requests", false)
         try bot.enable("lifecycle", false)

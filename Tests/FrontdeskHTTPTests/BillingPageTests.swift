@@ -53,7 +53,9 @@ import Testing
         #expect(page.text.contains("<label for=\"number\">Card number</label>"))
         let saved = try await fetch(
             f.server, cardPath, method: "POST", headers: form,
-            body: formEncode([("number", "4242 4242 4242 4242"), ("exp_month", "12"), ("exp_year", "30"), ("cvc", "123")]))
+            body: formEncode([
+                ("number", "4242 4242 4242 4242"), ("exp_month", "12"), ("exp_year", "30"), ("cvc", "123"),
+            ]))
         #expect(saved.status == 200)
         #expect(saved.text.contains("Card updated"))
         #expect(saved.text.contains("$39.00 is still owed (invoice INV-1054)"))
@@ -114,7 +116,8 @@ import Testing
         let page = try await fetch(f.server, retry)
         #expect(page.text.contains("<input type=\"hidden\" name=\"next\" value=\"card\">"))
         // 303 to a new card link (followed): nothing is charged and the retry link stays for after.
-        let moved = try await fetch(f.server, retry, method: "POST", headers: form, body: formEncode([("next", "card")]))
+        let moved = try await fetch(
+            f.server, retry, method: "POST", headers: form, body: formEncode([("next", "card")]))
         #expect(moved.status == 200)
         #expect(moved.text.contains("Update your card"))
         #expect(try invoice(f, paul, "INV-1054").attemptCount == 0)

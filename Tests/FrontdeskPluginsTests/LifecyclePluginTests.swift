@@ -90,7 +90,9 @@ struct LifecyclePluginTests {
             try plugin.handle(h.request("membership.pause", "freeze for a month"), in: $0)
         }
         #expect(asked.values["until"] == "Dec 22, 2026")
-        let no = try h.run("lifecycle", as: alice) { try plugin.resume(try #require(asked.pending), answer: .no, in: $0) }
+        let no = try h.run("lifecycle", as: alice) {
+            try plugin.resume(try #require(asked.pending), answer: .no, in: $0)
+        }
         #expect(no.template == "lifecycle/kept")
         #expect(no.auditAction == nil)
         #expect(try h.membership(alice).status == .active)
@@ -295,7 +297,8 @@ struct PlanPluginTests {
 
     @Test func aPlanIsPickedByItsDistinctiveWords() {
         let plans = ["Unlimited Yoga", "Class Pack 10", "Massage Club", "Gym Basic"].enumerated().map {
-            Plan(id: $0.offset, businessID: 1, name: $0.element, priceMinor: 100, currency: "USD", interval: "month",
+            Plan(
+                id: $0.offset, businessID: 1, name: $0.element, priceMinor: 100, currency: "USD", interval: "month",
                 services: [])
         }
         #expect(PlanPlugin.named(in: "upgrade me to the unlimited plan", plans)?.name == "Unlimited Yoga")

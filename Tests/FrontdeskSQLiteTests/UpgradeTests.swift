@@ -196,10 +196,12 @@ struct LifecycleUpgradeTests {
         // The new columns read as "nothing yet": no pause, nothing scheduled, no attempt.
         let added = try store.sqlRead { c in
             (
-                paused: try c.query("SELECT id FROM memberships WHERE pause_starts_at IS NOT NULL OR scheduled_plan_id IS NOT NULL")
-                    .count,
-                attempts: try c.query("SELECT id FROM invoices WHERE attempt_count != 0 OR last_payment_error IS NOT NULL")
-                    .count,
+                paused: try c.query(
+                    "SELECT id FROM memberships WHERE pause_starts_at IS NOT NULL OR scheduled_plan_id IS NOT NULL"
+                ).count,
+                attempts: try c.query(
+                    "SELECT id FROM invoices WHERE attempt_count != 0 OR last_payment_error IS NOT NULL"
+                ).count,
                 pauses: try c.query("SELECT id FROM membership_pauses").count
             )
         }
