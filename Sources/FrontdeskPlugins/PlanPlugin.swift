@@ -26,6 +26,11 @@ public struct PlanPlugin: Plugin {
                 template: "plan/which",
                 values: ["plans": live.map(\.planName).joined(separator: ", "), "example": live[0].planName])
         }
+        // Switching is offered between switchable plans only (as Stripe's portal allows updates only from a product
+        // it lists); from any other plan staff decide.
+        guard switchable.contains(where: { $0.id == m.planID }) else {
+            return try RequestsPlugin.forward(request, in: context)
+        }
         guard m.status == .active || m.status == .trialing else {
             return PluginReply(
                 template: "plan/unavailable",
@@ -153,9 +158,15 @@ public struct PlanPlugin: Plugin {
         switch (pending.step, answer) {
         case ("choice", .text(let text)):
             let ids = change.options ?? []
-            guard let n = Int(text), ids.indices.contains(n - 1),
-                let plan = try context.billing.plans(in: context.scope).first(where: { $0.id == ids[n - 1] })
-            else { return PluginReply(template: "plan/kept", values: ["plan": m.planName]) }
+            guard let n = Int(text), ids.indices.contains(n - 1) else {
+                // A number that is not on the list: asked again, the list still waiting.
+                return PluginReply(
+                    template: "plan/choice_range", values: ["plan": m.planName, "last": String(ids.count)],
+                    pending: pending)
+            }
+            guard let plan = try context.billing.plans(in: context.scope).first(where: { $0.id == ids[n - 1] }) else {
+                return PluginReply(template: "plan/kept", values: ["plan": m.planName])
+            }
             let preview: PlanChangePreview
             do { preview = try context.billing.previewPlanChange(m, to: plan, in: context.scope) } catch is BillingError
             {

@@ -149,6 +149,22 @@ import Testing
         #expect(again.links.allSatisfy { $0.action == "invoice.view" })
     }
 
+    @Test func eightSubmissionsRacingForOneRetryLinkChargeOnce() async throws {
+        let f = try WebFixture()
+        let out = try f.bot.say("please send me my invoices", from: daniel)
+        let retry = try path(try #require(out.links.first { $0.action == "invoice.retry" }).url)
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<8 { group.addTask { try await fetch(f.server, retry, method: "POST").status } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(statuses.sorted() == [200] + Array(repeating: 410, count: 7))
+        let row = try invoice(f, daniel, "INV-1012")
+        #expect(row.status == .paid)
+        #expect(row.attemptCount == 1)
+        #expect(try f.bot.audit("invoice.paid").count == 1)
+        #expect(try f.bot.outbox().filter { $0.kind == "notice" }.count == 1)
+    }
+
     @Test func aCancelledClientRejoinsOnTheLinkOnce() async throws {
         let f = try WebFixture()
         try f.bot.set("lifecycle", ["rejoin": .string("link")])
