@@ -73,7 +73,7 @@ enum LinkHTML {
     static func render(_ p: LinkPage, business: Business?) -> HTTPResponse {
         var body = ""
         if let error = p.error { body += "<p class=\"error\" role=\"alert\">\(escape(error))</p>\n" }
-        for paragraph in p.paragraphs { body += "<p>\(escape(paragraph))</p>\n" }
+        for paragraph in p.paragraphs { body += "<p>\(emphasis(escape(paragraph)))</p>\n" }
         if !p.details.isEmpty {
             body += "<table>"
             for d in p.details {
@@ -84,6 +84,23 @@ enum LinkHTML {
         if let form = p.form { body += self.form(form) }
         for note in p.notes { body += "<p class=\"note\">\(escape(note))</p>\n" }
         return page(business: business, title: p.title, body: body, status: p.status)
+    }
+
+    /// `**Dec 5, 2026**` in a page template is `<strong>Dec 5, 2026</strong>`, on text already escaped (so a value
+    /// holding `**` can only ever make bold text, never markup).
+    static func emphasis(_ escaped: String) -> String {
+        let parts = escaped.components(separatedBy: "**")
+        guard parts.count >= 3 else { return escaped }
+        var out = ""
+        for (index, part) in parts.enumerated() {
+            if index > 0 {
+                // An unpaired last marker stays as written.
+                let closing = index % 2 == 0
+                out += index == parts.count - 1 && !closing ? "**" : (closing ? "</strong>" : "<strong>")
+            }
+            out += part
+        }
+        return out
     }
 
     static func form(_ form: LinkForm) -> String {

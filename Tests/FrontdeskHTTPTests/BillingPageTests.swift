@@ -202,6 +202,17 @@ import Testing
         #expect(gone.text.contains("Maple Street Studio no longer offers this online"))
     }
 
+    @Test func emphasisInTemplatesIsTheOnlyMarkup() {
+        #expect(
+            LinkHTML.emphasis("ends on **Dec 5** for **Ann**")
+                == "ends on <strong>Dec 5</strong> for <strong>Ann</strong>")
+        #expect(LinkHTML.emphasis("a ** b") == "a ** b")
+        #expect(LinkHTML.emphasis("**a** and ** b") == "<strong>a</strong> and ** b")
+        let page = LinkHTML.render(
+            LinkPage(title: "T", paragraphs: ["**<script>x</script>**"]), business: nil)
+        #expect(String(decoding: page.body, as: UTF8.self).contains("<strong>&lt;script&gt;x&lt;/script&gt;</strong>"))
+    }
+
     @Test func aLinkForAnActionNoPluginOwnsIsNotValid() async throws {
         let f = try WebFixture()
         let token = String(repeating: "Q", count: 43)
