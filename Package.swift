@@ -27,6 +27,8 @@ let package = Package(
         // The store as protocols (no SQL, no C); SQLite is its embedded implementation.
         .target(name: "FrontdeskStore", dependencies: ["FrontdeskCore"]),
         .target(name: "FrontdeskSQLite", dependencies: ["FrontdeskCore", "FrontdeskStore", "CSQLite"]),
+        // Billing as a protocol (Stripe Billing's semantics) and its built-in ledger over the store.
+        .target(name: "FrontdeskBilling", dependencies: ["FrontdeskCore", "FrontdeskStore"]),
         .target(name: "FrontdeskSecurity", dependencies: ["FrontdeskCore", "CCrypto"]),
         // Organizational domains from the Public Suffix List (DMARC alignment).
         .target(name: "FrontdeskDomains", dependencies: ["CPSL"]),
@@ -34,10 +36,12 @@ let package = Package(
             name: "FrontdeskChannels", dependencies: ["FrontdeskCore", "FrontdeskText", "FrontdeskDomains", "CCurl"]),
 
         // Capabilities and the pipeline.
-        .target(name: "FrontdeskPlugins", dependencies: ["FrontdeskCore", "FrontdeskStore", "FrontdeskSecurity"]),
+        .target(
+            name: "FrontdeskPlugins",
+            dependencies: ["FrontdeskCore", "FrontdeskStore", "FrontdeskSecurity", "FrontdeskBilling"]),
         .target(
             name: "FrontdeskEngine",
-            dependencies: ["FrontdeskCore", "FrontdeskStore", "FrontdeskPlugins", "FrontdeskSecurity"]),
+            dependencies: ["FrontdeskCore", "FrontdeskStore", "FrontdeskPlugins", "FrontdeskSecurity", "FrontdeskBilling"]),
         .target(
             name: "FrontdeskHTTP",
             dependencies: [
@@ -48,7 +52,7 @@ let package = Package(
             name: "FrontdeskApp",
             dependencies: [
                 "FrontdeskCore", "FrontdeskText", "FrontdeskStore", "FrontdeskSQLite", "FrontdeskSecurity",
-                "FrontdeskChannels", "FrontdeskPlugins", "FrontdeskEngine", "FrontdeskHTTP",
+                "FrontdeskChannels", "FrontdeskPlugins", "FrontdeskEngine", "FrontdeskHTTP", "FrontdeskBilling",
             ]),
         .target(
             name: "FrontdeskTesting",
@@ -80,6 +84,9 @@ let package = Package(
         .testTarget(name: "FrontdeskSecurityTests", dependencies: ["FrontdeskSecurity", "FrontdeskCore"]),
         .testTarget(name: "FrontdeskDomainsTests", dependencies: ["FrontdeskDomains"]),
         .testTarget(
+            name: "FrontdeskBillingTests",
+            dependencies: ["FrontdeskBilling", "FrontdeskStore", "FrontdeskCore", "FrontdeskTesting"]),
+        .testTarget(
             name: "FrontdeskChannelsTests", dependencies: ["FrontdeskChannels", "FrontdeskCore", "FrontdeskText"]),
         .testTarget(
             name: "FrontdeskHTTPTests",
@@ -89,7 +96,10 @@ let package = Package(
             ]),
         .testTarget(
             name: "FrontdeskPluginsTests",
-            dependencies: ["FrontdeskPlugins", "FrontdeskEngine", "FrontdeskCore", "FrontdeskTesting"]),
+            dependencies: [
+                "FrontdeskPlugins", "FrontdeskEngine", "FrontdeskCore", "FrontdeskTesting", "FrontdeskBilling",
+                "FrontdeskStore",
+            ]),
         // Conversations/ is read from the source tree by path (see ConversationFileTests), not bundled.
         .testTarget(
             name: "FrontdeskEngineTests",

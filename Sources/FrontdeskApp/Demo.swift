@@ -1,9 +1,14 @@
 import Foundation
+import FrontdeskBilling
 import FrontdeskCore
 import FrontdeskStore
 
 /// Deterministic demo data for business `demo`: the same people, plans, cards and invoices every time,
-/// with dates placed relative to the day it is seeded so billing dates lie ahead.
+/// with dates placed relative to the day it is seeded so billing dates lie ahead. Every membership state is there:
+/// active, trialing, past due (Daniel with a card that can be charged, Paul with one that expired last month),
+/// paused (Emma by staff without an end date, Sam until a date), a pause planned to begin (Will), cancelling at
+/// the period end (Felix, Tara: undone by "keep my membership"), cancelled (Grace, Vera); and several plans clients
+/// may switch between (`plan` setting `switchable`).
 public enum Demo {
     public static let slug = "demo"
     public static let smsNumber = "+15550100000"
@@ -39,7 +44,7 @@ public enum Demo {
             memberships: [("Class Pack 10", .trialing)], card: ("Visa", "1881", 11, 2029)),
         Person(
             first: "Daniel", last: "Evans", phone: "+15550101004", emails: ["daniel.evans@example.com"],
-            memberships: [("Gym Basic", .pastDue)], card: ("Mastercard", "4444", 1, 2026)),
+            memberships: [("Gym Basic", .pastDue)], card: ("Mastercard", "4444", 1, 2028)),
         Person(
             first: "Emma", last: "Foster", phone: "+15550101005", emails: ["emma@example.com"],
             memberships: [("Massage Club", .paused)], card: ("Amex", "0005", 6, 2028)),
@@ -96,6 +101,15 @@ public enum Demo {
             memberships: [("Class Pack 10", .active)], card: ("Visa", "7777", 11, 2028)),
     ]
 
+    /// Paul's card expired the month before the demo was seeded (so the retry page has an expired card to decline).
+    static let expiredCardPhone = "+15550101016"
+    /// Sam's pause began 10 days before seeding and ends in 20 (billing dates kept, charges skipped).
+    static let pausedUntilPhone = "+15550101018"
+    /// Will's pause begins in 10 days, for 30 (the resume date becomes the next billing date).
+    static let pausePlannedPhone = "+15550101022"
+    /// The plans clients may switch between by message.
+    static let switchable = "Gym Basic, Class Pack 10, Massage Club, Unlimited Yoga"
+
     static let staff: [(name: String, role: String, email: String, phone: String)] = [
         ("Olivia Owner", "owner", "owner@maple-studio.example", "+15550100001"),
         ("Adam Admin", "admin", "admin@maple-studio.example", "+15550100002"),
@@ -139,7 +153,8 @@ public enum Demo {
                         emails: p.emails, smsConsent: true),
                     now: now)
                 var cardID: Int?
-                if let card = p.card {
+                if var card = p.card {
+                    if p.phone == expiredCardPhone { (card.month, card.year) = lastMonth(now) }
                     cardID = try c.replaceDefaultCard(
                         clientID: client, brand: card.brand, last4: card.last4, expMonth: card.month,
                         expYear: card.year,
@@ -165,6 +180,7 @@ public enum Demo {
                             currentPeriodEnd: periodEnd, nextBillingAt: next, paymentMethodID: cardID,
                             cancelAt: cancelAt, cancelledAt: m.status == .cancelled ? cancelAt : nil,
                             remaining: remaining))
+                    try pauses(p, membership: membership, client: client, today: today, now: now, c)
                     guard m.status != .trialing else { continue }
                     // Three or more invoices per paying membership, oldest first; past_due has a failed last one.
                     let count = plan.interval == "year" ? 3 : 4
@@ -181,9 +197,54 @@ public enum Demo {
                     }
                 }
             }
+            try c.setPluginSettings(businessID: b, plugin: "plan", values: ["switchable": .string(switchable)])
             try c.audit(
                 businessID: b, actor: "system", via: "cli", action: "demo.seed", before: nil, after: slug, now: now)
             return true
         }
+    }
+
+    /// Sam's running pause (from 10 days ago, so written as history) and Will's planned one (through the ledger,
+    /// as a client's YES would).
+    static func pauses(
+        _ p: Person, membership: Int, client: Int, today: TimeInterval, now: Date, _ c: any UnitOfWork
+    ) throws {
+        let day: TimeInterval = 86_400
+        let scope = BillingScope(
+            store: c, businessID: try c.client(id: client)?.businessID ?? 0,
+            zone: TimeZone(identifier: "America/New_York") ?? .current, now: now)
+        if p.phone == pausedUntilPhone, let m = try c.membership(id: membership, clientID: client),
+            let planID = m.planID
+        {
+            let pause = MembershipPause(
+                startsAt: Date(timeIntervalSince1970: today - 10 * day),
+                resumesAt: Date(timeIntervalSince1970: today + 20 * day), billing: .skip)
+            let next = BillingCalendar.firstCycleDate(
+                onOrAfter: pause.resumesAt, anchor: m.currentPeriodEnd ?? pause.resumesAt, interval: m.interval,
+                calendar: scope.calendar)
+            _ = try c.updateMembershipBilling(
+                id: membership, expected: .paused,
+                to: MembershipBillingState(
+                    status: .paused, planID: planID, currentPeriodEnd: m.currentPeriodEnd, nextBillingAt: next,
+                    cancelAt: nil, cancelledAt: nil, cancelReason: nil, pause: pause, scheduledChange: nil),
+                services: nil)
+            try c.recordPause(membershipID: membership, pause: pause, now: now)
+        }
+        if p.phone == pausePlannedPhone {
+            let request = PauseRequest(
+                startsAt: Date(timeIntervalSince1970: today + 10 * day),
+                resumesAt: Date(timeIntervalSince1970: today + 40 * day), billing: .shift)
+            _ = try LedgerBilling().pause(membershipID: membership, clientID: client, request, in: scope)
+        }
+    }
+
+    /// The month before `now`'s (an expiry that has just passed).
+    static func lastMonth(_ now: Date) -> (month: Int, year: Int) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
+        let c = calendar.dateComponents([.year, .month], from: now)
+        let month = c.month ?? 1
+        let year = c.year ?? 2026
+        return month == 1 ? (12, year - 1) : (month - 1, year)
     }
 }

@@ -28,6 +28,14 @@ public struct Catalog: Sendable {
 
     public var intentIDs: [IntentID] { manifests.flatMap { $0.intents.map(\.id) } }
 
+    /// The plugin that owns a one-time link action, with the action's spec.
+    public func owner(ofLinkAction action: String) -> (manifest: PluginManifest, spec: LinkActionSpec)? {
+        for m in manifests {
+            if let spec = m.linkActions.first(where: { $0.id == action }) { return (m, spec) }
+        }
+        return nil
+    }
+
     /// Loads and validates `root/plugins` and `root/prompts`; throws `Diagnostics` naming every fault.
     public static func load(root: URL) throws -> Catalog {
         var faults: [Diagnostic] = []
@@ -68,16 +76,22 @@ public struct Catalog: Sendable {
                 }
             }
         }
-        var seen: [IntentID: String] = [:]
-        for m in manifests {
-            for intent in m.intents {
-                if let other = seen[intent.id] {
-                    faults.append(
-                        Diagnostic(
-                            file: "plugins/\(m.id)/plugin.json", line: 1,
-                            message: "intent \(intent.id) is already owned by plugin \(other)"))
+        // An intent, and a link action, belongs to one plugin only.
+        let owned: [(String, (PluginManifest) -> [String])] = [
+            ("intent", { $0.intents.map(\.id) }), ("link action", { $0.linkActions.map(\.id) }),
+        ]
+        for (what, ids) in owned {
+            var seen: [String: String] = [:]
+            for m in manifests {
+                for id in ids(m) {
+                    if let other = seen[id] {
+                        faults.append(
+                            Diagnostic(
+                                file: "plugins/\(m.id)/plugin.json", line: 1,
+                                message: "\(what) \(id) is already owned by plugin \(other)"))
+                    }
+                    seen[id] = m.id
                 }
-                seen[intent.id] = m.id
             }
         }
         let templates: TemplateStore
@@ -94,12 +108,15 @@ public struct Catalog: Sendable {
             faults.append(contentsOf: error.items)
         }
         for m in manifests {
-            for intent in m.intents {
-                for t in intent.templates where !templates.has(t, locale: "en") {
+            let uses =
+                m.intents.map { ("intent \($0.id)", $0.templates) }
+                + m.linkActions.map { ("link action \($0.id)", $0.templates) }
+            for (user, names) in uses {
+                for t in names where !templates.has(t, locale: "en") {
                     faults.append(
                         Diagnostic(
                             file: "plugins/\(m.id)/plugin.json", line: 1,
-                            message: "template \(t) (intent \(intent.id)) has no file prompts/en/\(t).txt"))
+                            message: "template \(t) (\(user)) has no file prompts/en/\(t).txt"))
                 }
             }
         }
@@ -183,12 +200,48 @@ enum ManifestParser {
             spec.defaultValue = value
             settings.append(spec)
         }
+        let linkActions = parseLinkActions(object["link_actions"], fault: fault)
         guard faults.isEmpty else { return .failure(Diagnostics(faults)) }
         return .success(
             PluginManifest(
                 id: id, name: object["name"] as? String ?? id, description: description, help: help,
                 enabledByDefault: object["enabled_by_default"] as? Bool ?? true,
-                alwaysOn: object["always_on"] as? Bool ?? false, intents: intents, settings: settings))
+                alwaysOn: object["always_on"] as? Bool ?? false, intents: intents, settings: settings,
+                linkActions: linkActions))
+    }
+
+    /// `"link_actions": [{"id": "membership.cancel", "resource": "membership", "templates": [...]}]`. An id has the
+    /// form the store accepts for a link's action: `area.verb`, lower-case letters and underscores, 64 at most.
+    static func parseLinkActions(_ raw: Any?, fault: (String, String) -> Void) -> [LinkActionSpec] {
+        guard let raw else { return [] }
+        guard let list = raw as? [[String: Any]] else {
+            fault("link_actions", "link_actions must be a list of {id, resource, description, templates}")
+            return []
+        }
+        var actions: [LinkActionSpec] = []
+        for item in list {
+            let id = item["id"] as? String ?? ""
+            let parts = id.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 2, id.count <= 64,
+                parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLowercase || $0 == "_") } })
+            else {
+                fault("link_actions", "every link action needs an id like membership.cancel")
+                continue
+            }
+            guard let resource = item["resource"] as? String, !resource.isEmpty,
+                resource.allSatisfy({ $0.isASCII && ($0.isLowercase || $0 == "_") })
+            else {
+                fault(id, "link action \(id): resource must name a record kind such as membership")
+                continue
+            }
+            let templates = item["templates"] as? [String] ?? []
+            for t in templates where !t.contains("/") { fault(t, "template id \(t) must be plugin/name") }
+            actions.append(
+                LinkActionSpec(
+                    id: id, resource: resource, description: item["description"] as? String ?? "",
+                    templates: templates))
+        }
+        return actions
     }
 
     static func isIntentID(_ s: String) -> Bool {

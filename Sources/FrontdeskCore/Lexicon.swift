@@ -57,6 +57,13 @@ public struct Lexicon: Sendable {
     /// you have on me"); a request naming neither goes to staff as it is.
     public var privacyErase: [Phrase] = []
     public var privacyExport: [Phrase] = []
+    /// Lengths of time: a unit word (`week`, `weeks`) → `day`, `week` or `month` ("pause for 2 weeks").
+    public var durations: [String: String] = [:]
+    /// Number words → their value ("a month", "two weeks").
+    public var counts: [String: Int] = [:]
+    /// Words before the last day of a period ("until Jan 15") and before its first ("from Dec 1").
+    public var until: Set<String> = []
+    public var from: Set<String> = []
 
     public init() {}
 
@@ -72,11 +79,12 @@ public struct Lexicon: Sendable {
         "yes", "no", "acknowledgements", "question_words", "negations", "determiners", "explicit", "email_optout",
         "email_optin",
         "no_request", "clause_joiners", "clause_starters", "choice_numbers", "months", "ambiguous_months",
-        "month_context", "invoice_words", "periods", "range_to", "privacy",
+        "month_context", "invoice_words", "periods", "range_to", "privacy", "durations", "counts", "until", "from",
     ]
     static let ruleKeys: Set<String> = ["verbs", "objects", "phrases", "other_objects"]
     static let periodKeys: Set<String> = ["last_year", "this_year", "last_month", "this_month"]
     static let privacyKeys: Set<String> = ["erase", "export"]
+    static let durationUnits: Set<String> = ["day", "week", "month"]
 
     /// Reads every `prompts/<locale>/words.json`; faults name the file and line. English is required.
     public static func load(prompts: URL) throws -> Lexicon {
@@ -126,6 +134,19 @@ public struct Lexicon: Sendable {
             }
             return list.map { Self.tokens($0).map(\.text) }
         }
+        /// `[["1", "one"], ["2", "two"]]`: each word → its list's place, from 1.
+        func numbered(_ key: String) -> [String: Int] {
+            guard let raw = object[key] else { return [:] }
+            guard let list = raw as? [[String]] else {
+                fault(key, "\(key) must be a list of lists of words (1, 2, ...)")
+                return [:]
+            }
+            var numbers: [String: Int] = [:]
+            for (index, words) in list.enumerated() {
+                for w in words { if let t = Self.tokens(w).first { numbers[t.text] = index + 1 } }
+            }
+            return numbers
+        }
         func words(_ key: String) -> Set<String> {
             let list = phrases(key)
             if list.contains(where: { $0.count != 1 }) { fault(key, "\(key) must hold single words") }
@@ -147,6 +168,18 @@ public struct Lexicon: Sendable {
         copy.monthContext.formUnion(words("month_context"))
         copy.invoiceWords.formUnion(words("invoice_words"))
         copy.rangeTo.formUnion(words("range_to"))
+        copy.until.formUnion(words("until"))
+        copy.from.formUnion(words("from"))
+        if let raw = object["durations"] {
+            if let o = raw as? [String: Any], Set(o.keys).isSubset(of: Self.durationUnits) {
+                for unit in o.keys.sorted() {
+                    for phrase in phrases(unit, in: o) { if let w = phrase.first { copy.durations[w] = unit } }
+                }
+            } else {
+                fault("durations", "durations must map day, week and month to lists of words")
+            }
+        }
+        copy.counts.merge(numbered("counts")) { $1 }
         if let raw = object["explicit"] {
             if let rules = raw as? [String: [String: Any]] {
                 for (intent, o) in rules.sorted(by: { $0.key < $1.key }) {
@@ -186,15 +219,7 @@ public struct Lexicon: Sendable {
                 fault("privacy", "privacy must be an object {erase, export}")
             }
         }
-        if let raw = object["choice_numbers"] {
-            if let list = raw as? [[String]] {
-                for (index, words) in list.enumerated() {
-                    for w in words { if let t = Self.tokens(w).first { copy.choiceNumbers[t.text] = index + 1 } }
-                }
-            } else {
-                fault("choice_numbers", "choice_numbers must be a list of lists of words (1, 2, ...)")
-            }
-        }
+        copy.choiceNumbers.merge(numbered("choice_numbers")) { $1 }
         if let raw = object["months"] {
             if let list = raw as? [[String]], list.count == 12, list.allSatisfy({ !$0.isEmpty }) {
                 copy.monthNames[locale] = list.map { $0[0] }

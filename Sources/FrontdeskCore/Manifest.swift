@@ -148,6 +148,26 @@ public struct IntentSpec: Sendable, Equatable {
     public var background: Bool = false
 }
 
+/// A one-time link action a plugin owns (`"link_actions"` in `plugin.json`): the plugin renders its page and
+/// carries out its effect; the web layer only renders and dispatches.
+public struct LinkActionSpec: Sendable, Equatable {
+    /// `area.verb` (`membership.cancel`), the action stored with each link.
+    public var id: String
+    /// The kind of record the link is bound to (`membership`, `invoice`, `client`): a link's resource reads
+    /// `<kind>:<id>`.
+    public var resource: String
+    public var description: String
+    /// Templates its pages use (checked like an intent's).
+    public var templates: [String]
+
+    public init(id: String, resource: String, description: String = "", templates: [String] = []) {
+        self.id = id
+        self.resource = resource
+        self.description = description
+        self.templates = templates
+    }
+}
+
 /// A plugin's `plugin.json`.
 public struct PluginManifest: Sendable, Equatable {
     public var id: String
@@ -160,6 +180,8 @@ public struct PluginManifest: Sendable, Equatable {
     public var alwaysOn: Bool
     public var intents: [IntentSpec]
     public var settings: [SettingSpec]
+    /// The one-time link actions this plugin owns.
+    public var linkActions: [LinkActionSpec] = []
 
     public func setting(_ key: String) -> SettingSpec? { settings.first { $0.key == key } }
 }

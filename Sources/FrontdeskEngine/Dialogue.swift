@@ -82,6 +82,7 @@ extension Pipeline {
         case ("core", "verify_contact"), ("core", "verify_code"): return try verifying(pending, text: text, &t, c)
         case (_, "confirm"): return try confirming(pending, text: text, policy: policy, &t, c)
         case (_, "reason"): return try reasoning(pending, text: text, &t, c)
+        case (_, "choice"): return try picking(pending, text: text, &t, c)
         default: return nil
         }
     }
@@ -122,6 +123,16 @@ extension Pipeline {
         }
     }
 
+    /// A plugin's own numbered choice (`plan:choice`): "2" or "the second one" goes to the plugin as the number, a
+    /// no word declines; anything else is a new message.
+    private func picking(_ pending: PendingAction, text: String, _ t: inout Turn, _ c: any UnitOfWork) throws
+        -> PipelineOutcome?
+    {
+        if let n = reader.choice(text) { return try resume(pending, answer: .text(String(n)), &t, c) }
+        if case .no = reader.confirmation(text) { return try resume(pending, answer: .no, &t, c) }
+        return nil
+    }
+
     /// "2" (or "two", "the second one") picks an option; anything else is a new message.
     private func chosen(_ pending: PendingAction, text: String, _ t: inout Turn, _ c: any UnitOfWork) throws
         -> PipelineOutcome?
@@ -142,7 +153,9 @@ extension Pipeline {
         _ decisions: [Decision], keeping: PendingAction?, opening: [Part] = [], _ t: inout Turn, _ c: any UnitOfWork
     ) throws -> PipelineOutcome {
         if keeping == nil, t.conversation.pendingAction != nil { try clearPending(&t, c) }
-        let asks = { (d: Decision) in d.intent == .clarify || self.catalog.lexicon.explicit[d.intent] != nil }
+        let asks = { (d: Decision) in
+            d.intent == .clarify || self.catalog.lexicon.explicit[d.intent] != nil || self.confirms(d.intent)
+        }
         var ordered = decisions.filter { !asks($0) }
         if let question = decisions.first(where: asks) { ordered.append(question) }
         // On SMS a consent change stands alone: after an opt-out its confirmation is the only message (CTIA). By
@@ -159,6 +172,12 @@ extension Pipeline {
             parts.append(try remindPart(keeping, &t, c))
         }
         return try send(parts, &t, c)
+    }
+
+    /// Whether the intent's plugin asks for its own YES (`"confirm": "plugin"`): like a destructive request, it is
+    /// answered last, one per message.
+    func confirms(_ intent: IntentID) -> Bool {
+        catalog.owner(of: intent)?.intents.first { $0.id == intent }?.confirm == .plugin
     }
 
     /// "Do you want to: 1) cancel your membership, 2) cancel or move an appointment, 3) stop texts? Reply 1, 2

@@ -1,4 +1,5 @@
 import Foundation
+import FrontdeskBilling
 import FrontdeskCore
 import FrontdeskPlugins
 import FrontdeskStore
@@ -50,6 +51,8 @@ public final class Pipeline: Sendable {
     public let classifier: any IntentClassifier
     public let clock: any Clock
     public let links: LinkIssuer
+    /// Where every billing action goes (the built-in ledger unless another provider is configured).
+    public let billing: any BillingProvider
     public let log: Logger
     /// Below this confidence the intent is `unknown` (a clarification menu, never a guess).
     public let threshold: Double
@@ -80,6 +83,7 @@ public final class Pipeline: Sendable {
                     file: "plugins/\(id)/plugin.json", line: 0, message: "registered plugin \(id) has no manifest"))
         }
         for t in coreTemplates + dialogueTemplates + staffTemplates + verificationTemplates + privacyTemplates
+            + linkTemplates
         where !catalog.templates.has(t, locale: "en") {
             faults.append(
                 Diagnostic(file: "prompts/en/\(t).txt", line: 0, message: "template \(t) is required by the pipeline"))
@@ -89,8 +93,10 @@ public final class Pipeline: Sendable {
 
     public init(
         store: any Store, catalog: Catalog, classifier: any IntentClassifier, clock: any Clock, links: LinkIssuer,
-        plugins: [any Plugin] = BuiltinPlugins.all, log: Logger = .silent, threshold: Double = 0.4
+        plugins: [any Plugin] = BuiltinPlugins.all, log: Logger = .silent, threshold: Double = 0.4,
+        billing: any BillingProvider = LedgerBilling()
     ) {
+        self.billing = billing
         self.store = store
         self.catalog = catalog
         self.classifier = classifier
@@ -321,7 +327,7 @@ public final class Pipeline: Sendable {
             store: c, business: t.business, client: t.sender.client, channel: channel, address: t.from, now: t.now,
             settings: PluginSettings(manifest: manifest, values: stored), links: links, enabledManifests: enabled,
             render: { id, values in try templates.render(id, channel: channel, locale: locale, values) },
-            lexicon: catalog.lexicon, actor: actor(t))
+            lexicon: catalog.lexicon, actor: actor(t), billing: billing)
     }
 
     // MARK: Replying

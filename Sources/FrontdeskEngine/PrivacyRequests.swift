@@ -29,6 +29,7 @@ extension Pipeline {
     public static let privacyTemplates = [
         "requests/privacy_export_ready", "requests/privacy_export_subject", "requests/privacy_erased",
         "requests/privacy_rejected", "requests/privacy_rejected_reason", "requests/privacy_subject",
+        "requests/page_export", "requests/page_export_button", "requests/page_export_note",
     ]
     /// The link action of an approved export and its page.
     public static let exportAction = "privacy.export"
@@ -158,24 +159,42 @@ extension Pipeline {
             status: .pending, now: now)
     }
 
-    /// The JSON export behind an approved export's link, produced when the link is used: the link is spent, the
-    /// request is done and the download audited, in one transaction. Nil when the link does not belong to an
-    /// approved export request of this client (spent, or the request is gone).
-    public func downloadExport(link: LinkRecord, tokenHash: String, now: Date) throws -> String? {
-        try store.write { c -> String? in
-            let parts = link.resource.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2, parts[0] == "privacy_request", let id = Int(parts[1]),
-                let request = try c.privacyRequest(id: id), request.clientID == link.clientID,
-                request.kind == .export, request.status == .approved,
-                let business = try c.business(id: link.businessID), let client = try c.client(id: link.clientID),
-                try c.consumeLink(tokenHash: tokenHash, now: now),
-                try c.movePrivacyRequest(id: id, from: [.approved], to: .done, decidedBy: nil, note: nil, now: now)
-            else { return nil }
-            try c.audit(
-                businessID: business.id, clientID: client.id, actor: "client:\(client.id)", via: "link",
-                action: "privacy.export_downloaded", before: "approved", after: "export request \(id) downloaded",
-                now: now)
-            return try ClientExport.make(client, business: business, c, now: now).serialized()
+    /// The page of an approved export's link (GET): what will download. The engine owns this link action (the
+    /// export is made from every repository, which no plugin reads).
+    func exportPage(business: Business, client: Client) throws -> LinkView {
+        let values = ["name": client.firstName, "business": business.name]
+        let render = { (id: String) in
+            try self.catalog.templates.render(id, channel: nil, locale: business.locale, values)
         }
+        var page = LinkPage(rendered: try render("requests/page_export"))
+        page.form = LinkForm(submit: try render("requests/page_export_button").trimmedWhitespace())
+        page.notes = [try render("requests/page_export_note").trimmedWhitespace()]
+        return LinkView(page: page, business: business, action: Self.exportAction)
+    }
+
+    /// The JSON export behind an approved export's link (POST), produced when the link is used: the link is spent,
+    /// the request is done and the download audited, in the caller's transaction. Nil when the link does not belong
+    /// to an approved export request of this client (spent, or the request is gone).
+    func downloadExport(_ link: LinkRecord, business: Business, client: Client, _ c: any UnitOfWork, now: Date)
+        throws -> LinkView?
+    {
+        let parts = link.resource.split(separator: ":", maxSplits: 1)
+        guard parts.count == 2, parts[0] == "privacy_request", let id = Int(parts[1]),
+            let request = try c.privacyRequest(id: id), request.clientID == client.id,
+            request.kind == .export, request.status == .approved,
+            try c.consumeLink(tokenHash: link.tokenHash, now: now),
+            try c.movePrivacyRequest(id: id, from: [.approved], to: .done, decidedBy: nil, note: nil, now: now)
+        else { return nil }
+        try c.audit(
+            businessID: business.id, clientID: client.id, actor: "client:\(client.id)", via: "link",
+            action: "privacy.export_downloaded", before: "approved", after: "export request \(id) downloaded",
+            now: now)
+        log.info("link_used", ["action": Self.exportAction])
+        let json = try ClientExport.make(client, business: business, c, now: now).serialized()
+        let name = "\(business.slug)-data-\(Format.isoDate(now, in: business.zone)).json"
+        let page = LinkPage(title: name)
+        return LinkView(
+            page: page, business: business, action: Self.exportAction,
+            download: LinkDownload(filename: name, contentType: "application/json; charset=utf-8", body: json + "\n"))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import FrontdeskBilling
 import FrontdeskCore
 import FrontdeskPlugins
 import FrontdeskStore
@@ -183,7 +184,11 @@ extension Pipeline {
                 "min_confidence", default: Int(Self.defaultMinConfidence * 100))
             policy.minConfidence[intent] = Double(percent) / 100
         }
-        if let client { policy.planNames = try c.memberships(clientID: client.id).map(\.planName) }
+        if let client {
+            // The plans as billing has them today (a scheduled change whose day has come is the plan).
+            let scope = BillingScope(store: c, businessID: client.businessID, zone: .gmt, now: clock.now())
+            policy.planNames = try billing.subscriptions(clientID: client.id, in: scope).map(\.planName)
+        }
         return policy
     }
 }

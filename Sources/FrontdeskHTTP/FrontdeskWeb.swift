@@ -21,14 +21,14 @@ public final class FrontdeskWeb: Sendable {
     public init(
         pipeline: Pipeline, webhooks settings: WebhookSettings, adminToken: String? = nil, metricsToken: String? = nil,
         clock: any Clock, log: Logger = .silent, metrics: HTTPMetrics = HTTPMetrics(),
-        gateway: any PaymentGateway = TestCardGateway(), replayCache: any ReplayCache = InMemoryReplayCache()
+        replayCache: any ReplayCache = InMemoryReplayCache()
     ) {
         self.pipeline = pipeline
         self.metrics = metrics
         metricsHashes = SecretList.values(metricsToken).filter(AdminToken.isWellFormed).map(AdminToken.hash)
         webhooks = WebhookRoutes(
             pipeline: pipeline, settings: settings, clock: clock, log: log, replayCache: replayCache)
-        linkPages = LinkPages(pipeline: pipeline, clock: clock, gateway: gateway, log: log)
+        linkPages = LinkPages(pipeline: pipeline, log: log)
         admin = AdminAPI(pipeline: pipeline, adminToken: adminToken, clock: clock, log: log)
     }
 

@@ -33,14 +33,6 @@ enum LinkHTML {
         return url
     }
 
-    /// How a client gets a fresh link: reply to the business, or contact it.
-    static func newLinkAdvice(_ business: Business?) -> String {
-        guard let business else { return "Reply to our last message to get a new link." }
-        let contact = [business.contactPhone, business.contactEmail].compactMap { $0 }.joined(separator: " or ")
-        return "To get a new link, reply to our last message from \(business.name)"
-            + (contact.isEmpty ? "." : ", or contact us at \(contact).")
-    }
-
     /// The page frame: business name, colour and logo.
     static func page(business: Business?, title: String, body: String, status: Int = 200) -> HTTPResponse {
         let color = safeColor(business?.brandColor ?? "#334155")
@@ -77,103 +69,76 @@ enum LinkHTML {
         return HTTPResponse.html(html, status: status)
     }
 
-    static func message(business: Business?, status: Int, title: String, text: String) -> HTTPResponse {
-        page(business: business, title: title, body: "<p>\(escape(text))</p>", status: status)
-    }
-
-    static func cardLine(_ card: PaymentMethod) -> String {
-        "\(card.brand) •••• \(card.last4), expires \(String(format: "%02d", card.expMonth))/\(card.expYear)"
-    }
-
-    static func cardForm(
-        business: Business, client: Client, current: PaymentMethod?, memberships: [Membership], testMode: Bool,
-        error: String?, values: [String: String], status: Int
-    ) -> HTTPResponse {
+    /// A plugin's page as plain, semantic HTML: title, alert, paragraphs, facts, one form with labelled fields.
+    static func render(_ p: LinkPage, business: Business?) -> HTTPResponse {
         var body = ""
-        if let error { body += "<p class=\"error\" role=\"alert\">\(escape(error))</p>" }
-        body += "<p>Hi \(escape(client.firstName)), enter the new card to use for "
-        body +=
-            memberships.isEmpty
-            ? "your future payments"
-            : memberships.map {
-                "your \(escape($0.planName)) membership (\(escape(Format.money($0.priceMinor, currency: $0.currency)))/\(escape($0.interval)))"
+        if let error = p.error { body += "<p class=\"error\" role=\"alert\">\(escape(error))</p>\n" }
+        for paragraph in p.paragraphs { body += "<p>\(emphasis(escape(paragraph)))</p>\n" }
+        if !p.details.isEmpty {
+            body += "<table>"
+            for d in p.details {
+                body += "<tr><th scope=\"row\">\(escape(d.label))</th><td>\(escape(d.value))</td></tr>"
             }
-            .joined(separator: " and ")
-        body += ".</p>"
-        body += "<p>Current card: \(current.map { escape(cardLine($0)) } ?? "none on file").</p>"
-        body += """
-            <form method="post" autocomplete="on">
-            <label for="number">Card number</label>
-            <input id="number" name="number" inputmode="numeric" autocomplete="cc-number" maxlength="23" required>
-            <div class="row"><div><label for="exp_month">Expiry month</label>
-            <input id="exp_month" name="exp_month" inputmode="numeric" autocomplete="cc-exp-month" maxlength="2" placeholder="MM" value="\(escape(values["exp_month"] ?? ""))" required></div>
-            <div><label for="exp_year">Expiry year</label>
-            <input id="exp_year" name="exp_year" inputmode="numeric" autocomplete="cc-exp-year" maxlength="4" placeholder="YYYY" value="\(escape(values["exp_year"] ?? ""))" required></div>
-            <div><label for="cvc">Security code</label>
-            <input id="cvc" name="cvc" inputmode="numeric" autocomplete="cc-csc" maxlength="4" required></div></div>
-            <button type="submit">Save card</button>
-            </form>
-            <p class="note">This link works once. We store only the card's brand, last four digits and expiry.</p>
-            """
-        if testMode {
-            body += "<p class=\"note\">Test mode: only test cards such as 4242 4242 4242 4242 are accepted.</p>"
+            body += "</table>\n"
         }
-        return page(business: business, title: "Update your card", body: body, status: status)
+        if let form = p.form { body += self.form(form) }
+        for note in p.notes { body += "<p class=\"note\">\(escape(note))</p>\n" }
+        return page(business: business, title: p.title, body: body, status: p.status)
     }
 
-    static func cancelForm(
-        business: Business, client: Client, membership: Membership, immediate: Bool, endDate: String
-    ) -> HTTPResponse {
-        let price = Format.money(membership.priceMinor, currency: membership.currency)
-        var body =
-            "<p>Hi \(escape(client.firstName)), this will cancel your <strong>\(escape(membership.planName))</strong>"
-        body += " membership (\(escape(price))/\(escape(membership.interval))).</p>"
-        body +=
-            immediate
-            ? "<p>It ends <strong>today</strong>. You will not be charged again.</p>"
-            : "<p>It stays active until <strong>\(escape(endDate))</strong>. You will not be charged again.</p>"
-        body += """
-            <form method="post">
-            <label for="reason">Why are you leaving? (optional)</label>
-            <textarea id="reason" name="reason" rows="3" maxlength="500"></textarea>
-            <button type="submit">Cancel my membership</button>
-            </form>
-            <p class="note">Nothing changes until you press the button. This link works once.</p>
-            """
-        return page(business: business, title: "Cancel your membership", body: body)
-    }
-
-    static func invoiceSummary(
-        business: Business, invoice: Invoice, retry: Bool, card: PaymentMethod?, issued: String, error: String?
-    ) -> HTTPResponse {
-        let amount = Format.money(invoice.amountMinor, currency: invoice.currency)
-        var body = ""
-        if let error { body += "<p class=\"error\" role=\"alert\">\(escape(error))</p>" }
-        body += "<p>Invoice <strong>\(escape(invoice.number))</strong>, issued \(escape(issued)), "
-        body += "for <strong>\(escape(amount))</strong> (\(escape(invoice.status.rawValue))).</p>"
-        if retry {
-            body += "<p>Pressing the button charges \(escape(amount)) to "
-            body += (card.map { escape(cardLine($0)) } ?? "your card on file") + ".</p>"
-            body += "<form method=\"post\"><button type=\"submit\">Pay \(escape(amount)) now</button></form>"
-        } else {
-            body += "<form method=\"post\"><button type=\"submit\">Open the printable invoice</button></form>"
+    /// `**Dec 5, 2026**` in a page template is `<strong>Dec 5, 2026</strong>`, on text already escaped (so a value
+    /// holding `**` can only ever make bold text, never markup).
+    static func emphasis(_ escaped: String) -> String {
+        let parts = escaped.components(separatedBy: "**")
+        guard parts.count >= 3 else { return escaped }
+        var out = ""
+        for (index, part) in parts.enumerated() {
+            if index > 0 {
+                // An unpaired last marker stays as written.
+                let closing = index % 2 == 0
+                out += index == parts.count - 1 && !closing ? "**" : (closing ? "</strong>" : "<strong>")
+            }
+            out += part
         }
-        body += "<p class=\"note\">This link works once.</p>"
-        return page(business: business, title: retry ? "Retry a payment" : "Your invoice", body: body)
+        return out
     }
 
-    static func printableInvoice(business: Business, client: Client, invoice: Invoice, issued: String) -> HTTPResponse {
-        let amount = Format.money(invoice.amountMinor, currency: invoice.currency)
-        var body = "<table>"
-        body += "<tr><th>Invoice</th><td>\(escape(invoice.number))</td></tr>"
-        body += "<tr><th>Issued</th><td>\(escape(issued))</td></tr>"
-        body += "<tr><th>Billed to</th><td>\(escape(client.fullName))</td></tr>"
-        body += "<tr><th>Amount</th><td>\(escape(amount))</td></tr>"
-        body += "<tr><th>Status</th><td>\(escape(invoice.status.rawValue))</td></tr>"
-        body += "</table>"
-        let from = [business.name, business.contactEmail, business.contactPhone, business.website].compactMap { $0 }
-        body += "<p class=\"note\">\(from.map(escape).joined(separator: " · "))</p>"
-        body += "<p class=\"note\">Use your browser's Print command to save this invoice as a PDF.</p>"
-        return page(business: business, title: "Invoice \(invoice.number)", body: body)
+    static func form(_ form: LinkForm) -> String {
+        // Our own paths only (`/l/<token>`): a form never posts anywhere else (the CSP says `form-action 'self'`).
+        let target = form.target.map { $0.hasPrefix("/l/") ? " action=\"\(escape($0))\"" : "" } ?? ""
+        var html = "<form method=\"post\"\(target)>\n"
+        var row: [String] = []
+        func flushRow() {
+            guard !row.isEmpty else { return }
+            let cells = row.map { "<div>\($0)</div>" }.joined()
+            html += row.count == 1 ? row[0] : "<div class=\"row\">\(cells)</div>\n"
+            row = []
+        }
+        for field in form.fields {
+            let id = escape(field.name)
+            var attributes = "id=\"\(id)\" name=\"\(id)\" maxlength=\"\(field.maxLength)\""
+            if let auto = field.autocomplete { attributes += " autocomplete=\"\(escape(auto))\"" }
+            if let hint = field.placeholder { attributes += " placeholder=\"\(escape(hint))\"" }
+            if field.required { attributes += " required" }
+            let label = "<label for=\"\(id)\">\(escape(field.label))</label>\n"
+            switch field.kind {
+            case .hidden:
+                html += "<input type=\"hidden\" name=\"\(id)\" value=\"\(escape(field.value))\">\n"
+            case .textarea:
+                flushRow()
+                html += label + "<textarea \(attributes) rows=\"3\">\(escape(field.value))</textarea>\n"
+            case .numeric, .text:
+                let mode = field.kind == .numeric ? " inputmode=\"numeric\"" : ""
+                let input = label + "<input \(attributes)\(mode) value=\"\(escape(field.value))\">\n"
+                // Short fields (expiry, security code) sit side by side.
+                if field.maxLength <= 4 { row.append(input) } else {
+                    flushRow()
+                    html += input
+                }
+            }
+        }
+        flushRow()
+        html += "<button type=\"submit\">\(escape(form.submit))</button>\n</form>\n"
+        return html
     }
 }

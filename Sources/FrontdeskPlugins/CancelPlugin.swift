@@ -1,10 +1,12 @@
 import Foundation
+import FrontdeskBilling
 import FrontdeskCore
 import FrontdeskStore
 
 /// `membership.cancel`, per business policy: `allowed` (else staff are asked), `mode` period_end|immediate,
 /// `confirm` reply|link. A reason is asked for and stored. The pipeline offers it only for an explicit request
-/// classified at `min_confidence` percent or more (see `prompts/<locale>/words.json`, `explicit`).
+/// classified at `min_confidence` percent or more (see `prompts/<locale>/words.json`, `explicit`). Confirmed by a
+/// YES or on the link page, it takes one path (`confirm`) and is audited as `membership.cancel` either way.
 public struct CancelPlugin: Plugin {
     public let id = "cancel"
     public static let action = "membership.cancel"
@@ -12,7 +14,7 @@ public struct CancelPlugin: Plugin {
 
     public func handle(_ request: PluginRequest, in context: PluginContext) throws -> PluginReply {
         let client = try context.requireClient()
-        let all = try context.store.memberships(clientID: client.id)
+        let all = try context.billing.subscriptions(clientID: client.id, in: context.scope)
         let live = all.filter { $0.status != .cancelled && $0.status != .pendingCancel }
         guard !live.isEmpty else {
             if let ending = all.first(where: { $0.status == .pendingCancel }) {
@@ -22,9 +24,7 @@ public struct CancelPlugin: Plugin {
             }
             return PluginReply(template: "cancel/nothing_to_cancel", values: ["name": client.firstName])
         }
-        let text = request.text.lowercased()
-        let named = live.filter { text.contains($0.planName.lowercased()) }
-        guard let membership = named.count == 1 ? named[0] : (live.count == 1 ? live[0] : nil) else {
+        guard let membership = MembershipPick.pick(live, text: request.text) else {
             return PluginReply(
                 template: "cancel/which",
                 values: ["plans": live.map(\.planName).joined(separator: ", "), "example": live[0].planName])
@@ -67,7 +67,8 @@ public struct CancelPlugin: Plugin {
     public func resume(_ pending: PendingAction, answer: Answer, in context: PluginContext) throws -> PluginReply {
         let client = try context.requireClient()
         guard let membershipID = Int(pending.payload),
-            let membership = try context.store.memberships(clientID: client.id).first(where: { $0.id == membershipID })
+            let membership = try context.billing.subscriptions(clientID: client.id, in: context.scope)
+                .first(where: { $0.id == membershipID })
         else { return PluginReply(template: "cancel/nothing_to_cancel", values: ["name": client.firstName]) }
         switch (pending.step, answer) {
         case ("confirm", .no):
@@ -75,24 +76,15 @@ public struct CancelPlugin: Plugin {
         case ("confirm", .yes(let detail)):
             let reason = detail.isEmpty ? nil : String(detail.prefix(500))
             let when = try whenText(membership, context: context)
-            guard
-                try Self.perform(
-                    context.store, membershipID: membership.id,
-                    immediately: context.settings.string("mode") == "immediate",
-                    reason: reason, now: context.now)
-            else {
+            guard let done = try confirm(membership, reason: reason, in: context) else {
                 return PluginReply(
                     template: "cancel/already",
                     values: ["plan": membership.planName, "date": context.date(membership.currentPeriodEnd)])
             }
-            let audit = (
-                before: membership.status.rawValue,
-                after: context.settings.string("mode") == "immediate" ? "cancelled" : "pending_cancel"
-            )
             if reason != nil {
                 return PluginReply(
                     template: "cancel/done_with_reason", values: ["plan": membership.planName, "when": when],
-                    auditAction: "membership.cancel", auditBefore: audit.before, auditAfter: audit.after)
+                    auditAction: Self.action, auditBefore: done.before, auditAfter: done.after)
             }
             let ttl = context.settings.int("ttl_minutes", default: 30)
             return PluginReply(
@@ -100,9 +92,10 @@ public struct CancelPlugin: Plugin {
                 pending: PendingAction(
                     action: "cancel:reason", payload: String(membership.id),
                     expiresAt: context.now.addingTimeInterval(TimeInterval(ttl * 60))),
-                auditAction: "membership.cancel", auditBefore: audit.before, auditAfter: audit.after)
+                auditAction: Self.action, auditBefore: done.before, auditAfter: done.after)
         case ("reason", .text(let text)) where !text.isEmpty, ("reason", .yes(let text)) where !text.isEmpty:
-            try context.store.setCancelReason(membershipID: membership.id, reason: String(text.prefix(500)))
+            try context.billing.recordCancelReason(
+                membershipID: membership.id, clientID: client.id, reason: String(text.prefix(500)), in: context.scope)
             return PluginReply(
                 template: "cancel/reason_thanks", values: ["name": client.firstName],
                 auditAction: "membership.cancel_reason")
@@ -114,20 +107,26 @@ public struct CancelPlugin: Plugin {
         }
     }
 
-    /// Cancels per policy; shared by the reply flow and the link page. False when already ended.
-    public static func perform(
-        _ store: any UnitOfWork, membershipID: Int, immediately: Bool, reason: String?, now: Date
-    )
-        throws
-        -> Bool
+    /// Cancels per the business's `mode`, confirmed by reply or on the link page; nil when it had already ended.
+    func confirm(_ membership: Membership, reason: String?, in context: PluginContext) throws
+        -> (membership: Membership, before: String, after: String)?
     {
-        try store.cancelMembership(id: membershipID, immediately: immediately, reason: reason, now: now)
+        let timing: CancelTiming = context.settings.string("mode") == "immediate" ? .now : .periodEnd
+        do {
+            let done = try context.billing.cancel(
+                membershipID: membership.id, clientID: membership.clientID, timing: timing, reason: reason,
+                in: context.scope)
+            return (done, membership.status.rawValue, done.status.rawValue)
+        } catch let error as BillingError where error.code == .alreadyEnded {
+            return nil
+        }
     }
 
     /// "Still waiting: reply YES to cancel Gym Basic immediately (you lose access today), or NO to keep it."
     public func remind(_ pending: PendingAction, in context: PluginContext) throws -> PluginReply? {
         guard pending.step == "confirm", let client = context.client, let id = Int(pending.payload),
-            let membership = try context.store.memberships(clientID: client.id).first(where: { $0.id == id })
+            let membership = try context.billing.subscriptions(clientID: client.id, in: context.scope)
+                .first(where: { $0.id == id })
         else { return nil }
         return PluginReply(
             template: "cancel/remind",
@@ -135,6 +134,57 @@ public struct CancelPlugin: Plugin {
                 "plan": membership.planName, "when": try whenText(membership, context: context),
                 "effect": try effectText(context),
             ])
+    }
+
+    // MARK: The link page
+
+    public func linkPage(_ link: LinkRequest, in context: PluginContext) throws -> LinkPage {
+        let client = try context.requireClient()
+        let m = try context.linkedMembership(link, clientID: client.id)
+        guard m.status != .cancelled, m.status != .pendingCancel else { return try alreadyPage(m, context) }
+        let immediate = context.settings.string("mode") == "immediate"
+        let effect =
+            immediate
+            ? try context.render("cancel/page_effect_immediate", [:])
+            : try context.render(
+                "cancel/page_effect_period_end", ["date": context.date(m.currentPeriodEnd ?? m.nextBillingAt)])
+        var page = try context.page(
+            "cancel/page_confirm",
+            [
+                "name": client.firstName, "plan": m.planName, "price": context.money(m.priceMinor, m.currency),
+                "interval": m.interval, "effect": effect,
+            ])
+        page.form = LinkForm(
+            fields: [
+                LinkField(
+                    name: "reason", label: try context.render("cancel/page_reason_label", [:]), kind: .textarea,
+                    maxLength: 500)
+            ], submit: try context.render("cancel/page_button", [:]))
+        page.notes = [try context.render("cancel/page_note", [:])]
+        return page
+    }
+
+    public func submitLink(_ link: LinkRequest, form: [String: String], in context: PluginContext) throws
+        -> LinkOutcome
+    {
+        let client = try context.requireClient()
+        let m = try context.linkedMembership(link, clientID: client.id)
+        let trimmed = (form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let reason = trimmed.isEmpty ? nil : String(trimmed.prefix(500))
+        guard let done = try confirm(m, reason: reason, in: context) else {
+            return LinkOutcome(page: try alreadyPage(m, context))
+        }
+        let page =
+            done.membership.status == .cancelled
+            ? try context.page("cancel/page_done_immediate", ["plan": m.planName])
+            : try context.page(
+                "cancel/page_done_period_end",
+                ["plan": m.planName, "date": context.date(done.membership.cancelAt ?? context.now)])
+        return LinkOutcome(page: page, auditAction: Self.action, auditBefore: done.before, auditAfter: done.after)
+    }
+
+    private func alreadyPage(_ m: Membership, _ context: PluginContext) throws -> LinkPage {
+        try context.page("cancel/page_already", ["plan": m.planName, "date": context.date(m.cancelAt)])
     }
 
     /// What the client loses, and when: "you lose access today" / "you keep access until then".

@@ -8,6 +8,11 @@ public struct IssuedLink: Sendable, Equatable {
     public var action: String
     public var url: String
     public var expiresAt: Date
+
+    /// `/l/<token>`: where a form on one of our own pages posts to reach this link.
+    public var path: String {
+        url.range(of: "/l/", options: .backwards).map { String(url[$0.lowerBound...]) } ?? url
+    }
 }
 
 /// Issues one-time links bound to business + client + action + resource.
@@ -32,5 +37,10 @@ public struct LinkIssuer: Sendable {
             tokenHash: hash, businessID: businessID, clientID: clientID, action: action, resource: resource, now: now,
             expiresAt: expires)
         return IssuedLink(action: action, url: "\(baseURL)/l/\(token)", expiresAt: expires)
+    }
+
+    /// The stored hash of a token from a URL, or nil when the token is not one we could have issued.
+    public static func hash(ofToken token: String) -> String? {
+        LinkToken.isWellFormed(token) ? LinkToken.hash(token) : nil
     }
 }

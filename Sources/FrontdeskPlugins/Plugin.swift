@@ -1,4 +1,5 @@
 import Foundation
+import FrontdeskBilling
 import FrontdeskCore
 import FrontdeskStore
 
@@ -16,6 +17,12 @@ public protocol Plugin: Sendable {
     /// One line that asks this plugin's pending question again, naming the action and its effect; said when
     /// the client answered something else ("ok", a side question). Nil: the pipeline's generic reminder.
     func remind(_ pending: PendingAction, in context: PluginContext) throws -> PluginReply?
+    /// The page of one of this plugin's link actions (`link_actions` in its manifest): what will happen, read-only
+    /// (mail scanners open links, so it changes nothing).
+    func linkPage(_ link: LinkRequest, in context: PluginContext) throws -> LinkPage
+    /// Carries out a link action submitted from its page, inside the link's transaction. The link is spent only
+    /// when the outcome says so; otherwise everything written is undone (input to correct on the same link).
+    func submitLink(_ link: LinkRequest, form: [String: String], in context: PluginContext) throws -> LinkOutcome
 }
 
 extension Plugin {
@@ -24,6 +31,74 @@ extension Plugin {
     }
 
     public func remind(_ pending: PendingAction, in context: PluginContext) throws -> PluginReply? { nil }
+
+    public func linkPage(_ link: LinkRequest, in context: PluginContext) throws -> LinkPage {
+        throw PluginError(template: "core/page_invalid")
+    }
+
+    public func submitLink(_ link: LinkRequest, form: [String: String], in context: PluginContext) throws
+        -> LinkOutcome
+    {
+        throw PluginError(template: "core/page_invalid")
+    }
+}
+
+/// A one-time link being opened or submitted: its action and the record it is bound to (`membership:12`).
+public struct LinkRequest: Sendable, Equatable {
+    public var action: String
+    public var resourceKind: String
+    public var resourceID: Int?
+    public var linkID: Int
+
+    public init(action: String, resource: String, linkID: Int) {
+        self.action = action
+        let parts = resource.split(separator: ":", maxSplits: 1)
+        resourceKind = parts.first.map(String.init) ?? ""
+        resourceID = parts.count == 2 ? Int(parts[1]) : nil
+        self.linkID = linkID
+    }
+
+    /// The bound record's id, when it is of `kind`; else the page for a link that is not valid.
+    public func id(of kind: String) throws -> Int {
+        guard resourceKind == kind, let resourceID else { throw PluginError(template: "core/page_invalid") }
+        return resourceID
+    }
+}
+
+/// A message to the client about what a link page did (sent to the client's usual address through the outbox).
+public struct ClientNotice: Sendable, Equatable {
+    public var template: String
+    public var values: [String: String]
+    public init(template: String, values: [String: String]) {
+        self.template = template
+        self.values = values
+    }
+}
+
+/// What submitting a link page did: the page to show, whether the link is spent, and the side effects.
+public struct LinkOutcome: Sendable {
+    public var page: LinkPage
+    /// The link is used up: the action happened (or was attempted, like a declined charge). False: the page asks
+    /// for corrected input and nothing it wrote is kept.
+    public var spendsLink: Bool
+    public var auditAction: String?
+    public var auditBefore: String?
+    public var auditAfter: String?
+    public var clientNotice: ClientNotice?
+    public var staffNotices: [StaffNotice]
+
+    public init(
+        page: LinkPage, spendsLink: Bool = true, auditAction: String? = nil, auditBefore: String? = nil,
+        auditAfter: String? = nil, clientNotice: ClientNotice? = nil, staffNotices: [StaffNotice] = []
+    ) {
+        self.page = page
+        self.spendsLink = spendsLink
+        self.auditAction = auditAction
+        self.auditBefore = auditBefore
+        self.auditAfter = auditAfter
+        self.clientNotice = clientNotice
+        self.staffNotices = staffNotices
+    }
 }
 
 /// What the client asked, after classification.
@@ -133,14 +208,17 @@ public struct PluginContext {
     public let lexicon: Lexicon
     /// Who is asking, for the records a plugin keeps: `client:N`, or `staff:N` acting for the client.
     public let actor: String
+    /// Where every billing action goes (plugins never touch billing rows).
+    public let billing: any BillingProvider
 
     public init(
         store: any UnitOfWork, business: Business, client: Client?, channel: Channel, address: String?, now: Date,
         settings: PluginSettings,
         links: LinkIssuer, enabledManifests: [PluginManifest],
         render: @escaping (String, [String: String]) throws -> String, lexicon: Lexicon = Lexicon(),
-        actor: String? = nil
+        actor: String? = nil, billing: any BillingProvider = LedgerBilling()
     ) {
+        self.billing = billing
         self.render = render
         self.lexicon = lexicon
         self.actor = actor ?? client.map { "client:\($0.id)" } ?? "unknown"
@@ -164,6 +242,21 @@ public struct PluginContext {
     /// Date in the business's time zone.
     public func date(_ date: Date?) -> String {
         date.map { Format.date($0, in: business.zone) } ?? "—"
+    }
+
+    /// This message's transaction, business, clock and time zone, for the billing provider.
+    public var scope: BillingScope {
+        BillingScope(store: store, businessID: business.id, zone: business.zone, now: now)
+    }
+
+    /// Whether an enabled plugin owns a link action (a link is issued only for what can be opened).
+    public func offers(linkAction action: String) -> Bool {
+        enabledManifests.contains { $0.linkActions.contains { $0.id == action } }
+    }
+
+    /// A page rendered from one template (first line the title, then paragraphs).
+    public func page(_ template: String, _ values: [String: String] = [:], status: Int = 200) throws -> LinkPage {
+        LinkPage(status: status, rendered: try render(template, values))
     }
 }
 

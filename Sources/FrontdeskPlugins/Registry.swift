@@ -8,6 +8,8 @@ public enum BuiltinPlugins {
         HelpPlugin(),
         HandoffPlugin(),
         RequestsPlugin(),
+        LifecyclePlugin(),
+        PlanPlugin(),
         SmalltalkPlugin(),
         CompliancePlugin(),
         FallbackPlugin(),

@@ -1,10 +1,10 @@
 import FrontdeskCore
 import FrontdeskStore
 
-/// `requests`: what clients ask that no plugin carries out yet (pause, resume, rejoin, plan change, contact
-/// details, refunds, appointments, personal data). Staff get a summary; the client is told in one line. The
-/// request is never turned into another action. A request for a copy or the erasure of one's data is recorded as
-/// a privacy request that staff approve or reject (`frontdesk privacy`).
+/// `requests`: what clients ask that no plugin carries out yet (contact details, refunds, appointments, personal
+/// data). Staff get a summary; the client is told in one line. The request is never turned into another action. A
+/// request for a copy or the erasure of one's data is recorded as a privacy request that staff approve or reject
+/// (`frontdesk privacy`).
 public struct RequestsPlugin: Plugin {
     public let id = "requests"
     public init() {}
@@ -17,6 +17,13 @@ public struct RequestsPlugin: Plugin {
             if Lexicon.contains(context.lexicon.privacyErase, words) { kinds.append(.erase) }
             if !kinds.isEmpty { return try privacy(kinds, request, in: context) }
         }
+        return try Self.forward(request, in: context)
+    }
+
+    /// Staff get a summary, the client one line; audited as `request.<intent>`. Also how other plugins pass on a
+    /// request their business's policy leaves to staff (a pause where pausing by message is off). The plugin's
+    /// `response_hours` setting says when to expect an answer.
+    public static func forward(_ request: PluginRequest, in context: PluginContext) throws -> PluginReply {
         // The kind in words is a template per intent (`requests/kind_membership_pause`), so it can be translated.
         let kindTemplate = "requests/kind_" + request.intent.replacingOccurrences(of: ".", with: "_")
         let kind = try context.render(kindTemplate, [:]).trimmedWhitespace()

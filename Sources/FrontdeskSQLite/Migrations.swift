@@ -31,6 +31,7 @@ enum Migrations {
         Migration(name: "007_email_optouts", sql: emailOptOuts, rebuildsTables: true),
         Migration(name: "008_privacy", sql: privacy),
         Migration(name: "009_verification", sql: verification),
+        Migration(name: "011_lifecycle", sql: lifecycle),
     ]
 
     static var names: [String] { all.map(\.name) }
@@ -495,5 +496,30 @@ enum Migrations {
         CREATE INDEX privacy_requests_client ON privacy_requests (client_id);
         CREATE INDEX clients_first_name ON clients (business_id, first_name COLLATE NOCASE);
         CREATE INDEX clients_last_name ON clients (business_id, last_name COLLATE NOCASE);
+        """
+
+    /// Issue 16: a membership's running or scheduled pause and a plan change scheduled for the end of its period,
+    /// the history of pauses (counted against a business's pauses per year), and each invoice's payment attempts
+    /// with the last decline code (Stripe's `attempt_count`, `expired_card`). Columns are added, so existing rows
+    /// keep their values: no pause, nothing scheduled, no attempts. Link actions need no change here: since
+    /// `003_link_actions` their CHECK asks only for the `area.verb` form, and plugins declare which exist.
+    static let lifecycle = """
+        ALTER TABLE memberships ADD COLUMN pause_starts_at TEXT;
+        ALTER TABLE memberships ADD COLUMN pause_resumes_at TEXT;
+        ALTER TABLE memberships ADD COLUMN pause_billing TEXT CHECK (pause_billing IN ('skip', 'shift'));
+        ALTER TABLE memberships ADD COLUMN scheduled_plan_id INTEGER REFERENCES plans(id);
+        ALTER TABLE memberships ADD COLUMN scheduled_plan_at TEXT;
+        CREATE TABLE membership_pauses (
+            id INTEGER PRIMARY KEY,
+            membership_id INTEGER NOT NULL REFERENCES memberships(id) ON DELETE CASCADE,
+            starts_at TEXT NOT NULL,
+            resumes_at TEXT NOT NULL CHECK (resumes_at > starts_at),
+            billing TEXT NOT NULL CHECK (billing IN ('skip', 'shift')),
+            created_at TEXT NOT NULL,
+            ended_at TEXT
+        );
+        CREATE INDEX membership_pauses_membership ON membership_pauses (membership_id, starts_at);
+        ALTER TABLE invoices ADD COLUMN attempt_count INTEGER NOT NULL DEFAULT 0 CHECK (attempt_count >= 0);
+        ALTER TABLE invoices ADD COLUMN last_payment_error TEXT;
         """
 }

@@ -206,9 +206,12 @@ extension Connection: UnitOfWork {
         let rows = try query(
             """
             SELECT m.*, p.name AS plan_name, p.price_minor, p.currency, p.billing_interval,
-                   pm.id AS pm_id, pm.brand, pm.last4, pm.exp_month, pm.exp_year, pm.is_default
+                   pm.id AS pm_id, pm.brand, pm.last4, pm.exp_month, pm.exp_year, pm.is_default,
+                   sp.name AS scheduled_name, sp.price_minor AS scheduled_price,
+                   sp.billing_interval AS scheduled_interval
             FROM memberships m JOIN plans p ON p.id = m.plan_id
             LEFT JOIN payment_methods pm ON pm.id = m.payment_method_id
+            LEFT JOIN plans sp ON sp.id = m.scheduled_plan_id
             WHERE m.client_id = ? ORDER BY m.id
             """, clientID)
         return try rows.map { r in
@@ -238,8 +241,22 @@ extension Connection: UnitOfWork {
                 status: MembershipStatus(rawValue: r.string("status") ?? "") ?? .active,
                 currentPeriodEnd: r.date("current_period_end"), nextBillingAt: r.date("next_billing_at"),
                 cancelAt: r.date("cancel_at"), cancelReason: r.string("cancel_reason"), paymentMethod: card,
-                services: services)
+                services: services, planID: r.int("plan_id"), pause: Self.pause(r), scheduledChange: Self.scheduled(r))
         }
+    }
+
+    static func pause(_ r: Row) -> MembershipPause? {
+        guard let start = r.date("pause_starts_at"), let end = r.date("pause_resumes_at"),
+            let billing = r.string("pause_billing").flatMap(PauseBilling.init(rawValue:))
+        else { return nil }
+        return MembershipPause(startsAt: start, resumesAt: end, billing: billing)
+    }
+
+    static func scheduled(_ r: Row) -> ScheduledPlanChange? {
+        guard let plan = r.int("scheduled_plan_id"), let at = r.date("scheduled_plan_at") else { return nil }
+        return ScheduledPlanChange(
+            planID: plan, planName: r.string("scheduled_name") ?? "", priceMinor: r.int("scheduled_price") ?? 0,
+            interval: r.string("scheduled_interval") ?? "month", effectiveAt: at)
     }
 
     public func defaultPaymentMethod(clientID: Int) throws -> PaymentMethod? {
@@ -313,7 +330,8 @@ extension Connection: UnitOfWork {
             id: r.int("id") ?? 0, number: r.string("number") ?? "",
             issuedAt: r.date("issued_at") ?? Date(timeIntervalSince1970: 0),
             amountMinor: r.int("amount_minor") ?? 0, currency: r.string("currency") ?? "USD",
-            status: Invoice.Status(rawValue: r.string("status") ?? "") ?? .open)
+            status: Invoice.Status(rawValue: r.string("status") ?? "") ?? .open, membershipID: r.int("membership_id"),
+            attemptCount: r.int("attempt_count") ?? 0, lastPaymentError: r.string("last_payment_error"))
     }
 
     // MARK: Conversations and messages

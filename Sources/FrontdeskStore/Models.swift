@@ -111,14 +111,24 @@ public struct Membership: Sendable, Equatable {
     public var paymentMethod: PaymentMethod?
     /// Service name → sessions remaining this period, with the plan's included quantity.
     public var services: [(service: String, remaining: Int, included: Int)]
+    /// The plan's id (nil only for a record built without one).
+    public var planID: Int?
+    /// A pause that is scheduled or running (since migration `011_lifecycle`).
+    public var pause: MembershipPause?
+    /// A plan change scheduled for the end of the period (a downgrade), if any.
+    public var scheduledChange: ScheduledPlanChange?
 
     public static func == (a: Membership, b: Membership) -> Bool { a.id == b.id && a.status == b.status }
 
     public init(
         id: Int, clientID: Int, planName: String, priceMinor: Int, currency: String, interval: String,
         status: MembershipStatus, currentPeriodEnd: Date?, nextBillingAt: Date?, cancelAt: Date?, cancelReason: String?,
-        paymentMethod: PaymentMethod?, services: [(service: String, remaining: Int, included: Int)]
+        paymentMethod: PaymentMethod?, services: [(service: String, remaining: Int, included: Int)],
+        planID: Int? = nil, pause: MembershipPause? = nil, scheduledChange: ScheduledPlanChange? = nil
     ) {
+        self.planID = planID
+        self.pause = pause
+        self.scheduledChange = scheduledChange
         self.id = id
         self.clientID = clientID
         self.planName = planName
@@ -135,6 +145,74 @@ public struct Membership: Sendable, Equatable {
     }
 }
 
+/// How billing behaves while a membership is paused (a business setting; each billing provider says which it
+/// supports).
+public enum PauseBilling: String, Sendable, CaseIterable {
+    /// The billing cycle keeps its dates and the charges that fall in the pause are skipped (Stripe's
+    /// `pause_collection`).
+    case skip
+    /// The resume date becomes the next billing date (the cycle moves, as in Mangomint).
+    case shift
+}
+
+/// A pause of a membership: from `startsAt` (today or a later day) until `resumesAt`.
+public struct MembershipPause: Sendable, Equatable {
+    public var startsAt: Date
+    public var resumesAt: Date
+    public var billing: PauseBilling
+
+    public init(startsAt: Date, resumesAt: Date, billing: PauseBilling) {
+        self.startsAt = startsAt
+        self.resumesAt = resumesAt
+        self.billing = billing
+    }
+}
+
+/// A change of plan that takes effect at a later date (a downgrade at the end of the period).
+public struct ScheduledPlanChange: Sendable, Equatable {
+    public var planID: Int
+    public var planName: String
+    public var priceMinor: Int
+    public var interval: String
+    public var effectiveAt: Date
+
+    public init(planID: Int, planName: String, priceMinor: Int, interval: String, effectiveAt: Date) {
+        self.planID = planID
+        self.planName = planName
+        self.priceMinor = priceMinor
+        self.interval = interval
+        self.effectiveAt = effectiveAt
+    }
+}
+
+/// What billing writes back to a membership after an action (every billing field, as it should now read).
+public struct MembershipBillingState: Sendable, Equatable {
+    public var status: MembershipStatus
+    public var planID: Int
+    public var currentPeriodEnd: Date?
+    public var nextBillingAt: Date?
+    public var cancelAt: Date?
+    public var cancelledAt: Date?
+    public var cancelReason: String?
+    public var pause: MembershipPause?
+    public var scheduledChange: ScheduledPlanChange?
+
+    public init(
+        status: MembershipStatus, planID: Int, currentPeriodEnd: Date?, nextBillingAt: Date?, cancelAt: Date?,
+        cancelledAt: Date?, cancelReason: String?, pause: MembershipPause?, scheduledChange: ScheduledPlanChange?
+    ) {
+        self.status = status
+        self.planID = planID
+        self.currentPeriodEnd = currentPeriodEnd
+        self.nextBillingAt = nextBillingAt
+        self.cancelAt = cancelAt
+        self.cancelledAt = cancelledAt
+        self.cancelReason = cancelReason
+        self.pause = pause
+        self.scheduledChange = scheduledChange
+    }
+}
+
 public struct Invoice: Sendable, Equatable {
     public enum Status: String, Sendable { case paid, open, failed, void }
     public var id: Int
@@ -143,8 +221,20 @@ public struct Invoice: Sendable, Equatable {
     public var amountMinor: Int
     public var currency: String
     public var status: Status
+    /// The membership it bills, if any.
+    public var membershipID: Int?
+    /// Payment attempts made by `pay` (since migration `011_lifecycle`), and why the last one failed
+    /// (`expired_card`, `card_declined`, `no_card`), as Stripe's `attempt_count` and decline codes.
+    public var attemptCount: Int
+    public var lastPaymentError: String?
 
-    public init(id: Int, number: String, issuedAt: Date, amountMinor: Int, currency: String, status: Status) {
+    public init(
+        id: Int, number: String, issuedAt: Date, amountMinor: Int, currency: String, status: Status,
+        membershipID: Int? = nil, attemptCount: Int = 0, lastPaymentError: String? = nil
+    ) {
+        self.membershipID = membershipID
+        self.attemptCount = attemptCount
+        self.lastPaymentError = lastPaymentError
         self.id = id
         self.number = number
         self.issuedAt = issuedAt

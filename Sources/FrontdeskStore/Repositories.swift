@@ -266,3 +266,29 @@ public protocol VerificationRepository {
     /// Ends the codes still open for an address (a new code replaces them).
     func closeVerifications(businessID: Int, channel: Channel, address: String, now: Date) throws
 }
+
+/// What a billing provider's ledger reads and writes (issue 16). Only `FrontdeskBilling` calls these; plugins go
+/// through its `BillingProvider`.
+public protocol BillingRepository {
+    /// The membership, only if it belongs to this client.
+    func membership(id: Int, clientID: Int) throws -> Membership?
+    /// Writes a membership's billing fields, only if its status is still `expected` (two confirmations cannot both
+    /// apply); false when it changed meanwhile. The services left are reset to `services` when given.
+    func updateMembershipBilling(
+        id: Int, expected: MembershipStatus, to state: MembershipBillingState, services: [IncludedService]?
+    ) throws -> Bool
+    /// Records a pause in the membership's history (pauses per year are counted from it).
+    func recordPause(membershipID: Int, pause: MembershipPause, now: Date) throws
+    /// Marks the membership's open pause as ended at `at` (a resume, or a scheduled pause taken back).
+    func endPause(membershipID: Int, at: Date) throws
+    /// Pauses of the membership that start at or after `since`.
+    func pauseCount(membershipID: Int, since: Date) throws -> Int
+    /// Records one payment attempt on an invoice: its new status and, when it failed, why (a decline code).
+    func recordPaymentAttempt(invoiceID: Int, status: Invoice.Status, error: String?) throws
+    /// The invoice number after the business's highest `prefix` number (`INV-1043` after `INV-1042`).
+    func nextInvoiceNumber(businessID: Int, prefix: String) throws -> String
+    /// The payment method, only if it belongs to this client (brand, last4, expiry; never the token).
+    func paymentMethod(id: Int, clientID: Int) throws -> PaymentMethod?
+    /// The processor's token of one of the client's cards.
+    func processorToken(paymentMethodID: Int, clientID: Int) throws -> String?
+}

@@ -74,7 +74,7 @@ struct GuardTests {
         let unsure = bot.pipeline(ChosenClassifier(intent: "membership.cancel", confidence: 0.79))
         let asked = try unsure.say("please cancel my membership", from: umar)
         #expect(asked.intent == .clarify)
-        // Cancel, an appointment, texts, and (the requests plugin owns it) a pause.
+        // Cancel, an appointment, texts, and (the lifecycle plugin owns it) a pause.
         #expect(asked.reply?.contains("Reply 1, 2, 3 or 4") == true)
         // At the default 80% an explicit request is offered, named with its effect.
         let sure = bot.pipeline(ChosenClassifier(intent: "membership.cancel", confidence: 0.8))
@@ -117,9 +117,11 @@ struct GuardTests {
         for text in ["reactivate my membership pls", "ok", "please end it", "yes"] {
             let out = try pipeline.say(text, from: emma)
             #expect(out.intent != "membership.cancel", "\(text)")
-            #expect(out.state != "awaiting_confirmation", "\(text)")
+            // Reactivating a paused membership offers to resume it (its own YES), never to cancel it.
+            #expect(out.reply?.contains("Cancel") == false, "\(text)")
         }
-        #expect(try status(bot, client: 5) == .paused)
+        #expect(try [.paused, .active].contains(status(bot, client: 5)))
+        #expect(try bot.audit("membership.cancel").isEmpty)
     }
 
     @Test func aPlanNameIsTheMembershipEvenWhenItHoldsAnotherWord() throws {
@@ -152,9 +154,11 @@ struct GuardTests {
         #expect(try bot.app.store.read { try $0.isOptedOut(businessID: 1, address: umar) })
         #expect(try status(bot, client: 20) == .active)
 
-        // With handoff and requests off the choice shrinks to what remains (and by email it is automated emails that stop).
+        // With handoff, requests and pausing off the choice shrinks to what remains (and by email it is automated
+        // emails that stop).
         try bot.enable("handoff", false)
         try bot.enable("requests", false)
+        try bot.enable("lifecycle", false)
         let email = try pipeline.say("stop charging me", from: "umar@example.com", channel: .email)
         #expect(email.reply?.contains("1) cancel your membership, 2) stop automated emails? Reply 1 or 2.") == true)
         #expect(email.reply?.contains("appointment") == false)

@@ -36,9 +36,6 @@ struct RequestsPluginTests {
     }
 
     @Test(arguments: [
-        ("i want to unpause my membership now", "membership.resume", "membership resume"),
-        ("reactivate my membership pls", "membership.reactivate", "membership reactivation"),
-        ("I'd like to upgrade to the unlimited plan", "plan.change", "plan change"),
         ("please update my email address, I have a new one", "profile.update", "contact details update"),
         ("you charged me twice this month, I want a refund", "refund.request", "refund"),
         ("cancel my 3pm tomorrow", "appointment.request", "appointment"),
@@ -63,9 +60,19 @@ struct RequestsPluginTests {
         #expect(!notices.isEmpty && notices.allSatisfy { $0.body.contains(stranger) })
     }
 
-    @Test func disabledRequestsAreNotAvailableAndNotifyNobody() throws {
+    @Test func aCancelledClientsRejoinGoesToStaffByDefault() throws {
         let bot = try TestBot()
-        try bot.enable("requests", false)
+        let text = "I cancelled last spring and would like to rejoin"
+        let out = try bot.say(text, from: "+15550101007")  // Grace, cancelled
+        #expect(out.intent == "membership.reactivate")
+        #expect(out.reply?.contains("your membership reactivation request") == true, "\(out.reply ?? "nil")")
+        let notices = try bot.outbox().filter { $0.kind == "staff_notice" }
+        #expect(!notices.isEmpty && notices.allSatisfy { $0.body.contains("Grace Hall") && $0.body.contains(text) })
+    }
+
+    @Test func disabledPausingIsNotAvailableAndNotifiesNobody() throws {
+        let bot = try TestBot()
+        try bot.enable("lifecycle", false)
         let out = try bot.say("please put my membership on hold for two months", from: alice)
         #expect(out.reply?.contains("doesn't offer that") == true)
         #expect(try bot.outbox().filter { $0.kind == "staff_notice" }.isEmpty)

@@ -171,3 +171,59 @@ struct ScopedAdminUpgradeTests {
         #expect(try store.write { try $0.countRateEvent(businessID: 1, key: "business", window: Date()) } == 1)
     }
 }
+
+@Suite("Upgrading to 011_lifecycle")
+struct LifecycleUpgradeTests {
+    @Test func release003KeepsItsRowsAndGainsPausesPlanChangesAndPaymentAttempts() throws {
+        let path = try OldDatabase.copy("release-003_link_actions.sqlite")
+        let columns = try OldDatabase.columns(path)
+        #expect(columns["memberships"]?.contains("pause_starts_at") == false)
+        #expect(columns["membership_pauses"] == nil)
+        // Billing rows keep every value they had (cancellation reasons are 004_redact_secrets' to mask).
+        var kept = columns
+        kept["memberships"]?.remove("cancel_reason")
+        let before = try OldDatabase.snapshot(path)
+        let beforeKept = try OldDatabase.snapshot(path, columns: kept)
+        let store = try SQLiteStore(path: path)
+        #expect(try store.integrityProblems().isEmpty)
+        let after = try OldDatabase.snapshot(path, columns: kept)
+        #expect(after["invoices"] == before["invoices"])
+        #expect(after["invoices"]?.count == 78)
+        #expect(after["memberships"] == beforeKept["memberships"])
+        #expect(after["plans"] == before["plans"])
+        #expect(after["payment_methods"] == before["payment_methods"])
+
+        // The new columns read as "nothing yet": no pause, nothing scheduled, no attempt.
+        let added = try store.sqlRead { c in
+            (
+                paused: try c.query(
+                    "SELECT id FROM memberships WHERE pause_starts_at IS NOT NULL OR scheduled_plan_id IS NOT NULL"
+                ).count,
+                attempts: try c.query(
+                    "SELECT id FROM invoices WHERE attempt_count != 0 OR last_payment_error IS NOT NULL"
+                ).count,
+                pauses: try c.query("SELECT id FROM membership_pauses").count
+            )
+        }
+        #expect(added.paused == 0 && added.attempts == 0 && added.pauses == 0)
+
+        // The upgraded data serve the new flows.
+        let bot = try TestBot(seed: false, dbPath: path)
+        try bot.set("lifecycle", ["pause_allowed": .bool(true)])
+        let asked = try bot.say("can I freeze my membership for 2 weeks?", from: "+15550101020")
+        #expect(asked.intent == "membership.pause")
+        #expect(asked.reply?.contains("Pause Gym Basic from Nov 22, 2026 until Dec 6, 2026 (14 days)?") == true)
+        _ = try bot.say("YES", from: "+15550101020")
+        let umar = try #require(try bot.membership(clientID: 20))
+        #expect(umar.status == .paused)
+        #expect(umar.pause?.resumesAt != nil)
+        let undo = try bot.say("undo my cancellation", from: "+15550101006")
+        #expect(undo.state == "awaiting_confirmation")
+        _ = try bot.say("yes", from: "+15550101006")
+        #expect(try bot.membership(clientID: 6)?.status == .active)
+        // Paul's card expired in 02/2026: his status reply asks for a new card before paying.
+        let paul = try bot.say("when is my next billing date?", from: "+15550101016")
+        #expect(paul.reply?.contains("has expired. Update your card and pay here") == true)
+        #expect(paul.links.first?.action == "payment_method.update")
+    }
+}

@@ -1,5 +1,4 @@
 import Foundation
-import FrontdeskSecurity
 
 /// What may be stored about a card after the gateway has it: never the number or the CVC.
 public struct TokenizedCard: Sendable, Equatable {
@@ -19,7 +18,7 @@ public struct TokenizedCard: Sendable, Equatable {
     }
 }
 
-/// Why a card or charge was refused; `message` is safe to show the client.
+/// Why a card or charge was refused (the page says it in the client's words, from templates).
 public struct PaymentGatewayError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Reason: String, Sendable {
         case invalidNumber = "invalid_number"
@@ -30,19 +29,15 @@ public struct PaymentGatewayError: Error, Sendable, Equatable, CustomStringConve
     }
 
     public var reason: Reason
-    public var message: String
 
-    public init(_ reason: Reason, _ message: String) {
-        self.reason = reason
-        self.message = message
-    }
+    public init(_ reason: Reason) { self.reason = reason }
 
     public var description: String { "payment refused: \(reason.rawValue)" }
 }
 
-/// A card processor as the link pages need it. Implementations must not keep or log the number.
+/// A card processor as the built-in ledger needs it. Implementations must not keep or log the number.
 public protocol PaymentGateway: Sendable {
-    /// Shown on the card page when true (only test numbers work).
+    /// Only test numbers work (the card page says so).
     var isTestMode: Bool { get }
     /// Exchanges card details for a storable token.
     func tokenize(number: String, expMonth: Int, expYear: Int, cvc: String) throws(PaymentGatewayError) -> TokenizedCard
@@ -69,32 +64,24 @@ public struct TestCardGateway: PaymentGateway {
     public func tokenize(number: String, expMonth: Int, expYear: Int, cvc: String) throws(PaymentGatewayError)
         -> TokenizedCard
     {
-        if number == Self.declinedCard { throw PaymentGatewayError(.declined, "The card was declined.") }
-        guard let brand = Self.testCards[number] else {
-            throw PaymentGatewayError(.unsupported, "This test gateway accepts only test card numbers.")
-        }
+        if number == Self.declinedCard { throw PaymentGatewayError(.declined) }
+        guard let brand = Self.testCards[number] else { throw PaymentGatewayError(.unsupported) }
         let expectedCVC = brand == "Amex" ? 4 : 3
-        guard cvc.count == expectedCVC else {
-            throw PaymentGatewayError(.invalidCVC, "The security code should have \(expectedCVC) digits.")
-        }
-        let reference: String
-        do { reference = Encoding.hex(try Crypto.randomBytes(12)) } catch {
-            throw PaymentGatewayError(.declined, "The card could not be processed. Please try again.")
-        }
+        guard cvc.count == expectedCVC else { throw PaymentGatewayError(.invalidCVC) }
+        // Like Stripe's fixed test tokens (`tok_visa`): a test card's token grants nothing anywhere else.
+        let slug = brand.lowercased().filter { $0.isLetter }
         return TokenizedCard(
             brand: brand, last4: String(number.suffix(4)), expMonth: expMonth, expYear: expYear,
-            processorToken: "tok_test_" + reference)
+            processorToken: "tok_test_\(slug)_\(number.suffix(4))")
     }
 
     public func charge(amountMinor: Int, currency: String, processorToken: String) throws(PaymentGatewayError)
         -> String
     {
         guard processorToken.hasPrefix("tok_test_") || processorToken.hasPrefix("tok_demo") else {
-            throw PaymentGatewayError(.declined, "The card on file could not be charged.")
+            throw PaymentGatewayError(.declined)
         }
-        guard amountMinor > 0 else { throw PaymentGatewayError(.declined, "Nothing to charge.") }
-        do { return "ch_test_" + Encoding.hex(try Crypto.randomBytes(12)) } catch {
-            throw PaymentGatewayError(.declined, "The payment could not be processed. Please try again.")
-        }
+        guard amountMinor > 0 else { throw PaymentGatewayError(.declined) }
+        return "ch_test_\(processorToken.suffix(8))_\(amountMinor)"
     }
 }
