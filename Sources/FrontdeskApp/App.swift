@@ -1,6 +1,7 @@
 import Foundation
 import FrontdeskCore
 import FrontdeskEngine
+import FrontdeskHTTP
 import FrontdeskPlugins
 import FrontdeskStore
 import FrontdeskText
@@ -25,7 +26,7 @@ public final class App: Sendable {
         let log = log ?? Logger.standardError(minimum: config.logLevel)
         self.log = log
         catalog = try Catalog.load(root: config.root)
-        let faults = Pipeline.validate(catalog)
+        let faults = Pipeline.validate(catalog) + LinkPages.validate(catalog)
         if !faults.isEmpty { throw Diagnostics(faults) }
         store = try StoreOpening.open(config.dbPath)
         let examples = catalog.examples

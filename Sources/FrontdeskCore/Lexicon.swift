@@ -53,8 +53,28 @@ public struct Lexicon: Sendable {
     public var rangeTo: Set<String> = []
     /// Display month names per locale (12 each), for replies.
     public var monthNames: [String: [String]] = [:]
+    /// Whole-body SMS keywords of every locale (STOP, ARRET, ALTO, START, HELP, AIDE, AYUDA), folded → `optout`,
+    /// `optin` or `help`.
+    public var keywords: [String: IntentID] = [:]
+    /// Answers asking for the rest of a reply cut to fit an SMS ("MORE", "MAS", "SUITE").
+    public var more: [Phrase] = []
+    /// How dates, money and numbers read, per locale (`formats`).
+    public var styles: [String: LocaleStyle] = [:]
+    /// Every word each locale's file names (folded), for telling which language a message is in.
+    public var localeWords: [String: Set<String>] = [:]
+    /// Words that say nothing about the language of the one who writes them: yes, no and acknowledgement words
+    /// ("ok", "YES", "merci"), which people answer in whatever language they were asked.
+    public var languageless: Set<String> = []
 
     public init() {}
+
+    /// The locales whose words were read.
+    public var locales: [String] { localeWords.keys.sorted() }
+
+    /// How dates and money read in `locale` (English's when the locale has none).
+    public func style(_ locale: String) -> LocaleStyle {
+        styles[locale] ?? styles["en"] ?? .neutral
+    }
 
     /// The month's display name in `locale` (English when the locale has none).
     public func monthName(_ month: Int, locale: String) -> String {
@@ -68,8 +88,9 @@ public struct Lexicon: Sendable {
         "yes", "no", "acknowledgements", "question_words", "negations", "determiners", "explicit", "email_optout",
         "email_optin",
         "no_request", "clause_joiners", "clause_starters", "choice_numbers", "months", "ambiguous_months",
-        "month_context", "invoice_words", "periods", "range_to",
+        "month_context", "invoice_words", "periods", "range_to", "keywords", "more", "formats",
     ]
+    static let keywordIntents: Set<String> = ["optout", "optin", "help"]
     static let ruleKeys: Set<String> = ["verbs", "objects", "phrases", "other_objects"]
     static let periodKeys: Set<String> = ["last_year", "this_year", "last_month", "this_month"]
 
@@ -113,13 +134,16 @@ public struct Lexicon: Sendable {
         for key in object.keys.sorted() where !Self.keys.contains(key) {
             fault(key, "unknown key \(key) (known: \(Self.keys.sorted().joined(separator: ", ")))")
         }
+        var named: Set<String> = []
         func phrases(_ key: String, in o: [String: Any]? = nil) -> [Phrase] {
             guard let raw = (o ?? object)[key] else { return [] }
             guard let list = raw as? [String], list.allSatisfy({ !Self.tokens($0).isEmpty }) else {
                 fault(key, "\(key) must be a list of non-empty phrases")
                 return []
             }
-            return list.map { Self.tokens($0).map(\.text) }
+            let out = list.map { Self.tokens($0).map(\.text) }
+            for p in out { named.formUnion(p) }
+            return out
         }
         func words(_ key: String) -> Set<String> {
             let list = phrases(key)
@@ -142,6 +166,30 @@ public struct Lexicon: Sendable {
         copy.monthContext.formUnion(words("month_context"))
         copy.invoiceWords.formUnion(words("invoice_words"))
         copy.rangeTo.formUnion(words("range_to"))
+        copy.more += phrases("more")
+        copy.languageless = Set((copy.yes + copy.no + copy.acknowledgements).joined())
+        if let raw = object["keywords"] {
+            if let o = raw as? [String: Any], Set(o.keys).isSubset(of: Self.keywordIntents) {
+                for intent in o.keys.sorted() {
+                    let list = phrases(intent, in: o)
+                    if list.contains(where: { $0.count != 1 }) { fault("keywords", "keywords must be single words") }
+                    for word in list.compactMap(\.first) {
+                        if let other = copy.keywords[word], other != intent {
+                            fault("keywords", "keyword \(word) is both \(other) and \(intent)")
+                        }
+                        copy.keywords[word] = intent
+                    }
+                }
+            } else {
+                fault("keywords", "keywords must map optout, optin and help to lists of words")
+            }
+        }
+        if let raw = object["formats"] {
+            switch Self.parseFormats(raw) {
+            case .success(let style): copy.styles[locale] = style
+            case .failure(let error): fault("formats", error.message)
+            }
+        }
         if let raw = object["explicit"] {
             if let rules = raw as? [String: [String: Any]] {
                 for (intent, o) in rules.sorted(by: { $0.key < $1.key }) {
@@ -182,6 +230,7 @@ public struct Lexicon: Sendable {
         if let raw = object["months"] {
             if let list = raw as? [[String]], list.count == 12, list.allSatisfy({ !$0.isEmpty }) {
                 copy.monthNames[locale] = list.map { $0[0] }
+                for name in list.joined() { named.formUnion(Self.tokens(name).map(\.text)) }
                 for (index, names) in list.enumerated() {
                     for name in names { if let t = Self.tokens(name).first { copy.months[t.text] = index + 1 } }
                 }
@@ -190,8 +239,51 @@ public struct Lexicon: Sendable {
             }
         }
         guard faults.isEmpty else { return faults }
+        copy.localeWords[locale, default: []].formUnion(named)
         self = copy
         return []
+    }
+
+    struct FormatsFault: Error {
+        var message: String
+        init(_ message: String) { self.message = message }
+    }
+
+    /// `formats`: `date` (with `{day}` or `{dd}`, `{month}`, `{year}`), twelve `short_months`, `decimal`, `group`,
+    /// and `money` mapping currencies (and `default`) to a pattern with `{amount}`, or to
+    /// `{"pattern", "decimal", "group"}` when that currency's separators differ from the locale's.
+    static func parseFormats(_ raw: Any) -> Result<LocaleStyle, FormatsFault> {
+        func fault(_ message: String) -> Result<LocaleStyle, FormatsFault> { .failure(FormatsFault(message)) }
+        let known: Set<String> = ["date", "short_months", "decimal", "group", "money"]
+        guard let o = raw as? [String: Any], Set(o.keys).isSubset(of: known) else {
+            return fault("formats must be an object with \(known.sorted().joined(separator: ", "))")
+        }
+        guard let date = o["date"] as? String, date.contains("{month}"), date.contains("{year}"),
+            date.contains("{day}") || date.contains("{dd}")
+        else { return fault("formats.date must hold {day}, {month} and {year}") }
+        guard let months = o["short_months"] as? [String], months.count == 12, !months.contains(where: \.isEmpty) else {
+            return fault("formats.short_months must list 12 month names")
+        }
+        guard let decimal = o["decimal"] as? String, !decimal.isEmpty, let group = o["group"] as? String else {
+            return fault("formats needs a decimal separator and a group separator (\"\" for none)")
+        }
+        guard let rawMoney = o["money"] as? [String: Any], rawMoney["default"] != nil else {
+            return fault("formats.money must map currencies and \"default\" to patterns")
+        }
+        var money: [String: LocaleStyle.MoneyStyle] = [:]
+        for (currency, value) in rawMoney {
+            switch value {
+            case let pattern as String: money[currency] = LocaleStyle.MoneyStyle(pattern: pattern)
+            case let spec as [String: String] where spec["pattern"] != nil:
+                money[currency] = LocaleStyle.MoneyStyle(
+                    pattern: spec["pattern"] ?? "", decimal: spec["decimal"], group: spec["group"])
+            default: return fault("formats.money.\(currency) must be a pattern or {pattern, decimal, group}")
+            }
+            if money[currency]?.pattern.contains("{amount}") != true {
+                return fault("formats.money.\(currency) must hold {amount}")
+            }
+        }
+        return .success(LocaleStyle(date: date, shortMonths: months, decimal: decimal, group: group, money: money))
     }
 
     // MARK: Reading text

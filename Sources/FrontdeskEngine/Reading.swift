@@ -238,6 +238,14 @@ struct Reader: Sendable {
 
     static let replyPrefixes: Set<String> = ["re", "fw", "fwd", "aw", "wg", "tr", "rv", "res", "sv", "vs"]
 
+    // MARK: The rest of a cut SMS
+
+    /// "MORE", "más", "la suite": the client asks for the rest of a reply cut to fit an SMS.
+    func isMore(_ text: String) -> Bool {
+        Self.isShort(text) && Lexicon.covers(lexicon.more + lexicon.acknowledgements, Lexicon.tokens(text).map(\.text))
+            && Lexicon.contains(lexicon.more, Lexicon.tokens(text).map(\.text))
+    }
+
     // MARK: Choices
 
     /// The number a client picked from a numbered list ("2", "2)", "the second one", "dos"), or nil.

@@ -2,7 +2,8 @@ import Foundation
 import FrontdeskCore
 import FrontdeskStore
 
-/// HTML for the link pages. Every dynamic value goes through `escape`; the business's colour and logo are
+/// HTML for the link pages, in the client's language: every word comes from `prompts/<locale>/pages/` (`PageCopy`).
+/// Every dynamic value and every template's own text goes through `escape`; the business's colour and logo are
 /// checked before use (a colour is `#rgb`/`#rrggbb`, a logo is an https URL) so stored data cannot inject
 /// markup or CSS. Pages carry `SecurityHeaders.htmlPage` (no scripts at all).
 enum LinkHTML {
@@ -33,22 +34,16 @@ enum LinkHTML {
         return url
     }
 
-    /// How a client gets a fresh link: reply to the business, or contact it.
-    static func newLinkAdvice(_ business: Business?) -> String {
-        guard let business else { return "Reply to our last message to get a new link." }
-        let contact = [business.contactPhone, business.contactEmail].compactMap { $0 }.joined(separator: " or ")
-        return "To get a new link, reply to our last message from \(business.name)"
-            + (contact.isEmpty ? "." : ", or contact us at \(contact).")
-    }
-
     /// The page frame: business name, colour and logo.
-    static func page(business: Business?, title: String, body: String, status: Int = 200) -> HTTPResponse {
+    static func page(
+        business: Business?, title: String, body: String, status: Int = 200, lang: String = "en"
+    ) -> HTTPResponse {
         let color = safeColor(business?.brandColor ?? "#334155")
         let name = escape(business?.name ?? "Frontdesk")
         let logo = safeLogo(business?.logoURL).map { "<img src=\"\(escape($0))\" alt=\"\" height=\"40\">" } ?? ""
         let html = """
             <!doctype html>
-            <html lang="en"><head><meta charset="utf-8">
+            <html lang="\(escape(lang))"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <meta name="robots" content="noindex">
             <title>\(escape(title)) · \(name)</title>
@@ -77,103 +72,166 @@ enum LinkHTML {
         return HTTPResponse.html(html, status: status)
     }
 
-    static func message(business: Business?, status: Int, title: String, text: String) -> HTTPResponse {
-        page(business: business, title: title, body: "<p>\(escape(text))</p>", status: status)
+    static func message(_ copy: PageCopy, business: Business?, status: Int, title: String, text: String)
+        -> HTTPResponse
+    {
+        page(business: business, title: title, body: "<p>\(escape(text))</p>", status: status, lang: copy.locale)
     }
 
-    static func cardLine(_ card: PaymentMethod) -> String {
-        "\(card.brand) •••• \(card.last4), expires \(String(format: "%02d", card.expMonth))/\(card.expYear)"
+    static func cardLine(_ copy: PageCopy, _ card: PaymentMethod) throws -> String {
+        try copy.html(
+            "pages/card_line",
+            ["brand": card.brand, "last4": card.last4, "expiry": String(format: "%02d/%d", card.expMonth, card.expYear)])
     }
 
     static func cardForm(
-        business: Business, client: Client, current: PaymentMethod?, memberships: [Membership], testMode: Bool,
-        error: String?, values: [String: String], status: Int
-    ) -> HTTPResponse {
+        _ copy: PageCopy, business: Business, client: Client, current: PaymentMethod?, memberships: [Membership],
+        testMode: Bool, error: String?, values: [String: String], status: Int
+    ) throws -> HTTPResponse {
         var body = ""
         if let error { body += "<p class=\"error\" role=\"alert\">\(escape(error))</p>" }
-        body += "<p>Hi \(escape(client.firstName)), enter the new card to use for "
-        body +=
-            memberships.isEmpty
-            ? "your future payments"
-            : memberships.map {
-                "your \(escape($0.planName)) membership (\(escape(Format.money($0.priceMinor, currency: $0.currency)))/\(escape($0.interval)))"
-            }
-            .joined(separator: " and ")
-        body += ".</p>"
-        body += "<p>Current card: \(current.map { escape(cardLine($0)) } ?? "none on file").</p>"
+        let uses = try memberships.map {
+            try copy.text(
+                "pages/card_for_membership",
+                [
+                    "plan": $0.planName, "price": copy.money($0.priceMinor, currency: $0.currency),
+                    "interval": try copy.text("membership/interval_\($0.interval)"),
+                ])
+        }
+        let what = try uses.isEmpty ? copy.text("pages/card_for_future") : copy.list(uses, "pages/list_and")
+        body += "<p>" + (try copy.html("pages/card_intro", ["name": client.firstName, "what": what])) + "</p>"
+        let card = try current.map { try cardLine(copy, $0) } ?? escape(try copy.text("membership/no_card"))
+        body += "<p>" + (try copy.html("pages/card_current", ["card": card], raw: ["card"])) + "</p>"
+        let label = { (id: String) in try copy.html(id) }
         body += """
             <form method="post" autocomplete="on">
-            <label for="number">Card number</label>
+            <label for="number">\(try label("pages/card_number"))</label>
             <input id="number" name="number" inputmode="numeric" autocomplete="cc-number" maxlength="23" required>
-            <div class="row"><div><label for="exp_month">Expiry month</label>
-            <input id="exp_month" name="exp_month" inputmode="numeric" autocomplete="cc-exp-month" maxlength="2" placeholder="MM" value="\(escape(values["exp_month"] ?? ""))" required></div>
-            <div><label for="exp_year">Expiry year</label>
-            <input id="exp_year" name="exp_year" inputmode="numeric" autocomplete="cc-exp-year" maxlength="4" placeholder="YYYY" value="\(escape(values["exp_year"] ?? ""))" required></div>
-            <div><label for="cvc">Security code</label>
+            <div class="row"><div><label for="exp_month">\(try label("pages/card_exp_month"))</label>
+            <input id="exp_month" name="exp_month" inputmode="numeric" autocomplete="cc-exp-month" maxlength="2" placeholder="\(try label("pages/month_hint"))" value="\(escape(values["exp_month"] ?? ""))" required></div>
+            <div><label for="exp_year">\(try label("pages/card_exp_year"))</label>
+            <input id="exp_year" name="exp_year" inputmode="numeric" autocomplete="cc-exp-year" maxlength="4" placeholder="\(try label("pages/year_hint"))" value="\(escape(values["exp_year"] ?? ""))" required></div>
+            <div><label for="cvc">\(try label("pages/card_cvc"))</label>
             <input id="cvc" name="cvc" inputmode="numeric" autocomplete="cc-csc" maxlength="4" required></div></div>
-            <button type="submit">Save card</button>
+            <button type="submit">\(try label("pages/card_save"))</button>
             </form>
-            <p class="note">This link works once. We store only the card's brand, last four digits and expiry.</p>
+            <p class="note">\(try label("pages/card_note"))</p>
             """
-        if testMode {
-            body += "<p class=\"note\">Test mode: only test cards such as 4242 4242 4242 4242 are accepted.</p>"
-        }
-        return page(business: business, title: "Update your card", body: body, status: status)
+        if testMode { body += "<p class=\"note\">\(try label("pages/card_test_mode"))</p>" }
+        return page(
+            business: business, title: try copy.text("pages/card_title"), body: body, status: status, lang: copy.locale)
     }
 
     static func cancelForm(
-        business: Business, client: Client, membership: Membership, immediate: Bool, endDate: String
-    ) -> HTTPResponse {
-        let price = Format.money(membership.priceMinor, currency: membership.currency)
-        var body =
-            "<p>Hi \(escape(client.firstName)), this will cancel your <strong>\(escape(membership.planName))</strong>"
-        body += " membership (\(escape(price))/\(escape(membership.interval))).</p>"
+        _ copy: PageCopy, business: Business, client: Client, membership: Membership, immediate: Bool, endDate: String
+    ) throws -> HTTPResponse {
+        let values = [
+            "name": client.firstName, "plan": membership.planName,
+            "price": copy.money(membership.priceMinor, currency: membership.currency),
+            "interval": try copy.text("membership/interval_\(membership.interval)"), "date": endDate,
+        ]
+        var body = "<p>" + (try copy.html("pages/cancel_intro", values, strong: ["plan"])) + "</p>"
         body +=
-            immediate
-            ? "<p>It ends <strong>today</strong>. You will not be charged again.</p>"
-            : "<p>It stays active until <strong>\(escape(endDate))</strong>. You will not be charged again.</p>"
+            "<p>"
+            + (immediate
+                ? try copy.html("pages/cancel_today", values) : try copy.html("pages/cancel_until", values, strong: ["date"]))
+            + "</p>"
         body += """
             <form method="post">
-            <label for="reason">Why are you leaving? (optional)</label>
+            <label for="reason">\(try copy.html("pages/cancel_reason"))</label>
             <textarea id="reason" name="reason" rows="3" maxlength="500"></textarea>
-            <button type="submit">Cancel my membership</button>
+            <button type="submit">\(try copy.html("pages/cancel_button"))</button>
             </form>
-            <p class="note">Nothing changes until you press the button. This link works once.</p>
+            <p class="note">\(try copy.html("pages/cancel_note"))</p>
             """
-        return page(business: business, title: "Cancel your membership", body: body)
+        return page(business: business, title: try copy.text("pages/cancel_title"), body: body, lang: copy.locale)
     }
 
     static func invoiceSummary(
-        business: Business, invoice: Invoice, retry: Bool, card: PaymentMethod?, issued: String, error: String?
-    ) -> HTTPResponse {
-        let amount = Format.money(invoice.amountMinor, currency: invoice.currency)
+        _ copy: PageCopy, business: Business, invoice: Invoice, retry: Bool, card: PaymentMethod?, error: String?
+    ) throws -> HTTPResponse {
+        let amount = copy.money(invoice.amountMinor, currency: invoice.currency)
+        let values = [
+            "number": invoice.number, "date": copy.date(invoice.issuedAt), "amount": amount,
+            "status": try copy.text("invoices/status_\(invoice.status.rawValue)"),
+        ]
         var body = ""
         if let error { body += "<p class=\"error\" role=\"alert\">\(escape(error))</p>" }
-        body += "<p>Invoice <strong>\(escape(invoice.number))</strong>, issued \(escape(issued)), "
-        body += "for <strong>\(escape(amount))</strong> (\(escape(invoice.status.rawValue))).</p>"
+        body += "<p>" + (try copy.html("pages/invoice_intro", values, strong: ["number", "amount"])) + "</p>"
         if retry {
-            body += "<p>Pressing the button charges \(escape(amount)) to "
-            body += (card.map { escape(cardLine($0)) } ?? "your card on file") + ".</p>"
-            body += "<form method=\"post\"><button type=\"submit\">Pay \(escape(amount)) now</button></form>"
+            let to = try card.map { try cardLine(copy, $0) } ?? escape(try copy.text("pages/retry_card_on_file"))
+            body += "<p>" + (try copy.html("pages/retry_charges", ["amount": amount, "card": to], raw: ["card"])) + "</p>"
+            body += "<form method=\"post\"><button type=\"submit\">"
+            body += try copy.html("pages/retry_button", values) + "</button></form>"
         } else {
-            body += "<form method=\"post\"><button type=\"submit\">Open the printable invoice</button></form>"
+            body += "<form method=\"post\"><button type=\"submit\">"
+            body += try copy.html("pages/invoice_button") + "</button></form>"
         }
-        body += "<p class=\"note\">This link works once.</p>"
-        return page(business: business, title: retry ? "Retry a payment" : "Your invoice", body: body)
+        body += "<p class=\"note\">\(try copy.html("pages/link_once"))</p>"
+        let title = try copy.text(retry ? "pages/retry_title" : "pages/invoice_title")
+        return page(business: business, title: title, body: body, lang: copy.locale)
     }
 
-    static func printableInvoice(business: Business, client: Client, invoice: Invoice, issued: String) -> HTTPResponse {
-        let amount = Format.money(invoice.amountMinor, currency: invoice.currency)
+    static func printableInvoice(_ copy: PageCopy, business: Business, client: Client, invoice: Invoice) throws
+        -> HTTPResponse
+    {
+        let rows = [
+            ("pages/th_invoice", invoice.number), ("pages/th_issued", copy.date(invoice.issuedAt)),
+            ("pages/th_billed_to", client.fullName),
+            ("pages/th_amount", copy.money(invoice.amountMinor, currency: invoice.currency)),
+            ("pages/th_status", try copy.text("invoices/status_\(invoice.status.rawValue)")),
+        ]
         var body = "<table>"
-        body += "<tr><th>Invoice</th><td>\(escape(invoice.number))</td></tr>"
-        body += "<tr><th>Issued</th><td>\(escape(issued))</td></tr>"
-        body += "<tr><th>Billed to</th><td>\(escape(client.fullName))</td></tr>"
-        body += "<tr><th>Amount</th><td>\(escape(amount))</td></tr>"
-        body += "<tr><th>Status</th><td>\(escape(invoice.status.rawValue))</td></tr>"
+        for (label, value) in rows { body += "<tr><th>\(try copy.html(label))</th><td>\(escape(value))</td></tr>" }
         body += "</table>"
         let from = [business.name, business.contactEmail, business.contactPhone, business.website].compactMap { $0 }
         body += "<p class=\"note\">\(from.map(escape).joined(separator: " · "))</p>"
-        body += "<p class=\"note\">Use your browser's Print command to save this invoice as a PDF.</p>"
-        return page(business: business, title: "Invoice \(invoice.number)", body: body)
+        body += "<p class=\"note\">\(try copy.html("pages/print_note"))</p>"
+        let title = try copy.text("pages/printable_title", ["number": invoice.number])
+        return page(business: business, title: title, body: body, lang: copy.locale)
     }
+}
+
+/// The words of the link pages in one locale, from `prompts/<locale>/pages/` (and the few reply templates they share:
+/// statuses, intervals), with dates and money in that locale's style and the business's time zone.
+struct PageCopy {
+    let templates: TemplateStore
+    let locale: String
+    let style: LocaleStyle
+    let zone: TimeZone
+
+    init(catalog: Catalog, locale: String, zone: TimeZone) {
+        templates = catalog.templates
+        self.locale = locale
+        style = catalog.lexicon.style(locale)
+        self.zone = zone
+    }
+
+    /// A template as plain text (escaped where it is placed).
+    func text(_ id: String, _ values: [String: String] = [:]) throws -> String {
+        try templates.render(id, channel: nil, locale: locale, values)
+    }
+
+    /// A template as HTML: its text and values escaped, the `strong` values in bold, the `raw` ones (HTML already)
+    /// as they are.
+    func html(_ id: String, _ values: [String: String] = [:], strong: Set<String> = [], raw: Set<String> = []) throws
+        -> String
+    {
+        var escaped: [String: String] = [:]
+        for (key, value) in values {
+            escaped[key] =
+                raw.contains(key)
+                ? value : strong.contains(key) ? "<strong>\(LinkHTML.escape(value))</strong>" : LinkHTML.escape(value)
+        }
+        return try templates.render(id, channel: nil, locale: locale, escaped, text: LinkHTML.escape)
+    }
+
+    /// "a, b and c" with the locale's last joiner (`pages/list_and`).
+    func list(_ items: [String], _ joiner: String) throws -> String {
+        guard items.count > 1, let last = items.last else { return items.first ?? "" }
+        return try text(joiner, ["list": items.dropLast().joined(separator: ", "), "last": last])
+    }
+
+    func date(_ date: Date) -> String { Format.date(date, in: zone, style: style) }
+    func money(_ minor: Int, currency: String) -> String { Format.money(minor, currency: currency, style: style) }
 }

@@ -36,6 +36,8 @@ public protocol ClientRepository {
     func addressTaken(businessID: Int, channel: Channel, address: String) throws -> Bool
     /// Adds a client with its addresses; an address another client of the business holds is a duplicate.
     func insertClient(_ client: NewClient, now: Date) throws -> Int
+    /// Stores the language the client writes in (nil: not known); a malformed code is a constraint error.
+    func setClientLanguage(clientID: Int, language: String?) throws
 }
 
 public protocol PlanRepository {

@@ -17,7 +17,9 @@ struct PipelineTests {
         let reply = try #require(out.reply)
         #expect(reply.contains("Unlimited Yoga"))
         #expect(reply.contains("Next billing date: Nov 24, 2026"))
-        #expect(reply.contains("Visa •••• 4242"))
+        // By SMS the card reads in GSM-7, so the reply stays at 160 characters a segment.
+        #expect(reply.contains("Visa ending 4242"))
+        #expect(SMSText.size(reply).encoding == .gsm7)
         #expect(out.state == "idle")
     }
 
