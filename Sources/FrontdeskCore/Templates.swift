@@ -44,9 +44,9 @@ public struct TemplateStore: Sendable {
     /// One template file: `file` is `plugin/name` or `plugin/name.channel`.
     public func template(_ file: String, locale: String) -> Template? { templates["\(locale)/\(file)"] }
 
-    /// The file `render` would use for this id, channel and locale (the locale's own before English's).
-    public func resolve(_ id: String, channel: Channel?, locale: String) -> String? {
-        candidates(id, channel: channel, locale: locale).first { templates[$0] != nil }
+    /// The template `render` would use for this id, channel and locale (the locale's own before English's).
+    public func resolve(_ id: String, channel: Channel?, locale: String) -> Template? {
+        candidates(id, channel: channel, locale: locale).lazy.compactMap { templates[$0] }.first
     }
 
     private func candidates(_ id: String, channel: Channel?, locale: String) -> [String] {
@@ -77,8 +77,7 @@ public struct TemplateStore: Sendable {
     public func render(
         _ id: String, channel: Channel?, locale: String, _ values: [String: String], text: (String) -> String
     ) throws -> String {
-        guard let template = candidates(id, channel: channel, locale: locale).lazy.compactMap({ templates[$0] }).first
-        else {
+        guard let template = resolve(id, channel: channel, locale: locale) else {
             throw RenderError(message: "no template \(id)")
         }
         var out = ""
