@@ -29,7 +29,7 @@ public struct LanguageDetector: Sendable {
     public init(vocabularies: [String: Set<String>], ignoring: Set<String> = []) {
         var owners: [String: String?] = [:]
         for (locale, words) in vocabularies {
-            for word in words where word.unicodeScalars.count > 1 && !ignoring.contains(word) {
+            for word in words where Self.isWord(word) && !ignoring.contains(word) {
                 if let seen = owners[word], seen != locale { owners[word] = .some(nil) } else { owners[word] = locale }
             }
         }
@@ -41,6 +41,11 @@ public struct LanguageDetector: Sendable {
         var vocabularies: [String: Set<String>] = [:]
         for e in examples { vocabularies[e.locale, default: []].formUnion(Lexicon.tokens(e.text).map(\.text)) }
         self.init(vocabularies: vocabularies)
+    }
+
+    /// Two letters or more and no digit: "y", "a", "42" and "1st" say nothing about a language.
+    static func isWord(_ word: String) -> Bool {
+        word.unicodeScalars.count > 1 && !word.unicodeScalars.contains { $0.properties.numericType != nil }
     }
 
     /// Points per locale: the words of `text` only that locale uses.
