@@ -62,11 +62,19 @@ public struct Lexicon: Sendable {
     public var styles: [String: LocaleStyle] = [:]
     /// Every word each locale's file names (folded), for telling which language a message is in.
     public var localeWords: [String: Set<String>] = [:]
-    /// Words that say nothing about the language of the one who writes them: yes, no and acknowledgement words
-    /// ("ok", "YES", "merci"), which people answer in whatever language they were asked.
-    public var languageless: Set<String> = []
+    /// Each locale's acknowledgement words (folded).
+    public var localeAcknowledgements: [String: Set<String>] = [:]
 
     public init() {}
+
+    /// Words that say nothing about the language of the one who writes them: a one-word yes or no, which people answer
+    /// with whatever a question asked for ("Reply YES"), and acknowledgements several languages share ("ok").
+    /// "gracias" or "merci" do say something, though one word alone is never enough to change a client's language.
+    public var languageless: Set<String> {
+        var locales: [String: Int] = [:]
+        for words in localeAcknowledgements.values { for w in words { locales[w, default: 0] += 1 } }
+        return Set((yes + no).filter { $0.count == 1 }.joined()).union(locales.filter { $0.value > 1 }.keys)
+    }
 
     /// The locales whose words were read.
     public var locales: [String] { localeWords.keys.sorted() }
@@ -153,7 +161,9 @@ public struct Lexicon: Sendable {
         var copy = self
         copy.yes += phrases("yes")
         copy.no += phrases("no")
-        copy.acknowledgements += phrases("acknowledgements")
+        let acknowledgements = phrases("acknowledgements")
+        copy.acknowledgements += acknowledgements
+        copy.localeAcknowledgements[locale, default: []].formUnion(acknowledgements.joined())
         copy.questionWords.formUnion(words("question_words"))
         copy.negations.formUnion(words("negations"))
         copy.determiners.formUnion(words("determiners"))
@@ -167,7 +177,6 @@ public struct Lexicon: Sendable {
         copy.invoiceWords.formUnion(words("invoice_words"))
         copy.rangeTo.formUnion(words("range_to"))
         copy.more += phrases("more")
-        copy.languageless = Set((copy.yes + copy.no + copy.acknowledgements).joined())
         if let raw = object["keywords"] {
             if let o = raw as? [String: Any], Set(o.keys).isSubset(of: Self.keywordIntents) {
                 for intent in o.keys.sorted() {

@@ -66,7 +66,7 @@ struct LocaleTests {
 
     @Test func aMessageCarriesALanguageOnlyWhenItsWordsSaySo() throws {
         let detector = try Self.catalog.get().languageDetector()
-        for languageless in ["ok", "OK", "YES", "yes!", "sí", "oui", "merci", "gracias", "👍", "+1 555 010 1001", "42", ""] {
+        for languageless in ["ok", "OK", "YES", "yes!", "sí", "oui", "no", "non", "👍", "+1 555 010 1001", "42", ""] {
             #expect(detector.detect(languageless) == nil, "\(languageless)")
         }
         let cases: [(String, String)] = [
@@ -78,7 +78,9 @@ struct LocaleTests {
             #expect(detector.detect(text) == LanguageDetector.Guess(locale: locale, confident: true), "\(text)")
         }
         // One word is the message's language, not enough to change a client's.
-        #expect(detector.detect("hola, factura") == LanguageDetector.Guess(locale: "es", confident: false))
+        #expect(detector.detect("gracias") == LanguageDetector.Guess(locale: "es", confident: false))
+        #expect(detector.detect("merci !") == LanguageDetector.Guess(locale: "fr", confident: false))
+        #expect(detector.detect("hola, factura") == LanguageDetector.Guess(locale: "es", confident: true))
         #expect(detector.readsDayFirst("mi factura del 3/4") && !detector.readsDayFirst("my invoice of 3/4"))
     }
 

@@ -66,7 +66,7 @@ struct LanguageTests {
         #expect(try say("ok").reply == "C'est noté ! Écrivez-nous quand vous voulez si besoin.")
         #expect(try stored() == nil)
         // A word of Spanish: the reply follows the message, the client keeps no language yet.
-        #expect(try say("hola, ayuda").reply?.hasPrefix("Studio Lumière: escribe") == true)
+        #expect(try say("¿ayuda?").reply?.hasPrefix("Studio Lumière: escribe") == true)
         #expect(try stored() == nil)
         // A clear Spanish message is stored.
         #expect(try say("quiero hablar con una persona").reply?.contains("Alguien de nuestro equipo") == true)
