@@ -86,6 +86,28 @@ struct LocalizedPagesTests {
         #expect(none.text.contains("This link is not valid"))
     }
 
+    @Test func anImportedClientsLanguageAndABusinessLocaleMustBeTheCatalogs() async throws {
+        let f = try WebFixture()
+        let json = ["Content-Type": "application/json", "Authorization": "Bearer admin-token-0123456789abcdef"]
+        let clients = "/admin/businesses/demo/clients"
+        let german = try await fetch(
+            f.server, clients, method: "POST", headers: json,
+            body: Data(#"[{"first_name":"Zoe","phone":"+15550109998","language":"de"}]"#.utf8))
+        #expect(german.status == 422)
+        #expect(german.text.contains("client 0: language must be one of en, es, fr"))
+        let french = try await fetch(
+            f.server, clients, method: "POST", headers: json,
+            body: Data(#"[{"first_name":"Zoé","phone":"+15550109998","language":"fr"}]"#.utf8))
+        #expect(french.status == 201)
+        // Her first reply, to a languageless "ok", is French.
+        #expect(try f.bot.say("ok", from: "+15550109998").reply == "C'est noté ! Écrivez-nous quand vous voulez si besoin.")
+        let business = try await fetch(
+            f.server, "/admin/businesses", method: "POST", headers: json,
+            body: Data(#"{"slug":"berlin","name":"Studio B","time_zone":"Europe/Berlin","locale":"de"}"#.utf8))
+        #expect(business.status == 422)
+        #expect(business.text.contains("locale must be one of en, es, fr"))
+    }
+
     @Test func everyPageTemplateIsInEveryLocale() throws {
         let catalog = try Catalog.load(root: TestBot.root)
         #expect(LinkPages.validate(catalog).isEmpty)
