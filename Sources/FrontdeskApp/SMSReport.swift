@@ -4,8 +4,8 @@ import FrontdeskEngine
 
 /// `frontdesk check --sms`: every template a client can receive by SMS, in every locale, rendered as the pipeline
 /// sends it (its SMS variant, typographic punctuation made GSM-7) with typical values, and what it costs: GSM-7 or
-/// UCS-2, units and segments. Staff notices (`staff*` templates and `core/unverified_notice`), email variants and the
-/// link pages never travel by SMS and are left out.
+/// UCS-2, units and segments. Staff notices (`staff*` templates and `staffTemplates`), email variants and the link
+/// pages never travel by SMS and are left out.
 struct SMSReport {
     struct Row {
         var locale: String
@@ -19,8 +19,8 @@ struct SMSReport {
 
     let catalog: Catalog
 
-    /// Templates only staff read.
-    static let staffTemplates: Set<String> = ["core/unverified_notice"]
+    /// Templates only staff read (besides `staff*` ones).
+    static let staffTemplates: Set<String> = ["core/unverified_notice", "core/unverified_subject", "handoff/unknown_client"]
 
     var rows: [Row] {
         let ids = Set(catalog.locales.flatMap { catalog.templates.files(locale: $0) }).compactMap { file -> String? in

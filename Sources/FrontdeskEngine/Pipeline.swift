@@ -60,7 +60,8 @@ public final class Pipeline: Sendable {
     /// Templates the pipeline itself renders (plugins name theirs in their manifests).
     public static let coreTemplates = [
         "core/unknown_sender", "core/not_available", "core/nothing_pending", "core/expired", "core/error",
-        "core/staff_only", "core/card_in_message", "core/unverified_notice",
+        "core/staff_only", "core/card_in_message", "core/unverified_notice", "core/staff_subject",
+        "core/unverified_subject",
     ]
 
     /// Faults in how the catalog fits the code: a manifest without a registered plugin (or the reverse), or a
@@ -431,15 +432,21 @@ public final class Pipeline: Sendable {
             reason: nil, messageID: t.messageID, replyOutboxID: outboxID)
     }
 
-    private func notifyStaff(_ t: Turn, _ notice: StaffNotice, subject: String? = nil, _ c: any UnitOfWork) throws {
+    private func notifyStaff(
+        _ t: Turn, _ notice: StaffNotice, subject: StaffNotice = StaffNotice(template: "core/staff_subject", values: [:]),
+        _ c: any UnitOfWork
+    ) throws {
         let merged = baseValues(t).merging(notice.values) { _, new in new }
         let body = try catalog.templates.render(notice.template, channel: .email, locale: t.business.locale, merged)
+        let subject = try catalog.templates.render(
+            subject.template, channel: .email, locale: t.business.locale,
+            baseValues(t).merging(subject.values) { _, new in new })
         let sender = try c.businessAddress(t.business.id, channel: .email) ?? "frontdesk@localhost"
         for member in try c.staff(businessID: t.business.id) {
             guard let email = member.email else { continue }
             try c.enqueue(
                 businessID: t.business.id, messageID: t.messageID, channel: .email, kind: "staff_notice",
-                recipient: email, sender: sender, subject: subject ?? "[\(t.business.name)] Client request", body: body,
+                recipient: email, sender: sender, subject: subject, body: body,
                 headers: [:], status: .pending, now: t.now)
         }
     }

@@ -8,7 +8,7 @@ public struct HandoffPlugin: Plugin {
 
     public func handle(_ request: PluginRequest, in context: PluginContext) throws -> PluginReply {
         let hours = context.settings.int("response_hours", default: 24)
-        let who = context.client?.fullName ?? "an unknown sender"
+        let who = try context.client?.fullName ?? context.renderForStaff("handoff/unknown_client", [:])
         return PluginReply(
             template: "handoff/client", values: ["name": context.client?.firstName ?? "", "hours": String(hours)],
             staffNotices: [

@@ -49,6 +49,8 @@ struct LanguageTests {
             try c.addBusinessAddress(businessID: b, channel: .sms, address: "+33100000000")
             _ = try c.insertClient(
                 NewClient(businessID: b, firstName: "Ana", lastName: "Ruiz", phones: ["+33611111111"]), now: bot.clock.now())
+            _ = try c.insertStaff(
+                NewStaff(businessID: b, name: "Léa", role: .owner, email: "lea@lumiere.example", phone: nil))
             return b
         }
         var n = 0
@@ -71,6 +73,10 @@ struct LanguageTests {
         // A clear Spanish message is stored.
         #expect(try say("quiero hablar con una persona").reply?.contains("Alguien de nuestro equipo") == true)
         #expect(try stored() == "es")
+        // Her request reaches the French business's staff in French.
+        let notice = try #require(try bot.outbox().last { $0.kind == "staff_notice" })
+        #expect(notice.subject == "[Studio Lumière] Demande d'un client")
+        #expect(notice.body.hasPrefix("Ana Ruiz a demandé par sms à parler à quelqu'un. Son message : "))
     }
 
     @Test func staffNoticesStayInTheBusinessLanguage() throws {
