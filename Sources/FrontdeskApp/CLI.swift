@@ -25,7 +25,7 @@ public enum FrontdeskCLI {
           retention show|set days=N|off --business SLUG | apply [--business SLUG]  [--db PATH]   how long message texts are kept
           audit     --business SLUG [--client ID] [--since YYYY-MM-DD] [--limit N] [--json] [--db PATH]   who did what, newest first
           db        backup --to FILE | restore --from FILE | status  [--force] [--db PATH]   online backup, restore, counts
-          check     [--sms]                                  validate plugins/ and prompts/ (--sms: each SMS template's cost)
+          check     [--sms]                                  validate plugins/ and prompts/ (--sms: what each SMS costs)
 
         environment: FRONTDESK_DB (default ./frontdesk.sqlite), FRONTDESK_BASE_URL, FRONTDESK_HOME (checkout with
         plugins/ and prompts/), provider secrets (see README). `frontdesk <command> --help` shows one command.

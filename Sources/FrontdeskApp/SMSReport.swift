@@ -20,7 +20,9 @@ struct SMSReport {
     let catalog: Catalog
 
     /// Templates only staff read (besides `staff*` ones).
-    static let staffTemplates: Set<String> = ["core/unverified_notice", "core/unverified_subject", "handoff/unknown_client"]
+    static let staffTemplates: Set<String> = [
+        "core/unverified_notice", "core/unverified_subject", "handoff/unknown_client",
+    ]
 
     var rows: [Row] {
         let ids = Set(catalog.locales.flatMap { catalog.templates.files(locale: $0) }).compactMap { file -> String? in
@@ -85,7 +87,9 @@ struct Samples {
     let locale: String
 
     static let url = "https://desk.maple-studio.example/l/" + String(repeating: "x", count: LinkRedaction.tokenLength)
-    static let plugins = ["membership", "payment", "cancel", "invoices", "handoff", "requests", "smalltalk", "compliance"]
+    static let plugins = [
+        "membership", "payment", "cancel", "invoices", "handoff", "requests", "smalltalk", "compliance",
+    ]
 
     func render(_ id: String, depth: Int = 0) -> String {
         let placeholders = catalog.templates.resolve(id, channel: .sms, locale: locale)?.placeholders ?? []
@@ -144,7 +148,8 @@ struct Samples {
             let shorts = ["invoices", "membership", "payment", "cancel", "handoff"].map { sub("\($0)/short") }
             return render("core/list_or", shorts)
         case "options":
-            return ["core/option_cancel", "core/option_appointment", "core/option_optout"].enumerated().map { i, label in
+            return ["core/option_cancel", "core/option_appointment", "core/option_optout"].enumerated().map {
+                i, label in
                 render("core/option", ["number": String(i + 1), "label": sub(label)])
             }.joined(separator: ", ")
         case "numbers": return sub("core/list_or")

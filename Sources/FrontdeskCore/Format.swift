@@ -89,7 +89,9 @@ public enum Format {
     public static func date(_ date: Date, in zone: TimeZone, style: LocaleStyle) -> String {
         let c = components(date, zone)
         let month = style.shortMonths.indices.contains(c.month - 1) ? style.shortMonths[c.month - 1] : String(c.month)
-        let values = ["day": String(c.day), "dd": String(format: "%02d", c.day), "month": month, "year": String(c.year)]
+        let values = [
+            "day": String(c.day), "dd": String(format: "%02d", c.day), "month": month, "year": String(c.year),
+        ]
         return fill(style.date, values)
     }
 

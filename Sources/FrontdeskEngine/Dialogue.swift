@@ -62,7 +62,8 @@ extension Pipeline {
             if pending.expiresAt <= t.now {
                 try clearPending(&t, c)
                 if pending.step == "confirm", [.no, .yes(detail: "")].contains(bare(reader.confirmation(text))) {
-                    return try reply(&t, template: "core/expired", values: [:], intent: "confirmation", confidence: 1, c)
+                    return try reply(
+                        &t, template: "core/expired", values: [:], intent: "confirmation", confidence: 1, c)
                 }
             } else if let outcome = try continuing(pending, text: text, policy: policy, &t, c) {
                 return outcome

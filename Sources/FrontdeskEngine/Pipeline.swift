@@ -148,7 +148,8 @@ public final class Pipeline: Sendable {
         // An SMS consent keyword (STOP, START and their synonyms) always takes effect, whatever the sender's count.
         let consent =
             message.channel == .sms
-            && Keywords.match(message.text.trimmedWhitespace(), in: catalog.lexicon).map(Self.consentIntents.contains) == true
+            && Keywords.match(message.text.trimmedWhitespace(), in: catalog.lexicon).map(Self.consentIntents.contains)
+                == true
         guard try consent || RateLimiter.admit(businessID: business.id, sender: from, now: now, c) else {
             return PipelineOutcome(disposition: .silent, links: [], state: "idle", reason: "rate_limited")
         }
@@ -287,7 +288,8 @@ public final class Pipeline: Sendable {
     {
         try clearPending(&t, c)
         guard let manifest = catalog.manifest(pending.plugin) else {
-            return try reply(&t, template: "core/nothing_pending", values: [:], intent: "confirmation", confidence: 1, c)
+            return try reply(
+                &t, template: "core/nothing_pending", values: [:], intent: "confirmation", confidence: 1, c)
         }
         let enabled = try enabledManifests(t.business.id, c)
         let context = try makeContext(t, manifest: manifest, enabled: enabled, c)
@@ -433,8 +435,8 @@ public final class Pipeline: Sendable {
     }
 
     private func notifyStaff(
-        _ t: Turn, _ notice: StaffNotice, subject: StaffNotice = StaffNotice(template: "core/staff_subject", values: [:]),
-        _ c: any UnitOfWork
+        _ t: Turn, _ notice: StaffNotice,
+        subject: StaffNotice = StaffNotice(template: "core/staff_subject", values: [:]), _ c: any UnitOfWork
     ) throws {
         let merged = baseValues(t).merging(notice.values) { _, new in new }
         let body = try catalog.templates.render(notice.template, channel: .email, locale: t.business.locale, merged)

@@ -22,7 +22,9 @@ extension Pipeline {
         if pendingAction(t.conversation) == nil {
             let note = SMSText.plainPunctuation(
                 try render(t, Part(template: "core/sms_more", intent: .unknown, confidence: 1)))
-            guard let (kept, rest) = SMSText.cut(body, note: note, maxSegments: Self.maxSMSSegments) else { return body }
+            guard let (kept, rest) = SMSText.cut(body, note: note, maxSegments: Self.maxSMSSegments) else {
+                return body
+            }
             let payload = try LinkRedactor().redactLinkTokens(in: rest, links: c)
             // MORE waits no longer than the links it will issue again may live.
             let ids = Set(LinkRedaction.ids(in: payload))

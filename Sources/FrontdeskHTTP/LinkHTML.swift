@@ -81,7 +81,10 @@ enum LinkHTML {
     static func cardLine(_ copy: PageCopy, _ card: PaymentMethod) throws -> String {
         try copy.html(
             "pages/card_line",
-            ["brand": card.brand, "last4": card.last4, "expiry": String(format: "%02d/%d", card.expMonth, card.expYear)])
+            [
+                "brand": card.brand, "last4": card.last4,
+                "expiry": String(format: "%02d/%d", card.expMonth, card.expYear),
+            ])
     }
 
     static func cardForm(
@@ -103,14 +106,15 @@ enum LinkHTML {
         let card = try current.map { try cardLine(copy, $0) } ?? escape(try copy.text("membership/no_card"))
         body += "<p>" + (try copy.html("pages/card_current", ["card": card], raw: ["card"])) + "</p>"
         let label = { (id: String) in try copy.html(id) }
+        let (mm, yyyy) = (try label("pages/month_hint"), try label("pages/year_hint"))
         body += """
             <form method="post" autocomplete="on">
             <label for="number">\(try label("pages/card_number"))</label>
             <input id="number" name="number" inputmode="numeric" autocomplete="cc-number" maxlength="23" required>
             <div class="row"><div><label for="exp_month">\(try label("pages/card_exp_month"))</label>
-            <input id="exp_month" name="exp_month" inputmode="numeric" autocomplete="cc-exp-month" maxlength="2" placeholder="\(try label("pages/month_hint"))" value="\(escape(values["exp_month"] ?? ""))" required></div>
+            <input id="exp_month" name="exp_month" inputmode="numeric" autocomplete="cc-exp-month" maxlength="2" placeholder="\(mm)" value="\(escape(values["exp_month"] ?? ""))" required></div>
             <div><label for="exp_year">\(try label("pages/card_exp_year"))</label>
-            <input id="exp_year" name="exp_year" inputmode="numeric" autocomplete="cc-exp-year" maxlength="4" placeholder="\(try label("pages/year_hint"))" value="\(escape(values["exp_year"] ?? ""))" required></div>
+            <input id="exp_year" name="exp_year" inputmode="numeric" autocomplete="cc-exp-year" maxlength="4" placeholder="\(yyyy)" value="\(escape(values["exp_year"] ?? ""))" required></div>
             <div><label for="cvc">\(try label("pages/card_cvc"))</label>
             <input id="cvc" name="cvc" inputmode="numeric" autocomplete="cc-csc" maxlength="4" required></div></div>
             <button type="submit">\(try label("pages/card_save"))</button>
@@ -131,11 +135,9 @@ enum LinkHTML {
             "interval": try copy.text("membership/interval_\(membership.interval)"), "date": endDate,
         ]
         var body = "<p>" + (try copy.html("pages/cancel_intro", values, strong: ["plan"])) + "</p>"
-        body +=
-            "<p>"
-            + (immediate
-                ? try copy.html("pages/cancel_today", values) : try copy.html("pages/cancel_until", values, strong: ["date"]))
-            + "</p>"
+        let ends = try copy.html(
+            immediate ? "pages/cancel_today" : "pages/cancel_until", values, strong: ["date"])
+        body += "<p>" + ends + "</p>"
         body += """
             <form method="post">
             <label for="reason">\(try copy.html("pages/cancel_reason"))</label>
@@ -160,7 +162,8 @@ enum LinkHTML {
         body += "<p>" + (try copy.html("pages/invoice_intro", values, strong: ["number", "amount"])) + "</p>"
         if retry {
             let to = try card.map { try cardLine(copy, $0) } ?? escape(try copy.text("pages/retry_card_on_file"))
-            body += "<p>" + (try copy.html("pages/retry_charges", ["amount": amount, "card": to], raw: ["card"])) + "</p>"
+            let charges = try copy.html("pages/retry_charges", ["amount": amount, "card": to], raw: ["card"])
+            body += "<p>" + charges + "</p>"
             body += "<form method=\"post\"><button type=\"submit\">"
             body += try copy.html("pages/retry_button", values) + "</button></form>"
         } else {

@@ -185,7 +185,8 @@ public final class LinkPages: Sendable {
         let values = ["plan": m.planName, "date": ends.map(s.copy.date) ?? ""]
         return LinkHTML.message(
             s.copy, business: s.business, status: 200, title: try s.copy.text("pages/already_cancelled_title"),
-            text: try s.copy.text(ends == nil ? "pages/already_cancelled_text" : "pages/already_cancelled_ends", values))
+            text: try s.copy.text(
+                ends == nil ? "pages/already_cancelled_text" : "pages/already_cancelled_ends", values))
     }
 
     // MARK: POST

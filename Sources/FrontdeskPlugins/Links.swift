@@ -36,7 +36,9 @@ public struct LinkIssuer: Sendable {
 
     /// A new token for the same client, page and resource as `link`, expiring when it does (a link whose first token
     /// was never sent: the rest of an SMS cut to fit).
-    public func reissue(_ link: LinkRecord, store: any UnitOfWork, now: Date) throws -> (link: IssuedLink, token: String) {
+    public func reissue(_ link: LinkRecord, store: any UnitOfWork, now: Date) throws
+        -> (link: IssuedLink, token: String)
+    {
         let (token, hash) = try LinkToken.generate()
         try store.insertLink(
             tokenHash: hash, businessID: link.businessID, clientID: link.clientID, action: link.action,

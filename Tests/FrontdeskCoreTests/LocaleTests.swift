@@ -102,13 +102,15 @@ struct LocaleTests {
         ]
         for (path, text) in files {
             let url = root.appendingPathComponent("prompts/" + path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(text.utf8).write(to: url)
         }
         let templates = try TemplateStore.load(directory: root.appendingPathComponent("prompts"), relativeTo: root)
         var lexicon = try Self.catalog.get().lexicon
         lexicon.styles["fr"] = nil
-        let catalog = Catalog(manifests: [], examples: [], templates: templates, lexicon: lexicon, locales: ["en", "fr"])
+        let catalog = Catalog(
+            manifests: [], examples: [], templates: templates, lexicon: lexicon, locales: ["en", "fr"])
         let faults = catalog.localeFaults().map(\.description)
         #expect(faults.contains("prompts/fr/words.json:1: no formats: dates and money would read as in English"))
         #expect(

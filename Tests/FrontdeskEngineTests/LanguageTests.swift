@@ -26,7 +26,8 @@ struct LanguageTests {
         for languageless in ["ok", "YES", "👍", "42", "+1 555 010 1001", "merci"] {
             let out = try bot.say(languageless, from: rosa)
             #expect(try language(bot, rosa) == "es", "\(languageless) changed the language")
-            #expect(out.reply.map { !$0.contains("Got it") && !$0.contains("You're welcome") } ?? true, "\(languageless)")
+            #expect(
+                out.reply.map { !$0.contains("Got it") && !$0.contains("You're welcome") } ?? true, "\(languageless)")
         }
         #expect(try bot.say("ok", from: rosa).reply == "¡Entendido! Escribe cuando necesites algo.")
         // One word of English is not enough to change it...
@@ -44,11 +45,13 @@ struct LanguageTests {
         let bot = try TestBot(seed: false)
         let business = try bot.app.store.write { c in
             let b = try c.insertBusiness(
-                NewBusiness(slug: "paris", name: "Studio Lumière", timeZone: "Europe/Paris", locale: "fr", currency: "EUR"),
+                NewBusiness(
+                    slug: "paris", name: "Studio Lumière", timeZone: "Europe/Paris", locale: "fr", currency: "EUR"),
                 now: bot.clock.now())
             try c.addBusinessAddress(businessID: b, channel: .sms, address: "+33100000000")
             _ = try c.insertClient(
-                NewClient(businessID: b, firstName: "Ana", lastName: "Ruiz", phones: ["+33611111111"]), now: bot.clock.now())
+                NewClient(businessID: b, firstName: "Ana", lastName: "Ruiz", phones: ["+33611111111"]),
+                now: bot.clock.now())
             _ = try c.insertStaff(
                 NewStaff(businessID: b, name: "Léa", role: .owner, email: "lea@lumiere.example", phone: nil))
             return b
@@ -62,7 +65,9 @@ struct LanguageTests {
                     to: "+33100000000", text: text))
         }
         func stored() throws -> String? {
-            try bot.app.store.read { try $0.client(businessID: business, address: "+33611111111", channel: .sms)?.language }
+            try bot.app.store.read {
+                try $0.client(businessID: business, address: "+33611111111", channel: .sms)?.language
+            }
         }
         // Nothing stored, no language in "ok": the business's French.
         #expect(try say("ok").reply == "C'est noté ! Écrivez-nous quand vous voulez si besoin.")
@@ -95,7 +100,8 @@ struct LanguageTests {
         let bot = try TestBot()
         let forwarded = ForwardedMessage(fromName: "Rosa Reyes", fromAddress: "rosa@example.com", body: "hi")
         let out = try bot.say(
-            "Bonjour, pouvez-vous envoyer ses factures de septembre à cette cliente ?", from: "owner@maple-studio.example",
+            "Bonjour, pouvez-vous envoyer ses factures de septembre à cette cliente ?",
+            from: "owner@maple-studio.example",
             forwarded: forwarded)
         #expect(out.disposition == .replied)
         #expect(try language(bot, rosa) == nil)

@@ -32,12 +32,16 @@ struct LocalizedPagesTests {
         #expect(!page.text.contains("Update your card"))
         let typo = try await fetch(
             f.server, try path(link.url), method: "POST", headers: Self.form,
-            body: formEncode([("number", "4242 4242 4242 4241"), ("exp_month", "12"), ("exp_year", "2030"), ("cvc", "1")]))
+            body: formEncode([
+                ("number", "4242 4242 4242 4241"), ("exp_month", "12"), ("exp_year", "2030"), ("cvc", "1"),
+            ]))
         #expect(typo.status == 422)
         #expect(typo.text.contains("Vérifiez le numéro de carte."))
         let done = try await fetch(
             f.server, try path(link.url), method: "POST", headers: Self.form,
-            body: formEncode([("number", "4242 4242 4242 4242"), ("exp_month", "12"), ("exp_year", "2030"), ("cvc", "123")]))
+            body: formEncode([
+                ("number", "4242 4242 4242 4242"), ("exp_month", "12"), ("exp_year", "2030"), ("cvc", "123"),
+            ]))
         #expect(done.text.contains("Carte mise à jour"))
         #expect(done.text.contains("Votre Visa se terminant par 4242 (expire fin 12/2030)"))
         let again = try await fetch(f.server, try path(link.url))
@@ -100,7 +104,8 @@ struct LocalizedPagesTests {
             body: Data(#"[{"first_name":"Zoé","phone":"+15550109998","language":"fr"}]"#.utf8))
         #expect(french.status == 201)
         // Her first reply, to a languageless "ok", is French.
-        #expect(try f.bot.say("ok", from: "+15550109998").reply == "C'est noté ! Écrivez-nous quand vous voulez si besoin.")
+        #expect(
+            try f.bot.say("ok", from: "+15550109998").reply == "C'est noté ! Écrivez-nous quand vous voulez si besoin.")
         let business = try await fetch(
             f.server, "/admin/businesses", method: "POST", headers: json,
             body: Data(#"{"slug":"berlin","name":"Studio B","time_zone":"Europe/Berlin","locale":"de"}"#.utf8))
