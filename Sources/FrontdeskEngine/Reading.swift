@@ -242,8 +242,9 @@ struct Reader: Sendable {
 
     /// "MORE", "más", "la suite": the client asks for the rest of a reply cut to fit an SMS.
     func isMore(_ text: String) -> Bool {
-        Self.isShort(text) && Lexicon.covers(lexicon.more + lexicon.acknowledgements, Lexicon.tokens(text).map(\.text))
-            && Lexicon.contains(lexicon.more, Lexicon.tokens(text).map(\.text))
+        guard Self.isShort(text) else { return false }
+        let words = Lexicon.tokens(text).map(\.text)
+        return Lexicon.contains(lexicon.more, words) && Lexicon.covers(lexicon.more + lexicon.acknowledgements, words)
     }
 
     // MARK: Choices
