@@ -127,9 +127,15 @@ public enum SMSText {
                 return (text[..<end].trimmedWhitespace(), text[end...].trimmedWhitespace())
             }
         }
-        // One word longer than the budget: cut inside it, at a character.
-        var end = text.endIndex
-        while end > text.startIndex, !fits(end) { end = text.index(before: end) }
+        // One word longer than the budget: cut inside it, at the last character that fits (what fits only grows
+        // shorter as the cut moves left, so a binary search finds it).
+        let ends = Array(text.indices)
+        var (low, high) = (0, ends.count)
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if mid < ends.count, fits(ends[mid]) { low = mid } else { high = mid - 1 }
+        }
+        let end = ends.isEmpty ? text.endIndex : ends[low]
         return (text[..<end].trimmedWhitespace(), text[end...].trimmedWhitespace())
     }
 }

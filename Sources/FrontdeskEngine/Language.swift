@@ -10,7 +10,8 @@ extension Pipeline {
     func replyLocale(
         _ message: InboundMessage, text: String, sender: inout Sender, business: Business, _ c: any UnitOfWork
     ) throws -> String {
-        var guess = language.detect(text)
+        // The request is at the top; a 1 MB email is read no further than the classifier reads it.
+        var guess = language.detect(Self.head(text))
         if guess == nil, message.channel == .email, let subject = message.subject {
             guess = language.detect(Reader.cleanSubject(subject))
         }

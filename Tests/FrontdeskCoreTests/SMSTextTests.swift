@@ -79,5 +79,9 @@ struct SMSTextTests {
         let words = Array(repeating: "word", count: 100).joined(separator: " ")
         let (cut, rest) = try #require(SMSText.cut(words, note: "MORE", maxSegments: 1))
         #expect(cut.hasSuffix("word") && rest.hasPrefix("word"))
+        // One word longer than the budget is cut at the last character that fits.
+        let long = String(repeating: "x", count: 500)
+        let (head, tail) = try #require(SMSText.cut(long, note: "MORE", maxSegments: 1))
+        #expect(head.count == 155 && head + tail == long)
     }
 }
