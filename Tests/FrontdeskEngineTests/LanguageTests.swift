@@ -105,6 +105,12 @@ struct LanguageTests {
             forwarded: forwarded)
         #expect(out.disposition == .replied)
         #expect(try language(bot, rosa) == nil)
+        // Nor does an out-of-office her mail server writes.
+        let away = try bot.say(
+            "Je suis absente du bureau jusqu'au 3 janvier et je lirai vos messages à mon retour.", from: "rosa@example.com",
+            autoReply: true)
+        #expect(away.disposition == .silent)
+        #expect(try language(bot, rosa) == nil)
     }
 
     @Test func theRestOfACutSMSWaitsWithoutItsLinkTokens() throws {
