@@ -107,7 +107,8 @@ struct LanguageTests {
         #expect(try language(bot, rosa) == nil)
         // Nor does an out-of-office her mail server writes.
         let away = try bot.say(
-            "Je suis absente du bureau jusqu'au 3 janvier et je lirai vos messages à mon retour.", from: "rosa@example.com",
+            "Je suis absente du bureau jusqu'au 3 janvier et je lirai vos messages à mon retour.",
+            from: "rosa@example.com",
             autoReply: true)
         #expect(away.disposition == .silent)
         #expect(try language(bot, rosa) == nil)
