@@ -1,6 +1,7 @@
 import Foundation
 import FrontdeskCore
 import FrontdeskEngine
+import FrontdeskHTTP
 import FrontdeskPlugins
 import FrontdeskStore
 import FrontdeskText

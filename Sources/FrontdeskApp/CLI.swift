@@ -28,7 +28,7 @@ public enum FrontdeskCLI {
           privacy   list [--status S] [--json] --business SLUG | approve|reject ID --by STAFF_EMAIL [--reason TEXT]  [--db PATH]
           audit     --business SLUG [--client ID] [--since YYYY-MM-DD] [--limit N] [--json] [--db PATH]   who did what, newest first
           db        backup --to FILE | restore --from FILE | status  [--force] [--db PATH]   online backup, restore, counts
-          check                                              validate plugins/ and prompts/
+          check     [--sms]                                  validate plugins/ and prompts/ (--sms: what each SMS costs)
 
         environment: FRONTDESK_DB (default ./frontdesk.sqlite), FRONTDESK_BASE_URL, FRONTDESK_HOME (checkout with
         plugins/ and prompts/), provider secrets (see README). `frontdesk <command> --help` shows one command.

@@ -1,6 +1,7 @@
 import Foundation
 import FrontdeskCore
 import FrontdeskEngine
+import FrontdeskHTTP
 import FrontdeskPlugins
 import FrontdeskStore
 import FrontdeskText
@@ -239,13 +240,15 @@ struct Commands {
     // MARK: check
 
     func check(_ args: [String]) throws {
-        let a = try Arguments(args, options: [], switches: [])
+        let a = try Arguments(args, options: [], switches: ["sms"])
         guard a.positionals.isEmpty else { throw CLIError.usage("check takes no arguments") }
         guard let root = ResourceRoot.locate(environment: environment) else {
             throw CLIError.failure("cannot find plugins/ and prompts/ (run from the checkout or set FRONTDESK_HOME)")
         }
         let catalog = try Startup.catalog(root: root)
-        let faults = Startup.patternFaults + Pipeline.validate(catalog)
+        if a.has("sms") { output(SMSReport(catalog: catalog).table) }
+        let faults =
+            Startup.patternFaults + Pipeline.validate(catalog) + catalog.localeFaults()
         if !faults.isEmpty { throw Diagnostics(faults) }
         let intents = catalog.intentIDs.count
         output(

@@ -9,14 +9,18 @@ public struct Catalog: Sendable {
     public var templates: TemplateStore
     /// The words conversations read (`prompts/<locale>/words.json`).
     public var lexicon: Lexicon
+    /// The locales the catalog declares: the folders of `prompts/`. Each should hold every template and its words.
+    public var locales: [String]
 
     public init(
-        manifests: [PluginManifest], examples: [IntentExample], templates: TemplateStore, lexicon: Lexicon = Lexicon()
+        manifests: [PluginManifest], examples: [IntentExample], templates: TemplateStore, lexicon: Lexicon = Lexicon(),
+        locales: [String]? = nil
     ) {
         self.manifests = manifests
         self.examples = examples
         self.templates = templates
         self.lexicon = lexicon
+        self.locales = locales ?? Set(templates.locales + lexicon.locales).sorted()
     }
 
     public func manifest(_ id: String) -> PluginManifest? { manifests.first { $0.id == id } }
@@ -121,7 +125,14 @@ public struct Catalog: Sendable {
             }
         }
         guard faults.isEmpty else { throw Diagnostics(faults) }
-        return Catalog(manifests: manifests, examples: examples, templates: templates, lexicon: lexicon)
+        let promptsDir = root.appendingPathComponent("prompts").path
+        let locales = ((try? fm.contentsOfDirectory(atPath: promptsDir)) ?? []).filter { name in
+            var isDir: ObjCBool = false
+            return !name.hasPrefix(".") && fm.fileExists(atPath: promptsDir + "/" + name, isDirectory: &isDir)
+                && isDir.boolValue
+        }.sorted()
+        return Catalog(
+            manifests: manifests, examples: examples, templates: templates, lexicon: lexicon, locales: locales)
     }
 }
 

@@ -64,8 +64,36 @@ public struct Lexicon: Sendable {
     /// Words before the last day of a period ("until Jan 15") and before its first ("from Dec 1").
     public var until: Set<String> = []
     public var from: Set<String> = []
+    /// Whole-body SMS keywords of every locale (STOP, ARRET, ALTO, START, HELP, AIDE, AYUDA), folded → `optout`,
+    /// `optin` or `help`.
+    public var keywords: [String: IntentID] = [:]
+    /// Answers asking for the rest of a reply cut to fit an SMS ("MORE", "MAS", "SUITE").
+    public var more: [Phrase] = []
+    /// How dates, money and numbers read, per locale (`formats`).
+    public var styles: [String: LocaleStyle] = [:]
+    /// Every word each locale's file names (folded), for telling which language a message is in.
+    public var localeWords: [String: Set<String>] = [:]
+    /// Each locale's acknowledgement words (folded).
+    public var localeAcknowledgements: [String: Set<String>] = [:]
 
     public init() {}
+
+    /// Words that say nothing about the language of the one who writes them: a one-word yes or no, which people answer
+    /// with whatever a question asked for ("Reply YES"), and acknowledgements several languages share ("ok").
+    /// "gracias" or "merci" do say something, though one word alone is never enough to change a client's language.
+    public var languageless: Set<String> {
+        var locales: [String: Int] = [:]
+        for words in localeAcknowledgements.values { for w in words { locales[w, default: 0] += 1 } }
+        return Set((yes + no).filter { $0.count == 1 }.joined()).union(locales.filter { $0.value > 1 }.keys)
+    }
+
+    /// The locales whose words were read.
+    public var locales: [String] { localeWords.keys.sorted() }
+
+    /// How dates and money read in `locale` (English's when the locale has none).
+    public func style(_ locale: String) -> LocaleStyle {
+        styles[locale] ?? styles["en"] ?? .neutral
+    }
 
     /// The month's display name in `locale` (English when the locale has none).
     public func monthName(_ month: Int, locale: String) -> String {
@@ -80,7 +108,9 @@ public struct Lexicon: Sendable {
         "email_optin",
         "no_request", "clause_joiners", "clause_starters", "choice_numbers", "months", "ambiguous_months",
         "month_context", "invoice_words", "periods", "range_to", "privacy", "durations", "counts", "until", "from",
+        "keywords", "more", "formats",
     ]
+    static let keywordIntents: Set<String> = ["optout", "optin", "help"]
     static let ruleKeys: Set<String> = ["verbs", "objects", "phrases", "other_objects"]
     static let periodKeys: Set<String> = ["last_year", "this_year", "last_month", "this_month"]
     static let privacyKeys: Set<String> = ["erase", "export"]
@@ -126,13 +156,16 @@ public struct Lexicon: Sendable {
         for key in object.keys.sorted() where !Self.keys.contains(key) {
             fault(key, "unknown key \(key) (known: \(Self.keys.sorted().joined(separator: ", ")))")
         }
+        var named: Set<String> = []
         func phrases(_ key: String, in o: [String: Any]? = nil) -> [Phrase] {
             guard let raw = (o ?? object)[key] else { return [] }
             guard let list = raw as? [String], list.allSatisfy({ !Self.tokens($0).isEmpty }) else {
                 fault(key, "\(key) must be a list of non-empty phrases")
                 return []
             }
-            return list.map { Self.tokens($0).map(\.text) }
+            let out = list.map { Self.tokens($0).map(\.text) }
+            for p in out { named.formUnion(p) }
+            return out
         }
         /// `[["1", "one"], ["2", "two"]]`: each word → its list's place, from 1.
         func numbered(_ key: String) -> [String: Int] {
@@ -155,7 +188,9 @@ public struct Lexicon: Sendable {
         var copy = self
         copy.yes += phrases("yes")
         copy.no += phrases("no")
-        copy.acknowledgements += phrases("acknowledgements")
+        let acknowledgements = phrases("acknowledgements")
+        copy.acknowledgements += acknowledgements
+        copy.localeAcknowledgements[locale, default: []].formUnion(acknowledgements.joined())
         copy.questionWords.formUnion(words("question_words"))
         copy.negations.formUnion(words("negations"))
         copy.determiners.formUnion(words("determiners"))
@@ -180,6 +215,29 @@ public struct Lexicon: Sendable {
             }
         }
         copy.counts.merge(numbered("counts")) { $1 }
+        copy.more += phrases("more")
+        if let raw = object["keywords"] {
+            if let o = raw as? [String: Any], Set(o.keys).isSubset(of: Self.keywordIntents) {
+                for intent in o.keys.sorted() {
+                    let list = phrases(intent, in: o)
+                    if list.contains(where: { $0.count != 1 }) { fault("keywords", "keywords must be single words") }
+                    for word in list.compactMap(\.first) {
+                        if let other = copy.keywords[word], other != intent {
+                            fault("keywords", "keyword \(word) is both \(other) and \(intent)")
+                        }
+                        copy.keywords[word] = intent
+                    }
+                }
+            } else {
+                fault("keywords", "keywords must map optout, optin and help to lists of words")
+            }
+        }
+        if let raw = object["formats"] {
+            switch Self.parseFormats(raw) {
+            case .success(let style): copy.styles[locale] = style
+            case .failure(let error): fault("formats", error.message)
+            }
+        }
         if let raw = object["explicit"] {
             if let rules = raw as? [String: [String: Any]] {
                 for (intent, o) in rules.sorted(by: { $0.key < $1.key }) {
@@ -223,6 +281,7 @@ public struct Lexicon: Sendable {
         if let raw = object["months"] {
             if let list = raw as? [[String]], list.count == 12, list.allSatisfy({ !$0.isEmpty }) {
                 copy.monthNames[locale] = list.map { $0[0] }
+                for name in list.joined() { named.formUnion(Self.tokens(name).map(\.text)) }
                 for (index, names) in list.enumerated() {
                     for name in names { if let t = Self.tokens(name).first { copy.months[t.text] = index + 1 } }
                 }
@@ -231,8 +290,51 @@ public struct Lexicon: Sendable {
             }
         }
         guard faults.isEmpty else { return faults }
+        copy.localeWords[locale, default: []].formUnion(named)
         self = copy
         return []
+    }
+
+    struct FormatsFault: Error {
+        var message: String
+        init(_ message: String) { self.message = message }
+    }
+
+    /// `formats`: `date` (with `{day}` or `{dd}`, `{month}`, `{year}`), twelve `short_months`, `decimal`, `group`,
+    /// and `money` mapping currencies (and `default`) to a pattern with `{amount}`, or to
+    /// `{"pattern", "decimal", "group"}` when that currency's separators differ from the locale's.
+    static func parseFormats(_ raw: Any) -> Result<LocaleStyle, FormatsFault> {
+        func fault(_ message: String) -> Result<LocaleStyle, FormatsFault> { .failure(FormatsFault(message)) }
+        let known: Set<String> = ["date", "short_months", "decimal", "group", "money"]
+        guard let o = raw as? [String: Any], Set(o.keys).isSubset(of: known) else {
+            return fault("formats must be an object with \(known.sorted().joined(separator: ", "))")
+        }
+        guard let date = o["date"] as? String, date.contains("{month}"), date.contains("{year}"),
+            date.contains("{day}") || date.contains("{dd}")
+        else { return fault("formats.date must hold {day}, {month} and {year}") }
+        guard let months = o["short_months"] as? [String], months.count == 12, !months.contains(where: \.isEmpty) else {
+            return fault("formats.short_months must list 12 month names")
+        }
+        guard let decimal = o["decimal"] as? String, !decimal.isEmpty, let group = o["group"] as? String else {
+            return fault("formats needs a decimal separator and a group separator (\"\" for none)")
+        }
+        guard let rawMoney = o["money"] as? [String: Any], rawMoney["default"] != nil else {
+            return fault("formats.money must map currencies and \"default\" to patterns")
+        }
+        var money: [String: LocaleStyle.MoneyStyle] = [:]
+        for (currency, value) in rawMoney {
+            switch value {
+            case let pattern as String: money[currency] = LocaleStyle.MoneyStyle(pattern: pattern)
+            case let spec as [String: String] where spec["pattern"] != nil:
+                money[currency] = LocaleStyle.MoneyStyle(
+                    pattern: spec["pattern"] ?? "", decimal: spec["decimal"], group: spec["group"])
+            default: return fault("formats.money.\(currency) must be a pattern or {pattern, decimal, group}")
+            }
+            if money[currency]?.pattern.contains("{amount}") != true {
+                return fault("formats.money.\(currency) must hold {amount}")
+            }
+        }
+        return .success(LocaleStyle(date: date, shortMonths: months, decimal: decimal, group: group, money: money))
     }
 
     // MARK: Reading text

@@ -41,6 +41,37 @@ public enum LinkRedaction {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The link ids of the redacted tokens in `text` (`/l/[link 17]`), in order.
+    public static func ids(in text: String) -> [Int] {
+        var out: [Int] = []
+        _ = restore(text) { id in
+            out.append(id)
+            return nil
+        }
+        return out
+    }
+
+    /// `text` with each redacted token of a link path (`/l/[link 17]`) replaced by `token(17)`; where that gives nil
+    /// the placeholder stays.
+    public static func restore(_ text: String, token: (Int) throws -> String?) rethrows -> String {
+        let marker = "/l/[link "
+        var out = ""
+        var rest = Substring(text)
+        while let start = rest.range(of: marker) {
+            let digits = rest[start.upperBound...].prefix { $0.isASCII && $0.isNumber }
+            let close = digits.endIndex
+            out += rest[..<start.upperBound].dropLast("[link ".count)
+            guard !digits.isEmpty, close < rest.endIndex, rest[close] == "]", let id = Int(digits) else {
+                out += "[link "
+                rest = rest[start.upperBound...]
+                continue
+            }
+            out += try token(id) ?? "[link \(id)]"
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
+    }
+
     /// Whether the text holds a redacted token (a message that cannot be sent again as it was).
     public static func containsRedaction(_ text: String) -> Bool {
         text.contains("/l/[link") || text.lowercased().contains("%2fl%2f[link")

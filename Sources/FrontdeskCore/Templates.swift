@@ -3,7 +3,7 @@ import Foundation
 /// Reply templates from `prompts/<locale>/<plugin>/<name>[.<channel>].txt` with `{{placeholders}}`.
 ///
 /// A channel variant (`confirm.sms.txt`) is preferred; otherwise the channel-neutral file is used,
-/// then the same template in English.
+/// then, as a last resort, the same template in English (`frontdesk check` reports every copy a locale lacks).
 public struct TemplateStore: Sendable {
     /// Key: "locale/plugin/name" or "locale/plugin/name.channel".
     private var templates: [String: Template]
@@ -33,22 +33,57 @@ public struct TemplateStore: Sendable {
 
     public var ids: [String] { templates.keys.sorted() }
 
+    /// The locales that hold templates.
+    public var locales: [String] { Set(templates.keys.map { String($0.prefix { $0 != "/" }) }).sorted() }
+
+    /// A locale's template files as `plugin/name` or `plugin/name.channel`, sorted.
+    public func files(locale: String) -> [String] {
+        templates.keys.filter { $0.hasPrefix(locale + "/") }.map { String($0.dropFirst(locale.count + 1)) }.sorted()
+    }
+
+    /// One template file: `file` is `plugin/name` or `plugin/name.channel`.
+    public func template(_ file: String, locale: String) -> Template? { templates["\(locale)/\(file)"] }
+
+    /// The template `render` would use for this id, channel and locale (the locale's own before English's).
+    public func resolve(_ id: String, channel: Channel?, locale: String) -> Template? {
+        candidates(id, channel: channel, locale: locale).lazy.compactMap { templates[$0] }.first
+    }
+
+    private func candidates(_ id: String, channel: Channel?, locale: String) -> [String] {
+        [
+            channel.map { "\(locale)/\(id).\($0.rawValue)" }, "\(locale)/\(id)",
+            channel.map { "en/\(id).\($0.rawValue)" }, "en/\(id)",
+        ].compactMap { $0 }
+    }
+
+    /// The words of a locale's templates, folded (for telling languages apart).
+    public func words(locale: String) -> Set<String> {
+        var out: Set<String> = []
+        for (key, template) in templates where key.hasPrefix(locale + "/") {
+            for case .text(let t) in template.segments { out.formUnion(Lexicon.tokens(t).map(\.text)) }
+        }
+        return out
+    }
+
     /// Renders template `id` (`cancel/confirm`) for a channel and locale.
     public func render(_ id: String, channel: Channel?, locale: String = "en", _ values: [String: String]) throws
         -> String
     {
-        let candidates =
-            [
-                channel.map { "\(locale)/\(id).\($0.rawValue)" }, "\(locale)/\(id)",
-                channel.map { "en/\(id).\($0.rawValue)" }, "en/\(id)",
-            ].compactMap { $0 }
-        guard let template = candidates.lazy.compactMap({ templates[$0] }).first else {
+        try render(id, channel: channel, locale: locale, values, text: { $0 })
+    }
+
+    /// Renders with the template's own text passed through `text` (HTML pages escape it; their values come
+    /// escaped already).
+    public func render(
+        _ id: String, channel: Channel?, locale: String, _ values: [String: String], text: (String) -> String
+    ) throws -> String {
+        guard let template = resolve(id, channel: channel, locale: locale) else {
             throw RenderError(message: "no template \(id)")
         }
         var out = ""
         for segment in template.segments {
             switch segment {
-            case .text(let t): out += t
+            case .text(let t): out += text(t)
             case .placeholder(let p):
                 guard let v = values[p] else {
                     throw RenderError(message: "template \(id) needs a value for {{\(p)}}")

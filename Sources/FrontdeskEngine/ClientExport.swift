@@ -57,7 +57,7 @@ public enum ClientExport {
                 "client",
                 .object([
                     ("id", .int(client.id)), ("first_name", .string(client.firstName)),
-                    ("last_name", .string(client.lastName)),
+                    ("last_name", .string(client.lastName)), ("language", .from(client.language)),
                 ])
             ),
             (

@@ -27,7 +27,7 @@ extension Pipeline {
     public static let dialogueTemplates = [
         "core/choose", "core/option", "core/option_cancel", "core/option_pause", "core/option_appointment",
         "core/option_optout",
-        "core/pending_reminder", "core/list_or",
+        "core/pending_reminder", "core/list_or", "core/sms_more", "core/sms_shortened", "core/more",
     ]
 
     /// What a client may mean when a destructive request was not explicit: each option is the first of its
@@ -59,7 +59,8 @@ extension Pipeline {
             if pending.expiresAt <= t.now {
                 try clearPending(&t, c)
                 if pending.step == "confirm", [.no, .yes(detail: "")].contains(bare(reader.confirmation(text))) {
-                    return try reply(t, template: "core/expired", values: [:], intent: "confirmation", confidence: 1, c)
+                    return try reply(
+                        &t, template: "core/expired", values: [:], intent: "confirmation", confidence: 1, c)
                 }
             } else if let outcome = try continuing(pending, text: text, policy: policy, &t, c) {
                 return outcome
@@ -80,6 +81,7 @@ extension Pipeline {
         switch (pending.plugin, pending.step) {
         case ("core", "choice"): return try chosen(pending, text: text, &t, c)
         case ("core", "verify_contact"), ("core", "verify_code"): return try verifying(pending, text: text, &t, c)
+        case ("core", "more"): return try more(pending, text: text, &t, c)
         case (_, "confirm"): return try confirming(pending, text: text, policy: policy, &t, c)
         case (_, "reason"): return try reasoning(pending, text: text, &t, c)
         case (_, "choice"): return try picking(pending, text: text, &t, c)
@@ -236,7 +238,7 @@ extension Pipeline {
         }
         let before = try spoken.dropLast().map { try render(t, $0) }
         var outcome = try reply(
-            t, template: main.template, values: main.values, intent: first.intent, confidence: first.confidence,
+            &t, template: main.template, values: main.values, intent: first.intent, confidence: first.confidence,
             before: before, c)
         outcome.links = parts.flatMap(\.links)
         outcome.intents = parts.map(\.intent)
@@ -248,11 +250,10 @@ extension Pipeline {
     func render(_ t: Turn, _ part: Part) throws -> String {
         let values = baseValues(t).merging(part.values) { _, new in new }
         do {
-            return try catalog.templates.render(
-                part.template, channel: t.message.channel, locale: t.business.locale, values)
+            return try catalog.templates.render(part.template, channel: t.message.channel, locale: t.locale, values)
         } catch {
             log.error("template_failed", ["template": part.template])
-            return try catalog.templates.render("core/error", channel: t.message.channel, locale: "en", values)
+            return try catalog.templates.render("core/error", channel: t.message.channel, locale: t.locale, values)
         }
     }
 }

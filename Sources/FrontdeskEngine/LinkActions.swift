@@ -124,13 +124,13 @@ extension Pipeline {
         }
         let stored = try c.pluginSettings(businessID: business.id, plugin: manifest.id).values
         let templates = catalog.templates
-        let locale = business.locale
+        let locale = catalog.replyLocale(client.language, business: business.locale)
         // Pages are read on a screen: the channel-neutral (long) templates.
         let context = PluginContext(
             store: c, business: business, client: client, channel: .email, address: nil, now: now,
             settings: PluginSettings(manifest: manifest, values: stored), links: links, enabledManifests: enabled,
             render: { id, values in try templates.render(id, channel: nil, locale: locale, values) },
-            lexicon: catalog.lexicon, billing: billing)
+            lexicon: catalog.lexicon, billing: billing, locale: locale)
         return LinkView(page: try body(plugin, request, context), business: business, action: link.action)
     }
 

@@ -59,11 +59,14 @@ public final class Pipeline: Sendable {
     let plugins: [String: any Plugin]
     /// Reads answers, explicit requests and clauses with the catalog's words.
     let reader: Reader
+    /// Tells which of the catalog's languages a message is written in.
+    let language: LanguageDetector
 
     /// Templates the pipeline itself renders (plugins name theirs in their manifests).
     public static let coreTemplates = [
         "core/unknown_sender", "core/not_available", "core/nothing_pending", "core/expired", "core/error",
-        "core/staff_only", "core/card_in_message", "core/unverified_notice",
+        "core/staff_only", "core/card_in_message", "core/unverified_notice", "core/staff_subject",
+        "core/unverified_subject",
     ]
 
     /// Faults in how the catalog fits the code: a manifest without a registered plugin (or the reverse), or a
@@ -105,6 +108,7 @@ public final class Pipeline: Sendable {
         self.log = log
         self.threshold = threshold
         reader = Reader(lexicon: catalog.lexicon)
+        language = catalog.languageDetector()
         var byID: [String: any Plugin] = [:]
         for p in plugins { byID[p.id] = p }
         self.plugins = byID
@@ -153,14 +157,16 @@ public final class Pipeline: Sendable {
         // An SMS consent keyword (STOP, START and their synonyms) always takes effect, whatever the sender's count.
         let consent =
             message.channel == .sms
-            && Keywords.match(message.text.trimmedWhitespace()).map(Self.consentIntents.contains) == true
+            && Keywords.match(message.text.trimmedWhitespace(), in: catalog.lexicon).map(Self.consentIntents.contains)
+                == true
         guard try consent || RateLimiter.admit(businessID: business.id, sender: from, now: now, c) else {
             return PipelineOutcome(disposition: .silent, links: [], state: "idle", reason: "rate_limited")
         }
         // What a person wrote is kept and used without card numbers or link tokens (SPEC §7).
         let (message, masked) = try withoutSecrets(message, c)
         let text = message.text.trimmedWhitespace()
-        let sender = try identify(message, from: from, business: business, c)
+        var sender = try identify(message, from: from, business: business, c)
+        let locale = try replyLocale(message, text: text, sender: &sender, business: business, c)
         let conversation = try c.conversation(
             businessID: business.id, channel: message.channel, address: from, clientID: sender.client?.id, now: now)
         let messageID = try c.insertMessage(
@@ -172,7 +178,7 @@ public final class Pipeline: Sendable {
             now: now)
         var turn = Turn(
             message: message, business: business, from: from, text: text, cardMasked: masked, sender: sender,
-            conversation: conversation, messageID: messageID, now: now, inline: inline)
+            conversation: conversation, messageID: messageID, now: now, inline: inline, locale: locale)
         return try decide(&turn, c)
     }
 
@@ -194,6 +200,8 @@ public final class Pipeline: Sendable {
         var messageID: Int
         var now: Date
         var inline: Bool
+        /// The language of the reply (`replyLocale`); staff notices use the business's.
+        var locale: String
     }
 
     /// Who wrote: a client matched by address, or staff from their registered address. Email is trusted
@@ -220,7 +228,7 @@ public final class Pipeline: Sendable {
             try notifyStaff(t, UnverifiedNotice.notice(t), subject: UnverifiedNotice.subject(t), c)
             return silent(t, reason: "no_sender_verdict")
         }
-        let keyword = t.message.channel == .sms ? Keywords.match(t.text) : nil
+        let keyword = t.message.channel == .sms ? Keywords.match(t.text, in: catalog.lexicon) : nil
         if t.message.channel == .sms, keyword != "optin", try c.isOptedOut(businessID: t.business.id, address: t.from) {
             try c.updateMessageIntent(id: t.messageID, intent: keyword ?? "optedout", confidence: 1)
             return silent(t, reason: "opted_out")
@@ -290,7 +298,8 @@ public final class Pipeline: Sendable {
     {
         try clearPending(&t, c)
         guard let manifest = catalog.manifest(pending.plugin) else {
-            return try reply(t, template: "core/nothing_pending", values: [:], intent: "confirmation", confidence: 1, c)
+            return try reply(
+                &t, template: "core/nothing_pending", values: [:], intent: "confirmation", confidence: 1, c)
         }
         let enabled = try enabledManifests(t.business.id, c)
         let context = try makeContext(t, manifest: manifest, enabled: enabled, c)
@@ -322,12 +331,13 @@ public final class Pipeline: Sendable {
         let stored = try c.pluginSettings(businessID: t.business.id, plugin: manifest.id).values
         let templates = catalog.templates
         let channel = t.message.channel
-        let locale = t.business.locale
+        let (locale, staffLocale) = (t.locale, t.business.locale)
         return PluginContext(
             store: c, business: t.business, client: t.sender.client, channel: channel, address: t.from, now: t.now,
             settings: PluginSettings(manifest: manifest, values: stored), links: links, enabledManifests: enabled,
             render: { id, values in try templates.render(id, channel: channel, locale: locale, values) },
-            lexicon: catalog.lexicon, actor: actor(t), billing: billing)
+            lexicon: catalog.lexicon, actor: actor(t), billing: billing, locale: locale,
+            renderForStaff: { id, values in try templates.render(id, channel: .email, locale: staffLocale, values) })
     }
 
     // MARK: Replying
@@ -394,20 +404,22 @@ public final class Pipeline: Sendable {
     /// Renders a reply and queues it in the outbox, in the message's transaction. `before` are earlier parts of
     /// the same reply (answers to other requests of the message), already rendered.
     func reply(
-        _ t: Turn, template: String, values: [String: String], intent: IntentID, confidence: Double,
+        _ t: inout Turn, template: String, values: [String: String], intent: IntentID, confidence: Double,
         before: [String] = [], _ c: any UnitOfWork
     ) throws -> PipelineOutcome {
         let merged = baseValues(t).merging(values) { _, new in new }
         var body: String
         do {
-            body = try catalog.templates.render(template, channel: t.message.channel, locale: t.business.locale, merged)
+            body = try catalog.templates.render(template, channel: t.message.channel, locale: t.locale, merged)
         } catch {
             log.error("template_failed", ["template": template])
-            body = try catalog.templates.render("core/error", channel: t.message.channel, locale: "en", merged)
+            body = try catalog.templates.render("core/error", channel: t.message.channel, locale: t.locale, merged)
         }
         if t.cardMasked { body = try withCardNote(body, t) }
         try c.updateMessageIntent(id: t.messageID, intent: intent, confidence: confidence)
-        body = (before + [body]).joined(separator: t.message.channel == .sms ? "\n" : "\n\n")
+        body =
+            t.message.channel == .sms
+            ? try fitSMS(before + [body], &t, c) : (before + [body]).joined(separator: "\n\n")
         let recipient = t.from
         let sender = try c.businessAddress(t.business.id, channel: t.message.channel) ?? t.message.to
         var headers: [String: String] = [:]
@@ -432,15 +444,21 @@ public final class Pipeline: Sendable {
             reason: nil, messageID: t.messageID, replyOutboxID: outboxID)
     }
 
-    private func notifyStaff(_ t: Turn, _ notice: StaffNotice, subject: String? = nil, _ c: any UnitOfWork) throws {
+    private func notifyStaff(
+        _ t: Turn, _ notice: StaffNotice,
+        subject: StaffNotice = StaffNotice(template: "core/staff_subject", values: [:]), _ c: any UnitOfWork
+    ) throws {
         let merged = baseValues(t).merging(notice.values) { _, new in new }
         let body = try catalog.templates.render(notice.template, channel: .email, locale: t.business.locale, merged)
+        let subject = try catalog.templates.render(
+            subject.template, channel: .email, locale: t.business.locale,
+            baseValues(t).merging(subject.values) { _, new in new })
         let sender = try c.businessAddress(t.business.id, channel: .email) ?? "frontdesk@localhost"
         for member in try c.staff(businessID: t.business.id) {
             guard let email = member.email else { continue }
             try c.enqueue(
                 businessID: t.business.id, messageID: t.messageID, channel: .email, kind: "staff_notice",
-                recipient: email, sender: sender, subject: subject ?? "[\(t.business.name)] Client request", body: body,
+                recipient: email, sender: sender, subject: subject, body: body,
                 headers: [:], status: .pending, now: t.now)
         }
     }

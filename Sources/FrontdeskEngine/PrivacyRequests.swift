@@ -164,7 +164,8 @@ extension Pipeline {
     func exportPage(business: Business, client: Client) throws -> LinkView {
         let values = ["name": client.firstName, "business": business.name]
         let render = { (id: String) in
-            try self.catalog.templates.render(id, channel: nil, locale: business.locale, values)
+            try self.catalog.templates.render(
+                id, channel: nil, locale: self.catalog.replyLocale(client.language, business: business.locale), values)
         }
         var page = LinkPage(rendered: try render("requests/page_export"))
         page.form = LinkForm(submit: try render("requests/page_export_button").trimmedWhitespace())

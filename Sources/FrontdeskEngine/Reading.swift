@@ -238,6 +238,15 @@ struct Reader: Sendable {
 
     static let replyPrefixes: Set<String> = ["re", "fw", "fwd", "aw", "wg", "tr", "rv", "res", "sv", "vs"]
 
+    // MARK: The rest of a cut SMS
+
+    /// "MORE", "más", "la suite": the client asks for the rest of a reply cut to fit an SMS.
+    func isMore(_ text: String) -> Bool {
+        guard Self.isShort(text) else { return false }
+        let words = Lexicon.tokens(text).map(\.text)
+        return Lexicon.contains(lexicon.more, words) && Lexicon.covers(lexicon.more + lexicon.acknowledgements, words)
+    }
+
     // MARK: Choices
 
     /// The number a client picked from a numbered list ("2", "2)", "the second one", "dos"), or nil.

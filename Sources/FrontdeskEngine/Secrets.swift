@@ -16,7 +16,7 @@ extension Pipeline {
     /// A reply to a message whose card number was masked says that cards are never taken by message.
     func withCardNote(_ body: String, _ t: Turn) throws -> String {
         let note = try catalog.templates.render(
-            "core/card_in_message", channel: t.message.channel, locale: t.business.locale, [:])
+            "core/card_in_message", channel: t.message.channel, locale: t.locale, [:])
         return body + "\n" + note
     }
 }

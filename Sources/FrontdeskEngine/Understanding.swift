@@ -85,7 +85,7 @@ extension Pipeline {
 
     /// The decisions for one message; the pipeline and `preview` share it.
     func decisions(_ body: String, channel: Channel, subject: String?, policy: GuardPolicy) throws -> [Decision] {
-        if channel == .sms, let keyword = Keywords.match(body) {
+        if channel == .sms, let keyword = Keywords.match(body, in: catalog.lexicon) {
             return [Decision(intent: keyword, confidence: 1, text: body, decidedBy: .keyword)]
         }
         let text = requestText(body, channel: channel, subject: subject)

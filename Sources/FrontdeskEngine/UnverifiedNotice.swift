@@ -26,8 +26,9 @@ enum UnverifiedNotice {
             ])
     }
 
-    static func subject(_ t: Pipeline.Turn) -> String {
-        "[\(t.business.name)] Unverified message from \(t.from)"
+    /// The notice's subject (`core/unverified_subject`), in the business's language like the notice.
+    static func subject(_ t: Pipeline.Turn) -> StaffNotice {
+        StaffNotice(template: "core/unverified_subject", values: ["from": t.from])
     }
 
     /// The text with every `.` between a letter or digit and a letter written `[.]`, and every `://` written

@@ -56,7 +56,7 @@ extension Pipeline {
             return try sendCode(to: contact, state, &t, c)
         }
         guard pending.step == "verify_code" else { return nil }
-        return try said("core/verify_remind", [:], t, c)
+        return try said("core/verify_remind", [:], &t, c)
     }
 
     /// The six digits of a short message ("123456", "123 456", "my code is 123-456"), or nil.
@@ -77,7 +77,7 @@ extension Pipeline {
             try c.countRateEvent(businessID: business, key: "verify_sender:" + t.from, window: hour)
                 <= Self.codesPerSenderPerHour
         else {
-            return try said("core/verify_limited", [:], t, c)
+            return try said("core/verify_limited", [:], &t, c)
         }
         var client = try c.client(businessID: business, address: contact.address, channel: contact.channel)
         // Past the client's limit no code is sent, and the sender is told exactly what they would be otherwise.
@@ -119,7 +119,7 @@ extension Pipeline {
         try setVerificationPending(
             "core:verify_code", VerificationState(text: state.text, verification: id), minutes: Self.codeWaitMinutes,
             &t, c)
-        return try said("core/verify_sent", ["minutes": String(Int(Self.codeMinutes))], t, c)
+        return try said("core/verify_sent", ["minutes": String(Int(Self.codeMinutes))], &t, c)
     }
 
     private func check(_ code: String, _ state: VerificationState, _ t: inout Turn, _ c: any UnitOfWork) throws
@@ -132,7 +132,7 @@ extension Pipeline {
             // A new code can be asked for with the contact again.
             try setVerificationPending(
                 "core:verify_contact", VerificationState(text: state.text), minutes: Self.contactWaitMinutes, &t, c)
-            return try said("core/verify_expired", [:], t, c)
+            return try said("core/verify_expired", [:], &t, c)
         }
         guard v.attempts < Verification.maxAttempts else { return try locked(v, state, &t, c) }
         if OneTimeCode.matches(code, salt: v.salt, hash: v.codeHash), let clientID = v.clientID,
@@ -142,7 +142,7 @@ extension Pipeline {
         }
         let attempts = try c.failVerification(id: v.id)
         guard attempts < Verification.maxAttempts else { return try locked(v, state, &t, c) }
-        return try said("core/verify_wrong", ["left": String(Verification.maxAttempts - attempts)], t, c)
+        return try said("core/verify_wrong", ["left": String(Verification.maxAttempts - attempts)], &t, c)
     }
 
     /// Five wrong codes: this code stops working. A new one may be asked for with the contact again, within the
@@ -156,7 +156,7 @@ extension Pipeline {
             businessID: t.business.id, clientID: v.clientID, actor: "unknown", via: t.message.channel.rawValue,
             action: "verification.locked", before: nil,
             after: "\(Verification.maxAttempts) wrong codes from \(t.message.channel.rawValue) \(t.from)", now: t.now)
-        return try said("core/verify_locked", [:], t, c)
+        return try said("core/verify_locked", [:], &t, c)
     }
 
     /// The right code: the address becomes the client's, this is audited, and what they first asked is answered.
@@ -193,10 +193,10 @@ extension Pipeline {
     }
 
     /// One verification reply, with the state it leaves (waiting for a contact or a code, or idle).
-    private func said(_ template: String, _ values: [String: String], _ t: Turn, _ c: any UnitOfWork) throws
+    private func said(_ template: String, _ values: [String: String], _ t: inout Turn, _ c: any UnitOfWork) throws
         -> PipelineOutcome
     {
-        var outcome = try reply(t, template: template, values: values, intent: "verification", confidence: 1, c)
+        var outcome = try reply(&t, template: template, values: values, intent: "verification", confidence: 1, c)
         outcome.state = Self.state(pendingAction(t.conversation))
         return outcome
     }

@@ -17,7 +17,7 @@ import FrontdeskStore
 /// - `GET  /admin/businesses/:slug/plugins`
 /// - `POST /admin/businesses/:slug/plugins/:plugin/enable` and `…/disable`
 /// - `POST /admin/businesses/:slug/plugins/:plugin/settings` with `{"key": value, …}`
-/// - `POST /admin/businesses/:slug/clients` with `[{"first_name","last_name","phone","email"}, …]`
+/// - `POST /admin/businesses/:slug/clients` with `[{"first_name","last_name","phone","email","language"}, …]`
 public final class AdminAPI: Sendable {
     let pipeline: Pipeline
     let clock: any Clock
@@ -173,12 +173,13 @@ public final class AdminAPI: Sendable {
             }
             inbox = address
         }
+        let locale = text("locale") ?? "en"
+        try checkLocale(locale, "locale")
         let now = clock.now()
         do {
             try pipeline.store.write { c in
                 let id = try c.insertBusiness(
-                    NewBusiness(
-                        slug: slug, name: name, timeZone: zone, locale: text("locale") ?? "en", currency: currency),
+                    NewBusiness(slug: slug, name: name, timeZone: zone, locale: locale, currency: currency),
                     now: now)
                 if let sms { try c.addBusinessAddress(businessID: id, channel: .sms, address: sms) }
                 if let inbox { try c.addBusinessAddress(businessID: id, channel: .email, address: inbox) }
@@ -301,6 +302,7 @@ public final class AdminAPI: Sendable {
             var last: String
             var phone: String?
             var email: String?
+            var language: String?
         }
         var rows: [Row] = []
         for (index, item) in list.enumerated() {
@@ -324,7 +326,9 @@ public final class AdminAPI: Sendable {
             guard phone != nil || email != nil else {
                 throw AdminError(status: 422, message: "client \(index): a phone or an email is required")
             }
-            rows.append(Row(first: first, last: last, phone: phone, email: email))
+            let language = (item["language"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+            if let language { try checkLocale(language, "client \(index): language") }
+            rows.append(Row(first: first, last: last, phone: phone, email: email, language: language))
         }
         let now = clock.now()
         let imported: Int = try pipeline.store.write { c in
@@ -338,11 +342,12 @@ public final class AdminAPI: Sendable {
                             message: "client \(index): \(channel.rawValue) address already belongs to a client")
                     }
                 }
-                _ = try c.insertClient(
+                let client = try c.insertClient(
                     NewClient(
                         businessID: business.id, firstName: row.first, lastName: row.last,
                         phones: row.phone.map { [$0] } ?? [], emails: row.email.map { [$0] } ?? []),
                     now: now)
+                if let language = row.language { try c.setClientLanguage(clientID: client, language: language) }
             }
             try c.audit(
                 businessID: business.id, actor: principal.actor, via: "api", action: "clients.import", before: nil,
@@ -351,6 +356,14 @@ public final class AdminAPI: Sendable {
         }
         log.info("admin_clients_imported", ["count": String(imported)])
         return Self.json(["imported": imported], status: 201)
+    }
+
+    /// A business's locale or a client's language must be one the catalog has templates for.
+    private func checkLocale(_ locale: String, _ field: String) throws {
+        let known = pipeline.catalog.locales
+        guard known.contains(locale) else {
+            throw AdminError(status: 422, message: "\(field) must be one of \(known.joined(separator: ", "))")
+        }
     }
 
     // MARK: JSON

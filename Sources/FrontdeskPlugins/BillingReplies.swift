@@ -44,8 +44,8 @@ extension PluginContext {
         return membership
     }
 
-    /// `$39.00`.
-    func money(_ minor: Int, _ currency: String) -> String { Format.money(minor, currency: currency) }
+    /// `$39.00`, `39,00 €`: in the reply's locale.
+    func money(_ minor: Int, _ currency: String) -> String { money(minor, currency: currency) }
 
     /// A page that asks before it acts: its template, one button and "this link works once".
     func confirmationPage(_ template: String, _ values: [String: String], button: String) throws -> LinkPage {

@@ -8,7 +8,7 @@ public struct HandoffPlugin: Plugin {
 
     public func handle(_ request: PluginRequest, in context: PluginContext) throws -> PluginReply {
         let hours = context.settings.int("response_hours", default: 24)
-        let who = context.client?.fullName ?? "an unknown sender"
+        let who = try context.client?.fullName ?? context.renderForStaff("handoff/unknown_client", [:])
         return PluginReply(
             template: "handoff/client", values: ["name": context.client?.firstName ?? "", "hours": String(hours)],
             staffNotices: [
@@ -21,19 +21,13 @@ public struct HandoffPlugin: Plugin {
     }
 }
 
-/// `optout` / `optin`. SMS (CTIA): consent recorded; at most one confirmation, which also says how to cancel the
-/// membership instead; nothing sent after opting out. Email: an unsubscribe stops automated and marketing email
-/// to that address for this business and says exactly that; what the client writes is still answered.
+/// `optout` / `optin`. SMS (CTIA; the keywords are `keywords` in each `prompts/<locale>/words.json`): consent
+/// recorded; at most one confirmation, which also says how to cancel the membership instead; nothing sent after opting
+/// out. Email: an unsubscribe stops automated and marketing email to that address for this business and says exactly
+/// that; what the client writes is still answered.
 public struct CompliancePlugin: Plugin {
     public let id = "compliance"
     public init() {}
-
-    /// Whole-body SMS keywords (CTIA), matched case-insensitively after trimming.
-    public static let optOutKeywords: Set<String> = [
-        "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT",
-    ]
-    public static let optInKeywords: Set<String> = ["START", "UNSTOP"]
-    public static let helpKeywords: Set<String> = ["HELP", "INFO"]
 
     public func handle(_ request: PluginRequest, in context: PluginContext) throws -> PluginReply {
         guard let address = context.address else { return PluginReply(template: "") }

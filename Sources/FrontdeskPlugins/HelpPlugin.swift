@@ -10,15 +10,23 @@ public struct HelpPlugin: Plugin {
         PluginReply(template: "help/menu", values: try Self.values(context))
     }
 
+    /// What a plugin does, in the reply's language: its `<plugin>/help` template, else its manifest's `help`.
+    static func help(_ manifest: PluginManifest, _ context: PluginContext) throws -> String {
+        do { return try context.render("\(manifest.id)/help", [:]) } catch is TemplateStore.RenderError {
+            return manifest.help
+        }
+    }
+
     /// The menu's values, shared with the fallback and "not available" replies.
     public static func values(_ context: PluginContext) throws -> [String: String] {
         let items = try context.enabledManifests
             .filter { $0.id != "help" && $0.id != "fallback" }
-            .map { try context.render("help/item", ["help": $0.help, "name": $0.name]) }
+            .map { try context.render("help/item", ["help": try help($0, context), "name": $0.name]) }
         let b = context.business
         let contact = [b.contactPhone, b.contactEmail].compactMap { $0 }.joined(separator: " / ")
         return [
             "business": b.name, "items": items.joined(separator: "\n"), "contact": contact.isEmpty ? b.name : contact,
+            "short": try FallbackPlugin.shortList(context),
         ]
     }
 }
@@ -29,9 +37,7 @@ public struct FallbackPlugin: Plugin {
     public init() {}
 
     public func handle(_ request: PluginRequest, in context: PluginContext) throws -> PluginReply {
-        var values = try HelpPlugin.values(context)
-        values["short"] = try Self.shortList(context)
-        return PluginReply(template: "fallback/unknown", values: values)
+        PluginReply(template: "fallback/unknown", values: try HelpPlugin.values(context))
     }
 
     /// What to write, from each enabled plugin's `<plugin>/short` template ("new card"), questions first, then

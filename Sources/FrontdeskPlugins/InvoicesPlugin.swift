@@ -50,8 +50,8 @@ public struct InvoicesPlugin: Plugin {
             links.append(view)
             var values = [
                 "number": invoice.number, "date": context.date(invoice.issuedAt),
-                "amount": Format.money(invoice.amountMinor, currency: invoice.currency),
-                "status": invoice.status.rawValue,
+                "amount": context.money(invoice.amountMinor, currency: invoice.currency),
+                "status": try context.render("invoices/status_\(invoice.status.rawValue)", [:]),
                 "url": view.url,
             ]
             if invoice.status == .failed {
@@ -82,7 +82,7 @@ public struct InvoicesPlugin: Plugin {
 
     /// "October 2026", "January to March 2026", "November 2025 to February 2026", "2025", "2024 to 2025".
     func label(_ p: InvoicePeriod, _ context: PluginContext) throws -> String {
-        let locale = context.business.locale
+        let locale = context.locale
         func month(_ m: InvoicePeriod.Month, year: Bool) throws -> String {
             let name = context.lexicon.monthName(m.month, locale: locale)
             return year ? try context.render("invoices/period_month", ["month": name, "year": String(m.year)]) : name

@@ -43,4 +43,16 @@ public struct LinkIssuer: Sendable {
     public static func hash(ofToken token: String) -> String? {
         LinkToken.isWellFormed(token) ? LinkToken.hash(token) : nil
     }
+
+    /// A new token for the same client, page and resource as `link`, expiring when it does (a link whose first token
+    /// was never sent: the rest of an SMS cut to fit).
+    public func reissue(_ link: LinkRecord, store: any UnitOfWork, now: Date) throws
+        -> (link: IssuedLink, token: String)
+    {
+        let (token, hash) = try LinkToken.generate()
+        try store.insertLink(
+            tokenHash: hash, businessID: link.businessID, clientID: link.clientID, action: link.action,
+            resource: link.resource, now: now, expiresAt: link.expiresAt)
+        return (IssuedLink(action: link.action, url: "\(baseURL)/l/\(token)", expiresAt: link.expiresAt), token)
+    }
 }

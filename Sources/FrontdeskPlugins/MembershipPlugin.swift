@@ -35,7 +35,8 @@ public struct MembershipPlugin: Plugin {
                     "membership/item",
                     [
                         "plan": m.planName, "status": try context.render("membership/status_\(m.status.rawValue)", [:]),
-                        "price": Format.money(m.priceMinor, currency: m.currency), "interval": m.interval,
+                        "price": context.money(m.priceMinor, currency: m.currency),
+                        "interval": try context.render("membership/interval_\(m.interval)", [:]),
                         "billing": try billing(m, context),
                         "services": services.isEmpty ? "" : " " + services.joined(separator: ", ") + ".",
                         "card": card,

@@ -202,7 +202,7 @@ public struct PluginContext {
     public let links: LinkIssuer
     /// Manifests of the plugins enabled for this business (for help).
     public let enabledManifests: [PluginManifest]
-    /// Renders a template for this business's locale and this channel (for parts of a reply).
+    /// Renders a template for the reply's locale and this channel (for parts of a reply).
     public let render: (String, [String: String]) throws -> String
     /// The words of every locale (month names, periods), from `prompts/<locale>/words.json`.
     public let lexicon: Lexicon
@@ -210,18 +210,25 @@ public struct PluginContext {
     public let actor: String
     /// Where every billing action goes (plugins never touch billing rows).
     public let billing: any BillingProvider
+    /// The reply's locale: the client's language, else the message's, else the business's.
+    public let locale: String
+    /// Renders a template for staff notices: the business's locale, by email.
+    public let renderForStaff: (String, [String: String]) throws -> String
 
     public init(
         store: any UnitOfWork, business: Business, client: Client?, channel: Channel, address: String?, now: Date,
         settings: PluginSettings,
         links: LinkIssuer, enabledManifests: [PluginManifest],
         render: @escaping (String, [String: String]) throws -> String, lexicon: Lexicon = Lexicon(),
-        actor: String? = nil, billing: any BillingProvider = LedgerBilling()
+        actor: String? = nil, billing: any BillingProvider = LedgerBilling(), locale: String? = nil,
+        renderForStaff: ((String, [String: String]) throws -> String)? = nil
     ) {
         self.billing = billing
         self.render = render
         self.lexicon = lexicon
         self.actor = actor ?? client.map { "client:\($0.id)" } ?? "unknown"
+        self.locale = locale ?? business.locale
+        self.renderForStaff = renderForStaff ?? render
         self.store = store
         self.business = business
         self.client = client
@@ -239,9 +246,14 @@ public struct PluginContext {
         return client
     }
 
-    /// Date in the business's time zone.
+    /// A date in the reply's locale and the business's time zone ("Dec 5, 2026", "5 déc. 2026").
     public func date(_ date: Date?) -> String {
-        date.map { Format.date($0, in: business.zone) } ?? "—"
+        date.map { Format.date($0, in: business.zone, style: lexicon.style(locale)) } ?? "-"
+    }
+
+    /// An amount in the reply's locale ("$49.00", "49,00 €").
+    public func money(_ minor: Int, currency: String) -> String {
+        Format.money(minor, currency: currency, style: lexicon.style(locale))
     }
 
     /// This message's transaction, business, clock and time zone, for the billing provider.

@@ -27,6 +27,8 @@ public struct RequestsPlugin: Plugin {
         // The kind in words is a template per intent (`requests/kind_membership_pause`), so it can be translated.
         let kindTemplate = "requests/kind_" + request.intent.replacingOccurrences(of: ".", with: "_")
         let kind = try context.render(kindTemplate, [:]).trimmedWhitespace()
+        // Staff read the kind in the business's language, whatever the client wrote in.
+        let staffKind = try context.renderForStaff(kindTemplate, [:]).trimmedWhitespace()
         let hours = context.settings.int("response_hours", default: 24)
         let contact = context.address ?? ""
         return PluginReply(
@@ -35,7 +37,7 @@ public struct RequestsPlugin: Plugin {
                 StaffNotice(
                     template: "requests/staff",
                     values: [
-                        "client": context.client?.fullName ?? contact, "contact": contact, "kind": kind,
+                        "client": context.client?.fullName ?? contact, "contact": contact, "kind": staffKind,
                         "channel": context.channel.rawValue, "text": String(request.text.prefix(1000)),
                     ])
             ], auditAction: "request." + request.intent)

@@ -31,6 +31,7 @@ enum Migrations {
         Migration(name: "007_email_optouts", sql: emailOptOuts, rebuildsTables: true),
         Migration(name: "008_privacy", sql: privacy),
         Migration(name: "009_verification", sql: verification),
+        Migration(name: "010_client_language", sql: clientLanguage),
         Migration(name: "011_lifecycle", sql: lifecycle),
     ]
 
@@ -405,6 +406,13 @@ enum Migrations {
             business_id INTEGER PRIMARY KEY REFERENCES businesses(id) ON DELETE CASCADE,
             message_days INTEGER NOT NULL CHECK (message_days BETWEEN 1 AND 36500)
         );
+        """
+
+    /// Issue 15: the language a client writes in (a locale of `prompts/`, such as `en`, `es` or `fr`), set when a
+    /// message shows it clearly; replies, notices and link pages use it. Earlier clients have none until they write.
+    static let clientLanguage = """
+        ALTER TABLE clients ADD COLUMN language TEXT
+            CHECK (language IS NULL OR (length(language) BETWEEN 2 AND 8 AND language NOT GLOB '*[^a-z_-]*'));
         """
 
     /// An email unsubscribe stops automated and marketing email only (the client's own requests are still

@@ -163,7 +163,7 @@ extension Connection {
         try execute(
             """
             UPDATE clients SET first_name = ?, last_name = '', billing_address = NULL, shipping_address = NULL,
-              marketing_consent = 0, sms_consent = 0 WHERE id = ?
+              marketing_consent = 0, sms_consent = 0, language = NULL WHERE id = ?
             """, "erased client \(id)", id)
         try audit(
             businessID: client.businessID, clientID: id, actor: actor, via: via, action: "client.erase", before: nil,

@@ -143,7 +143,11 @@ extension Connection: UnitOfWork {
     static func client(_ r: Row) -> Client {
         Client(
             id: r.int("id") ?? 0, businessID: r.int("business_id") ?? 0, firstName: r.string("first_name") ?? "",
-            lastName: r.string("last_name") ?? "")
+            lastName: r.string("last_name") ?? "", language: r.string("language"))
+    }
+
+    public func setClientLanguage(clientID: Int, language: String?) throws {
+        try execute("UPDATE clients SET language = ? WHERE id = ?", language, clientID)
     }
 
     // MARK: Plans

@@ -59,13 +59,16 @@ public struct Client: Sendable, Equatable {
     public var businessID: Int
     public var firstName: String
     public var lastName: String
+    /// The language replies, notices and pages use (`en`, `es`, `fr`); nil until a message shows it clearly.
+    public var language: String?
     public var fullName: String { lastName.isEmpty ? firstName : "\(firstName) \(lastName)" }
 
-    public init(id: Int, businessID: Int, firstName: String, lastName: String) {
+    public init(id: Int, businessID: Int, firstName: String, lastName: String, language: String? = nil) {
         self.id = id
         self.businessID = businessID
         self.firstName = firstName
         self.lastName = lastName
+        self.language = language
     }
 }
 

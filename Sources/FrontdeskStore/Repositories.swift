@@ -42,6 +42,8 @@ public protocol ClientRepository {
     /// Links one more address to a client (one proved theirs by a code sent to their contact on file); an address
     /// another client of the business holds is a duplicate.
     func addClientAddress(businessID: Int, clientID: Int, channel: Channel, address: String) throws
+    /// Stores the language the client writes in (nil: not known); a malformed code is a constraint error.
+    func setClientLanguage(clientID: Int, language: String?) throws
 }
 
 public protocol PlanRepository {

@@ -48,8 +48,8 @@ public struct ExampleClassifier: IntentClassifier {
     private let unknownIndex: Int?
     /// Intents answered only when no sentence asks for anything else (from `IntentExample.background`).
     private let backgroundIndices: Set<Int>
-    private let dayFirstWords: Set<UInt64>
-    private let monthFirstWords: Set<UInt64>
+    /// Numeric dates are read day-first when the text's words are of a language other than English.
+    private let language: LanguageDetector
 
     /// Learns from `examples` (all locales together).
     public init(examples: [IntentExample]) {
@@ -68,20 +68,13 @@ public struct ExampleClassifier: IntentClassifier {
         // The vocabulary is the examples' own words, seen through the same shorthand and folding rules.
         let plain = TextNormalizer()
         var counts: [String: Int] = [:]
-        var localeWords: [String: Set<UInt64>] = [:]
         var words: [TextNormalizer.Word] = []
         for example in examples {
             plain.analyze(example.text, into: &words)
-            for w in words {
-                counts[String(decoding: w.bytes, as: UTF8.self), default: 0] += 1
-                localeWords[example.locale, default: []].insert(w.hash)
-            }
+            for w in words { counts[String(decoding: w.bytes, as: UTF8.self), default: 0] += 1 }
         }
         normalizer = TextNormalizer(vocabulary: counts)
-        let english = localeWords["en"] ?? []
-        let others = (localeWords["es"] ?? []).union(localeWords["fr"] ?? [])
-        dayFirstWords = others.subtracting(english)
-        monthFirstWords = english.subtracting(others)
+        language = LanguageDetector(examples: examples)
 
         var model = LinearModel(classes: max(labels.count, 1), featureCount: counts.count * 24 + 64)
         // First pass: feature rows per example and how many examples hold each feature.
@@ -132,7 +125,7 @@ public struct ExampleClassifier: IntentClassifier {
         var words: [TextNormalizer.Word] = []
         normalizer.analyze(text, into: &words)
         var result = decide(score(words))
-        result.entities = EntityExtractor.extract(text, words: words) { dayFirst(words) }
+        result.entities = EntityExtractor.extract(text, words: words) { language.readsDayFirst(text) }
         return result
     }
 
@@ -257,15 +250,5 @@ public struct ExampleClassifier: IntentClassifier {
         var top = 0
         for c in 1..<max(p.count, 1) where p[c] > p[top] { top = c }
         return Segment(probabilities: p, top: top, words: words)
-    }
-
-    /// Numeric dates are read day-first when the text's words are Spanish or French rather than English.
-    private func dayFirst(_ words: [TextNormalizer.Word]) -> Bool {
-        var balance = 0
-        for w in words {
-            if dayFirstWords.contains(w.hash) { balance += 1 }
-            if monthFirstWords.contains(w.hash) { balance -= 1 }
-        }
-        return balance > 0
     }
 }

@@ -21,17 +21,20 @@ struct CoreTests {
         #expect(Address.email("Alice <Alice@Example.COM>") == "alice@example.com")
     }
 
-    @Test func moneyIsMinorUnitsPlusCurrency() {
-        #expect(Format.money(14900, currency: "USD") == "$149.00")
-        #expect(Format.money(5, currency: "EUR") == "€0.05")
-        #expect(Format.money(1200, currency: "JPY") == "1200 JPY")
-        #expect(Format.money(1234, currency: "KWD") == "1.234 KWD")
+    @Test func moneyIsMinorUnitsPlusCurrency() throws {
+        let en = try Catalog.load(root: TestBot.root).lexicon.style("en")
+        #expect(Format.money(14900, currency: "USD", style: en) == "$149.00")
+        #expect(Format.money(5, currency: "EUR", style: en) == "€0.05")
+        #expect(Format.money(1200, currency: "JPY", style: en) == "1,200 JPY")
+        #expect(Format.money(1234, currency: "KWD", style: en) == "1.234 KWD")
+        #expect(Format.money(-120_000, currency: "USD", style: en) == "-$1,200.00")
     }
 
     @Test func datesAreShownInTheBusinessZone() throws {
         let utcEarly = Date(timeIntervalSince1970: 1_795_320_000)  // 2026-11-22T04:00Z = Nov 21 in New York
         let ny = try #require(TimeZone(identifier: "America/New_York"))
-        #expect(Format.date(utcEarly, in: ny) == "Nov 21, 2026")
+        let en = try Catalog.load(root: TestBot.root).lexicon.style("en")
+        #expect(Format.date(utcEarly, in: ny, style: en) == "Nov 21, 2026")
         #expect(Format.isoDate(utcEarly, in: TimeZone(identifier: "UTC")!) == "2026-11-22")
     }
 
@@ -73,7 +76,7 @@ struct CoreTests {
 
     @Test func templatesPreferTheChannelVariantAndFallBack() throws {
         let catalog = try Catalog.load(root: TestBot.root)
-        let values = ["business": "B", "items": "• x", "contact": "C"]
+        let values = ["business": "B", "items": "• x", "contact": "C", "short": "\"x\""]
         let sms = try catalog.templates.render("help/menu", channel: .sms, values)
         let email = try catalog.templates.render("help/menu", channel: .email, values)
         #expect(sms.contains("STOP"))

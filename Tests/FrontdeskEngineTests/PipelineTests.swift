@@ -17,7 +17,9 @@ struct PipelineTests {
         let reply = try #require(out.reply)
         #expect(reply.contains("Unlimited Yoga"))
         #expect(reply.contains("Next billing date: Nov 24, 2026"))
-        #expect(reply.contains("Visa •••• 4242"))
+        // By SMS the card reads in GSM-7, so the reply stays at 160 characters a segment.
+        #expect(reply.contains("Visa ending 4242"))
+        #expect(SMSText.size(reply).encoding == .gsm7)
         #expect(out.state == "idle")
     }
 
@@ -184,8 +186,13 @@ struct PipelineTests {
         let out = try bot.say("please send me my invoices", from: alice)
         let reply = try #require(out.reply)
         #expect(reply.contains("doesn't offer that"))
-        #expect(reply.contains("next billing date"))  // the help items
+        // By SMS, what to write instead, in short; only what is turned on.
+        #expect(reply.contains("\"billing date\""))
+        #expect(!reply.contains("receipts"))
         #expect(out.links.isEmpty)
+        // By email, the help items.
+        let mail = try #require(try bot.say("please send me my invoices", from: "alice@example.com").reply)
+        #expect(mail.contains("next billing date"))
     }
 
     @Test func handoffNotifiesStaffThroughTheOutbox() throws {

@@ -69,6 +69,24 @@ import Testing
         #expect(report.falseCancelAtGuard <= floor.falseCancelsAtGuard, "\(figures)")
     }
 
+    /// The language of each Spanish and French line (`Eval --language`): found for batch 1 es 38/38, fr 36/37, batch 2
+    /// es 37/37, fr 35/37; no line of any language was sure enough to store and wrong, so no client's language would
+    /// flip. Figures only.
+    static let languageFloors: [String: [String: Int]] = [
+        "blind_batch_1.tsv": ["es": 38, "fr": 36], "blind_batch_2.tsv": ["es": 37, "fr": 35],
+    ]
+
+    @Test(arguments: ["blind_batch_1.tsv", "blind_batch_2.tsv"])
+    func theLanguageOfEachLineIsToldAndNeverFlipsAClient(_ file: String) throws {
+        let items = try BlindBatchReport.load(Self.data.appendingPathComponent(file))
+        let report = LanguageReport.run(DevSetFixture.catalog.languageDetector(), on: items)
+        let figures = report.summary(name: file)
+        for (locale, floor) in Self.languageFloors[file] ?? [:] {
+            #expect((report.byLocale[locale]?.right ?? 0) >= floor, "\(figures)")
+        }
+        #expect(report.byLocale.values.allSatisfy { $0.confidentWrong == 0 }, "\(figures)")
+    }
+
     @Test func theLoaderNeedsTheHeaderAndFourFields() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID().uuidString).tsv")
         defer { try? FileManager.default.removeItem(at: url) }

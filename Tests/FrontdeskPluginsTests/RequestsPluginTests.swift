@@ -86,7 +86,9 @@ struct SmalltalkPluginTests {
 
     @Test(arguments: [
         ("ok thanks", "You're welcome!"), ("thank you so much!!", "You're welcome!"), ("🙏", "You're welcome!"),
-        ("merci beaucoup", "You're welcome!"), ("hi there", "Hi! How can I help?"), ("hola", "Hi! How can I help?"),
+        // A client with no language stored is answered in the language of the message.
+        ("merci beaucoup", "Avec plaisir !"), ("hi there", "Hi! How can I help?"),
+        ("hola", "¡Hola! ¿En qué te puedo ayudar?"),
         ("no thanks", "Got it!"), ("👍", "Got it!"), ("ok", "Got it!"),
     ])
     func oneShortLine(_ text: String, _ expected: String) throws {
