@@ -4,8 +4,9 @@ import FrontdeskEngine
 
 /// `frontdesk check --sms`: every template a client can receive by SMS, in every locale, rendered as the pipeline
 /// sends it (its SMS variant, typographic punctuation made GSM-7) with typical values, and what it costs: GSM-7 or
-/// UCS-2, units and segments. Staff notices (`staff*` templates and `staffTemplates`), email variants and the link
-/// pages never travel by SMS and are left out.
+/// UCS-2, units and segments. Staff notices (`staff*` templates, `*_staff` answers, the `*_sent` accounts of what a
+/// client was sent, `staffTemplates`), email variants and the link pages (`page_*`) never travel by SMS to a client
+/// and are left out.
 struct SMSReport {
     struct Row {
         var locale: String
@@ -22,6 +23,7 @@ struct SMSReport {
     /// Templates only staff read (besides `staff*` ones).
     static let staffTemplates: Set<String> = [
         "core/unverified_notice", "core/unverified_subject", "handoff/unknown_client",
+        "requests/privacy_kind_erase", "requests/privacy_kind_export",
     ]
 
     var rows: [Row] {
@@ -30,7 +32,8 @@ struct SMSReport {
             if parts.count == 2, parts[1] == Channel.email.rawValue { return nil }
             let id = parts[0]
             let name = id.split(separator: "/").last.map(String.init) ?? id
-            if id.hasPrefix("pages/") || name.hasPrefix("staff") || Self.staffTemplates.contains(id) { return nil }
+            if name.hasPrefix("page_") || name.hasPrefix("staff") || Self.staffTemplates.contains(id) { return nil }
+            if name.hasSuffix("_staff") || name.hasSuffix("_sent") { return nil }
             return id
         }
         return Set(ids).sorted().flatMap { id in
