@@ -43,7 +43,7 @@ extension Pipeline {
                     try plugin.linkPage(request, in: context)
                 }
             } catch {
-                return try failure(error, link: link, business: business, c)
+                return try failure(error, link: link, business: business, client: client, c)
             }
         }
     }
@@ -58,7 +58,7 @@ extension Pipeline {
             guard case .valid(let link, let business, let client) = found else { return try refusal(found, c) }
             if link.action == Self.exportAction {
                 return try downloadExport(link, business: business, client: client, c, now: now)
-                    ?? refusal(.used(business), c)
+                    ?? refusal(.used(business, client.language), c)
             }
             do {
                 return try c.savepoint {
@@ -74,9 +74,9 @@ extension Pipeline {
                     }
                 }
             } catch is LinkSpent {
-                return try refusal(.used(business), c)
+                return try refusal(.used(business, client.language), c)
             } catch {
-                return try failure(error, link: link, business: business, c)
+                return try failure(error, link: link, business: business, client: client, c)
             }
         }
     }
@@ -86,8 +86,9 @@ extension Pipeline {
     private enum FoundLink {
         case valid(LinkRecord, Business, Client)
         case unknown
-        case used(Business?)
-        case expired(Business?)
+        /// With the language of the link's client, for the page.
+        case used(Business?, String?)
+        case expired(Business?, String?)
     }
 
     private struct LinkSpent: Error {}
@@ -97,8 +98,9 @@ extension Pipeline {
             return .unknown
         }
         let business = try c.business(id: link.businessID)
-        if link.usedAt != nil { return .used(business) }
-        if link.expiresAt <= now { return .expired(business) }
+        let language = try c.client(id: link.clientID).flatMap { $0.businessID == business?.id ? $0.language : nil }
+        if link.usedAt != nil { return .used(business, language) }
+        if link.expiresAt <= now { return .expired(business, language) }
         guard let business, let client = try c.client(id: link.clientID), client.businessID == business.id else {
             return .unknown
         }
@@ -118,7 +120,7 @@ extension Pipeline {
             return try refusal(.unknown, c)
         }
         guard enabled.contains(where: { $0.id == manifest.id }) else {
-            var page = try corePage("core/page_unavailable", business, c)
+            var page = try corePage("core/page_unavailable", business, language: client.language, c)
             page.status = 410
             return LinkView(page: page, business: business, action: link.action)
         }
@@ -136,20 +138,21 @@ extension Pipeline {
 
     /// The page for a plugin fault: the page its error names, or a generic one (logged). A store failure is
     /// rethrown: the transaction is rolled back and the server answers 500.
-    private func failure(_ error: any Error, link: LinkRecord, business: Business, _ c: any UnitOfWork) throws
-        -> LinkView
-    {
+    private func failure(
+        _ error: any Error, link: LinkRecord, business: Business, client: Client, _ c: any UnitOfWork
+    ) throws -> LinkView {
         if error is StoreError { throw error }
+        let locale = catalog.replyLocale(client.language, business: business.locale)
         if let error = error as? PluginError {
             var page = LinkPage(
                 rendered: try catalog.templates.render(
-                    error.template, channel: nil, locale: business.locale,
-                    try adviceValues(business, c).merging(error.values) { $1 }))
+                    error.template, channel: nil, locale: locale,
+                    try adviceValues(business, locale: locale, c).merging(error.values) { $1 }))
             page.status = error.template == "core/page_invalid" ? 404 : 409
             return LinkView(page: page, business: business, action: link.action)
         }
         log.error("link_failed", ["action": link.action, "error": String(describing: type(of: error))])
-        var page = try corePage("core/page_error", business, c)
+        var page = try corePage("core/page_error", business, language: client.language, c)
         page.status = 500
         return LinkView(page: page, business: business, action: link.action)
     }
@@ -185,9 +188,10 @@ extension Pipeline {
         } else {
             return
         }
-        let values = try adviceValues(business, c).merging(["name": client.firstName]) { $1 }
+        let locale = catalog.replyLocale(client.language, business: business.locale)
+        let values = try adviceValues(business, locale: locale, c).merging(["name": client.firstName]) { $1 }
             .merging(notice.values) { $1 }
-        let body = try catalog.templates.render(notice.template, channel: recipient.0, locale: business.locale, values)
+        let body = try catalog.templates.render(notice.template, channel: recipient.0, locale: locale, values)
         let sender =
             try c.businessAddress(business.id, channel: recipient.0)
             ?? (recipient.0 == .sms ? "" : "frontdesk@localhost")
@@ -201,42 +205,48 @@ extension Pipeline {
 
     private func refusal(_ found: FoundLink, _ c: any UnitOfWork) throws -> LinkView {
         switch found {
-        case .valid(let link, let business, _):
-            return LinkView(page: try corePage("core/page_error", business, c), business: business, action: link.action)
+        case .valid(let link, let business, let client):
+            return LinkView(
+                page: try corePage("core/page_error", business, language: client.language, c), business: business,
+                action: link.action)
         case .unknown:
             var page = try corePage("core/page_invalid", nil, c)
             page.status = 404
             return LinkView(page: page, business: nil, action: nil)
-        case .used(let business):
-            var page = try corePage("core/page_used", business, c)
+        case .used(let business, let language):
+            var page = try corePage("core/page_used", business, language: language, c)
             page.status = 410
             return LinkView(page: page, business: business, action: nil)
-        case .expired(let business):
-            var page = try corePage("core/page_expired", business, c)
+        case .expired(let business, let language):
+            var page = try corePage("core/page_expired", business, language: language, c)
             page.status = 410
             return LinkView(page: page, business: business, action: nil)
         }
     }
 
-    /// A page of the engine's own (`core/page_*`), with how to get a new link.
-    private func corePage(_ template: String, _ business: Business?, _ c: any UnitOfWork) throws -> LinkPage {
-        LinkPage(
+    /// A page of the engine's own (`core/page_*`), with how to get a new link, in the client's language when the
+    /// link names one, else the business's.
+    private func corePage(_ template: String, _ business: Business?, language: String? = nil, _ c: any UnitOfWork)
+        throws -> LinkPage
+    {
+        let locale = catalog.replyLocale(language, business: business?.locale ?? "en")
+        return LinkPage(
             rendered: try catalog.templates.render(
-                template, channel: nil, locale: business?.locale ?? "en", try adviceValues(business, c)))
+                template, channel: nil, locale: locale, try adviceValues(business, locale: locale, c)))
     }
 
     /// `advice`: how a client gets a fresh link (reply to the business, or contact it).
-    private func adviceValues(_ business: Business?, _ c: any UnitOfWork) throws -> [String: String] {
+    private func adviceValues(_ business: Business?, locale: String, _ c: any UnitOfWork) throws -> [String: String] {
         guard let business else {
             return [
-                "advice": try catalog.templates.render("core/page_advice_plain", channel: nil, [:]), "business": "",
+                "advice": try catalog.templates.render("core/page_advice_plain", channel: nil, locale: locale, [:]),
+                "business": "",
             ]
         }
         let contact = [business.contactPhone, business.contactEmail].compactMap { $0 }.joined(separator: " / ")
         let values = ["business": business.name, "contact": contact]
         let advice = try catalog.templates.render(
-            contact.isEmpty ? "core/page_advice" : "core/page_advice_contact", channel: nil, locale: business.locale,
-            values)
+            contact.isEmpty ? "core/page_advice" : "core/page_advice_contact", channel: nil, locale: locale, values)
         return values.merging(["advice": advice]) { $1 }
     }
 }

@@ -17,6 +17,11 @@ extension PluginContext {
             ])
     }
 
+    /// A plan's billing interval in the reply's language ("month", "mes", "mois"): `membership/interval_<interval>`.
+    func intervalText(_ interval: String) throws -> String {
+        try render("membership/interval_\(interval)", [:])
+    }
+
     /// Whether the card cannot be charged (missing or past its expiry month).
     func unusable(_ card: PaymentMethod?) -> Bool {
         card.map { $0.isExpired(at: now, calendar: scope.calendar) } ?? true

@@ -152,7 +152,7 @@ public struct CancelPlugin: Plugin {
             "cancel/page_confirm",
             [
                 "name": client.firstName, "plan": m.planName, "price": context.money(m.priceMinor, m.currency),
-                "interval": m.interval, "effect": effect,
+                "interval": try context.intervalText(m.interval), "effect": effect,
             ])
         page.form = LinkForm(
             fields: [

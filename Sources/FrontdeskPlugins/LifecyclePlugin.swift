@@ -190,7 +190,7 @@ public struct LifecyclePlugin: Plugin {
             template: "lifecycle/rejoin_link",
             values: [
                 "plan": cancelled.planName, "price": context.money(cancelled.priceMinor, cancelled.currency),
-                "interval": cancelled.interval, "url": link.url, "minutes": String(ttl),
+                "interval": try context.intervalText(cancelled.interval), "url": link.url, "minutes": String(ttl),
             ],
             links: [link], auditAction: "link.issued", auditAfter: Self.rejoinAction)
     }
@@ -264,7 +264,7 @@ public struct LifecyclePlugin: Plugin {
         guard context.settings.string("rejoin") == "link" else { return try context.page("lifecycle/page_rejoin_off") }
         guard m.status == .cancelled else { return try notCancelledPage(m, context) }
         let preview = try context.billing.previewRejoin(m, in: context.scope)
-        var values = rejoinValues(preview, client, context)
+        var values = try rejoinValues(preview, client, context)
         values["card"] = try context.cardText(preview.card)
         if context.unusable(preview.card) { return try context.cardFirstPage("lifecycle/page_rejoin_card", values) }
         return try context.confirmationPage("lifecycle/page_rejoin", values, button: "lifecycle/page_rejoin_button")
@@ -287,7 +287,7 @@ public struct LifecyclePlugin: Plugin {
         {
             return LinkOutcome(page: LinkPage(status: 303, title: "", redirect: update.path), spendsLink: false)
         }
-        var values = rejoinValues(preview, client, context)
+        var values = try rejoinValues(preview, client, context)
         switch try context.billing.rejoin(membershipID: m.id, clientID: client.id, in: context.scope) {
         case .joined(let joined, let invoice):
             values["card"] = try context.cardText(joined.paymentMethod)
@@ -303,10 +303,13 @@ public struct LifecyclePlugin: Plugin {
         }
     }
 
-    private func rejoinValues(_ p: RejoinPreview, _ client: Client, _ context: PluginContext) -> [String: String] {
+    private func rejoinValues(_ p: RejoinPreview, _ client: Client, _ context: PluginContext) throws
+        -> [String: String]
+    {
         [
             "name": client.firstName, "plan": p.plan.name, "price": context.money(p.plan.priceMinor, p.plan.currency),
-            "interval": p.plan.interval, "amount": context.money(p.amountMinor, p.plan.currency),
+            "interval": try context.intervalText(p.plan.interval),
+            "amount": context.money(p.amountMinor, p.plan.currency),
             "next": context.date(p.periodEnd),
         ]
     }

@@ -36,7 +36,7 @@ public struct MembershipPlugin: Plugin {
                     [
                         "plan": m.planName, "status": try context.render("membership/status_\(m.status.rawValue)", [:]),
                         "price": context.money(m.priceMinor, currency: m.currency),
-                        "interval": try context.render("membership/interval_\(m.interval)", [:]),
+                        "interval": try context.intervalText(m.interval),
                         "billing": try billing(m, context),
                         "services": services.isEmpty ? "" : " " + services.joined(separator: ", ") + ".",
                         "card": card,
@@ -89,7 +89,7 @@ public struct MembershipPlugin: Plugin {
                     "membership/change_scheduled",
                     [
                         "plan": change.planName, "price": context.money(change.priceMinor, m.currency),
-                        "interval": change.interval, "date": context.date(change.effectiveAt),
+                        "interval": try context.intervalText(change.interval), "date": context.date(change.effectiveAt),
                     ]))
         }
         return notes

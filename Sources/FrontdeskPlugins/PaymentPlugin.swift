@@ -102,7 +102,10 @@ public struct PaymentPlugin: Plugin {
             : try memberships.map {
                 try context.render(
                     "payment/page_uses_item",
-                    ["plan": $0.planName, "price": context.money($0.priceMinor, $0.currency), "interval": $0.interval])
+                    [
+                        "plan": $0.planName, "price": context.money($0.priceMinor, $0.currency),
+                        "interval": try context.intervalText($0.interval),
+                    ])
             }.joined(separator: ", ")
         let current = try context.billing.defaultCard(clientID: client.id, in: context.scope)
         var page = try context.page(

@@ -66,7 +66,8 @@ public struct PlanPlugin: Plugin {
         return PluginReply(
             template: "plan/options",
             values: [
-                "plan": m.planName, "price": context.money(m.priceMinor, m.currency), "interval": m.interval,
+                "plan": m.planName, "price": context.money(m.priceMinor, m.currency),
+                "interval": try context.intervalText(m.interval),
                 "options": lines.joined(separator: "\n"), "minutes": String(ttl),
             ],
             pending: PendingAction(
@@ -118,7 +119,7 @@ public struct PlanPlugin: Plugin {
     /// Price, difference and when, for an option line or a confirmation.
     func describe(_ p: PlanChangePreview, _ context: PluginContext) throws -> [String: String] {
         let currency = p.from.currency
-        let interval = p.to.interval
+        let interval = try context.intervalText(p.to.interval)
         let difference: String
         if p.priceDifferenceMinor == 0 {
             difference = try context.render("plan/difference_same", [:])
@@ -196,7 +197,7 @@ public struct PlanPlugin: Plugin {
         let target = try context.billing.plans(in: context.scope).first { $0.id == planID }
         var values = [
             "from": m.planName, "plan": target?.name ?? "", "price": context.money(target?.priceMinor ?? 0, m.currency),
-            "interval": target?.interval ?? m.interval,
+            "interval": try context.intervalText(target?.interval ?? m.interval),
         ]
         switch result {
         case .changed(let changed, let invoice):
