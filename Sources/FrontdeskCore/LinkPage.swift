@@ -16,6 +16,8 @@ public struct LinkPage: Sendable, Equatable {
     public var notes: [String]
     /// A processor's hosted page to send the client to instead (a card-update session): a 303 redirect.
     public var redirect: String?
+    /// The language the page is written in (the HTML's `lang`), set by the link dispatcher; nil reads as English.
+    public var locale: String?
 
     public init(
         status: Int = 200, title: String, paragraphs: [String] = [], error: String? = nil, form: LinkForm? = nil,

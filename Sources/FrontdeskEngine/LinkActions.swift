@@ -133,7 +133,9 @@ extension Pipeline {
             settings: PluginSettings(manifest: manifest, values: stored), links: links, enabledManifests: enabled,
             render: { id, values in try templates.render(id, channel: nil, locale: locale, values) },
             lexicon: catalog.lexicon, billing: billing, locale: locale)
-        return LinkView(page: try body(plugin, request, context), business: business, action: link.action)
+        var page = try body(plugin, request, context)
+        page.locale = locale
+        return LinkView(page: page, business: business, action: link.action)
     }
 
     /// The page for a plugin fault: the page its error names, or a generic one (logged). A store failure is
@@ -148,6 +150,7 @@ extension Pipeline {
                 rendered: try catalog.templates.render(
                     error.template, channel: nil, locale: locale,
                     try adviceValues(business, locale: locale, c).merging(error.values) { $1 }))
+            page.locale = locale
             page.status = error.template == "core/page_invalid" ? 404 : 409
             return LinkView(page: page, business: business, action: link.action)
         }
@@ -230,9 +233,11 @@ extension Pipeline {
         throws -> LinkPage
     {
         let locale = catalog.replyLocale(language, business: business?.locale ?? "en")
-        return LinkPage(
+        var page = LinkPage(
             rendered: try catalog.templates.render(
                 template, channel: nil, locale: locale, try adviceValues(business, locale: locale, c)))
+        page.locale = locale
+        return page
     }
 
     /// `advice`: how a client gets a fresh link (reply to the business, or contact it).

@@ -163,11 +163,10 @@ extension Pipeline {
     /// export is made from every repository, which no plugin reads).
     func exportPage(business: Business, client: Client) throws -> LinkView {
         let values = ["name": client.firstName, "business": business.name]
-        let render = { (id: String) in
-            try self.catalog.templates.render(
-                id, channel: nil, locale: self.catalog.replyLocale(client.language, business: business.locale), values)
-        }
+        let locale = catalog.replyLocale(client.language, business: business.locale)
+        let render = { (id: String) in try self.catalog.templates.render(id, channel: nil, locale: locale, values) }
         var page = LinkPage(rendered: try render("requests/page_export"))
+        page.locale = locale
         page.form = LinkForm(submit: try render("requests/page_export_button").trimmedWhitespace())
         page.notes = [try render("requests/page_export_note").trimmedWhitespace()]
         return LinkView(page: page, business: business, action: Self.exportAction)

@@ -34,13 +34,16 @@ enum LinkHTML {
     }
 
     /// The page frame: business name, colour and logo.
-    static func page(business: Business?, title: String, body: String, status: Int = 200) -> HTTPResponse {
+    static func page(business: Business?, title: String, body: String, status: Int = 200, lang: String? = nil)
+        -> HTTPResponse
+    {
+        let lang = lang.map(escape) ?? "en"
         let color = safeColor(business?.brandColor ?? "#334155")
         let name = escape(business?.name ?? "Frontdesk")
         let logo = safeLogo(business?.logoURL).map { "<img src=\"\(escape($0))\" alt=\"\" height=\"40\">" } ?? ""
         let html = """
             <!doctype html>
-            <html lang="en"><head><meta charset="utf-8">
+            <html lang="\(lang)"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <meta name="robots" content="noindex">
             <title>\(escape(title)) · \(name)</title>
@@ -83,7 +86,7 @@ enum LinkHTML {
         }
         if let form = p.form { body += self.form(form) }
         for note in p.notes { body += "<p class=\"note\">\(escape(note))</p>\n" }
-        return page(business: business, title: p.title, body: body, status: p.status)
+        return page(business: business, title: p.title, body: body, status: p.status, lang: p.locale)
     }
 
     /// `**Dec 5, 2026**` in a page template is `<strong>Dec 5, 2026</strong>`, on text already escaped (so a value
