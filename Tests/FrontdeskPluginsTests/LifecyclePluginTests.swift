@@ -251,7 +251,7 @@ struct PlanPluginTests {
 
         let confirm = try h.run("plan", as: umar) { try plugin.resume(pending, answer: .text("3"), in: $0) }
         #expect(confirm.template == "plan/confirm")
-        #expect(confirm.values["effect"]?.contains("charged today to your Visa •••• 4321") == true)
+        #expect(confirm.values["effect"]?.contains("charged today to your Visa ending 4321 (expires ") == true)
         let yes = try #require(confirm.pending)
         #expect(yes.action == "plan:confirm")
         #expect(try h.membership(umar).planName == "Gym Basic", "nothing changes before YES")
