@@ -19,6 +19,7 @@ import hmac
 import http.client
 import os
 import random
+import re
 import signal
 import sqlite3
 import subprocess
@@ -72,6 +73,13 @@ class Server:
         if self.process and self.process.poll() is None:
             self.process.send_signal(sig)
             self.process.wait(timeout=30)
+
+
+def same_reply(a, b):
+    """Whether two TwiML answers are the same reply. A one-time link's token is never stored readable, so a
+    retried delivery gets the reply with the link's placeholder (`/l/[link 17]`) where the first had the token."""
+    link = re.compile(r"/l/(?:\[link(?: \d+)?\]|[A-Za-z0-9_-]{16,})")
+    return link.sub("/l/LINK", a) == link.sub("/l/LINK", b)
 
 
 def post(port, base_url, params, signature=None):
@@ -156,7 +164,7 @@ def main():
         server.start()
         sample = random.sample(acknowledged, min(args.replay, len(acknowledged)))
         replayed = {sid: post(args.port, base_url, messages[sid]) for sid in sample}
-        not_duplicate = [(sid, r) for sid, r in replayed.items() if r[0] != 200 or r[1] != results[sid][1]]
+        not_duplicate = [(sid, r) for sid, r in replayed.items() if r[0] != 200 or not same_reply(r[1], results[sid][1])]
         for sid, (status, body) in not_duplicate[:5]:
             failures.append(f"replayed {sid} did not get its first reply again: HTTP {status} {body[:200]!r}")
 
@@ -189,7 +197,7 @@ def main():
         for sid, (status, body) in answers:
             pairs.setdefault(sid, []).append((status, body))
         for sid, pair in pairs.items():
-            if [p[0] for p in pair] != [200, 200] or "<Message>" not in pair[0][1] or pair[0][1] != pair[1][1]:
+            if [p[0] for p in pair] != [200, 200] or "<Message>" not in pair[0][1] or not same_reply(pair[0][1], pair[1][1]):
                 failures.append(f"concurrent twin deliveries of {sid} answered {pair} (expected the same reply twice)")
         server.kill(signal.SIGTERM)
     except RuntimeError as error:
