@@ -48,10 +48,14 @@ extension Connection {
     }
 
     public func rateLimits(businessID: Int) throws -> RateLimits {
-        guard let r = try queryOne("SELECT * FROM business_limits WHERE business_id = ?", businessID) else {
-            return RateLimits()
-        }
-        return RateLimits(senderPerHour: r.int("sender_per_hour"), businessPerMinute: r.int("business_per_minute"))
+        if let cached = config?.rateLimits[businessID] { return cached }
+        let limits =
+            try queryOne("SELECT * FROM business_limits WHERE business_id = ?", businessID).map {
+                RateLimits(senderPerHour: $0.int("sender_per_hour"), businessPerMinute: $0.int("business_per_minute"))
+            } ?? RateLimits()
+        config?.makeRoom()
+        config?.rateLimits[businessID] = limits
+        return limits
     }
 
     public func setRateLimits(businessID: Int, _ limits: RateLimits) throws {
