@@ -61,7 +61,8 @@ let package = Package(
             name: "Eval", dependencies: ["FrontdeskCore", "FrontdeskText", "FrontdeskEvaluation"],
             path: "Benchmarks/Eval"),
         .executableTarget(
-            name: "PipelineBench", dependencies: ["FrontdeskCore", "FrontdeskStore", "FrontdeskTesting"],
+            name: "PipelineBench",
+            dependencies: ["FrontdeskCore", "FrontdeskStore", "FrontdeskTesting", "FrontdeskApp", "FrontdeskSQLite"],
             path: "Benchmarks/PipelineBench"),
 
         .testTarget(name: "FrontdeskCoreTests", dependencies: ["FrontdeskCore", "FrontdeskTesting"]),

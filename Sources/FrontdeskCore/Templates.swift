@@ -37,15 +37,11 @@ public struct TemplateStore: Sendable {
     public func render(_ id: String, channel: Channel?, locale: String = "en", _ values: [String: String]) throws
         -> String
     {
-        let candidates =
-            [
-                channel.map { "\(locale)/\(id).\($0.rawValue)" }, "\(locale)/\(id)",
-                channel.map { "en/\(id).\($0.rawValue)" }, "en/\(id)",
-            ].compactMap { $0 }
-        guard let template = candidates.lazy.compactMap({ templates[$0] }).first else {
+        guard let template = template(id, channel: channel, locale: locale) else {
             throw RenderError(message: "no template \(id)")
         }
         var out = ""
+        out.reserveCapacity(256)
         for segment in template.segments {
             switch segment {
             case .text(let t): out += t
@@ -57,6 +53,17 @@ public struct TemplateStore: Sendable {
             }
         }
         return out.trimmedWhitespace()
+    }
+
+    /// The first of: the locale's channel variant, the locale's neutral one, then the same in English (keys built
+    /// only as far as needed).
+    private func template(_ id: String, channel: Channel?, locale: String) -> Template? {
+        for l in locale == "en" ? ["en"] : [locale, "en"] {
+            let neutral = l + "/" + id
+            if let channel, let t = templates[neutral + "." + channel.rawValue] { return t }
+            if let t = templates[neutral] { return t }
+        }
+        return nil
     }
 
     /// Loads every template under `directory` (`prompts/`), reporting malformed placeholders by file and line.

@@ -23,7 +23,8 @@ final class GroupCommit: @unchecked Sendable {
 
     /// One caller's work. Its fields are written by the leader before it wakes the caller, under `mutex`.
     private final class Job {
-        let work: Work
+        /// Dropped once done: the caller's closure must not outlive its call (`withoutActuallyEscaping`).
+        var work: Work?
         var error: (any Error)?
         var finished = false
         /// Set on a waiting job to make its caller the next leader.
@@ -101,6 +102,7 @@ final class GroupCommit: @unchecked Sendable {
             transactionCount += transactions
             writeCount += batch.count
             for job in batch {
+                job.work = nil
                 job.finished = true
                 if job !== own { job.wakeUp?.signal() }
             }
@@ -153,7 +155,7 @@ final class GroupCommit: @unchecked Sendable {
             do {
                 if savepoints { try c.execute("SAVEPOINT fd_write") }
                 do {
-                    try job.work(c)
+                    try job.work?(c)
                     if savepoints { try c.execute("RELEASE fd_write") }
                 } catch {
                     job.error = error

@@ -30,6 +30,7 @@ enum Migrations {
         Migration(name: "006_scoped_admin", sql: scopedAdmin),
         Migration(name: "007_email_optouts", sql: emailOptOuts, rebuildsTables: true),
         Migration(name: "008_privacy", sql: privacy),
+        Migration(name: "012_hot_path", sql: "", rebuildsTables: true, rewrite: hotPath),
     ]
 
     static var names: [String] { all.map(\.name) }

@@ -95,15 +95,23 @@ struct Row: Sendable {
     }
 }
 
-/// A prepared statement kept for the connection's life, with its columns.
+/// A prepared statement kept for the connection's life, with its text and columns.
 final class Statement {
     let handle: OpaquePointer
+    let sql: String
     let layout: ColumnLayout
 
-    init(_ handle: OpaquePointer) {
+    init(_ handle: OpaquePointer, sql: String) {
         self.handle = handle
+        self.sql = sql
         layout = ColumnLayout(handle)
     }
+}
+
+/// Where a statement's text is stored, and its length.
+struct StatementAddress: Hashable {
+    var start: UInt
+    var count: Int
 }
 
 /// A SQLite connection: the unit of work handed to `SQLiteStore.read`/`write` closures, not to be kept
@@ -114,6 +122,7 @@ final class Statement {
 final class Connection {
     let handle: OpaquePointer
     private var cache: [String: Statement] = [:]
+    private var byAddress: [StatementAddress: Statement] = [:]
     /// Takes link tokens out of the bodies of replies that have left (set by `SQLiteStore`).
     var redactor: any LinkTokenRedactor = LinkTokensWithoutIDs()
     /// A stored token was overwritten since the WAL was last truncated: its older page images may still be
@@ -140,13 +149,32 @@ final class Connection {
     }
 
     private func prepare(_ sql: String) throws -> Statement {
-        if let stmt = cache[sql] { return stmt }
+        // Statement texts are mostly literals, whose bytes never move: found by address first, the text is not
+        // hashed (a few hundred bytes, for every statement run). The text is compared before use, so a reused
+        // address of another string cannot pick the wrong statement.
+        let address = Self.address(of: sql)
+        if let address, let stmt = byAddress[address], stmt.sql == sql { return stmt }
+        // Texts built at run time come and go at new addresses: the map is emptied now and then, never the cache.
+        if byAddress.count > 512 { byAddress = [:] }
+        if let stmt = cache[sql] {
+            if let address { byAddress[address] = stmt }
+            return stmt
+        }
         var handle: OpaquePointer?
         try check(sqlite3_prepare_v3(self.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &handle, nil), sql: sql)
         guard let handle else { throw ResultCode.error(SQLITE_MISUSE, "empty statement", sql: sql) }
-        let stmt = Statement(handle)
+        let stmt = Statement(handle, sql: sql)
         cache[sql] = stmt
+        if let address { byAddress[address] = stmt }
         return stmt
+    }
+
+    /// Where the text's bytes are, for texts long enough to live outside the string value.
+    private static func address(of sql: String) -> StatementAddress? {
+        guard sql.utf8.count > 15 else { return nil }
+        return sql.utf8.withContiguousStorageIfAvailable {
+            StatementAddress(start: UInt(bitPattern: $0.baseAddress), count: $0.count)
+        } ?? nil
     }
 
     private func bind(_ stmt: OpaquePointer, _ args: [any SQLBindable], sql: String) throws {
