@@ -13,7 +13,7 @@ import FrontdeskStore
 /// begins: "the integer values returned by two invocations of PRAGMA data_version from the same connection will be
 /// different if changes were committed to the database by any other connection in the interim").
 final class ConfigCache {
-    /// The tables the cached answers come from.
+    /// The tables the cached answers come from (`changed` compares against the same names).
     static let tables = ["businesses", "business_addresses", "business_limits", "plugin_settings"]
     /// Past this many entries everything is dropped (addresses are chosen by whoever sends): memory stays bounded.
     static let limit = 4096
@@ -54,11 +54,15 @@ final class ConfigCache {
         if count >= Self.limit { clear() }
     }
 
-    /// A row of `table` changed on this connection.
+    /// A row of `table` changed on this connection. Called for every row written, so it compares C strings
+    /// (string literals passed as pointers, no conversion) and only for names starting like the cached tables'.
     func changed(_ table: UnsafePointer<CChar>) {
-        for name in Self.tables where strcmp(table, name) == 0 {
+        let first = UInt8(bitPattern: table.pointee)
+        guard first == UInt8(ascii: "b") || first == UInt8(ascii: "p") else { return }
+        if strcmp(table, "businesses") == 0 || strcmp(table, "business_addresses") == 0
+            || strcmp(table, "business_limits") == 0 || strcmp(table, "plugin_settings") == 0
+        {
             clear()
-            return
         }
     }
 

@@ -189,7 +189,9 @@ final class Connection {
             case .null: rc = sqlite3_bind_null(stmt, index)
             case .int(let v): rc = sqlite3_bind_int64(stmt, index, v)
             case .double(let v): rc = sqlite3_bind_double(stmt, index, v)
-            case .text(let s): rc = fd_sqlite3_bind_text_transient(stmt, index, s, -1)
+            case .text(var s):
+                // The bytes with their length: passing the String itself made a NUL-terminated copy first.
+                rc = s.withUTF8 { fd_sqlite3_bind_text_bytes_transient(stmt, index, $0.baseAddress, Int32($0.count)) }
             case .blob(let b):
                 rc = b.withUnsafeBytes { fd_sqlite3_bind_blob_transient(stmt, index, $0.baseAddress, Int32(b.count)) }
             }
