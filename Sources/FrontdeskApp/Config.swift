@@ -16,7 +16,8 @@ public struct AppConfig: Sendable {
     public var secrets: Secrets
     /// Authserv-ids whose Authentication-Results count (`FRONTDESK_AUTHSERV_ID`); nil: each provider's default.
     public var authservIDs: Set<String>? = nil
-    /// Durability and lock waits of the store (`FRONTDESK_DB_SYNCHRONOUS`, `FRONTDESK_DB_BUSY_TIMEOUT`).
+    /// Durability, lock waits and size limit of the store (`FRONTDESK_DB_SYNCHRONOUS`, `FRONTDESK_DB_BUSY_TIMEOUT`,
+    /// `FRONTDESK_DB_MAX_SIZE`).
     public var storeOptions = StoreOptions()
 
     /// Provider credentials; never printed except the demo's own made-up ones.
@@ -100,7 +101,8 @@ public struct AppConfig: Sendable {
         return config
     }
 
-    /// `FRONTDESK_DB_SYNCHRONOUS` (`full`, the default, or `normal`) and `FRONTDESK_DB_BUSY_TIMEOUT` (milliseconds).
+    /// `FRONTDESK_DB_SYNCHRONOUS` (`full`, the default, or `normal`), `FRONTDESK_DB_BUSY_TIMEOUT` (milliseconds) and
+    /// `FRONTDESK_DB_MAX_SIZE` (bytes, or with K, M or G).
     static func storeOptions(_ env: [String: String]) throws -> StoreOptions {
         var options = StoreOptions()
         switch env["FRONTDESK_DB_SYNCHRONOUS"]?.lowercased() ?? "" {
@@ -113,6 +115,13 @@ public struct AppConfig: Sendable {
                 throw ConfigError(description: "FRONTDESK_DB_BUSY_TIMEOUT must be milliseconds from 0 to 600000")
             }
             options.busyTimeoutMilliseconds = ms
+        }
+        if let text = env["FRONTDESK_DB_MAX_SIZE"], !text.isEmpty {
+            guard let bytes = ServerLimits.byteSize(text), bytes >= 1 << 20 else {
+                throw ConfigError(
+                    description: "FRONTDESK_DB_MAX_SIZE must be a size of at least 1M, in bytes or with K, M or G")
+            }
+            options.maxBytes = bytes
         }
         return options
     }

@@ -11,7 +11,8 @@ enum StoreOpening {
     static func open(_ location: String, options: StoreOptions = StoreOptions()) throws -> any Store {
         try refuseUnsupported(location)
         let sqlite = SQLiteOptions(
-            synchronous: options.durable ? .full : .normal, busyTimeoutMilliseconds: options.busyTimeoutMilliseconds)
+            synchronous: options.durable ? .full : .normal, busyTimeoutMilliseconds: options.busyTimeoutMilliseconds,
+            maxBytes: options.maxBytes)
         return try SQLiteStore(path: location, redactor: LinkRedactor(), options: sqlite)
     }
 
@@ -35,7 +36,8 @@ enum StoreOpening {
     }
 }
 
-/// How the store keeps what it commits (`FRONTDESK_DB_SYNCHRONOUS`, `FRONTDESK_DB_BUSY_TIMEOUT`).
+/// How the store keeps what it commits (`FRONTDESK_DB_SYNCHRONOUS`, `FRONTDESK_DB_BUSY_TIMEOUT`,
+/// `FRONTDESK_DB_MAX_SIZE`).
 public struct StoreOptions: Sendable, Equatable {
     /// True (the default): a write returns once it is on disk, so an acknowledged message survives power loss
     /// (SQLite `synchronous=FULL`). False: it survives a crash of the process but may be lost with the machine's
@@ -43,9 +45,12 @@ public struct StoreOptions: Sendable, Equatable {
     public var durable: Bool
     /// How long a write waits for a lock another process holds (a backup, the `sqlite3` shell) before failing.
     public var busyTimeoutMilliseconds: Int
+    /// The most bytes the database may grow to (nil: as far as the disk allows).
+    public var maxBytes: Int?
 
-    public init(durable: Bool = true, busyTimeoutMilliseconds: Int = 5000) {
+    public init(durable: Bool = true, busyTimeoutMilliseconds: Int = 5000, maxBytes: Int? = nil) {
         self.durable = durable
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
+        self.maxBytes = maxBytes
     }
 }

@@ -3,6 +3,7 @@ import FrontdeskChannels
 import FrontdeskCore
 import FrontdeskEngine
 import FrontdeskSecurity
+import FrontdeskStore
 
 /// Secrets and settings for the provider webhooks (SPEC §6). A provider without its secret is refused with 503.
 public struct WebhookSettings: Sendable {
@@ -252,8 +253,25 @@ public final class WebhookRoutes: Sendable {
             case .unknownBusiness: return .text("No business for this recipient.", status: 404)
             case .invalidMessage: return .badRequest("Invalid message.")
             }
+        } catch let error as StoreError where Self.retryLater.keys.contains(error.kind) {
+            // Nothing of the message was kept: the provider is told to send it again (503), not that it arrived.
+            log.error(
+                "webhook_not_stored",
+                [
+                    "provider": provider, "reason": error.kind.rawValue, "code": String(error.code),
+                    "detail": Self.retryLater[error.kind] ?? "",
+                ])
+            return .serviceUnavailable(
+                "The message could not be stored now; nothing was kept. Retry later.", retryAfter: 30)
         }
     }
+
+    /// Store failures a provider's retry can get past, with what the log says about each.
+    static let retryLater: [StoreError.Kind: String] = [
+        .full: "the disk or the database size limit (FRONTDESK_DB_MAX_SIZE) is full",
+        .busy: "another process held the database past FRONTDESK_DB_BUSY_TIMEOUT",
+        .unavailable: "the database file cannot be used",
+    ]
 
     private func notConfigured(_ provider: String) -> HTTPResponse {
         log.warning("webhook_not_configured", ["provider": provider])

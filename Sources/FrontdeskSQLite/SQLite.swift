@@ -328,15 +328,19 @@ public struct SQLiteOptions: Sendable, Equatable {
     public var readers: Int
     /// Most writes committed in one transaction.
     public var maxWritesPerCommit: Int
+    /// The most bytes the database may grow to (nil: no limit); a write that needs more fails as `full`
+    /// (`PRAGMA max_page_count`, which never shrinks a database already larger).
+    public var maxBytes: Int?
 
     public init(
         synchronous: Synchronous = .full, busyTimeoutMilliseconds: Int = 5000, readers: Int = 4,
-        maxWritesPerCommit: Int = 256
+        maxWritesPerCommit: Int = 256, maxBytes: Int? = nil
     ) {
         self.synchronous = synchronous
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         self.readers = readers
         self.maxWritesPerCommit = maxWritesPerCommit
+        self.maxBytes = maxBytes
     }
 }
 
@@ -370,6 +374,10 @@ public final class SQLiteStore: Store, @unchecked Sendable {
         connection = try Self.open(path, options: options)
         if let redactor { connection.redactor = redactor }
         if migrate { try Migrations.apply(connection: connection, lock: lock) }
+        if let maxBytes = options.maxBytes {
+            let pageSize = try connection.queryOne("PRAGMA page_size")?.int("page_size") ?? 4096
+            try connection.executeScript("PRAGMA max_page_count = \(max(1, maxBytes / max(1, pageSize)))")
+        }
         ConfigCache.attach(to: connection)
         writer = GroupCommit(connection: connection, lock: lock, maxBatch: options.maxWritesPerCommit)
         if path == ":memory:" {
