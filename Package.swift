@@ -99,7 +99,10 @@ let package = Package(
             exclude: ["Conversations"]),
         .testTarget(
             name: "FrontdeskAppTests",
-            dependencies: ["FrontdeskApp", "FrontdeskChannels", "FrontdeskCore", "FrontdeskStore", "FrontdeskTesting"]),
+            dependencies: [
+                "FrontdeskApp", "FrontdeskChannels", "FrontdeskCore", "FrontdeskStore", "FrontdeskTesting",
+                "FrontdeskSQLite",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

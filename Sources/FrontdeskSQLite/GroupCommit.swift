@@ -54,6 +54,9 @@ final class GroupCommit: @unchecked Sendable {
         self.maxBatch = max(1, maxBatch)
     }
 
+    /// Writes waiting for a leader to take them (tests wait for a group to form).
+    var queued: Int { mutex.withLock { queue.count } }
+
     /// Transactions committed or tried, and writes run in them, since start.
     var statistics: (transactions: Int, writes: Int) { mutex.withLock { (transactionCount, writeCount) } }
 

@@ -354,7 +354,7 @@ public struct SQLiteOptions: Sendable, Equatable {
 public final class SQLiteStore: Store, @unchecked Sendable {
     let connection: Connection
     let lock = NSRecursiveLock()
-    private let writer: GroupCommit
+    let writer: GroupCommit
     /// Nil for `:memory:`, where a second connection would be a different database.
     private let readers: ReaderPool?
     public let path: String
