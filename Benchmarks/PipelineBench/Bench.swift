@@ -18,6 +18,8 @@ enum PipelineBench {
         var clients = 20_000
         var synchronous = SQLiteOptions.Synchronous.full
         var classifyRuns = 200_000
+        /// An existing database to run on (kept); nil: a temporary one with the demo data.
+        var database: String?
 
         init(_ args: [String]) throws {
             var i = 0
@@ -31,6 +33,7 @@ enum PipelineBench {
                 case "--threads": threads = try Self.int(value(), "--threads", 1...1024)
                 case "--clients": clients = try Self.int(value(), "--clients", 1...Demo.maxExtraClients)
                 case "--classify": classifyRuns = try Self.int(value(), "--classify", 0...10_000_000)
+                case "--db": database = try value()
                 case "--synchronous":
                     guard let s = SQLiteOptions.Synchronous(rawValue: try value()) else {
                         throw Usage("--synchronous must be full or normal")
@@ -61,21 +64,32 @@ enum PipelineBench {
 
     static func run() throws {
         let options = try Options(Array(CommandLine.arguments.dropFirst()))
-        let path = NSTemporaryDirectory() + "pipeline-bench-\(getpid()).sqlite"
-        defer { for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) } }
-        let bot = try TestBot(dbPath: path, storeOptions: StoreOptions(durable: options.synchronous == .full))
+        let path = options.database ?? NSTemporaryDirectory() + "pipeline-bench-\(getpid()).sqlite"
+        defer {
+            if options.database == nil { for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) } }
+        }
+        var config = try AppConfig.load(environment: ["FRONTDESK_HOME": TestBot.root.path])
+        config.dbPath = path
+        config.storeOptions = StoreOptions(durable: options.synchronous == .full)
+        let app = try App(config: config, log: .silent, classifier: try TestBot.sharedClassifier())
         let seeded = Date()
-        try Demo.seedClients(bot.app.store, count: options.clients, now: bot.clock.now())
+        try Demo.seedClients(app.store, count: options.clients, now: app.clock.now())
         // Thousands of messages a second into one business is far past its default 600 a minute; the limit per
         // sender (60 an hour) stays on, and no sender comes near it.
-        try bot.app.store.write { try $0.setRateLimits(businessID: 1, RateLimits(businessPerMinute: 0)) }
+        let business = try app.business(Demo.slug)
+        try app.store.write { try $0.setRateLimits(businessID: business.id, RateLimits(businessPerMinute: 0)) }
+        let counts = try app.store.tableCounts()
+        print(
+            "database: \(path) (\(counts["clients"] ?? 0) clients, \(counts["messages"] ?? 0) messages, "
+                + "\(ByteCountFormatter.string(fromByteCount: Int64(fileSize(path)), countStyle: .file)))")
         print(
             String(
                 format: "setup: %d extra clients in %.1f s; synchronous=%@, %d threads, CPUs allowed: %@",
                 options.clients, Date().timeIntervalSince(seeded), options.synchronous.rawValue, options.threads,
                 allowedCPUs()))
 
-        let store = bot.app.store as? SQLiteStore
+        let store = app.store as? SQLiteStore
+        let run = "\(getpid())-\(Int(Date().timeIntervalSince1970))"
         let before = store?.writeStatistics ?? (transactions: 0, writes: 0)
         let cpuBefore = cpuSeconds()
         let latencies = LatencyLog(capacity: options.messages)
@@ -96,7 +110,10 @@ enum PipelineBench {
                         : Demo.extraClientPhone(i % options.clients + 1)
                     let t0 = DispatchTime.now().uptimeNanoseconds
                     do {
-                        _ = try bot.say(texts[i % texts.count], from: from, providerID: "bench-\(i)")
+                        _ = try app.pipeline.handle(
+                            InboundMessage(
+                                provider: "bench", providerMessageID: "bench-\(run)-\(i)", channel: .sms, from: from,
+                                to: Demo.smsNumber, subject: nil, text: texts[i % texts.count]))
                     } catch {
                         FileHandle.standardError.write(Data("message \(i) failed: \(error)\n".utf8))
                     }
@@ -142,6 +159,10 @@ enum PipelineBench {
         let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
         let line = status.split(separator: "\n").first { $0.hasPrefix("Cpus_allowed_list:") }
         return line.map { $0.dropFirst("Cpus_allowed_list:".count).trimmingCharacters(in: .whitespaces) } ?? "?"
+    }
+
+    static func fileSize(_ path: String) -> Int {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     }
 
     static func cpuSeconds() -> Double {

@@ -2,7 +2,7 @@
 // commit, plugin, template, outbox row) from many threads at once, durable (synchronous=FULL), on one core, on a
 // temporary WAL database with the demo data and 20,000 extra clients.
 // Run: taskset -c 0 .build/release/PipelineBench [messages] [--threads N] [--clients N]
-//      [--synchronous full|normal] [--classify RUNS]
+//      [--synchronous full|normal] [--classify RUNS] [--db PATH (an existing database, kept)]
 
 do {
     try PipelineBench.run()

@@ -12,7 +12,6 @@ Prints the counts and exits 1 on any violation. Server pids are written to --pid
 trap can kill them if this process dies.
 """
 
-import argparse
 import concurrent.futures
 import os
 import random
@@ -22,7 +21,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from frontdesk_driver import Server, check_once, integrity, messages, post  # noqa: E402
+from frontdesk_driver import Server, arguments, check_once, finish, integrity, messages  # noqa: E402
 
 
 def fire(server, batch, threads, kill_after):
@@ -51,11 +50,7 @@ def fire(server, batch, threads, kill_after):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--frontdesk", required=True)
-    parser.add_argument("--dir", required=True)
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--pidfile", required=True)
+    parser = arguments()
     parser.add_argument("--rounds", type=int, default=1, help="SIGKILLs in a row, each after a restart")
     parser.add_argument("--requests", type=int, default=300, help="webhooks sent in each round")
     parser.add_argument("--threads", type=int, default=24)
@@ -168,14 +163,9 @@ def main():
         f"acknowledged in DB {acknowledged_in_db}/{len(acknowledged)}, their reply rows {acknowledged_replies}; "
         f"integrity_check {'ok' if not problems else 'FAILED'}"
     )
-    if failures:
-        for failure in failures[:20]:
-            print(f"crash_test: FAILED: {failure}", file=sys.stderr)
-        if len(failures) > 20:
-            print(f"crash_test: ... and {len(failures) - 20} more", file=sys.stderr)
-        return 1
-    print("crash_test: ok")
-    return 0
+    if not failures:
+        print("crash_test: ok")
+    return finish("crash_test", failures)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ PRAGMA max_page_count). Checks:
     refused messages and new ones are answered; every acknowledged message has exactly one message row and one reply.
 """
 
-import argparse
 import os
 import signal
 import subprocess
@@ -18,7 +17,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from frontdesk_driver import Server, check_once, integrity, messages  # noqa: E402
+from frontdesk_driver import Server, arguments, check_once, finish, integrity, messages  # noqa: E402
 
 
 def mount_tmpfs(path, size):
@@ -43,11 +42,7 @@ def fill(path, leave):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--frontdesk", required=True)
-    parser.add_argument("--dir", required=True)
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--pidfile", required=True)
+    parser = arguments()
     parser.add_argument("--requests", type=int, default=400, help="webhooks sent while the space runs out, at most")
     parser.add_argument("--refused", type=int, default=20, help="stop after this many 503s")
     parser.add_argument("--mode", choices=["auto", "tmpfs", "limit"], default="auto")
@@ -137,11 +132,7 @@ def main():
         f"{len(acknowledged)} acknowledged before the space ran out, then {len(refused)} refused with 503 and logged; "
         f"integrity_check ok; once there was space again the {len(refused)} retries and {len(later)} new messages "
         f"were answered, each stored once")
-    if failures:
-        for failure in failures[:20]:
-            print(f"disk_full_test: FAILED: {failure}", file=sys.stderr)
-        return 1
-    return 0
+    return finish("disk_full_test", failures)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@
 Afterwards every acknowledged message has exactly one message row and one reply row, and PRAGMA integrity_check is ok.
 """
 
-import argparse
 import concurrent.futures
 import os
 import signal
@@ -20,7 +19,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from frontdesk_driver import Server, check_once, integrity, messages  # noqa: E402
+from frontdesk_driver import Server, answered, arguments, check_once, finish, integrity, messages  # noqa: E402
 
 
 def hold_lock(db, seconds, held):
@@ -42,11 +41,7 @@ def send_all(server, batch, threads):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--frontdesk", required=True)
-    parser.add_argument("--dir", required=True)
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--pidfile", required=True)
+    parser = arguments()
     parser.add_argument("--requests", type=int, default=30, help="webhooks sent while the lock is held, each phase")
     parser.add_argument("--hold", type=float, default=1.5, help="seconds the outside writer keeps the lock")
     args = parser.parse_args()
@@ -69,11 +64,7 @@ def main():
         waited = send_all(server, messages(prefix + "a", args.requests), 8)
         slowest = time.monotonic() - started
         holder.join()
-        for sid, (status, body) in waited.items():
-            if status == 200 and "<Message>" in body:
-                acknowledged.append(sid)
-            else:
-                failures.append(f"phase 1: {sid} got HTTP {status} {body[:200]!r} while the lock was held")
+        answered(waited, acknowledged, failures, "phase 1, while the lock was held")
 
         # 2. Held for longer than the busy timeout: refused with 503, answered on the provider's retry.
         server.stop(signal.SIGTERM)
@@ -90,11 +81,7 @@ def main():
         log = server.log()
         if refused and not ("webhook_not_stored" in log and "reason=busy" in log):
             failures.append("phase 2: the log has no webhook_not_stored line with reason=busy")
-        for sid, (status, body) in send_all(server, batch, 8).items():
-            if status == 200 and "<Message>" in body:
-                acknowledged.append(sid)
-            else:
-                failures.append(f"phase 2: the retry of {sid} got HTTP {status} {body[:200]!r}")
+        answered(send_all(server, batch, 8), acknowledged, failures, "phase 2, the retry")
 
         # 3. An online backup while webhooks stream in.
         backup = os.path.join(args.dir, "backup.sqlite")
@@ -104,11 +91,7 @@ def main():
         _, errors = copier.communicate(timeout=120)
         if copier.returncode != 0:
             failures.append(f"phase 3: frontdesk db backup failed: {errors.decode()[:300]}")
-        for sid, (status, body) in during.items():
-            if status == 200 and "<Message>" in body:
-                acknowledged.append(sid)
-            else:
-                failures.append(f"phase 3: {sid} got HTTP {status} {body[:200]!r} during the backup")
+        answered(during, acknowledged, failures, "phase 3, during the backup")
         server.stop(signal.SIGTERM)
     except RuntimeError as error:
         server.stop(signal.SIGKILL)
@@ -124,11 +107,7 @@ def main():
         f"{slowest:.1f} s); held past a 0.3 s busy timeout: {len(refused)} of {args.requests} refused with 503, "
         f"all answered on retry; {args.requests * 3} during an online backup answered; {len(acknowledged)} stored "
         f"once each; integrity_check {'ok' if not problems else 'FAILED'}")
-    if failures:
-        for failure in failures[:20]:
-            print(f"locked_test: FAILED: {failure}", file=sys.stderr)
-        return 1
-    return 0
+    return finish("locked_test", failures)
 
 
 if __name__ == "__main__":

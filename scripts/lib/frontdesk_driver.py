@@ -4,6 +4,7 @@ check that every acknowledged message has exactly one message row and one reply 
 Used by scripts/integration/crash_test.py, disk_full_test.py and locked_test.py (through scripts/lib/drive_serve.sh).
 """
 
+import argparse
 import base64
 import hashlib
 import hmac
@@ -12,6 +13,7 @@ import os
 import random
 import sqlite3
 import subprocess
+import sys
 import time
 import urllib.parse
 
@@ -168,3 +170,31 @@ def check_once(db, prefix, acknowledged, failures, label):
         if count > 1 or replies > 1:
             failures.append(f"{label}: {sid} has {count} message rows and {replies} reply rows (at most 1 each)")
     return rows
+
+
+def arguments():
+    """The options scripts/lib/drive_serve.sh passes every driver; add a driver's own, then parse."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--frontdesk", required=True)
+    parser.add_argument("--dir", required=True)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--pidfile", required=True)
+    return parser
+
+
+def answered(results, acknowledged, failures, label):
+    """Adds to `acknowledged` every MessageSid whose (status, body) is 200 with a reply; a failure for each other."""
+    for sid, (status, body) in results.items():
+        if status == 200 and "<Message>" in body:
+            acknowledged.append(sid)
+        else:
+            failures.append(f"{label}: {sid} got HTTP {status} {body[:200]!r}")
+
+
+def finish(name, failures):
+    """The exit code: 0, or 1 after printing the first failures."""
+    for failure in failures[:20]:
+        print(f"{name}: FAILED: {failure}", file=sys.stderr)
+    if len(failures) > 20:
+        print(f"{name}: ... and {len(failures) - 20} more", file=sys.stderr)
+    return 1 if failures else 0
