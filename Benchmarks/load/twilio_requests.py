@@ -2,7 +2,8 @@
 
 usage: python3 twilio_requests.py OUT COUNT URL AUTH_TOKEN CLIENTS PREFIX [SEED]
 
-Every MessageSid is unique (PREFIX followed by the line number: give each file its own prefix). Four in five come from the extra demo clients (`frontdesk demo --clients CLIENTS`:
+Every MessageSid is unique (PREFIX followed by the line number: give each file its own prefix). Four in five come
+from the extra demo clients (`frontdesk demo --clients CLIENTS`:
 client n has phone +1555 followed by 2000000 + n), one in five from strangers (+1666...). Signatures follow Twilio's
 documented scheme: base64(HMAC-SHA1(auth token, URL + each parameter name and value, names sorted)).
 """

@@ -40,7 +40,8 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
         var ascii = true
         let equal = x.elementsEqual(y) { p, q in
             ascii = ascii && p < 0x80 && q < 0x80
-            return p == q || (p | 0x20 == q | 0x20 && (p | 0x20) >= UInt8(ascii: "a") && (p | 0x20) <= UInt8(ascii: "z"))
+            let folded = p | 0x20
+            return p == q || (folded == q | 0x20 && folded >= UInt8(ascii: "a") && folded <= UInt8(ascii: "z"))
         }
         if ascii { return equal }
         return a.caseInsensitiveCompare(b) == .orderedSame

@@ -288,7 +288,8 @@ final class Connection {
         savepointDepth += 1
         defer { savepointDepth -= 1 }
         // Names come from a fixed list so each statement is prepared once; deeper nesting is compiled each time.
-        let name = savepointDepth < Self.savepointNames.count ? Self.savepointNames[savepointDepth] : "sp\(savepointDepth)"
+        let name =
+            savepointDepth < Self.savepointNames.count ? Self.savepointNames[savepointDepth] : "sp\(savepointDepth)"
         try execute("SAVEPOINT " + name)
         do {
             let result = try body()

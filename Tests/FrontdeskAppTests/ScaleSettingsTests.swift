@@ -86,7 +86,8 @@ struct ScaleSettingsTests {
         #expect(durable.options.synchronous == .full)
         #expect(durable.options.busyTimeoutMilliseconds == 5000 && durable.options.maxBytes == nil)
         let relaxed = try #require(
-            try StoreOpening.open(path, options: StoreOptions(durable: false, busyTimeoutMilliseconds: 9, maxBytes: 1 << 30))
+            try StoreOpening.open(
+                path, options: StoreOptions(durable: false, busyTimeoutMilliseconds: 9, maxBytes: 1 << 30))
                 as? SQLiteStore)
         #expect(relaxed.options.synchronous == .normal)
         #expect(relaxed.options.busyTimeoutMilliseconds == 9 && relaxed.options.maxBytes == 1 << 30)

@@ -97,7 +97,11 @@ struct WaitingRequestTests {
         configuration.handlerThreads = 2
         let server = try startServer(gate.router(), configuration: configuration)
         defer { server.stop() }
-        let slow = Task { try await fetch(server, "/slow", method: "POST", headers: ["Content-Type": "application/x-www-form-urlencoded"], body: Data("a=b".utf8)) }
+        let slow = Task {
+            try await fetch(
+                server, "/slow", method: "POST", headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                body: Data("a=b".utf8))
+        }
         #expect(await wait(gate.entered) == .success)
         let fast = try await fetch(server, "/fast")
         #expect(fast.status == 200 && fast.text == "fast")
@@ -112,7 +116,11 @@ struct WaitingRequestTests {
         configuration.threadPerConnection = true
         let server = try startServer(gate.router(), configuration: configuration)
         defer { server.stop() }
-        let slow = Task { try await fetch(server, "/slow", method: "POST", headers: ["Content-Type": "application/x-www-form-urlencoded"], body: Data("a=b".utf8)) }
+        let slow = Task {
+            try await fetch(
+                server, "/slow", method: "POST", headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                body: Data("a=b".utf8))
+        }
         #expect(await wait(gate.entered) == .success)
         #expect(try await fetch(server, "/fast").text == "fast")
         gate.release.signal()

@@ -60,11 +60,15 @@ struct HotPathUpgradeTests {
         } throws: { ($0 as? StoreError)?.kind == .duplicate }
         // An insert into either table no longer builds a temporary b-tree for its checks.
         for sql in [
-            "INSERT INTO messages (direction, channel, provider, provider_message_id, from_address, to_address, created_at, sender_trust) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            "INSERT INTO outbox (business_id, channel, recipient, sender, body, next_attempt_at, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO messages (direction, channel, provider, provider_message_id, from_address, to_address, "
+                + "created_at, sender_trust) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO outbox (business_id, channel, recipient, sender, body, next_attempt_at, status, created_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         ] {
-            let opcodes = try store.sqlRead { try $0.queryArray("EXPLAIN " + sql, Array(repeating: SQLValue.null, count: 8)) }
-                .compactMap { $0.string("opcode") }
+            let opcodes = try store.sqlRead {
+                try $0.queryArray("EXPLAIN " + sql, Array(repeating: SQLValue.null, count: 8))
+            }
+            .compactMap { $0.string("opcode") }
             #expect(!opcodes.isEmpty)
             #expect(!opcodes.contains("OpenEphemeral"), "\(sql.prefix(25))… still builds an ephemeral table")
         }
