@@ -3,6 +3,7 @@
 // temporary WAL database with the demo data and 20,000 extra clients.
 // Run: taskset -c 0 .build/release/PipelineBench [messages] [--threads N] [--clients N]
 //      [--synchronous full|normal] [--classify RUNS] [--db PATH (an existing database, kept)]
+//      [--demo-mix (the 22 demo clients, limits lifted: the mix before issue 20)]
 
 do {
     try PipelineBench.run()

@@ -332,16 +332,21 @@ public struct SQLiteOptions: Sendable, Equatable {
     /// The most bytes the database may grow to (nil: no limit); a write that needs more fails as `full`
     /// (`PRAGMA max_page_count`, which never shrinks a database already larger).
     public var maxBytes: Int?
+    /// The writer's page cache, in KiB (`PRAGMA cache_size`; SQLite's default is 2 MiB). It fills only as pages are
+    /// read: with a million clients the b-tree pages above the leaves alone outgrow 2 MiB, and every message re-read
+    /// them from the file.
+    public var writerCacheKiB: Int
 
     public init(
         synchronous: Synchronous = .full, busyTimeoutMilliseconds: Int = 5000, readers: Int = 4,
-        maxWritesPerCommit: Int = 256, maxBytes: Int? = nil
+        maxWritesPerCommit: Int = 256, maxBytes: Int? = nil, writerCacheKiB: Int = 32 << 10
     ) {
         self.synchronous = synchronous
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         self.readers = readers
         self.maxWritesPerCommit = maxWritesPerCommit
         self.maxBytes = maxBytes
+        self.writerCacheKiB = writerCacheKiB
     }
 }
 
@@ -375,6 +380,7 @@ public final class SQLiteStore: Store, @unchecked Sendable {
         connection = try Self.open(path, options: options)
         if let redactor { connection.redactor = redactor }
         if migrate { try Migrations.apply(connection: connection, lock: lock) }
+        try connection.executeScript("PRAGMA cache_size = -\(max(64, options.writerCacheKiB))")
         if let maxBytes = options.maxBytes {
             let pageSize = try connection.queryOne("PRAGMA page_size")?.int("page_size") ?? 4096
             try connection.executeScript("PRAGMA max_page_count = \(max(1, maxBytes / max(1, pageSize)))")
