@@ -7,7 +7,7 @@
 #   4. wrk with signed Twilio webhooks, every MessageSid unique, 80% from demo clients and 20% from strangers; every
 #      reply sorted (twilio.lua): at least 99% must be the normal answer;
 #   5. the Flask + gunicorn Twilio-quickstart peer (FLASK_PEER, default: shared/peers/flask-webhook beside the
-#      checkout) under the same load, at the same durability (SQLITE_SYNC=FULL);
+#      checkout) under the same load, at the same durability (SQLITE_SYNC=FULL; FLASK_SYNC=NORMAL for its default);
 # and prints requests/s, p50, p99, the ratios to the ceiling and to Flask, RSS idle and under load, and the time from
 # start to serving.
 #
@@ -104,14 +104,14 @@ kill "$pid"
 wait "$pid" 2>/dev/null || true
 echo "server log: $(grep -c 'webhook_processed' "$dir/serve.err" || true) webhooks processed, $(grep -ciE 'error|busy|full' "$dir/serve.err" || true) lines naming an error"
 
-echo "== Flask + gunicorn peer"
+echo "== Flask + gunicorn peer (4 sync workers, SQLITE_SYNC=${FLASK_SYNC:-FULL})"
 peer=${FLASK_PEER:-$(cd "$root/.." && pwd)/shared/peers/flask-webhook}
 flask=""
 if [[ -f "$peer/app.py" && -f "$peer/gen.py" ]] && python3 -c 'import flask, gunicorn' 2>/dev/null; then
   pport=$(free_port)
   (cd "$dir" && python3 "$peer/gen.py" initdb "$dir/peer.sqlite")
   TWILIO_AUTH_TOKEN=$token python3 "$peer/gen.py" requests "$dir/peer.tsv" "$requests" P "http://127.0.0.1:$pport/sms"
-  (cd "$peer" && exec env TWILIO_AUTH_TOKEN=$token SMS_DB="$dir/peer.sqlite" SQLITE_SYNC=FULL \
+  (cd "$peer" && exec env TWILIO_AUTH_TOKEN=$token SMS_DB="$dir/peer.sqlite" SQLITE_SYNC="${FLASK_SYNC:-FULL}" \
     gunicorn -w 4 -k sync -b "127.0.0.1:$pport" app:app >"$dir/peer.log" 2>&1) &
   pids+=("$!")
   wait_for "http://127.0.0.1:$pport/hello"
@@ -128,10 +128,10 @@ echo "== summary ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, wrk -t$threads -c
 normal=$(( client + stranger ))
 awk -v w="$webhooks" -v c="$ceiling" -v f="$flask" -v p50="$(pct "$dir/webhooks.txt" 50%)" \
   -v p99="$(pct "$dir/webhooks.txt" 99%)" -v n="$normal" -v a="$answered" -v e="$empty" -v ap="$apology" \
-  -v o="$other" -v wr="$wrapped" 'BEGIN {
+  -v o="$other" -v wr="$wrapped" -v s="${FLASK_SYNC:-FULL}" 'BEGIN {
     printf "webhooks: %.0f requests/s, p50 %s, p99 %s\n", w, p50, p99
     printf "ceiling (GET /healthz): %.0f requests/s; webhooks at %.1f%% of it\n", c, 100 * w / c
-    if (f != "") printf "Flask peer: %.0f requests/s; Frontdesk %.2f times it\n", f, w / f
+    if (f != "") printf "Flask peer (SQLITE_SYNC=%s): %.0f requests/s; Frontdesk %.2f times it\n", s, f, w / f
     printf "replies: %d of %d normal (%.2f%%); empty %d, apology %d, other %d; request file wrapped %d times\n",
       n, a, a ? 100 * n / a : 0, e, ap, o, wr
   }'
