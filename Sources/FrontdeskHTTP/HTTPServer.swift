@@ -1013,12 +1013,9 @@ final class HandlerPool: @unchecked Sendable {
     private var stopping = false
 
     init(threads: Int) {
-        for _ in 0..<threads {
-            let thread = Thread { [self] in work() }
-            // Handlers parse, classify and render: more than the smallest stacks, far less than 8 MiB.
-            thread.stackSize = 1 << 20
-            thread.start()
-        }
+        // The system's default stack, as libmicrohttpd's own threads have: handlers parse MIME and HTML as deep as
+        // their caps allow. Only the pages a thread touches are resident.
+        for _ in 0..<threads { Thread.detachNewThread { [self] in work() } }
     }
 
     func submit(_ job: @escaping @Sendable () -> Void) {
