@@ -89,12 +89,20 @@ private func serve(_ pipeline: Pipeline, clock: any Clock, lines: Box<[String]>)
 
 @Suite("Requests that wait for the store")
 struct WaitingRequestTests {
-    @Test func aRequestWaitingInItsHandlerHoldsNoPollingThread() async throws {
+    /// One polling thread and handler threads (were the waiting handler on the polling thread, nothing else could be
+    /// answered), or a thread per connection.
+    static let models: [HTTPServerConfiguration] = {
+        var pool = HTTPServerConfiguration()
+        pool.threadPoolSize = 1
+        pool.handlerThreads = 2
+        var perConnection = HTTPServerConfiguration()
+        perConnection.threadPerConnection = true
+        return [pool, perConnection]
+    }()
+
+    @Test(arguments: models)
+    func aRequestWaitingInItsHandlerHoldsNoThreadOthersNeed(_ configuration: HTTPServerConfiguration) async throws {
         let gate = Gate()
-        // One polling thread: were the waiting handler on it, nothing else could be answered.
-        var configuration = HTTPServerConfiguration()
-        configuration.threadPoolSize = 1
-        configuration.handlerThreads = 2
         let server = try startServer(gate.router(), configuration: configuration)
         defer { server.stop() }
         let slow = Task {
@@ -108,23 +116,6 @@ struct WaitingRequestTests {
         gate.release.signal()
         let done = try await slow.value
         #expect(done.status == 200 && done.text == "done", "\(done.status) \(done.text)")
-    }
-
-    @Test func aThreadPerConnectionServesToo() async throws {
-        let gate = Gate()
-        var configuration = HTTPServerConfiguration()
-        configuration.threadPerConnection = true
-        let server = try startServer(gate.router(), configuration: configuration)
-        defer { server.stop() }
-        let slow = Task {
-            try await fetch(
-                server, "/slow", method: "POST", headers: ["Content-Type": "application/x-www-form-urlencoded"],
-                body: Data("a=b".utf8))
-        }
-        #expect(await wait(gate.entered) == .success)
-        #expect(try await fetch(server, "/fast").text == "fast")
-        gate.release.signal()
-        #expect(try await slow.value.text == "done")
     }
 
     @Test func aWebhookTheStoreCannotKeepIsRefusedWith503AndALogLineNamingTheCause() async throws {
