@@ -67,7 +67,8 @@ let package = Package(
             name: "Eval", dependencies: ["FrontdeskCore", "FrontdeskText", "FrontdeskEvaluation"],
             path: "Benchmarks/Eval"),
         .executableTarget(
-            name: "PipelineBench", dependencies: ["FrontdeskCore", "FrontdeskStore", "FrontdeskTesting"],
+            name: "PipelineBench",
+            dependencies: ["FrontdeskCore", "FrontdeskStore", "FrontdeskTesting", "FrontdeskApp", "FrontdeskSQLite"],
             path: "Benchmarks/PipelineBench"),
 
         .testTarget(name: "FrontdeskCoreTests", dependencies: ["FrontdeskCore", "FrontdeskTesting"]),
@@ -110,7 +111,10 @@ let package = Package(
             exclude: ["Conversations"]),
         .testTarget(
             name: "FrontdeskAppTests",
-            dependencies: ["FrontdeskApp", "FrontdeskChannels", "FrontdeskCore", "FrontdeskStore", "FrontdeskTesting"]),
+            dependencies: [
+                "FrontdeskApp", "FrontdeskChannels", "FrontdeskCore", "FrontdeskStore", "FrontdeskTesting",
+                "FrontdeskSQLite",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,12 @@
-// The hot path, measured: a whole message through the pipeline (classify, one SQLite transaction,
-// plugin, template, outbox row), on a temporary WAL database with the demo data.
-// Run: swift run -c release PipelineBench [messages]
+// The hot path, measured: whole messages through the pipeline (classify, the SQLite transaction with group
+// commit, plugin, template, outbox row) from many threads at once, durable (synchronous=FULL), on one core, on a
+// temporary WAL database with the demo data and 20,000 extra clients.
+// Run: taskset -c 0 .build/release/PipelineBench [messages] [--threads N] [--clients N]
+//      [--synchronous full|normal] [--classify RUNS] [--db PATH (an existing database, kept)]
+//      [--demo-mix (the 22 demo clients, limits lifted: the mix before issue 20)]
 
-try PipelineBench.run()
+do {
+    try PipelineBench.run()
+} catch {
+    print("PipelineBench: \(error)")
+}

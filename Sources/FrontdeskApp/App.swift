@@ -28,7 +28,7 @@ public final class App: Sendable {
         catalog = try Catalog.load(root: config.root)
         let faults = Pipeline.validate(catalog)
         if !faults.isEmpty { throw Diagnostics(faults) }
-        store = try StoreOpening.open(config.dbPath)
+        store = try StoreOpening.open(config.dbPath, options: config.storeOptions)
         let examples = catalog.examples
         self.classifier = classifier ?? LazyClassifier { ExampleClassifier(examples: examples) }
         pipeline = Pipeline(

@@ -11,7 +11,7 @@ public enum FrontdeskCLI {
         usage: frontdesk <command> [options]
 
         commands:
-          demo      [--db PATH] [--json]                     seed the demo business (slug "demo"), print its clients
+          demo      [--db PATH] [--json] [--clients N [--messages M]]   seed the demo business "demo", list its people
           serve     [--db PATH] [--port N] [--config FILE] [--demo]   run the HTTP server (webhooks, link pages, admin API)
           say       [--db PATH] --business SLUG --from ADDR [--channel sms|email] [--subject S] [--json] TEXT
           say       [--db PATH] --business SLUG --eml FILE [--provider mailgun|sendgrid] [--json]   a raw RFC 5322 email, as its webhook would

@@ -44,12 +44,33 @@ struct Commands {
     // MARK: demo
 
     func demo(_ args: [String]) throws {
-        let a = try Arguments(args, options: ["db"], switches: ["json"])
+        let a = try Arguments(args, options: ["db", "clients", "messages"], switches: ["json"])
         guard a.positionals.isEmpty else { throw CLIError.usage("demo takes no arguments") }
+        let clients = try count(a, "clients", max: Demo.maxExtraClients)
+        let messages = try count(a, "messages", max: Demo.maxSeededMessages)
+        if messages > 0, clients == 0 { throw CLIError.usage("--messages needs --clients (they go to extra clients)") }
         let app = try app(a)
         try Demo.seed(app.store, now: clock.now())
+        if clients > 0 {
+            let started = Date()
+            let added = try Demo.seedClients(
+                app.store, count: clients, messages: messages, now: clock.now(),
+                progress: { FrontdeskCLI.printError($0) })
+            FrontdeskCLI.printError(
+                "demo: \(added.clients) extra clients and \(added.messages) stored messages added in "
+                    + String(format: "%.1f s", Date().timeIntervalSince(started)))
+        }
         let report = try DemoReport.make(app)
         output(a.has("json") ? report.json.serialized() : report.table)
+    }
+
+    /// A whole number option in 0...max (0 when absent).
+    private func count(_ a: Arguments, _ name: String, max: Int) throws -> Int {
+        guard let text = a[name] else { return 0 }
+        guard let n = Int(text), (0...max).contains(n) else {
+            throw CLIError.usage("--\(name) must be a whole number from 0 to \(max)")
+        }
+        return n
     }
 
     // MARK: say / chat

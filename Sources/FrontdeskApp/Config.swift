@@ -16,6 +16,9 @@ public struct AppConfig: Sendable {
     public var secrets: Secrets
     /// Authserv-ids whose Authentication-Results count (`FRONTDESK_AUTHSERV_ID`); nil: each provider's default.
     public var authservIDs: Set<String>? = nil
+    /// Durability, lock waits and size limit of the store (`FRONTDESK_DB_SYNCHRONOUS`, `FRONTDESK_DB_BUSY_TIMEOUT`,
+    /// `FRONTDESK_DB_MAX_SIZE`).
+    public var storeOptions = StoreOptions()
 
     /// Provider credentials; never printed except the demo's own made-up ones.
     public struct Secrets: Sendable {
@@ -94,6 +97,32 @@ public struct AppConfig: Sendable {
                 mailgunDomain: nonEmpty("FRONTDESK_MAILGUN_DOMAIN"),
                 adminToken: nonEmpty("FRONTDESK_ADMIN_TOKEN"), metricsToken: nonEmpty("FRONTDESK_METRICS_TOKEN")))
         config.authservIDs = authservIDs
+        config.storeOptions = try storeOptions(env)
         return config
+    }
+
+    /// `FRONTDESK_DB_SYNCHRONOUS` (`full`, the default, or `normal`), `FRONTDESK_DB_BUSY_TIMEOUT` (milliseconds) and
+    /// `FRONTDESK_DB_MAX_SIZE` (bytes, or with K, M or G).
+    static func storeOptions(_ env: [String: String]) throws -> StoreOptions {
+        var options = StoreOptions()
+        switch env["FRONTDESK_DB_SYNCHRONOUS"]?.lowercased() ?? "" {
+        case "", "full": options.durable = true
+        case "normal": options.durable = false
+        default: throw ConfigError(description: "FRONTDESK_DB_SYNCHRONOUS must be full or normal")
+        }
+        if let text = env["FRONTDESK_DB_BUSY_TIMEOUT"], !text.isEmpty {
+            guard let ms = Int(text), (0...600_000).contains(ms) else {
+                throw ConfigError(description: "FRONTDESK_DB_BUSY_TIMEOUT must be milliseconds from 0 to 600000")
+            }
+            options.busyTimeoutMilliseconds = ms
+        }
+        if let text = env["FRONTDESK_DB_MAX_SIZE"], !text.isEmpty {
+            guard let bytes = ServerLimits.byteSize(text), bytes >= 1 << 20 else {
+                throw ConfigError(
+                    description: "FRONTDESK_DB_MAX_SIZE must be a size of at least 1M, in bytes or with K, M or G")
+            }
+            options.maxBytes = bytes
+        }
+        return options
     }
 }

@@ -14,7 +14,9 @@ struct DemoReport {
             let inbox = try c.businessAddress(b.id, channel: .email) ?? ""
             var rows: [[String]] = [["NAME", "PHONE", "EMAIL", "STATUS", "PLAN", "NEXT BILLING"]]
             var clients: [JSON] = []
-            for client in try c.clients(businessID: b.id) {
+            // The demo's own people were seeded first; extra clients (`--clients N`) are only counted.
+            let everyone = try c.clients(businessID: b.id)
+            for client in everyone.prefix(Demo.people.count) {
                 let phone = try c.addresses(clientID: client.id, channel: .sms).first
                 let emails = try c.addresses(clientID: client.id, channel: .email)
                 let memberships = try c.memberships(clientID: client.id)
@@ -63,6 +65,10 @@ struct DemoReport {
                 lines.append(
                     r.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(
                         separator: "  "))
+            }
+            if everyone.count > Demo.people.count {
+                let more = everyone.count - Demo.people.count
+                lines.append("… and \(more) more clients (phones from \(Demo.extraClientPhone(1)))")
             }
             lines.append("")
             lines.append("Try: frontdesk say --business demo --from \(rows[1][1]) \"when is my next billing date?\"")

@@ -36,8 +36,6 @@ extension Commands {
         let log = Logger.standardError(minimum: config.logLevel)
         let app = try App(config: config, clock: clock, log: log)
         if demo { try Demo.seed(app.store, now: clock.now()) }
-        // Train the classifier now rather than on the first webhook.
-        _ = app.classifier.classify("hello", channel: .sms)
 
         let secrets = config.secrets
         // A Basic-auth secret that does not parse (a comma inside a password splits it) would silently switch its
@@ -94,6 +92,9 @@ extension Commands {
             throw CLIError.failure("\(error)")
         }
         worker.start()
+        // Train the classifier now rather than on the first webhook, beside serving: health checks, link pages and the
+        // admin API answer at once, and a webhook that comes before the model is ready waits for it.
+        Thread.detachNewThread { [app] in _ = app.classifier.classify("hello", channel: .sms) }
         // Each business's retention of message texts: shortly after start, then daily.
         let retention = RetentionSchedule(store: app.store, clock: clock, log: log)
         retention.start()

@@ -36,6 +36,12 @@ enum ServerLimits {
             }
         }
         try count("FRONTDESK_HTTP_THREADS", 1...256, into: &config.threadPoolSize)
+        try count("FRONTDESK_HTTP_HANDLER_THREADS", 0...4096, into: &config.handlerThreads)
+        switch value("FRONTDESK_HTTP_MODEL") {
+        case nil, "pool": config.threadPerConnection = false
+        case "thread-per-connection": config.threadPerConnection = true
+        default: throw CLIError.failure("FRONTDESK_HTTP_MODEL must be pool or thread-per-connection")
+        }
         try count("FRONTDESK_HTTP_MAX_CONNECTIONS", 1...1_000_000, into: &config.connectionLimit)
         try count("FRONTDESK_HTTP_MAX_CONNECTIONS_PER_ADDRESS", 0...1_000_000, into: &config.perIPConnectionLimit)
         try count("FRONTDESK_HTTP_IDLE_TIMEOUT", 1...86_400, into: &config.connectionTimeoutSeconds)

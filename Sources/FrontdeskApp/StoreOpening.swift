@@ -8,9 +8,12 @@ import FrontdeskStore
 /// `FRONTDESK_DB` (or `--db`, or the config file's `db`) is a SQLite path today; a `postgres://` URL will
 /// select the PostgreSQL implementation when it exists, and is refused until then.
 enum StoreOpening {
-    static func open(_ location: String) throws -> any Store {
+    static func open(_ location: String, options: StoreOptions = StoreOptions()) throws -> any Store {
         try refuseUnsupported(location)
-        return try SQLiteStore(path: location, redactor: LinkRedactor())
+        let sqlite = SQLiteOptions(
+            synchronous: options.durable ? .full : .normal, busyTimeoutMilliseconds: options.busyTimeoutMilliseconds,
+            maxBytes: options.maxBytes)
+        return try SQLiteStore(path: location, redactor: LinkRedactor(), options: sqlite)
     }
 
     /// `frontdesk db backup`: an online copy of the live database.
@@ -30,5 +33,24 @@ enum StoreOpening {
         if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
             throw CLIError.failure("PostgreSQL is not supported yet; FRONTDESK_DB must be a SQLite file path")
         }
+    }
+}
+
+/// How the store keeps what it commits (`FRONTDESK_DB_SYNCHRONOUS`, `FRONTDESK_DB_BUSY_TIMEOUT`,
+/// `FRONTDESK_DB_MAX_SIZE`).
+public struct StoreOptions: Sendable, Equatable {
+    /// True (the default): a write returns once it is on disk, so an acknowledged message survives power loss
+    /// (SQLite `synchronous=FULL`). False: it survives a crash of the process but may be lost with the machine's
+    /// power (`synchronous=NORMAL`).
+    public var durable: Bool
+    /// How long a write waits for a lock another process holds (a backup, the `sqlite3` shell) before failing.
+    public var busyTimeoutMilliseconds: Int
+    /// The most bytes the database may grow to (nil: as far as the disk allows).
+    public var maxBytes: Int?
+
+    public init(durable: Bool = true, busyTimeoutMilliseconds: Int = 5000, maxBytes: Int? = nil) {
+        self.durable = durable
+        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
+        self.maxBytes = maxBytes
     }
 }

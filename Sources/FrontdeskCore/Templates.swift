@@ -46,14 +46,13 @@ public struct TemplateStore: Sendable {
 
     /// The template `render` would use for this id, channel and locale (the locale's own before English's).
     public func resolve(_ id: String, channel: Channel?, locale: String) -> Template? {
-        candidates(id, channel: channel, locale: locale).lazy.compactMap { templates[$0] }.first
-    }
-
-    private func candidates(_ id: String, channel: Channel?, locale: String) -> [String] {
-        [
-            channel.map { "\(locale)/\(id).\($0.rawValue)" }, "\(locale)/\(id)",
-            channel.map { "en/\(id).\($0.rawValue)" }, "en/\(id)",
-        ].compactMap { $0 }
+        // Keys are built only as far as needed (this runs for every reply).
+        for l in locale == "en" ? ["en"] : [locale, "en"] {
+            let neutral = l + "/" + id
+            if let channel, let t = templates[neutral + "." + channel.rawValue] { return t }
+            if let t = templates[neutral] { return t }
+        }
+        return nil
     }
 
     /// The words of a locale's templates, folded (for telling languages apart).
@@ -81,6 +80,7 @@ public struct TemplateStore: Sendable {
             throw RenderError(message: "no template \(id)")
         }
         var out = ""
+        out.reserveCapacity(256)
         for segment in template.segments {
             switch segment {
             case .text(let t): out += text(t)

@@ -4,17 +4,13 @@ extension StringProtocol {
     /// Foundation's `trimmingCharacters(in:)` bridges through NSString on Linux (tens of thousands of
     /// instructions a call); this walks Unicode scalars from both ends and slices once.
     public func trimmedWhitespace() -> String {
-        let scalars = unicodeScalars
-        var start = scalars.startIndex
-        var end = scalars.endIndex
-        while start < end, scalars[start].properties.isWhitespace { start = scalars.index(after: start) }
-        while end > start {
-            let before = scalars.index(before: end)
-            guard scalars[before].properties.isWhitespace else { break }
-            end = before
-        }
-        if start == scalars.startIndex, end == scalars.endIndex { return String(self) }
-        return String(Substring(self)[start..<end])
+        trimmingScalars(where: Self.isWhitespace)
+    }
+
+    /// Unicode White_Space; ASCII answered without the property tables.
+    private static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII { return scalar == " " || (0x09...0x0D).contains(scalar.value) }
+        return scalar.properties.isWhitespace
     }
 
     /// The text without leading and trailing scalars for which `drop` holds (one slice, no Foundation).

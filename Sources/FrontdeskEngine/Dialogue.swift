@@ -66,7 +66,8 @@ extension Pipeline {
                 return outcome
             }
         }
-        return try answer(try understand(text, channel: t.message.channel, policy: policy), keeping: nil, &t, c)
+        let requests = try understand(text, channel: t.message.channel, policy: policy, guesses: t.guesses)
+        return try answer(requests, keeping: nil, &t, c)
     }
 
     private func bare(_ reading: Reader.Confirmation) -> Reader.Confirmation {
@@ -102,7 +103,8 @@ extension Pipeline {
         case .acknowledgement: return try answer([], keeping: pending, &t, c)
         case .other:
             let waiting = catalog.manifest(pending.plugin)?.intents.first?.id
-            let requests = try understand(text, channel: t.message.channel, policy: policy).filter { d in
+            let understood = try understand(text, channel: t.message.channel, policy: policy, guesses: t.guesses)
+            let requests = understood.filter { d in
                 !Self.notRequests.contains(d.intent) && !(d.intent == .clarify && d.guarded == waiting)
             }
             return try answer(requests, keeping: pending, &t, c)
@@ -119,7 +121,9 @@ extension Pipeline {
         case .yes, .no, .acknowledgement: return try resume(pending, answer: .no, &t, c)
         case .other:
             if reader.asks(text) { return nil }
-            let guess = classifier.classify(text, channel: t.message.channel)
+            let guess =
+                t.guesses?.classify(text, channel: t.message.channel)
+                ?? classifier.classify(text, channel: t.message.channel)
             if !Self.notRequests.contains(guess.intent), guess.confidence >= Self.reasonThreshold { return nil }
             return try resume(pending, answer: .text(text), &t, c)
         }

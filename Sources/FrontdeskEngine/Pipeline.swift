@@ -120,17 +120,22 @@ public final class Pipeline: Sendable {
     public func handle(_ message: InboundMessage, businessSlug: String? = nil, inline: Bool = false) throws
         -> PipelineOutcome
     {
+        // Classifying is pure: done here, before the writer is taken, the transaction only looks the answers up.
+        let guesses = Guesses(classifier)
+        guesses.prepare(message, self)
         do {
-            return try store.write { c in try process(message, businessSlug: businessSlug, inline: inline, c) }
+            return try store.write { c in
+                try process(message, businessSlug: businessSlug, inline: inline, guesses: guesses, c)
+            }
         } catch let error as StoreError where error.kind == .duplicate {
             // Another delivery of the same provider message id won the race.
             return PipelineOutcome(disposition: .duplicate, links: [], state: "idle")
         }
     }
 
-    private func process(_ message: InboundMessage, businessSlug: String?, inline: Bool, _ c: any UnitOfWork) throws
-        -> PipelineOutcome
-    {
+    private func process(
+        _ message: InboundMessage, businessSlug: String?, inline: Bool, guesses: Guesses, _ c: any UnitOfWork
+    ) throws -> PipelineOutcome {
         let now = clock.now()
         let business: Business
         if let businessSlug {
@@ -179,6 +184,7 @@ public final class Pipeline: Sendable {
         var turn = Turn(
             message: message, business: business, from: from, text: text, cardMasked: masked, sender: sender,
             conversation: conversation, messageID: messageID, now: now, inline: inline, locale: locale)
+        turn.guesses = guesses
         return try decide(&turn, c)
     }
 
@@ -202,6 +208,8 @@ public final class Pipeline: Sendable {
         var inline: Bool
         /// The language of the reply (`replyLocale`); staff notices use the business's.
         var locale: String
+        /// The classifier's answers worked out before the transaction (see `Guesses`).
+        var guesses: Guesses? = nil
     }
 
     /// Who wrote: a client matched by address, or staff from their registered address. Email is trusted

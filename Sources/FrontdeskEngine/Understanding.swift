@@ -118,12 +118,17 @@ extension Pipeline {
 
     /// Up to three requests in the order asked: when the message's clauses ask for different things each is
     /// classified on its own; otherwise the whole message is classified once. Destructive intents are guarded.
-    func understand(_ text: String, channel: Channel, policy: GuardPolicy) throws -> [Decision] {
+    func understand(_ text: String, channel: Channel, policy: GuardPolicy, guesses: Guesses? = nil) throws
+        -> [Decision]
+    {
+        let classify = { (text: String) in
+            guesses?.classify(text, channel: channel) ?? self.classifier.classify(text, channel: channel)
+        }
         var requests: [Decision] = []
         let clauses = reader.clauses(text)
         if clauses.count > 1 {
             for clause in clauses where reader.mayBeRequest(clause) {
-                let guess = classifier.classify(clause, channel: channel)
+                let guess = classify(clause)
                 guard guess.confidence >= threshold,
                     !Self.notRequests.contains(guess.intent),
                     !requests.contains(where: { $0.intent == guess.intent })
@@ -135,7 +140,7 @@ extension Pipeline {
             }
         }
         if requests.count < 2 {
-            let guess = classifier.classify(text, channel: channel)
+            let guess = classify(text)
             let intent = guess.confidence >= threshold ? guess.intent : IntentID.unknown
             if intent == .unknown, reader.isAcknowledgement(text), catalog.owner(of: "smalltalk") != nil {
                 return [Decision(intent: "smalltalk", confidence: 1, text: text, decidedBy: .keyword)]

@@ -23,12 +23,28 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
     /// The first value of the header `name` (any case), or nil.
     public subscript(name: String) -> String? {
-        fields.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        fields.first { Self.sameName($0.name, name) }?.value
     }
 
     /// Every value of the header `name` (any case), in arrival order.
     public func values(_ name: String) -> [String] {
-        fields.filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }.map(\.value)
+        fields.filter { Self.sameName($0.name, name) }.map(\.value)
+    }
+
+    /// Header names compared without case. Names are ASCII tokens (RFC 9110 §5.1), compared byte by byte with
+    /// ASCII letters folded; Foundation's `caseInsensitiveCompare` bridged through NSString for every header of
+    /// every lookup (thousands of instructions each). Anything else falls back to it.
+    static func sameName(_ a: String, _ b: String) -> Bool {
+        let (x, y) = (a.utf8, b.utf8)
+        guard x.count == y.count else { return false }
+        var ascii = true
+        let equal = x.elementsEqual(y) { p, q in
+            ascii = ascii && p < 0x80 && q < 0x80
+            let folded = p | 0x20
+            return p == q || (folded == q | 0x20 && folded >= UInt8(ascii: "a") && folded <= UInt8(ascii: "z"))
+        }
+        if ascii { return equal }
+        return a.caseInsensitiveCompare(b) == .orderedSame
     }
 
     /// Appends a header, keeping any earlier one of the same name.
@@ -42,7 +58,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
     /// Removes every header of this name (any case).
     public mutating func remove(_ name: String) {
-        fields.removeAll { $0.name.caseInsensitiveCompare(name) == .orderedSame }
+        fields.removeAll { Self.sameName($0.name, name) }
     }
 
     public var count: Int { fields.count }
@@ -148,7 +164,7 @@ public struct HTTPRequest: Sendable {
     static func mediaType(of contentType: String?) -> String? {
         guard let contentType else { return nil }
         let type = contentType.split(separator: ";", maxSplits: 1).first ?? ""
-        let trimmed = type.trimmingCharacters(in: .whitespaces).lowercased()
+        let trimmed = type.trimmingBlanks().lowercased()
         return trimmed.isEmpty ? nil : trimmed
     }
 }

@@ -41,6 +41,13 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
     public var spoolDirectory: String
     /// Reverse proxies whose `X-Forwarded-For` names the client (for limits and logs); nobody else's is believed.
     public var trustedProxies: TrustedProxies
+    /// Threads that run the handlers of requests with a body (webhooks, link actions, admin calls: those that wait
+    /// for the store's writer) while their connection is suspended (`MHD_suspend_connection`), so a request waiting
+    /// for its commit never holds one of the few polling threads. 0 runs every handler on the polling threads.
+    public var handlerThreads: Int = 64
+    /// One thread per connection (`MHD_USE_THREAD_PER_CONNECTION`, poll) instead of the polling threads and the
+    /// handler threads.
+    public var threadPerConnection: Bool = false
 
     /// `$TMPDIR`, else `/tmp`.
     public static var defaultSpoolDirectory: String {
@@ -183,7 +190,13 @@ public final class HTTPServer: @unchecked Sendable {
         let epoll = config.preferEpoll && MHD_is_feature_supported(MHD_FEATURE.FEATURE_EPOLL) == MHD_Result.YES
         // MHD_USE_ITC is required by MHD_quiesce_daemon, which stop() relies on.
         var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_ITC.rawValue | MHD_USE_ERROR_LOG.rawValue
-        flags |= epoll ? MHD_USE_EPOLL.rawValue : MHD_USE_POLL.rawValue
+        if config.threadPerConnection {
+            // "If MHD_USE_THREAD_PER_CONNECTION is specified then poll() or select() is used" (microhttpd.h).
+            flags |= MHD_USE_THREAD_PER_CONNECTION.rawValue | MHD_USE_POLL.rawValue
+        } else {
+            flags |= epoll ? MHD_USE_EPOLL.rawValue : MHD_USE_POLL.rawValue
+            if config.handlerThreads > 0 { flags |= MHD_ALLOW_SUSPEND_RESUME.rawValue }
+        }
         if address.isIPv6 { flags |= MHD_USE_IPv6.rawValue }
 
         raiseOpenFileLimit(atLeast: config.connectionLimit + 256)
@@ -192,7 +205,7 @@ public final class HTTPServer: @unchecked Sendable {
         let daemon: OpaquePointer? = address.withSockaddr { sockaddr in
             var settings = fd_mhd_settings(
                 flags: UInt32(flags), port: config.port, bind_address: sockaddr,
-                thread_pool_size: UInt32(clamping: max(1, config.threadPoolSize)),
+                thread_pool_size: config.threadPerConnection ? 0 : UInt32(clamping: max(1, config.threadPoolSize)),
                 connection_limit: UInt32(clamping: max(1, config.connectionLimit)),
                 // The per-address limit is the accept policy's (ConnectionGuard), which can exempt trusted proxies.
                 per_ip_connection_limit: 0,
@@ -210,8 +223,12 @@ public final class HTTPServer: @unchecked Sendable {
         running = (daemon, core)
         boundPort = fd_mhd_bind_port(daemon)
         core.startDeadlineSweeper()
-        let threads = max(1, config.threadPoolSize)
-        logger(.lifecycle("listening on \(config.host):\(boundPort) (\(epoll ? "epoll" : "poll"), \(threads) threads)"))
+        let model =
+            config.threadPerConnection
+            ? "poll, a thread per connection"
+            : "\(epoll ? "epoll" : "poll"), \(max(1, config.threadPoolSize)) threads"
+                + (config.handlerThreads > 0 ? ", \(config.handlerThreads) handler threads" : "")
+        logger(.lifecycle("listening on \(config.host):\(boundPort) (\(model))"))
     }
 
     /// Starts, blocks the calling thread until one of `waiter`'s signals arrives, then stops gracefully.
@@ -244,6 +261,9 @@ public final class HTTPServer: @unchecked Sendable {
         if listenSocket >= 0 { close(listenSocket) }
         let remaining = core.waitUntilIdle(timeout: configuration.shutdownGracePeriodSeconds)
         logger(.lifecycle("stopping with \(remaining) request(s) still in flight"))
+        // "It is an API violation to call MHD_stop_daemon while having suspended connections" (microhttpd.h): the
+        // handlers still running finish (each resumes its connection) before the daemon stops.
+        core.handlers?.stop()
         MHD_stop_daemon(daemon)
         core.connections.stopSweeping()
         // The core is the callbacks' context: it must outlive every callback, which ends with MHD_stop_daemon.
@@ -326,6 +346,9 @@ final class ServerCore: @unchecked Sendable {
     /// Pieces fed to the post processor from a finished body.
     static let parseChunkSize = 64 * 1024
 
+    /// Runs the handlers of requests with a body while their connection is suspended (nil: on the polling threads).
+    let handlers: HandlerPool?
+
     init(configuration: HTTPServerConfiguration, router: Router, metrics: HTTPMetrics?, logger: @escaping HTTPLogger) {
         self.configuration = configuration
         self.router = router
@@ -336,6 +359,9 @@ final class ServerCore: @unchecked Sendable {
             deadlineSeconds: configuration.requestDeadlineSeconds, trustedProxies: configuration.trustedProxies)
         memory = ByteBudget(limit: configuration.bodyMemoryLimit)
         disk = ByteBudget(limit: configuration.spoolLimit)
+        handlers =
+            configuration.threadPerConnection || configuration.handlerThreads <= 0
+            ? nil : HandlerPool(threads: configuration.handlerThreads)
     }
 
     var inFlight: Int {
@@ -597,6 +623,11 @@ final class ServerCore: @unchecked Sendable {
 
     /// The whole request is in: decode the form, run the handler and queue its response.
     private func finish(_ state: RequestState, connection: OpaquePointer) -> MHD_Result {
+        // Called again once a handler thread has resumed the connection: its response is ready.
+        if let response = state.handlerResponse {
+            state.handlerResponse = nil
+            return respond(response, state, connection)
+        }
         connections.requestReceived(connection)
         if let failure = state.failure { return respond(failure.response, state, connection) }
         var form: HTTPForm?
@@ -613,15 +644,32 @@ final class ServerCore: @unchecked Sendable {
         if state.formFailed { return respond(.badRequest("Malformed form body."), state, connection) }
         guard let route = state.route else { return respond(.notFound, state, connection) }
 
-        let response: HTTPResponse
-        do {
-            response = try route.handler(request(state, connection: connection, form: form))
-        } catch {
-            logger(.handlerError(method: state.method, path: state.loggedPath, error: "\(type(of: error)): \(error)"))
-            response = .internalServerError
+        let request = request(state, connection: connection, form: form)
+        if let handlers, state.method != "GET", state.method != "HEAD" {
+            // "The only safe way to call this function is to call it from the MHD_AccessHandlerCallback"; resuming
+            // "is safe ... at any time" (microhttpd.h). libmicrohttpd calls this handler again once resumed.
+            MHD_suspend_connection(connection)
+            let suspended = Suspended(connection: connection, state: state)
+            handlers.submit { [self] in
+                suspended.state.handlerResponse = run(route, request, suspended.state)
+                suspended.state.releaseBody(disk: disk)
+                MHD_resume_connection(suspended.connection)
+            }
+            return MHD_Result.YES
         }
+        let response = run(route, request, state)
         state.releaseBody(disk: disk)
         return respond(response, state, connection)
+    }
+
+    /// The handler's response; a thrown error becomes a logged 500.
+    private func run(_ route: Route, _ request: HTTPRequest, _ state: RequestState) -> HTTPResponse {
+        do {
+            return try route.handler(request)
+        } catch {
+            logger(.handlerError(method: state.method, path: state.loggedPath, error: "\(type(of: error)): \(error)"))
+            return .internalServerError
+        }
     }
 
     /// Feeds the whole body, from memory or the spool file, to the post processor in pieces.
@@ -672,7 +720,9 @@ final class ServerCore: @unchecked Sendable {
         defer { MHD_destroy_response(mhdResponse) }
         for field in response.headers {
             // CR or LF in a header would split the response; libmicrohttpd refuses those too.
-            let unsafe = field.name.isEmpty || (field.name + field.value).contains { $0 == "\r" || $0 == "\n" }
+            let unsafe =
+                field.name.isEmpty || field.name.utf8.contains { $0 == 0x0D || $0 == 0x0A }
+                || field.value.utf8.contains { $0 == 0x0D || $0 == 0x0A }
             if unsafe || MHD_add_response_header(mhdResponse, field.name, field.value) != MHD_Result.YES {
                 logger(
                     .handlerError(method: state.method, path: state.loggedPath, error: "dropped header \(field.name)"))
@@ -814,6 +864,8 @@ final class RequestState {
     var formFailed = false
     /// The status queued, or 0 while none is.
     var status = 0
+    /// The response a handler thread made while the connection was suspended, sent once it is resumed.
+    var handlerResponse: HTTPResponse?
 
     init(target: String, memory: ByteBudget) {
         self.target = target
@@ -942,4 +994,64 @@ private let libraryLogger: MHD_LogCallback = { cls, format, arguments in
 /// The text of a NUL-terminated C buffer (invalid UTF-8 replaced).
 private func decodeNulTerminated(_ buffer: [CChar]) -> String {
     String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
+
+/// A suspended connection and its request, handed to a handler thread: while suspended, libmicrohttpd calls nothing
+/// for the connection, so the handler thread is the only one touching the state until it resumes it.
+private struct Suspended: @unchecked Sendable {
+    let connection: OpaquePointer
+    let state: RequestState
+}
+
+/// A fixed set of threads running queued jobs in order (the handlers of suspended requests).
+final class HandlerPool: @unchecked Sendable {
+    private let condition = NSCondition()
+    // Guarded by `condition`.
+    private var jobs: [@Sendable () -> Void] = []
+    private var next = 0
+    private var running = 0
+    private var stopping = false
+
+    init(threads: Int) {
+        // The system's default stack, as libmicrohttpd's own threads have: handlers parse MIME and HTML as deep as
+        // their caps allow. Only the pages a thread touches are resident.
+        for _ in 0..<threads { Thread.detachNewThread { [self] in work() } }
+    }
+
+    func submit(_ job: @escaping @Sendable () -> Void) {
+        condition.lock()
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Waits for every queued and running job, then lets the threads end.
+    func stop() {
+        condition.lock()
+        while next < jobs.count || running > 0 { condition.wait() }
+        stopping = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func work() {
+        condition.lock()
+        while true {
+            while next >= jobs.count && !stopping { condition.wait() }
+            if next >= jobs.count { break }
+            let job = jobs[next]
+            next += 1
+            if next == jobs.count {
+                jobs.removeAll(keepingCapacity: true)
+                next = 0
+            }
+            running += 1
+            condition.unlock()
+            job()
+            condition.lock()
+            running -= 1
+            if running == 0 && next >= jobs.count { condition.broadcast() }
+        }
+        condition.unlock()
+    }
 }

@@ -33,6 +33,7 @@ enum Migrations {
         Migration(name: "009_verification", sql: verification),
         Migration(name: "010_client_language", sql: clientLanguage),
         Migration(name: "011_lifecycle", sql: lifecycle),
+        Migration(name: "012_hot_path", sql: "", rebuildsTables: true, rewrite: hotPath),
     ]
 
     static var names: [String] { all.map(\.name) }

@@ -21,12 +21,20 @@ extension Connection: UnitOfWork {
 
     /// The business an SMS number or inbox address belongs to.
     public func business(routedTo address: String, channel: Channel) throws -> Business? {
-        try queryOne(
+        let key = channel.rawValue + " " + address
+        if let cached = config?.businessByAddress[key] { return cached }
+        let business = try queryOne(
             """
             SELECT b.* FROM businesses b JOIN business_addresses a ON a.business_id = b.id
             WHERE a.channel = ? AND a.address = ?
             """, channel.rawValue, address
         ).map(Self.business)
+        // Only addresses that route are kept: anyone can write to any number.
+        if let business, let config {
+            config.makeRoom()
+            config.businessByAddress[key] = business
+        }
+        return business
     }
 
     public func businesses() throws -> [Business] {
@@ -35,9 +43,14 @@ extension Connection: UnitOfWork {
 
     /// The business's own address on a channel (its SMS number or inbox).
     public func businessAddress(_ businessID: Int, channel: Channel) throws -> String? {
-        try queryOne(
+        let key = "\(businessID) \(channel.rawValue)"
+        if let cached = config?.businessAddress[key] { return cached }
+        let address = try queryOne(
             "SELECT address FROM business_addresses WHERE business_id = ? AND channel = ? ORDER BY id LIMIT 1",
             businessID, channel.rawValue)?.string("address")
+        config?.makeRoom()
+        config?.businessAddress[key] = .some(address)
+        return address
     }
 
     public func insertBusiness(_ b: NewBusiness, now: Date) throws -> Int {
@@ -466,28 +479,35 @@ extension Connection: UnitOfWork {
     public func pluginSettings(businessID: Int, plugin: String) throws -> (
         enabled: Bool?, values: [String: SettingValue]
     ) {
-        guard
-            let r = try queryOne(
-                "SELECT enabled, settings FROM plugin_settings WHERE business_id = ? AND plugin = ?", businessID, plugin
-            )
-        else { return (nil, [:]) }
-        var values: [String: SettingValue] = [:]
-        if let data = r.string("settings")?.data(using: .utf8),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: String]
+        let key = "\(businessID) " + plugin
+        if let cached = config?.pluginSettings[key] { return cached }
+        var settings: (enabled: Bool?, values: [String: SettingValue]) = (nil, [:])
+        if let r = try queryOne(
+            "SELECT enabled, settings FROM plugin_settings WHERE business_id = ? AND plugin = ?", businessID, plugin)
         {
-            for (k, v) in object { values[k] = SettingValue(json: v) }
+            if let data = r.string("settings")?.data(using: .utf8),
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: String]
+            {
+                for (k, v) in object { settings.values[k] = SettingValue(json: v) }
+            }
+            settings.enabled = r.int("enabled").map { $0 != 0 }
         }
-        return (r.int("enabled").map { $0 != 0 }, values)
+        config?.makeRoom()
+        config?.pluginSettings[key] = settings
+        return settings
     }
 
     /// Every plugin's stored enabled flag for a business (absent = manifest default).
     public func pluginEnabledFlags(businessID: Int) throws -> [String: Bool] {
+        if let cached = config?.enabledFlags[businessID] { return cached }
         var flags: [String: Bool] = [:]
         for r in try query(
             "SELECT plugin, enabled FROM plugin_settings WHERE business_id = ? AND enabled IS NOT NULL", businessID)
         {
             if let p = r.string("plugin") { flags[p] = r.bool("enabled") }
         }
+        config?.makeRoom()
+        config?.enabledFlags[businessID] = flags
         return flags
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Checks `X-Twilio-Signature` on Twilio webhooks (https://www.twilio.com/docs/usage/security).
 ///
 /// The signature is base64(HMAC-SHA1(auth token, URL + every POST parameter's name and value, sorted by name)).
@@ -6,6 +8,8 @@
 /// URL is tried with and without its port, because "signature generation on the back end is inconsistent".
 public struct TwilioSignatureVerifier: Sendable {
     private let authTokens: [String]
+    /// Every webhook of a route is signed for the same URL: its candidates are worked out once.
+    private let candidates = URLCandidateCache()
 
     /// A verifier for an account's auth token; several tokens, comma-separated, are each accepted (rotation,
     /// see `SecretList`).
@@ -17,12 +21,13 @@ public struct TwilioSignatureVerifier: Sendable {
     public func verify(url: String, params: [(name: String, value: String)], signature: String?) -> Bool {
         guard let signature, !signature.isEmpty, !authTokens.isEmpty else { return false }
         let presented = Array(signature.utf8)
+        let signedParams = Self.stringToSign(url: "", params: params)
         var valid = false
         // Every token and URL candidate is computed so the time taken does not depend on which one matched.
         for authToken in authTokens {
-            for candidate in Self.urlCandidates(url) {
-                let expected = Self.expectedSignature(authToken: authToken, url: candidate, params: params)
-                if Crypto.constantTimeEquals(presented, Array(expected.utf8)) { valid = true }
+            for candidate in candidates.candidates(for: url) {
+                let mac = Crypto.hmacSHA1(key: Array(authToken.utf8), message: Array((candidate + signedParams).utf8))
+                if Crypto.constantTimeEquals(presented, Array(Encoding.base64(mac).utf8)) { valid = true }
             }
         }
         return valid
@@ -224,5 +229,20 @@ struct URLParts {
         var copy = self
         copy.port = nil
         return copy.serialized()
+    }
+}
+
+/// The last URL's candidates (`TwilioSignatureVerifier.urlCandidates`): parsing and re-serialising the URL cost more
+/// than the HMACs, and a route's URL never changes.
+final class URLCandidateCache: @unchecked Sendable {
+    private let lock = NSLock()
+    // Guarded by `lock`.
+    private var last: (url: String, candidates: [String])?
+
+    func candidates(for url: String) -> [String] {
+        if let known = lock.withLock({ last }), known.url == url { return known.candidates }
+        let made = TwilioSignatureVerifier.urlCandidates(url)
+        lock.withLock { last = (url, made) }
+        return made
     }
 }

@@ -65,6 +65,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case busy
         /// The file cannot be opened, is not a database, or is damaged.
         case unavailable
+        /// The disk, or the database's size limit, is full: nothing of the write was kept.
+        case full
         /// Anything else the engine reported.
         case failure
     }

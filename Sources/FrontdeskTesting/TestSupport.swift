@@ -39,12 +39,13 @@ public final class TestBot: @unchecked Sendable {
     /// `dbPath` opens (and migrates) an existing database file instead of a new one; it is removed afterwards.
     public init(
         seed: Bool = true, clock: ManualClock = ManualClock(), baseURL: String = "https://desk.example.test",
-        dbPath: String? = nil
+        dbPath: String? = nil, storeOptions: StoreOptions = StoreOptions()
     ) throws {
         self.clock = clock
         self.dbPath = dbPath ?? NSTemporaryDirectory() + "frontdesk-test-\(UUID().uuidString).sqlite"
         var config = try AppConfig.load(environment: ["FRONTDESK_HOME": Self.root.path, "FRONTDESK_BASE_URL": baseURL])
         config.dbPath = self.dbPath
+        config.storeOptions = storeOptions
         app = try App(config: config, clock: clock, log: .silent, classifier: try Self.sharedClassifier())
         if seed { try Demo.seed(app.store, now: clock.now()) }
     }
