@@ -66,6 +66,16 @@ let package = Package(
             name: "PipelineBench", dependencies: ["FrontdeskCore", "FrontdeskStore", "FrontdeskTesting"],
             path: "Benchmarks/PipelineBench"),
 
+        // Fuzzing: the targets are a library (replayed by FrontdeskFuzzingTests); the executable runs libFuzzer only
+        // in the opt-in build of scripts/fuzz.sh (-sanitize=fuzzer -DFUZZING), and otherwise replays and seeds.
+        .target(
+            name: "FrontdeskFuzzing",
+            dependencies: [
+                "FrontdeskCore", "FrontdeskText", "FrontdeskChannels", "FrontdeskSecurity", "FrontdeskHTTP",
+                "FrontdeskTesting",
+            ]),
+        .executableTarget(name: "frontdesk-fuzz", dependencies: ["FrontdeskFuzzing"]),
+
         .testTarget(name: "FrontdeskCoreTests", dependencies: ["FrontdeskCore", "FrontdeskTesting"]),
         .testTarget(name: "FrontdeskTextTests", dependencies: ["FrontdeskText", "FrontdeskCore"]),
         .testTarget(
@@ -101,6 +111,7 @@ let package = Package(
         .testTarget(
             name: "FrontdeskAppTests",
             dependencies: ["FrontdeskApp", "FrontdeskChannels", "FrontdeskCore", "FrontdeskStore", "FrontdeskTesting"]),
+        .testTarget(name: "FrontdeskFuzzingTests", dependencies: ["FrontdeskFuzzing"]),
     ],
     swiftLanguageModes: [.v6]
 )
