@@ -91,7 +91,7 @@ public enum FuzzCommand {
             var argc = Int32(arguments.count)
             return argv.withUnsafeMutableBufferPointer { buffer in
                 var base = buffer.baseAddress!
-                return LLVMFuzzerRunDriver(&argc, &base, fuzzOneInput)
+                return runFuzzerDriver(&argc, &base, fuzzOneInput)
             }
         }
     #else
@@ -103,7 +103,7 @@ public enum FuzzCommand {
 
 #if FUZZING
     @_silgen_name("LLVMFuzzerRunDriver")
-    func LLVMFuzzerRunDriver(
+    func runFuzzerDriver(
         _ argc: UnsafeMutablePointer<Int32>,
         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32

@@ -149,31 +149,12 @@ public enum ReplyParser {
     // MARK: - Where quoted history begins
 
     package static func findBoundary(_ lines: ArraySlice<Substring>) -> (line: Int, kind: Boundary)? {
-        // Whether a line ends like an attribution ("…:" or "… wrote"), computed once per line as the scan reaches
-        // it: a window of three, no allocation, so a scan that stops early costs only what it read.
-        var memoIndex = (-1, -1, -1)
-        var memoValue = (false, false, false)
+        // Whether a line ends like an attribution ("…:" or "… wrote"). Asked of each line up to four times as the scan
+        // passes it; both tests read the line's end only, so they are not worth remembering.
         func colonAt(_ j: Int) -> Bool {
             guard j < lines.endIndex else { return false }
-            switch j % 3 {
-            case 0: if memoIndex.0 == j { return memoValue.0 }
-            case 1: if memoIndex.1 == j { return memoValue.1 }
-            default: if memoIndex.2 == j { return memoValue.2 }
-            }
             let l = lines[j]
-            let v = l.utf8.count < 400 && (TextLines.endsWithColon(l) || endsWithWrote(l))
-            switch j % 3 {
-            case 0:
-                memoIndex.0 = j
-                memoValue.0 = v
-            case 1:
-                memoIndex.1 = j
-                memoValue.1 = v
-            default:
-                memoIndex.2 = j
-                memoValue.2 = v
-            }
-            return v
+            return l.utf8.count < 400 && (TextLines.endsWithColon(l) || endsWithWrote(l))
         }
         var i = lines.startIndex
         while i < lines.endIndex {
