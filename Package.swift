@@ -72,7 +72,7 @@ let package = Package(
             name: "FrontdeskFuzzing",
             dependencies: [
                 "FrontdeskCore", "FrontdeskText", "FrontdeskChannels", "FrontdeskSecurity", "FrontdeskHTTP",
-                "FrontdeskTesting",
+                "FrontdeskEngine", "FrontdeskApp", "FrontdeskTesting",
             ]),
         .executableTarget(name: "frontdesk-fuzz", dependencies: ["FrontdeskFuzzing"]),
 

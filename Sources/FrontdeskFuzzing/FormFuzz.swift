@@ -81,8 +81,9 @@ final class FormFuzz: @unchecked Sendable {
         let path = spooled ? Self.spoolPath : Self.memoryPath
         let fields = FuzzInput.fields(input.dropFirst())
         if mode & 1 == 0 {
-            // Raw: the first field is the boundary, the rest the body.
-            let boundary = FuzzInput.text(fields[0])
+            // Raw: the first field is the boundary, the rest the body. The boundary stays inside its header line: a
+            // control byte (CR, LF) would end the header and change the request's framing, which no form parser sees.
+            let boundary = FuzzInput.text(fields[0].filter { $0 >= 0x20 && $0 != 0x7F })
             let body = Array(input.dropFirst().dropFirst(fields[0].count + 1))
             return try raw(
                 .multipart, path: path, contentType: "multipart/form-data; boundary=\"\(boundary)\"", body: body)
@@ -172,7 +173,8 @@ final class FormFuzz: @unchecked Sendable {
             }
             do {
                 let response = try connection.exchange(request)
-                if response.closes { self.connection = nil }
+                // A refused request may have left part of its body unread: the next request starts afresh.
+                if response.closes || response.status != 200 { self.connection = nil }
                 return response.status
             } catch {
                 self.connection = nil

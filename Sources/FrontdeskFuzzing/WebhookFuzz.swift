@@ -1,8 +1,11 @@
 import Foundation
+import FrontdeskApp
 import FrontdeskChannels
+import FrontdeskEngine
 import FrontdeskHTTP
 import FrontdeskSecurity
 import FrontdeskTesting
+import FrontdeskText
 
 /// Requests to the four webhook routes, through the routes' own header checks and handlers: signature or Basic auth,
 /// form or JSON fields, the mapping to an `InboundMessage`, and the pipeline on a temporary store that holds no
@@ -41,14 +44,26 @@ final class WebhookFuzz: @unchecked Sendable {
         }
     }
 
-    private let bot: TestBot
+    private let pipeline: Pipeline
+    private let clock = ManualClock()
     private let settings = WebhookSettings(
         baseURL: baseURL, twilioAuthToken: twilioToken, mailgunSigningKey: mailgunKey,
         postmarkBasicAuth: postmarkAuth, sendgridBasicAuth: sendgridAuth)
 
+    /// The real app on an empty temporary database, removed when the process exits. Its classifier learns
+    /// nothing: no business, so no message is ever classified (training the real one would cost seconds a run).
     private init() throws(FuzzFailure) {
-        do { bot = try TestBot(seed: false) } catch {
-            throw FuzzFailure(.webhooks, "cannot open the temporary store: \(error)")
+        do {
+            var config = try AppConfig.load(
+                environment: ["FRONTDESK_HOME": TestBot.root.path, "FRONTDESK_BASE_URL": Self.baseURL])
+            config.dbPath = temporaryDatabase
+            let app = try App(config: config, clock: clock, log: .silent, classifier: ExampleClassifier(examples: []))
+            pipeline = app.pipeline
+        } catch {
+            throw FuzzFailure(.webhooks, "cannot open the app on a temporary database: \(error)")
+        }
+        atexit {
+            for suffix in ["", "-wal", "-shm"] { unlink(temporaryDatabase + suffix) }
         }
     }
 
@@ -75,7 +90,7 @@ final class WebhookFuzz: @unchecked Sendable {
     /// each time, so the same input gives the same answer.
     private func respond(_ request: HTTPRequest) throws(FuzzFailure) -> Int {
         let routes = WebhookRoutes(
-            pipeline: bot.app.pipeline, settings: settings, clock: bot.clock, replayCache: InMemoryReplayCache())
+            pipeline: pipeline, settings: settings, clock: clock, replayCache: InMemoryReplayCache())
         var router = Router()
         routes.register(in: &router)
         guard case .found(let route, _) = router.match(method: request.method, path: request.path) else {
@@ -109,7 +124,7 @@ final class WebhookFuzz: @unchecked Sendable {
             headers.add("X-Twilio-Signature", signature)
         case .mailgun:
             if signed {
-                let timestamp = String(Int(bot.clock.now().timeIntervalSince1970))
+                let timestamp = String(Int(clock.now().timeIntervalSince1970))
                 let token = Encoding.hex(Crypto.sha256(fields.joined(separator: [FuzzInput.separator]).map { $0 }))
                 let signature = Encoding.hex(Crypto.hmacSHA256(key: Self.mailgunKey, message: timestamp + token))
                 pairs.removeAll { ["timestamp", "token", "signature"].contains($0.name) }
@@ -147,3 +162,6 @@ final class WebhookFuzz: @unchecked Sendable {
 
     static func basic(_ credentials: String) -> String { "Basic " + Encoding.base64(Array(credentials.utf8)) }
 }
+
+/// Where the webhook target's database lives (a global: the exit handler cannot capture).
+private let temporaryDatabase = NSTemporaryDirectory() + "frontdesk-fuzz-\(getpid())-\(UUID().uuidString).sqlite"

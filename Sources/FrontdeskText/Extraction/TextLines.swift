@@ -357,31 +357,6 @@ package enum TextLines {
             }
             if !any { return false }
         }
-        if set.minLength >= 4 {
-            // Every needle has four bytes or more: a rolling window of the last four (folded) bytes, hashed into
-            // 4,096 bits, rules out nearly every position with a shift, a multiply and one bit test.
-            guard n >= set.minLength else { return false }
-            var w: UInt32 = 0
-            for i in 0..<n {
-                w = w << 8 | UInt32(lowerByte(h[i]))
-                if i < 3 { continue }
-                let q = FoldedNeedles.quadSlot(w)
-                if set.quad[q >> 6] & (1 << UInt64(q & 63)) == 0 { continue }
-                let start = i - 3
-                for idx in set.byFirst[Int(lowerByte(h[start]))] {
-                    let needle = set.needles[idx]
-                    if start + needle.count > n { continue }
-                    var k = 4
-                    while k < needle.count && lowerByte(h[start + k]) == needle[k] { k += 1 }
-                    if k == needle.count && lowerByte(h[start + 1]) == needle[1] && lowerByte(h[start + 2]) == needle[2]
-                        && lowerByte(h[start + 3]) == needle[3]
-                    {
-                        return true
-                    }
-                }
-            }
-            return false
-        }
         var i = 0
         while i < n {
             let f = lowerByte(h[i])
@@ -494,11 +469,6 @@ package struct FoldedNeedles: Sendable {
     var bigram = [UInt64](repeating: 0, count: 1024)
     /// True when every needle starts with a non-ASCII byte.
     var nonASCIIFirst = false
-    /// The shortest needle's length, and the first four bytes of every needle hashed into 4,096 bits.
-    var minLength = 0
-    var quad = [UInt64](repeating: 0, count: 64)
-
-    @inline(__always) static func quadSlot(_ w: UInt32) -> Int { Int((w &* 0x9E37_79B1) >> 20) }
 
     init(_ phrases: [String]) {
         for p in phrases {
@@ -513,12 +483,6 @@ package struct FoldedNeedles: Sendable {
             needles.append(bytes)
         }
         nonASCIIFirst = !needles.isEmpty && needles.allSatisfy { $0[0] >= 0x80 }
-        minLength = needles.map(\.count).min() ?? 0
-        for needle in needles where needle.count >= 4 {
-            let w = UInt32(needle[0]) << 24 | UInt32(needle[1]) << 16 | UInt32(needle[2]) << 8 | UInt32(needle[3])
-            let q = Self.quadSlot(w)
-            quad[q >> 6] |= 1 << UInt64(q & 63)
-        }
     }
 
     private mutating func mark(_ pair: Int) { bigram[pair >> 6] |= 1 << UInt64(pair & 63) }
