@@ -52,7 +52,8 @@ last=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
 cov=$(grep -oE 'cov: [0-9]+' <<<"$last" | grep -oE '[0-9]+' || echo '?')
 ft=$(grep -oE 'ft: [0-9]+' <<<"$last" | grep -oE '[0-9]+' || echo '?')
 corp=$(grep -oE 'corp: [0-9]+/[0-9]+[a-zA-Z]*' <<<"$last" | cut -d' ' -f2 || echo '?')
-echo "fuzz $target: ${seconds} s, $runs executions, $rate exec/s, cov $cov, ft $ft, corpus $corp (log: $log)"
+took=$(grep -oE '^Done [0-9]+ runs in [0-9]+ second' "$log" | grep -oE '[0-9]+ second' | grep -oE '[0-9]+' || echo '?')
+echo "fuzz $target: $took s, $runs executions, $rate exec/s, cov $cov, ft $ft, corpus $corp (log: $log)"
 if [[ $status -ne 0 ]]; then
   grep -E 'ERROR|fuzz target|SUMMARY|Test unit written' "$log" | head -20 >&2 || true
   echo "fuzz.sh: $target found a failure (exit $status); inputs in $crashes/, full log in $log" >&2

@@ -58,20 +58,20 @@ final class FormFuzz: @unchecked Sendable {
         }
         // Round trip: (name, value) pairs, written by the encoder Frontdesk posts forms with (libcurl's escaping).
         let pairs = FuzzInput.fields(rest)
-        var sent: [(String, String)] = []
+        var fields: [ExpectedField] = []
         var index = 0
         while index < pairs.count {
             let name = FuzzInput.text(pairs[index])
             let value = index + 1 < pairs.count ? FuzzInput.text(pairs[index + 1]) : ""
             // A field needs a name to be a field.
-            if !name.isEmpty { sent.append((name, value)) }
+            if !name.isEmpty { fields.append(ExpectedField(name: name, filename: nil, data: Array(value.utf8))) }
             index += 2
         }
+        let expected = Self.apart(fields)
         let body: [UInt8]
-        do { body = try CurlClient.formEncode(sent) } catch {
-            throw FuzzFailure(.form, "the form encoder failed: \(error)")
-        }
-        let expected = sent.map { ExpectedField(name: $0.0, filename: nil, data: Array($0.1.utf8)) }
+        do {
+            body = try CurlClient.formEncode(expected.map { ($0.name, String(decoding: $0.data, as: UTF8.self)) })
+        } catch { throw FuzzFailure(.form, "the form encoder failed: \(error)") }
         return try roundTrip(.form, path: path, contentType: contentType, body: body, expected: expected)
     }
 
@@ -89,15 +89,16 @@ final class FormFuzz: @unchecked Sendable {
                 .multipart, path: path, contentType: "multipart/form-data; boundary=\"\(boundary)\"", body: body)
         }
         // Round trip: (name, file name or empty, value) triples.
-        var expected: [ExpectedField] = []
+        var parts: [ExpectedField] = []
         var index = 0
         while index < fields.count {
             let name = Self.token(fields[index])
             let filename = index + 1 < fields.count && !fields[index + 1].isEmpty ? Self.token(fields[index + 1]) : nil
             let value = index + 2 < fields.count ? Array(fields[index + 2]) : []
-            expected.append(ExpectedField(name: name, filename: filename, data: value))
+            parts.append(ExpectedField(name: name, filename: filename, data: value))
             index += 3
         }
+        let expected = Self.apart(parts)
         var boundary = "fuzz-boundary"
         while expected.contains(where: { LoopbackConnection.find(Array(boundary.utf8), in: $0.data) != nil }) {
             boundary += "-x"
@@ -136,9 +137,6 @@ final class FormFuzz: @unchecked Sendable {
         let status = try post(target, path: path, contentType: contentType, body: body)
         guard status == 200 else { throw FuzzFailure(target, "a well-formed form body got HTTP \(status)") }
         let fields = received.take()?.fields ?? []
-        guard fields.count == expected.count else {
-            throw FuzzFailure(target, "\(expected.count) fields sent, \(fields.count) decoded")
-        }
         for (i, (field, sent)) in zip(fields, expected).enumerated() {
             guard field.name == sent.name else { throw FuzzFailure(target, "field \(i): the name changed") }
             guard field.filename == sent.filename else {
@@ -147,6 +145,9 @@ final class FormFuzz: @unchecked Sendable {
             guard Array(field.data) == sent.data else {
                 throw FuzzFailure(target, "field \(i): \(sent.data.count) bytes sent, \(field.data.count) decoded")
             }
+        }
+        guard fields.count == expected.count else {
+            throw FuzzFailure(target, "\(expected.count) fields sent, \(fields.count) decoded")
         }
         return "\(fields.count) fields round trip"
     }
@@ -186,6 +187,20 @@ final class FormFuzz: @unchecked Sendable {
     }
 
     // MARK: Encoding
+
+    /// The fields with no two in a row of the same name and file name (the later one renamed). The server cannot
+    /// tell such a pair, the first empty, split by a feed of the body to the post processor, from one field whose
+    /// bytes came in the next feed (HTTPServer's `appendFormData`); everything else must come back as sent.
+    static func apart(_ fields: [ExpectedField]) -> [ExpectedField] {
+        var out: [ExpectedField] = []
+        for var field in fields {
+            if let previous = out.last, previous.name == field.name, previous.filename == field.filename {
+                field.name += "-next"
+            }
+            out.append(field)
+        }
+        return out
+    }
 
     /// A multipart name or file name as a client writes it in a quoted parameter: letters, digits and `._-`
     /// (other bytes become "_"), never empty.

@@ -37,8 +37,21 @@ final class LoopbackConnection {
     private let fd: Int32
     private var buffer: [UInt8] = []
 
+    /// Connects, starting again when a signal interrupts the connect (libFuzzer's timers send them).
     init(port: UInt16) throws(Failure) {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var attempts = 0
+        while true {
+            do {
+                fd = try Self.connected(port: port)
+                return
+            } catch .connect(EINTR) where attempts < 5 {
+                attempts += 1
+            }
+        }
+    }
+
+    private static func connected(port: UInt16) throws(Failure) -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw .connect(errno) }
         var timeout = timeval(tv_sec: Self.timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -58,6 +71,7 @@ final class LoopbackConnection {
             close(fd)
             throw .connect(code)
         }
+        return fd
     }
 
     deinit { close(fd) }
@@ -66,7 +80,9 @@ final class LoopbackConnection {
     func exchange(_ request: [UInt8]) throws(Failure) -> Response {
         var offset = 0
         while offset < request.count {
-            let sent = request.withUnsafeBytes { send(fd, $0.baseAddress! + offset, request.count - offset, 0) }
+            let sent = request.withUnsafeBytes {
+                send(fd, $0.baseAddress! + offset, request.count - offset, Int32(MSG_NOSIGNAL))
+            }
             if sent < 0 && errno == EINTR { continue }
             // The server may answer and close before the whole body is sent (a refusal); read what it said.
             guard sent > 0 else { break }
