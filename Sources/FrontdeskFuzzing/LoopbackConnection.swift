@@ -1,4 +1,5 @@
 import Foundation
+import FrontdeskTesting
 
 #if canImport(Glibc)
     import Glibc
@@ -42,36 +43,16 @@ final class LoopbackConnection {
         var attempts = 0
         while true {
             do {
-                fd = try Self.connected(port: port)
+                fd = try Loopback.connect(port: port, timeoutSeconds: Self.timeoutSeconds)
                 return
             } catch .connect(EINTR) where attempts < 5 {
                 attempts += 1
+            } catch {
+                switch error {
+                case .socket(let code), .connect(let code): throw .connect(code)
+                }
             }
         }
-    }
-
-    private static func connected(port: UInt16) throws(Failure) -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw .connect(errno) }
-        var timeout = timeval(tv_sec: Self.timeoutSeconds, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var noDelay: Int32 = 1
-        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let status = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard status == 0 else {
-            let code = errno
-            close(fd)
-            throw .connect(code)
-        }
-        return fd
     }
 
     deinit { close(fd) }
