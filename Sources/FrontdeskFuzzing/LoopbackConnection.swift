@@ -45,10 +45,9 @@ final class LoopbackConnection {
             do {
                 fd = try Loopback.connect(port: port, timeoutSeconds: Self.timeoutSeconds)
                 return
-            } catch .connect(EINTR) where attempts < 5 {
-                attempts += 1
             } catch {
                 switch error {
+                case .connect(EINTR) where attempts < 5: attempts += 1
                 case .socket(let code), .connect(let code): throw .connect(code)
                 }
             }
