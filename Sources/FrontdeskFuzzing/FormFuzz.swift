@@ -21,7 +21,9 @@ final class FormFuzz: @unchecked Sendable {
 
     private let server: HTTPServer
     private let received = ReceivedForm()
-    /// The connection, reopened after the server closes it (it does after a 400). Used from one thread at a time.
+    /// One input at a time (tests run in parallel): the connection and the form received belong to it.
+    private let exclusive = NSLock()
+    /// The connection, reopened after the server closes it (it does after a 400). Guarded by `exclusive`.
     private var connection: LoopbackConnection?
 
     static let memoryPath = "/fuzz/form"
@@ -49,6 +51,8 @@ final class FormFuzz: @unchecked Sendable {
     // MARK: Targets
 
     func form(_ input: [UInt8]) throws(FuzzFailure) -> String {
+        exclusive.lock()
+        defer { exclusive.unlock() }
         guard let mode = input.first else { return "empty" }
         let path = mode & 2 == 0 ? Self.memoryPath : Self.spoolPath
         let contentType = "application/x-www-form-urlencoded"
@@ -76,6 +80,8 @@ final class FormFuzz: @unchecked Sendable {
     }
 
     func multipart(_ input: [UInt8]) throws(FuzzFailure) -> String {
+        exclusive.lock()
+        defer { exclusive.unlock() }
         guard let mode = input.first else { return "empty" }
         let spooled = mode & 2 != 0
         let path = spooled ? Self.spoolPath : Self.memoryPath
