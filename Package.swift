@@ -71,6 +71,16 @@ let package = Package(
             dependencies: ["FrontdeskCore", "FrontdeskStore", "FrontdeskTesting", "FrontdeskApp", "FrontdeskSQLite"],
             path: "Benchmarks/PipelineBench"),
 
+        // Fuzzing: the targets are a library (replayed by FrontdeskFuzzingTests); the executable runs libFuzzer only
+        // in the opt-in build of scripts/fuzz.sh (-sanitize=fuzzer -DFUZZING), and otherwise replays and seeds.
+        .target(
+            name: "FrontdeskFuzzing",
+            dependencies: [
+                "FrontdeskCore", "FrontdeskText", "FrontdeskChannels", "FrontdeskSecurity", "FrontdeskHTTP",
+                "FrontdeskEngine", "FrontdeskApp", "FrontdeskTesting",
+            ]),
+        .executableTarget(name: "frontdesk-fuzz", dependencies: ["FrontdeskFuzzing"]),
+
         .testTarget(name: "FrontdeskCoreTests", dependencies: ["FrontdeskCore", "FrontdeskTesting"]),
         .testTarget(name: "FrontdeskTextTests", dependencies: ["FrontdeskText", "FrontdeskCore"]),
         .testTarget(
@@ -115,6 +125,7 @@ let package = Package(
                 "FrontdeskApp", "FrontdeskChannels", "FrontdeskCore", "FrontdeskStore", "FrontdeskTesting",
                 "FrontdeskSQLite",
             ]),
+        .testTarget(name: "FrontdeskFuzzingTests", dependencies: ["FrontdeskFuzzing"]),
     ],
     swiftLanguageModes: [.v6]
 )

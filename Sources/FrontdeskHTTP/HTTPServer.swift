@@ -676,6 +676,7 @@ final class ServerCore: @unchecked Sendable {
     private func decode(into processor: OpaquePointer, _ state: RequestState) -> Bool {
         func feed(_ piece: UnsafeRawBufferPointer) -> Bool {
             guard let base = piece.baseAddress else { return true }
+            state.feeds += 1
             return MHD_post_process(processor, base.assumingMemoryBound(to: CChar.self), piece.count) == MHD_Result.YES
         }
         if let spool = state.spool {
@@ -862,6 +863,9 @@ final class RequestState {
     var postProcessor: OpaquePointer?
     var form: [HTTPFormField] = []
     var formFailed = false
+    /// How many pieces of the body the post processor has been given, and in which one the last field began.
+    var feeds = 0
+    var lastFieldFeed = 0
     /// The status queued, or 0 while none is.
     var status = 0
     /// The response a handler thread made while the connection was suspended, sent once it is resumed.
@@ -913,13 +917,18 @@ final class RequestState {
             return false
         }
         memoryReserved += piece.count
-        if offset > 0, let last = form.indices.last, form[last].name == name,
-            form[last].data.count == Int(offset)
+        // A value's first call carries no bytes when the body fed so far ends right after the part's headers
+        // (libmicrohttpd reports each part at once); its bytes then come in the next feed at offset 0 again. Within
+        // one feed, offset 0 always begins a field (a field may be empty).
+        if let last = form.indices.last, form[last].name == name, form[last].data.count == Int(offset),
+            offset > 0
+                || (feeds > lastFieldFeed && form[last].filename == filename && form[last].contentType == contentType)
         {
             form[last].data.append(piece)
             return true
         }
         form.append(HTTPFormField(name: name, filename: filename, contentType: contentType, data: piece))
+        lastFieldFeed = feeds
         return true
     }
 }

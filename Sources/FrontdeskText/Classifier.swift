@@ -147,7 +147,7 @@ public struct ExampleClassifier: IntentClassifier {
         let utf8 = text.utf8
         guard utf8.count > maxBytes else { return text }
         var end = utf8.index(utf8.startIndex, offsetBy: maxBytes)
-        while end > utf8.startIndex, utf8[end] & 0xC0 == 0x80 { end = utf8.index(before: end) }
+        while end > utf8.startIndex, UTF8.isContinuation(utf8[end]) { end = utf8.index(before: end) }
         return String(decoding: utf8[..<end], as: UTF8.self)
     }
 

@@ -127,11 +127,13 @@ public enum EmailExtractor {
 
     static func messageIDs(_ s: String) -> [String] {
         // Split on bytes: the separators are ASCII, and a References field can hold hundreds of ids.
-        s.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x2C || $0 == 0x0A }).compactMap { part in
+        s.utf8.split(whereSeparator: {
+            $0 == ASCII.space || $0 == ASCII.tab || $0 == ASCII.comma || $0 == ASCII.lineFeed
+        }).compactMap { part in
             var lo = part.startIndex
             var hi = part.endIndex
-            if lo < hi && part[lo] == 0x3C { lo = part.index(after: lo) }
-            if lo < hi && part[part.index(before: hi)] == 0x3E { hi = part.index(before: hi) }
+            if lo < hi && part[lo] == ASCII.lessThan { lo = part.index(after: lo) }
+            if lo < hi && part[part.index(before: hi)] == ASCII.greaterThan { hi = part.index(before: hi) }
             return lo < hi ? String(Substring(part[lo..<hi])) : nil
         }
     }

@@ -91,7 +91,7 @@ public struct TextNormalizer: Sendable {
 
     private func resolve(_ raw: [UInt8], breakBefore: NormalizedToken.Break, into words: inout [Word]) {
         // Apostrophes: French/Spanish elisions split ("l'abonnement"), English contractions join ("don't").
-        if let apostrophe = raw.firstIndex(of: 0x27) {
+        if let apostrophe = raw.firstIndex(of: ASCII.apostrophe) {
             let head = Array(raw[..<apostrophe])
             let tail = Array(raw[(apostrophe + 1)...])
             if !head.isEmpty, elisions.contains(fnv(head)) {
@@ -99,7 +99,7 @@ public struct TextNormalizer: Sendable {
                 if !tail.isEmpty { resolve(tail, breakBefore: .none, into: &words) }
                 return
             }
-            let joined = raw.filter { $0 != 0x27 }
+            let joined = raw.filter { $0 != ASCII.apostrophe }
             if !joined.isEmpty { resolve(joined, breakBefore: breakBefore, into: &words) }
             return
         }
@@ -176,13 +176,13 @@ public struct TextNormalizer: Sendable {
 
 /// Digit runs become a single `0`: "6pm" → "0pm", "INV-1042" → "inv0".
 func generalizeDigits(_ raw: [UInt8]) -> [UInt8] {
-    guard raw.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else { return raw }
+    guard raw.contains(where: { ASCII.isDigit($0) }) else { return raw }
     var out: [UInt8] = []
     out.reserveCapacity(raw.count)
     var inDigits = false
     for b in raw {
-        if b >= 0x30 && b <= 0x39 {
-            if !inDigits { out.append(0x30) }
+        if ASCII.isDigit(b) {
+            if !inDigits { out.append(ASCII.digitZero) }
             inDigits = true
         } else {
             out.append(b)
@@ -197,7 +197,7 @@ func collapseRepeats(_ raw: [UInt8]) -> ([UInt8], [UInt8]?) {
     var elongated = false
     var i = 0
     while i + 2 < raw.count {
-        if raw[i] == raw[i + 1], raw[i] == raw[i + 2], raw[i] >= 0x61, raw[i] <= 0x7A {
+        if raw[i] == raw[i + 1], raw[i] == raw[i + 2], raw[i] >= ASCII.smallA, raw[i] <= ASCII.smallZ {
             elongated = true
             break
         }
@@ -212,7 +212,7 @@ func collapseRepeats(_ raw: [UInt8]) -> ([UInt8], [UInt8]?) {
         var end = start + 1
         while end < raw.count, raw[end] == b { end += 1 }
         let n = end - start
-        let letter = b >= 0x61 && b <= 0x7A
+        let letter = b >= ASCII.smallA && b <= ASCII.smallZ
         for _ in 0..<(letter ? min(n, 2) : n) { two.append(b) }
         for _ in 0..<(letter && n >= 3 ? 1 : n) { one.append(b) }
         start = end
@@ -223,10 +223,10 @@ func collapseRepeats(_ raw: [UInt8]) -> ([UInt8], [UInt8]?) {
 /// 64-bit FNV-1a: stable across runs (Swift's `Hasher` is seeded per process).
 @inline(__always)
 func fnv(_ bytes: [UInt8]) -> UInt64 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    var h: UInt64 = FNV1a.offsetBasis
     for b in bytes {
         h ^= UInt64(b)
-        h = h &* 0x100_0000_01b3
+        h = h &* FNV1a.prime
     }
     return h
 }
@@ -276,36 +276,38 @@ struct Lexer {
             let v = s.value
             scalars.formIndex(after: &index)
             let next: UInt32 = index < scalars.endIndex ? scalars[index].value : 0
-            if v < 0x80 {
+            if v < ASCII.upperBound {
                 let b = UInt8(v)
                 switch b {
-                case 0x61...0x7A, 0x30...0x39:
+                case ASCII.smallA...ASCII.smallZ, ASCII.digitZero...ASCII.digitNine:
                     append(b)
                     newlines = 0
-                    previousWasDigit = b <= 0x39
+                    previousWasDigit = b <= ASCII.digitNine
                     continue
-                case 0x41...0x5A:
-                    append(b + 32)
+                case ASCII.capitalA...ASCII.capitalZ:
+                    append(b | ASCII.lowerCaseBit)
                     newlines = 0
                     previousWasDigit = false
                     continue
-                case 0x27, 0x60:  // ' `
-                    if !current.isEmpty, isWordScalar(next) { current.append(0x27) } else { flush(emit) }
-                case 0x2D:  // - joins codes (INV-1042) but splits words (réabonnez-moi, combien-t-il)
-                    if previousWasDigit || (next >= 0x30 && next <= 0x39 && !current.isEmpty) { continue }
+                case ASCII.apostrophe, ASCII.graveAccent:  // ' `
+                    if !current.isEmpty, isWordScalar(next) { current.append(ASCII.apostrophe) } else { flush(emit) }
+                case ASCII.hyphen:  // - joins codes (INV-1042) but splits words (réabonnez-moi, combien-t-il)
+                    if previousWasDigit || (ASCII.isDigit(next) && !current.isEmpty) {
+                        continue
+                    }
                     flush(emit)
-                case 0x2E, 0x2C:  // . , inside a number: 5.99, 1,000
-                    if previousWasDigit, next >= 0x30, next <= 0x39 { continue }
+                case ASCII.fullStop, ASCII.comma:  // . , inside a number: 5.99, 1,000
+                    if previousWasDigit, ASCII.isDigit(next) { continue }
                     flush(emit)
-                    raise(b == 0x2E ? .sentence : .clause)
-                    if b == 0x2C { lineEndsWithComma = true }
-                case 0x21, 0x3F, 0x3B:  // ! ? ;
+                    raise(b == ASCII.fullStop ? .sentence : .clause)
+                    if b == ASCII.comma { lineEndsWithComma = true }
+                case ASCII.exclamationMark, ASCII.questionMark, ASCII.semicolon:  // ! ? ;
                     flush(emit)
                     raise(.sentence)
-                case 0x3A, 0x28, 0x29, 0x22, 0x2F:  // : ( ) " /
+                case ASCII.colon, ASCII.leftParenthesis, ASCII.rightParenthesis, ASCII.quotationMark, ASCII.slash:  // : ( ) " /
                     flush(emit)
                     raise(.clause)
-                case 0x0A:
+                case ASCII.lineFeed:
                     flush(emit)
                     newlines += 1
                     // A blank line ends a sentence, and so does the end of a salutation or sign-off line
@@ -316,20 +318,20 @@ struct Lexer {
                     lineEndsWithComma = false
                     previousWasDigit = false
                     continue
-                case 0x0D:
+                case ASCII.carriageReturn:
                     continue
                 default:
                     flush(emit)
                 }
                 previousWasDigit = false
-                if b != 0x20 && b != 0x09 { newlines = 0 }
+                if b != ASCII.space && b != ASCII.tab { newlines = 0 }
                 continue
             }
             previousWasDigit = false
             newlines = 0
             switch v {
             case 0x2019, 0x2BC, 0xB4, 0x2018:
-                if !current.isEmpty, isWordScalar(next) { current.append(0x27) } else { flush(emit) }
+                if !current.isEmpty, isWordScalar(next) { current.append(ASCII.apostrophe) } else { flush(emit) }
             case 0xC0...0x24F:
                 let folded = Lexer.latinFold[Int(v - 0xC0)]
                 if folded.isEmpty { flush(emit) } else { for b in folded { append(b) } }
@@ -370,7 +372,7 @@ struct Lexer {
     }
 
     private mutating func flush(_ emit: ([UInt8], NormalizedToken.Break) -> Void) {
-        while current.last == 0x27 { current.removeLast() }
+        while current.last == ASCII.apostrophe { current.removeLast() }
         guard !current.isEmpty else { return }
         lineWords += 1
         lineEndsWithComma = false
@@ -380,6 +382,6 @@ struct Lexer {
     }
 
     private func isWordScalar(_ v: UInt32) -> Bool {
-        (v >= 0x61 && v <= 0x7A) || (v >= 0x41 && v <= 0x5A) || (v >= 0x30 && v <= 0x39) || (v >= 0xC0 && v <= 0x24F)
+        ASCII.isLetter(v) || ASCII.isDigit(v) || (v >= 0xC0 && v <= 0x24F)
     }
 }

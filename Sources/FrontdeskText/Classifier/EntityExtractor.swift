@@ -51,7 +51,7 @@ public enum EntityExtractor {
     /// The same, reusing the classifier's normalised words: text without digits only needs a month name,
     /// which the folded words already show, so the common case does no further scanning.
     static func extract(_ text: String, words: [TextNormalizer.Word], dayFirst: () -> Bool) -> [String: String] {
-        if text.utf8.contains(where: { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x23 }) {
+        if text.utf8.contains(where: { ASCII.isDigit($0) || $0 == ASCII.numberSign }) {
             return extract(text, dayFirst: dayFirst)
         }
         for (i, w) in words.enumerated() {
@@ -84,17 +84,26 @@ public enum EntityExtractor {
         var tokens: [String] = []
         var current: [UInt8] = []
         func flush() {
-            while let last = current.last, last == 0x2E || last == 0x2D || last == 0x2F { current.removeLast() }
+            while let last = current.last, last == ASCII.fullStop || last == ASCII.hyphen || last == ASCII.slash {
+                current.removeLast()
+            }
             if !current.isEmpty { tokens.append(String(decoding: current, as: UTF8.self)) }
             current.removeAll(keepingCapacity: true)
         }
         for s in text.unicodeScalars {
             let v = s.value
+            if v < ASCII.upperBound {
+                let b = UInt8(v)
+                switch b {
+                case ASCII.smallA...ASCII.smallZ, ASCII.digitZero...ASCII.digitNine, ASCII.numberSign: current.append(b)
+                case ASCII.capitalA...ASCII.capitalZ: current.append(b | ASCII.lowerCaseBit)
+                case ASCII.hyphen, ASCII.slash, ASCII.fullStop: if !current.isEmpty { current.append(b) }
+                default: flush()
+                }
+                continue
+            }
             switch v {
-            case 0x61...0x7A, 0x30...0x39, 0x23: current.append(UInt8(v))
-            case 0x41...0x5A: current.append(UInt8(v + 32))
-            case 0x2D, 0x2F, 0x2E: if !current.isEmpty { current.append(UInt8(v)) }
-            case 0xB0, 0xBA: current.append(0x6F)  // n° nº → no
+            case 0xB0, 0xBA: current.append(ASCII.smallO)  // n° nº → no
             case 0xC0...0x24F:
                 let folded = Lexer.latinFold[Int(v - 0xC0)]
                 if folded.isEmpty { flush() } else { current.append(contentsOf: folded) }

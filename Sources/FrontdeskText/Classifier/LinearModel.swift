@@ -35,12 +35,14 @@ enum Features {
             let n = bytes.count
             guard n >= 3 else { continue }
             // Character n-grams over "<word>"; index 0 and n+1 are the boundary marks.
-            @inline(__always) func at(_ i: Int) -> UInt64 { i == 0 ? 0x3C : (i == n + 1 ? 0x3E : UInt64(bytes[i - 1])) }
+            @inline(__always) func at(_ i: Int) -> UInt64 {
+                i == 0 ? UInt64(ASCII.lessThan) : (i == n + 1 ? UInt64(ASCII.greaterThan) : UInt64(bytes[i - 1]))
+            }
             for gram in 3...4 {
                 var start = 0
                 while start + gram <= n + 2 {
-                    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-                    for i in start..<(start + gram) { h = (h ^ at(i)) &* 0x100_0000_01b3 }
+                    var h: UInt64 = FNV1a.offsetBasis
+                    for i in start..<(start + gram) { h = (h ^ at(i)) &* FNV1a.prime }
                     body(mix(h, UInt64(gram) + 8), charWeight)
                     start += 1
                 }

@@ -28,7 +28,7 @@ struct Vocabulary: Sendable {
             hashes.append(hash)
             frequency.append(count)
             // Only plain lower-case words take part in correction (not numbers like "0pm").
-            guard bytes.count >= 3, bytes.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { continue }
+            guard bytes.count >= 3, bytes.allSatisfy({ $0 >= ASCII.smallA && $0 <= ASCII.smallZ }) else { continue }
             var variants: Set<UInt64> = [hash]
             Vocabulary.deletions(bytes, depth: bytes.count >= 5 ? 2 : 1) { variants.insert($0) }
             for v in variants { pairs.append((v, id)) }
@@ -51,7 +51,7 @@ struct Vocabulary: Sendable {
     /// to the commoner word.
     func correct(_ bytes: [UInt8]) -> (bytes: [UInt8], hash: UInt64)? {
         let n = bytes.count
-        guard n >= 4, n <= 24, bytes.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return nil }
+        guard n >= 4, n <= 24, bytes.allSatisfy({ $0 >= ASCII.smallA && $0 <= ASCII.smallZ }) else { return nil }
         let maxDistance = n >= 9 ? 2 : 1
         var best: Int32 = -1
         var bestDistance = Int.max
@@ -99,13 +99,13 @@ struct Vocabulary: Sendable {
         let n = bytes.count
         bytes.withUnsafeBufferPointer { b in
             for i in 0..<n {
-                var h: UInt64 = 0xcbf2_9ce4_8422_2325
-                for k in 0..<n where k != i { h = (h ^ UInt64(b[k])) &* 0x100_0000_01b3 }
+                var h: UInt64 = FNV1a.offsetBasis
+                for k in 0..<n where k != i { h = (h ^ UInt64(b[k])) &* FNV1a.prime }
                 visit(h)
                 guard depth >= 2, n >= 3 else { continue }
                 for j in (i + 1)..<n {
-                    var h2: UInt64 = 0xcbf2_9ce4_8422_2325
-                    for k in 0..<n where k != i && k != j { h2 = (h2 ^ UInt64(b[k])) &* 0x100_0000_01b3 }
+                    var h2: UInt64 = FNV1a.offsetBasis
+                    for k in 0..<n where k != i && k != j { h2 = (h2 ^ UInt64(b[k])) &* FNV1a.prime }
                     visit(h2)
                 }
             }

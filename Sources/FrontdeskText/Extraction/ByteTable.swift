@@ -40,8 +40,8 @@ package struct ByteTable: Sendable {
     }
 
     @inline(__always) static func hash(_ b: UnsafeBufferPointer<UInt8>) -> Int {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for x in b { h = (h ^ UInt64(x)) &* 0x100_0000_01b3 }
+        var h: UInt64 = FNV1a.offsetBasis
+        for x in b { h = (h ^ UInt64(x)) &* FNV1a.prime }
         return Int(truncatingIfNeeded: h ^ (h >> 29))
     }
 

@@ -89,7 +89,7 @@ public enum ForwardParser {
                 i += 1
             }
             guard i < current.endIndex else { return nil }
-            guard TextLines.firstByte(current[i]) == 0x3E else {
+            guard TextLines.firstByte(current[i]) == ASCII.greaterThan else {
                 guard var d = unwrapHeaders(current, from: i, depth: depth) else { return nil }
                 if d.textBottom.isEmpty { d.textBottom = bottom }
                 return d
@@ -150,8 +150,8 @@ public enum ForwardParser {
         for l in bodyLines where !TextLines.isBlank(l) {
             anyText = true
             let u = l.utf8
-            if u.first != 0x3E { allQuoted = false }
-            if !(u.first == 0x09 || u.starts(with: Self.fourSpaces)) { allIndented = false }
+            if u.first != ASCII.greaterThan { allQuoted = false }
+            if !(u.first == ASCII.tab || u.starts(with: Self.fourSpaces)) { allIndented = false }
             if !allQuoted && !allIndented { break }
         }
         if anyText && allQuoted {
@@ -159,7 +159,7 @@ public enum ForwardParser {
         } else if anyText && allIndented {
             bodyLines =
                 bodyLines.map { l in
-                    if l.utf8.first == 0x09 { return l.dropFirst() }
+                    if l.utf8.first == ASCII.tab { return l.dropFirst() }
                     return l.utf8.starts(with: Self.fourSpaces) ? l.dropFirst(4) : l
                 }[...]
         }
@@ -175,7 +175,7 @@ public enum ForwardParser {
         return d
     }
 
-    static let fourSpaces: [UInt8] = [0x20, 0x20, 0x20, 0x20]
+    static let fourSpaces: [UInt8] = [ASCII.space, ASCII.space, ASCII.space, ASCII.space]
 
     /// Fields whose long values mail clients wrap onto the next line.
     static let wrappingFields = ["subject", "to", "cc", "from"].map(Patterns.field)
@@ -195,13 +195,13 @@ public enum ForwardParser {
     static func headerValue(_ b: UnsafeBufferPointer<UInt8>) -> String? {
         let colon = TextLines.firstColon(b, from: 0, within: b.count)
         guard colon >= 0 else { return nil }
-        var v = colon + (b[colon] == 0x3A ? 1 : 3)
+        var v = colon + (b[colon] == ASCII.colon ? 1 : 3)
         while v < b.count {
             let x = b[v]
-            if x == 0x2A || x == 0x20 || x == 0x09 {
+            if x == ASCII.asterisk || x == ASCII.space || x == ASCII.tab {
                 v += 1
-            } else if x == 0xC2, v + 1 < b.count, b[v + 1] == 0xA0 {
-                v += 2
+            } else if UTF8Bytes.has(UTF8Bytes.noBreakSpace, at: v, in: b, within: 0..<b.count) {
+                v += UTF8Bytes.noBreakSpace.count
             } else {
                 break
             }
@@ -234,8 +234,8 @@ public enum ForwardParser {
         var s = raw
         if TextLines.contains(s, "mailto:") {
             // Exchange: "Name<mailto:a@b> <a@b<mailto:a@b>>"; Outlook: "Name [mailto:a@b]".
-            s = TextLines.removingSpans(s, open: "<mailto:", close: 0x3E)
-            s = TextLines.removingSpans(s, open: "[mailto:", close: 0x5D)
+            s = TextLines.removingSpans(s, open: "<mailto:", close: ASCII.greaterThan)
+            s = TextLines.removingSpans(s, open: "[mailto:", close: ASCII.rightSquareBracket)
         }
         // Outlook: "Name <a@b> on behalf of c@d": the person is the first mailbox.
         if let r = TextLines.range(of: " on behalf of ", in: Substring(s)) {
@@ -261,8 +261,10 @@ public enum ForwardParser {
     static func addressList(_ raw: String) -> [MailAddress] {
         var cleaned = raw
         if cleaned.contains("mailto:") {
-            cleaned = TextLines.removingSpans(cleaned, open: "<mailto:", close: 0x3E)
-            cleaned = TextLines.removingSpans(cleaned, open: "[mailto:", close: 0x5D) { "<" + $0 + ">" }
+            cleaned = TextLines.removingSpans(cleaned, open: "<mailto:", close: ASCII.greaterThan)
+            cleaned = TextLines.removingSpans(cleaned, open: "[mailto:", close: ASCII.rightSquareBracket) {
+                "<" + $0 + ">"
+            }
         }
         var items: [String] = []
         var current = ""
@@ -365,9 +367,9 @@ public enum ForwardParser {
         var lastQuoted = i
         while i < lines.endIndex {
             let l = lines[i]
-            if l.utf8.first == 0x3E {  // ">", then one space, dropped on bytes
+            if l.utf8.first == ASCII.greaterThan {  // ">", then one space, dropped on bytes
                 var d = Substring(l.utf8.dropFirst())
-                if d.utf8.first == 0x20 { d = Substring(d.utf8.dropFirst()) }
+                if d.utf8.first == ASCII.space { d = Substring(d.utf8.dropFirst()) }
                 inner.append(d)
                 lastQuoted = i
             } else if TextLines.isBlank(l) {
@@ -394,7 +396,7 @@ extension ForwardParser {
     static func expandRunOnHeaders(_ lines: [Substring]) -> String? {
         // Most bodies have no such line: look before building anything.
         var found: [Int: [String]] = [:]
-        for (k, line) in lines.enumerated() where TextLines.firstByte(line) == 0x2D {
+        for (k, line) in lines.enumerated() where TextLines.firstByte(line) == ASCII.hyphen {
             if let expanded = splitRunOnHeaderLine(line) { found[k] = expanded }
         }
         if found.isEmpty { return nil }
@@ -423,18 +425,19 @@ extension ForwardParser {
         var last: UInt8 = 0
         for b in line.utf8 {
             if dashes >= 0 {
-                if b == 0x2D {
+                if b == ASCII.hyphen {
                     dashes += 1
                     continue
                 }
-                if b == 0x20 || b == 0x09, dashes == 0 { continue }
+                if b == ASCII.space || b == ASCII.tab, dashes == 0 { continue }
                 if dashes < 3 { return nil }
                 dashes = -1
             }
-            if b == 0x3A || b == 0xBC { sawColon = true }
+            // A full-width colon shows by its middle byte, which no ASCII or Latin text has.
+            if b == ASCII.colon || b == UTF8Bytes.fullwidthColon[1] { sawColon = true }
             if !TextLines.isSpace(b) { last = b }
         }
-        guard sawColon, last != 0x2D else { return nil }
+        guard sawColon, last != ASCII.hyphen else { return nil }
         // The marker must be a known forward marker: tested on bytes before any scalar array is built.
         let trimmedLine = TextLines.trimmed(line)
         let known =
@@ -475,7 +478,7 @@ extension ForwardParser {
                     let u = rest[s]
                     let capital =
                         u.isASCII
-                        ? (u.value >= 0x41 && u.value <= 0x5A)
+                        ? (u.value >= ASCII.capitalA && u.value <= ASCII.capitalZ)
                         : (u.properties.isUppercase || (isLetter(u) && !u.properties.isCased))
                     if capital, patterns.headerTable.id(of: TextLines.lower(text(rest[s..<keyEnd]))) != nil { best = s }
                 }
@@ -501,11 +504,11 @@ extension ForwardParser {
     /// Whether the text between the leading dashes and the next run of three dashes is a known forward marker.
     static func startsWithForwardMarker(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         var mi = 0
-        while mi < b.count && b[mi] == 0x2D { mi += 1 }
+        while mi < b.count && b[mi] == ASCII.hyphen { mi += 1 }
         var mj = mi
         var run = 0
         while mj < b.count {
-            if b[mj] == 0x2D {
+            if b[mj] == ASCII.hyphen {
                 run += 1
                 if run == 3 { break }
             } else {
@@ -516,10 +519,10 @@ extension ForwardParser {
         guard run == 3 else { return false }
         var lo = mi
         var hi = mj - 2
-        while lo < hi && b[lo] == 0x20 { lo += 1 }
-        while hi > lo && b[hi - 1] == 0x20 { hi -= 1 }
+        while lo < hi && b[lo] == ASCII.space { lo += 1 }
+        while hi > lo && b[hi - 1] == ASCII.space { hi -= 1 }
         let marker = UnsafeBufferPointer(rebasing: b[lo..<hi])
-        guard marker.allSatisfy({ $0 < 0x80 }) else {
+        guard marker.allSatisfy({ $0 < ASCII.upperBound }) else {
             // Non-ASCII markers are lower-cased by Unicode rules.
             return patterns.isForwardMarker(TextLines.lower(String(decoding: marker, as: UTF8.self)))
         }
@@ -533,7 +536,7 @@ extension ForwardParser {
 
     /// Character.isLetter for one scalar: a letter of any general category.
     static func isLetter(_ u: Unicode.Scalar) -> Bool {
-        if u.isASCII { return (u.value | 0x20) >= 0x61 && (u.value | 0x20) <= 0x7A }
+        if u.isASCII { return ASCII.isLetter(UInt8(u.value)) }
         switch u.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
         default: return false

@@ -168,7 +168,7 @@ package struct Patterns: Sendable {
             guard let r = reason.range(of: "character "),
                 let offset = Int(reason[r.upperBound...].prefix(while: \.isNumber))
             else { return (1, reason) }
-            return (1 + data.prefix(offset).filter { $0 == 0x0A }.count, reason)
+            return (1 + data.prefix(offset).filter { $0 == ASCII.lineFeed }.count, reason)
         default:
             return (1, "\(error)")
         }
@@ -207,7 +207,7 @@ package struct Patterns: Sendable {
             if let f = k.utf8.first {
                 p.headerFirstBytes[Int(f)] = true
                 // Keys are stored lower-case; lines may have them capitalised.
-                if f >= 0x61 && f <= 0x7A { p.headerFirstBytes[Int(f - 0x20)] = true }
+                if f >= ASCII.smallA && f <= ASCII.smallZ { p.headerFirstBytes[Int(f & ~ASCII.lowerCaseBit)] = true }
             }
         }
         p.subjectForwardPrefixes = Set(
@@ -236,7 +236,7 @@ package struct Patterns: Sendable {
                 p.hasEmptyMobileFooterPrefix = true
             }
         }
-        p.mobileFooterAnywhere = FoldedNeedles(file.mobile_footers.filter { ($0.utf8.first ?? 0) >= 0x80 })
+        p.mobileFooterAnywhere = FoldedNeedles(file.mobile_footers.filter { ($0.utf8.first ?? 0) >= ASCII.upperBound })
         p.signOffsByLanguage = file.sign_offs.mapValues { Set($0) }
         p.signOffTable = ByteTable(Set(file.sign_offs.values.joined()).sorted())
         p.autoReplySubjects = file.auto_reply_subject_prefixes

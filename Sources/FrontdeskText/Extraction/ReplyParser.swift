@@ -110,11 +110,11 @@ public enum ReplyParser {
         while j < lines.endIndex {
             let l = lines[j]
             let first = TextLines.firstByte(l)
-            if TextLines.isBlank(l) || first == 0x3E {
+            if TextLines.isBlank(l) || first == ASCII.greaterThan {
                 j += 1
             } else if let end = attributionEnd(lines, j) {
                 j = end
-            } else if first == 0x2D, dashedAttribution(l) {
+            } else if first == ASCII.hyphen, dashedAttribution(l) {
                 j += 1
             } else if headerKey(l) != nil, headerBlock(lines, at: j) {
                 j = headerBlockEnd(lines, j)
@@ -136,7 +136,7 @@ public enum ReplyParser {
                 if j + 1 < lines.endIndex, TextLines.isBlank(lines[j + 1]) { break }
             } else if headerKey(l) != nil {
                 end = j + 1
-            } else if end == j, let f = l.utf8.first, f == 0x20 || f == 0x09 {
+            } else if end == j, let f = l.utf8.first, f == ASCII.space || f == ASCII.tab {
                 end = j + 1
             } else {
                 break
@@ -149,31 +149,12 @@ public enum ReplyParser {
     // MARK: - Where quoted history begins
 
     package static func findBoundary(_ lines: ArraySlice<Substring>) -> (line: Int, kind: Boundary)? {
-        // Whether a line ends like an attribution ("…:" or "… wrote"), computed once per line as the scan reaches
-        // it: a window of three, no allocation, so a scan that stops early costs only what it read.
-        var memoIndex = (-1, -1, -1)
-        var memoValue = (false, false, false)
+        // Whether a line ends like an attribution ("…:" or "… wrote"). Asked of each line up to four times as the scan
+        // passes it; both tests read the line's end only, so they are not worth remembering.
         func colonAt(_ j: Int) -> Bool {
             guard j < lines.endIndex else { return false }
-            switch j % 3 {
-            case 0: if memoIndex.0 == j { return memoValue.0 }
-            case 1: if memoIndex.1 == j { return memoValue.1 }
-            default: if memoIndex.2 == j { return memoValue.2 }
-            }
             let l = lines[j]
-            let v = l.utf8.count < 400 && (TextLines.endsWithColon(l) || endsWithWrote(l))
-            switch j % 3 {
-            case 0:
-                memoIndex.0 = j
-                memoValue.0 = v
-            case 1:
-                memoIndex.1 = j
-                memoValue.1 = v
-            default:
-                memoIndex.2 = j
-                memoValue.2 = v
-            }
-            return v
+            return l.utf8.count < 400 && (TextLines.endsWithColon(l) || endsWithWrote(l))
         }
         var i = lines.startIndex
         while i < lines.endIndex {
@@ -182,7 +163,7 @@ public enum ReplyParser {
                 i += 1
                 continue
             }
-            if fb == 0x3E {  // ">"
+            if fb == ASCII.greaterThan {  // ">"
                 if let kind = separatorKind(line) { return (i, kind == .forwardMarker ? .forwardMarker : .separator) }
                 if headerBlock(lines, at: i) { return (i, .headerBlock) }
                 if let k = attributionAbove(lines, i) { return (k, .attribution) }
@@ -191,7 +172,7 @@ public enum ReplyParser {
                 return (i, .quoteMarker)
             }
             // "| " quoting (some list software) counts only right under an attribution.
-            if fb == 0x7C, let k = attributionAbove(lines, i), dateFirstWithAddress(lines[k]) {
+            if fb == ASCII.verticalLine, let k = attributionAbove(lines, i), dateFirstWithAddress(lines[k]) {
                 return (k, .attribution)
             }
             if colonAt(i) || colonAt(i + 1) || colonAt(i + 2), let end = attributionEnd(lines, i) {
@@ -203,9 +184,10 @@ public enum ReplyParser {
                 }
                 return (i, .attribution)
             }
-            if fb == 0x2D, dashedAttribution(line) { return (i, .attribution) }
+            if fb == ASCII.hyphen, dashedAttribution(line) { return (i, .attribution) }
             if headerBlock(lines, at: i) { return (dividerBefore(lines, i), .headerBlock) }
-            if fb == 0x2D || fb == 0x5F || fb == 0x3D || fb == 0x2A || fb == 0x23 || fb == 0x7E || fb == 0x5B
+            if fb == ASCII.hyphen || fb == ASCII.underscore || fb == ASCII.equalsSign || fb == ASCII.asterisk
+                || fb == ASCII.numberSign || fb == ASCII.tilde || fb == ASCII.leftSquareBracket
                 || colonAt(i)
             {
                 if let kind = separatorKind(line) { return (i, kind) }
@@ -243,8 +225,8 @@ public enum ReplyParser {
         var n = 0
         for b in s.utf8 {
             switch b {
-            case 0x2D, 0x5F, 0x3D, 0x2A, 0x7E: n += 1
-            case 0x20, 0x09: continue
+            case ASCII.hyphen, ASCII.underscore, ASCII.equalsSign, ASCII.asterisk, ASCII.tilde: n += 1
+            case ASCII.space, ASCII.tab: continue
             default: return false
             }
         }
@@ -252,13 +234,20 @@ public enum ReplyParser {
     }
 
     static let separatorStripBytes: [Bool] = (0..<256).map { b in
-        [0x20, 0x2D, 0x5F, 0x3D, 0x2A, 0x7E, 0x23, 0x3C, 0x3E, 0x3A, 0x09, 0x5B, 0x5D].contains(b)
+        [
+            ASCII.space, ASCII.hyphen, ASCII.underscore, ASCII.equalsSign, ASCII.asterisk, ASCII.tilde,
+            ASCII.numberSign, ASCII.lessThan, ASCII.greaterThan, ASCII.colon, ASCII.tab, ASCII.leftSquareBracket,
+            ASCII.rightSquareBracket,
+        ].contains(UInt8(b))
     }
+
+    /// Non-ASCII decoration around a separator line.
+    static let separatorStripSequences = [UTF8Bytes.noBreakSpace, UTF8Bytes.fullwidthColon]
 
     /// "-----Original Message-----", "---------- Forwarded message ---------", "Begin forwarded message:".
     package static func separatorKind(_ s: Substring) -> Boundary? {
         guard s.utf8.count < 120 else { return nil }
-        if !s.utf8.contains(where: { $0 >= 0x80 }) {
+        if !s.utf8.contains(where: { $0 >= ASCII.upperBound }) {
             // ASCII line: strip the decoration and lower-case in a small buffer; most lines fail the length test.
             let found: Int? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 120) { buf in
                 var n = 0
@@ -279,16 +268,16 @@ public enum ReplyParser {
         }
         var lowered = TextLines.lower(TextLines.trimmed(s))
         let key: Int? = lowered.withUTF8 { b in
-            // The decoration, NBSP (C2 A0) and the full-width colon (EF BC 9A) come off both ends.
+            // The decoration, NBSP and the full-width colon come off both ends.
             var lo = 0
             var hi = b.count
             while lo < hi {
                 if Self.separatorStripBytes[Int(b[lo])] {
                     lo += 1
-                } else if hi - lo >= 2 && b[lo] == 0xC2 && b[lo + 1] == 0xA0 {
-                    lo += 2
-                } else if hi - lo >= 3 && b[lo] == 0xEF && b[lo + 1] == 0xBC && b[lo + 2] == 0x9A {
-                    lo += 3
+                } else if let strip = Self.separatorStripSequences.first(where: {
+                    UTF8Bytes.has($0, at: lo, in: b, within: lo..<hi)
+                }) {
+                    lo += strip.count
                 } else {
                     break
                 }
@@ -296,10 +285,10 @@ public enum ReplyParser {
             while hi > lo {
                 if Self.separatorStripBytes[Int(b[hi - 1])] {
                     hi -= 1
-                } else if hi - lo >= 2 && b[hi - 2] == 0xC2 && b[hi - 1] == 0xA0 {
-                    hi -= 2
-                } else if hi - lo >= 3 && b[hi - 3] == 0xEF && b[hi - 2] == 0xBC && b[hi - 1] == 0x9A {
-                    hi -= 3
+                } else if let strip = Self.separatorStripSequences.first(where: {
+                    UTF8Bytes.has($0, at: hi - $0.count, in: b, within: lo..<hi)
+                }) {
+                    hi -= strip.count
                 } else {
                     break
                 }
@@ -322,24 +311,31 @@ public enum ReplyParser {
     static func headerKey(bytes b: UnsafeBufferPointer<UInt8>) -> (key: String, isFrom: Bool, id: Int)? {
         let count = b.count
         var i = 0
-        while i < count, b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x3E || b[i] == 0x2A { i += 1 }
+        while i < count, b[i] == ASCII.space || b[i] == ASCII.tab || b[i] == ASCII.greaterThan || b[i] == ASCII.asterisk
+        { i += 1 }
         // Right-to-left and left-to-right marks (U+200E, U+200F) lead Arabic and Hebrew header lines.
-        while count - i >= 3, b[i] == 0xE2, b[i + 1] == 0x80, b[i + 2] == 0x8E || b[i + 2] == 0x8F { i += 3 }
+        while UTF8Bytes.has(UTF8Bytes.leftToRightMark, at: i, in: b, within: 0..<count)
+            || UTF8Bytes.has(UTF8Bytes.rightToLeftMark, at: i, in: b, within: 0..<count)
+        {
+            i += UTF8Bytes.leftToRightMark.count
+        }
         // Find ":" or "：" within the first 40 bytes.
         let colon = TextLines.firstColon(b, from: i, within: 40)
         guard colon > i else { return nil }
         let rawKey = UnsafeBufferPointer(rebasing: b[i..<colon])
         // ASCII keys (most lines): lower-case into a small buffer; keys of 15 bytes or less make no heap string.
         var ascii = true
-        for x in rawKey where x >= 0x80 {
+        for x in rawKey where x >= ASCII.upperBound {
             ascii = false
             break
         }
         if ascii {
-            guard let f = rawKey.first(where: { $0 != 0x2A }), patterns.headerFirstBytes[Int(f)] else { return nil }
+            guard let f = rawKey.first(where: { $0 != ASCII.asterisk }), patterns.headerFirstBytes[Int(f)] else {
+                return nil
+            }
             let found: Int? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { buf in
                 var n = 0
-                for x in rawKey where x != 0x2A {
+                for x in rawKey where x != ASCII.asterisk {
                     if n == 40 { return nil }
                     buf[n] = TextLines.lowerByte(x)
                     n += 1
@@ -354,7 +350,7 @@ public enum ReplyParser {
             return (patterns.headerWords[id], patterns.headerWordIsFrom[id], id)
         }
         // Bold marks come off on bytes; the rest is lower-cased by Unicode rules.
-        let key = TextLines.lower(String(decoding: rawKey.filter { $0 != 0x2A }, as: UTF8.self))
+        let key = TextLines.lower(String(decoding: rawKey.filter { $0 != ASCII.asterisk }, as: UTF8.self))
         guard let id = patterns.headerTable.id(of: String(TextLines.trimmed(Substring(key)))) else { return nil }
         return (patterns.headerWords[id], patterns.headerWordIsFrom[id], id)
     }
@@ -404,7 +400,8 @@ public enum ReplyParser {
         var evidence = false
         var k = i
         while k < lines.endIndex && k < i + 3 && !evidence {
-            for b in lines[k].utf8 where (b >= 0x30 && b <= 0x39) || b == 0x40 || b >= 0x80 {
+            for b in lines[k].utf8
+            where ASCII.isDigit(b) || b == ASCII.atSign || b >= ASCII.upperBound {
                 evidence = true
                 break
             }
@@ -423,7 +420,7 @@ public enum ReplyParser {
                 j += 1
                 continue
             }
-            if span > 0 && TextLines.firstByte(l) == 0x3E && !isClosingFragment(l) { return nil }
+            if span > 0 && TextLines.firstByte(l) == ASCII.greaterThan && !isClosingFragment(l) { return nil }
             // One line (most attributions) is tested as it stands; the joined text is built from the second on.
             let t = TextLines.trimmed(l)
             if span == 0 {
@@ -466,7 +463,9 @@ public enum ReplyParser {
     static func splitSharedAttributionLines(_ lines: [Substring]) -> String? {
         var cuts: [Int: (String, String)] = [:]
         for k in lines.indices where k + 1 < lines.count && TextLines.endsWithColon(lines[k]) {
-            guard TextLines.firstByte(lines[k + 1]) == 0x3E, let parts = sharedAttribution(lines[k]) else { continue }
+            guard TextLines.firstByte(lines[k + 1]) == ASCII.greaterThan, let parts = sharedAttribution(lines[k]) else {
+                continue
+            }
             cuts[k] = parts
         }
         if cuts.isEmpty { return nil }
@@ -485,7 +484,9 @@ public enum ReplyParser {
     /// ("reply", "On … wrote:") when an attribution starts after some words of the line.
     static func sharedAttribution(_ line: Substring) -> (String, String)? {
         let t = TextLines.trimmed(line)
-        guard t.utf8.count < 300, let f = t.utf8.first, !(f >= 0x30 && f <= 0x39) else { return nil }
+        guard t.utf8.count < 300, let f = t.utf8.first, !ASCII.isDigit(f) else {
+            return nil
+        }
         // A line that opens as an attribution is one whole; checked on its first bytes before anything is built.
         let head = TextLines.lower(t.prefix(12))
         if patterns.attributionLeads.contains(where: { TextLines.hasPrefix(head, $0) }) { return nil }
@@ -541,12 +542,12 @@ public enum ReplyParser {
     /// split is searched on bytes. A non-ASCII line is left to the general way.
     static func sharedAttributionASCII(_ t: Substring, _ b: UnsafeBufferPointer<UInt8>) -> SharedSplit {
         let n = b.count
-        for x in b where x >= 0x80 { return .notASCII }
+        for x in b where x >= ASCII.upperBound { return .notASCII }
         guard n > 1 else { return .none }
         var p = 1
         while p < n {
             let before = b[p - 1]
-            if before == 0x20 || before == 0x2D {
+            if before == ASCII.space || before == ASCII.hyphen {
                 let f = TextLines.lowerByte(b[p])
                 for lead in sharedAttributionLeadsByFirst[Int(f)] where p + lead.count <= n {
                     var k = 1
@@ -556,7 +557,7 @@ public enum ReplyParser {
                     let rest = t.utf8.index(t.utf8.startIndex, offsetBy: p)
                     guard isAttribution(String(t[rest...])) else { break }
                     var end = p
-                    while end > 0 && (b[end - 1] == 0x20 || b[end - 1] == 0x2D) { end -= 1 }
+                    while end > 0 && (b[end - 1] == ASCII.space || b[end - 1] == ASCII.hyphen) { end -= 1 }
                     if end == 0 { return .none }
                     let head = String(decoding: UnsafeBufferPointer(rebasing: b[0..<end]), as: UTF8.self)
                     return .split(head, String(t[rest...]))
@@ -570,10 +571,12 @@ public enum ReplyParser {
     /// "On Tue, Apr 11, 2017 …": an attribution lead word and a digit.
     static func opensWithLeadAndDigit(_ s: Substring) -> Bool {
         let t = TextLines.trimmed(s)
-        guard t.utf8.count < 300, t.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else { return false }
+        guard t.utf8.count < 300, t.utf8.contains(where: { ASCII.isDigit($0) }) else {
+            return false
+        }
         // ASCII leads ("on ", "le ") by the line's first byte, compared on bytes; the few leads with other
         // scripts in them are lower-cased by Unicode rules.
-        if let f = t.utf8.first, f < 0x80 {
+        if let f = t.utf8.first, f < ASCII.upperBound {
             for lead in openingLeadsASCIIByFirst[Int(TextLines.lowerByte(f))] where TextLines.hasPrefixFolded(t, lead) {
                 return true
             }
@@ -588,12 +591,12 @@ public enum ReplyParser {
     static let openingLeads = patterns.attributionLeads.filter { $0.utf8.count > 1 && $0.count <= 12 }
     static let openingLeadsASCIIByFirst: [[[UInt8]]] = {
         var by = [[[UInt8]]](repeating: [], count: 256)
-        for lead in openingLeads where lead.utf8.allSatisfy({ $0 < 0x80 }) {
+        for lead in openingLeads where lead.utf8.allSatisfy({ $0 < ASCII.upperBound }) {
             by[Int(lead.utf8.first!)].append(Array(lead.utf8))
         }
         return by
     }()
-    static let openingLeadsOther = openingLeads.filter { $0.utf8.contains { $0 >= 0x80 } }
+    static let openingLeadsOther = openingLeads.filter { $0.utf8.contains { $0 >= ASCII.upperBound } }
 
     /// The quoted last line of a wrapped attribution: ">:" after "<a@b", or Polymail's "> wrote:".
     static func isClosingFragment(_ s: Substring) -> Bool {
@@ -614,7 +617,8 @@ public enum ReplyParser {
             k -= 1
             blanks += 1
         }
-        guard k >= lines.startIndex, !TextLines.isBlank(lines[k]), TextLines.firstByte(lines[k]) != 0x3E else {
+        guard k >= lines.startIndex, !TextLines.isBlank(lines[k]), TextLines.firstByte(lines[k]) != ASCII.greaterThan
+        else {
             return nil
         }
         if dateFirstWithAddress(lines[k]) { return k }
@@ -631,8 +635,9 @@ public enum ReplyParser {
     /// Gmail without "wrote:": "2013/7/20 sam via Discourse <info@discourse.org>" (a date, then a mailbox).
     static func dateFirstWithAddress(_ s: Substring) -> Bool {
         let t = TextLines.trimmed(s)
-        guard t.utf8.count < 200, let f = t.utf8.first, f >= 0x30 && f <= 0x39, t.utf8.last == 0x3E,
-            t.utf8.contains(0x40), t.utf8.contains(0x3C)
+        guard t.utf8.count < 200, let f = t.utf8.first, ASCII.isDigit(f),
+            t.utf8.last == ASCII.greaterThan,
+            t.utf8.contains(ASCII.atSign), t.utf8.contains(ASCII.lessThan)
         else { return false }
         return true
     }
@@ -641,9 +646,9 @@ public enum ReplyParser {
     static func looksLikeAttributionStart(_ s: Substring) -> Bool {
         let t = TextLines.trimmed(s)
         guard let first = t.utf8.first else { return false }
-        if first >= 0x30 && first <= 0x39 { return true }
+        if ASCII.isDigit(first) { return true }
         if let last = t.last, last == "<" || last == "(" || last == "," || last == "\"" { return true }
-        if t.utf8.contains(0x40) { return true }
+        if t.utf8.contains(ASCII.atSign) { return true }
         let l = TextLines.lower(t.prefix(12))
         return patterns.attributionLeads.contains { TextLines.hasPrefix(l, $0) }
     }
@@ -657,7 +662,7 @@ public enum ReplyParser {
         while end > start, TextLines.isSpace(u[u.index(before: end)]) { end = u.index(before: end) }
         guard end > start else { return false }
         let last = u[u.index(before: end)]
-        guard last == 0x65 || last == 0x73 else { return false }
+        guard last == ASCII.smallE || last == ASCII.smallS else { return false }
         func endsWith(_ word: [UInt8]) -> Bool {
             var k = word.count
             var p = end
@@ -679,14 +684,14 @@ public enum ReplyParser {
     package static func dashedAttribution(_ s: Substring) -> Bool {
         guard s.utf8.count < 300 else { return false }
         let t = TextLines.trimmed(s)
-        guard t.utf8.last == 0x2D else { return false }
+        guard t.utf8.last == ASCII.hyphen else { return false }
         // Dashes and spaces off both ends, then the verb at the end, compared on lower-cased bytes.
         var lowered = TextLines.lower(t)
         return lowered.withUTF8 { b in
             var lo = 0
             var hi = b.count
-            while lo < hi && (b[lo] == 0x2D || b[lo] == 0x20) { lo += 1 }
-            while hi > lo && (b[hi - 1] == 0x2D || b[hi - 1] == 0x20) { hi -= 1 }
+            while lo < hi && (b[lo] == ASCII.hyphen || b[lo] == ASCII.space) { lo += 1 }
+            while hi > lo && (b[hi - 1] == ASCII.hyphen || b[hi - 1] == ASCII.space) { hi -= 1 }
             let inner = UnsafeBufferPointer(rebasing: b[lo..<hi])
             return Self.dashedVerbs.contains { TextLines.hasSuffix(inner, $0) }
         }
@@ -712,11 +717,11 @@ public enum ReplyParser {
         var hasAt = false
         var ascii = true
         for x in b {
-            if x >= 0x30 && x <= 0x39 {
+            if ASCII.isDigit(x) {
                 hasDigit = true
-            } else if x == 0x40 {
+            } else if x == ASCII.atSign {
                 hasAt = true
-            } else if x >= 0x80 {
+            } else if x >= ASCII.upperBound {
                 ascii = false
             }
         }
@@ -745,7 +750,7 @@ public enum ReplyParser {
     private static func loweredIsAttribution(_ l: UnsafeBufferPointer<UInt8>, hasDigit: Bool, hasAt: Bool) -> Bool {
         var lo = 0
         var hi = l.count
-        while lo < hi && (l[lo] == 0x3E || l[lo] == 0x20) { lo += 1 }
+        while lo < hi && (l[lo] == ASCII.greaterThan || l[lo] == ASCII.space) { lo += 1 }
         while hi > lo, let (u, start) = TextLines.lastScalar(l, lo, hi), TextLines.isIgnorable(u) { hi = start }
         let text = UnsafeBufferPointer(rebasing: l[lo..<hi])
         // The last three scalars pick the trailers worth comparing.
@@ -758,7 +763,7 @@ public enum ReplyParser {
         for trailer in Self.trailerBytesBySuffix[key] ?? [] where TextLines.hasSuffix(text, trailer) {
             return true
         }
-        let colon = text.last == 0x3A
+        let colon = text.last == ASCII.colon
         // "Am 25.06.2015 um 10:55 schrieb Test user:": the verb comes before the name.
         if colon && Self.leadBytes.contains(where: { TextLines.hasPrefix(text, $0) }) {
             for verb in Self.verbsBeforeName where TextLines.contains(text, verb) { return true }
@@ -836,18 +841,19 @@ public enum ReplyParser {
         var kind: UInt8 = 0
         for b in t.utf8 {
             switch b {
-            case 0x2D, 0x5F, 0x3D, 0x2A, 0x7E, 0x23, 0x2B:
+            case ASCII.hyphen, ASCII.underscore, ASCII.equalsSign, ASCII.asterisk, ASCII.tilde, ASCII.numberSign,
+                ASCII.plusSign:
                 if kind == 0 { kind = b }
                 n += 1
-            case 0x20, 0x2E: continue
+            case ASCII.space, ASCII.fullStop: continue
             default: return false
             }
         }
-        if kind == 0x2D { return n >= 2 }
-        return n >= 3 || (kind == 0x5F && n >= 2)
+        if kind == ASCII.hyphen { return n >= 2 }
+        return n >= 3 || (kind == ASCII.underscore && n >= 2)
     }
 
-    static let fenceBytes: [UInt8] = [0x60, 0x60, 0x60]
+    static let fenceBytes: [UInt8] = [ASCII.graveAccent, ASCII.graveAccent, ASCII.graveAccent]
 
     /// A long rule between a line of several words and more text underlines a table's column titles
     /// ("Service  Expire Date  Description\n-----…\nRegistration …"); a signature rule stands apart.
@@ -905,9 +911,9 @@ public enum ReplyParser {
             // "- Rowing.mpeg" lists a file.
             let first = t.utf8.first
             var marked = false
-            if first == 0x2D || first == 0x2F {
-                let dashed = first == 0x2D && !t.hasPrefix("--")
-                let slashed = first == 0x2F && t.dropFirst().first?.isLetter == true
+            if first == ASCII.hyphen || first == ASCII.slash {
+                let dashed = first == ASCII.hyphen && !t.hasPrefix("--")
+                let slashed = first == ASCII.slash && t.dropFirst().first?.isLetter == true
                 var name = t.dropFirst().drop { $0 == " " }
                 if name.last == "." { name = name.dropLast() }
                 marked = (dashed || slashed) && !name.isEmpty && name.allSatisfy { $0.isLetter || $0 == " " }
@@ -938,8 +944,10 @@ public enum ReplyParser {
     /// For a sign-off line: nothing follows it ("Thanks!", "Best regards,"), unlike "Thanks, Ana" or "Thanks. BT".
     static func isBareSignOff(_ t: Substring) -> Bool {
         let bytes = Array(t.utf8)
-        for (i, b) in bytes.enumerated() where b == 0x2C || b == 0x2E {
-            if bytes[(i + 1)...].contains(where: { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) }) {
+        for (i, b) in bytes.enumerated() where b == ASCII.comma || b == ASCII.fullStop {
+            if bytes[(i + 1)...].contains(where: {
+                ASCII.isLetter($0)
+            }) {
                 return false
             }
         }
@@ -950,16 +958,18 @@ public enum ReplyParser {
     /// "Svar.").
     static func isFirstName(_ t: Substring) -> Bool {
         let bytes = t.utf8
-        guard let first = bytes.first, first >= 0x41, first <= 0x5A, bytes.last != 0x2E, bytes.count <= 12 else {
+        guard let first = bytes.first, first >= ASCII.capitalA, first <= ASCII.capitalZ, bytes.last != ASCII.fullStop,
+            bytes.count <= 12
+        else {
             return false
         }
         // "Bert" (capitalised) or "BT" (initials, at most three).
         var lower = 0
         var upper = 0
         for b in bytes.dropFirst() {
-            if b >= 0x61 && b <= 0x7A {
+            if b >= ASCII.smallA && b <= ASCII.smallZ {
                 lower += 1
-            } else if b >= 0x41 && b <= 0x5A {
+            } else if b >= ASCII.capitalA && b <= ASCII.capitalZ {
                 upper += 1
             } else {
                 return false
@@ -1009,7 +1019,8 @@ public enum ReplyParser {
     /// What a line of a signature block holds, or nil when it reads like a sentence of the message.
     /// One pass over the bytes decides most lines; words are looked up only on a line that could be a title.
     static func signatureLineKind(_ t: Substring) -> SignatureLine? {
-        guard t.utf8.count <= 80, let last = t.utf8.last, last != 0x3F, last != 0x21 else { return nil }
+        guard t.utf8.count <= 80, let last = t.utf8.last, last != ASCII.questionMark, last != ASCII.exclamationMark
+        else { return nil }
         var words = 0
         var lowerStarts = 0
         var digits = 0
@@ -1018,27 +1029,29 @@ public enum ReplyParser {
         var at = false
         var atWord = false
         var dotAfterAt = false
-        var previous: UInt8 = 0x20
+        var previous: UInt8 = ASCII.space
         for b in t.utf8 {
-            let space = b == 0x20 || b == 0x09
-            if !space && (previous == 0x20 || previous == 0x09) {
+            let space = b == ASCII.space || b == ASCII.tab
+            if !space && (previous == ASCII.space || previous == ASCII.tab) {
                 words += 1
-                if b >= 0x61 && b <= 0x7A { lowerStarts += 1 }
+                if b >= ASCII.smallA && b <= ASCII.smallZ { lowerStarts += 1 }
                 atWord = false
             }
-            if b >= 0x30 && b <= 0x39 {
+            if ASCII.isDigit(b) {
                 digits += 1
                 alphanumeric = true
-            } else if (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) {
+            } else if ASCII.isLetter(b) {
                 alphanumeric = true
                 other += 1
-            } else if !(space || b == 0x2D || b == 0x2E || b == 0x28 || b == 0x29 || b == 0x2B) {
+            } else if !(space || b == ASCII.hyphen || b == ASCII.fullStop || b == ASCII.leftParenthesis
+                || b == ASCII.rightParenthesis || b == ASCII.plusSign)
+            {
                 other += 1
             }
-            if b == 0x40 {
+            if b == ASCII.atSign {
                 at = true
                 atWord = true
-            } else if b == 0x2E && atWord {
+            } else if b == ASCII.fullStop && atWord {
                 dotAfterAt = true
             }
             previous = b
@@ -1057,7 +1070,7 @@ public enum ReplyParser {
         if hasSignatureWord(t) { return .title }
         // Capitalised words only ("Carolyn Graham", "J. E. McGrath", "40 East Broadway", "Parking & Desk"); a
         // longer one that ends with a full stop is a sentence. (Lower-case non-ASCII initials are rare here.)
-        guard lowerStarts == 0, words <= 4 || (words <= 6 && last != 0x2E) else { return nil }
+        guard lowerStarts == 0, words <= 4 || (words <= 6 && last != ASCII.fullStop) else { return nil }
         return .name
     }
 
@@ -1076,8 +1089,8 @@ public enum ReplyParser {
             }
             for b in t.utf8 {
                 switch b {
-                case 0x20, 0x09: lookUp()
-                case 0x2C, 0x3B, 0x3A, 0x28, 0x29: continue
+                case ASCII.space, ASCII.tab: lookUp()
+                case ASCII.comma, ASCII.semicolon, ASCII.colon, ASCII.leftParenthesis, ASCII.rightParenthesis: continue
                 default:
                     buffer[n] = TextLines.lowerByte(b)
                     n += 1
@@ -1096,7 +1109,7 @@ public enum ReplyParser {
         let signOffs = table ?? patterns.signOffTable
         // ASCII lines (most) are lower-cased into a small stack buffer; others by Unicode rules.
         var ascii = true
-        for b in t.utf8 where b >= 0x80 {
+        for b in t.utf8 where b >= ASCII.upperBound {
             ascii = false
             break
         }
@@ -1114,19 +1127,24 @@ public enum ReplyParser {
         return l.withUnsafeBufferPointer { isSignOff(lowered: $0, signOffs) }
     }
 
+    /// Punctuation of other scripts that may end a sign-off line: "—", "，", "、".
+    static let signOffTrailingSequences = [UTF8Bytes.emDash, UTF8Bytes.fullwidthComma, UTF8Bytes.ideographicComma]
+
     private static func isSignOff(lowered l: UnsafeBufferPointer<UInt8>, _ signOffs: ByteTable) -> Bool {
         // Trailing punctuation and the comma are fixed byte sequences.
         var end = l.count
         while end > 0 {
             let b = l[end - 1]
-            if b == 0x2C || b == 0x2E || b == 0x21 || b == 0x3B || b == 0x20 || b == 0x2D {
-                end -= 1
-            } else if end >= 3
-                && ((l[end - 3] == 0xE2 && l[end - 2] == 0x80 && b == 0x94)  // —
-                    || (l[end - 3] == 0xEF && l[end - 2] == 0xBC && b == 0x8C)  // ，
-                    || (l[end - 3] == 0xE3 && l[end - 2] == 0x80 && b == 0x81))  // 、
+            if b == ASCII.comma || b == ASCII.fullStop || b == ASCII.exclamationMark || b == ASCII.semicolon
+                || b == ASCII.space || b == ASCII.hyphen
             {
-                end -= 3
+                end -= 1
+            } else if b >= ASCII.upperBound,
+                let mark = Self.signOffTrailingSequences.first(where: {
+                    UTF8Bytes.has($0, at: end - $0.count, in: l, within: 0..<end)
+                })
+            {
+                end -= mark.count
             } else {
                 break
             }
@@ -1134,11 +1152,11 @@ public enum ReplyParser {
         if end == 0 { return false }
         if signOffs.id(of: UnsafeBufferPointer(rebasing: l[0..<end])) != nil { return true }
         // "Thanks, Ana": a sign-off, a comma and at most three words.
-        guard let comma = l[0..<end].firstIndex(of: 0x2C) else { return false }
+        guard let comma = l[0..<end].firstIndex(of: ASCII.comma) else { return false }
         var words = 0
         var inWord = false
         for b in l[(comma + 1)..<end] {
-            if b == 0x20 {
+            if b == ASCII.space {
                 inWord = false
             } else if !inWord {
                 inWord = true
@@ -1148,8 +1166,8 @@ public enum ReplyParser {
         guard words <= 3 else { return false }
         var lo = 0
         var hi = comma
-        while lo < hi && l[lo] == 0x20 { lo += 1 }
-        while hi > lo && l[hi - 1] == 0x20 { hi -= 1 }
+        while lo < hi && l[lo] == ASCII.space { lo += 1 }
+        while hi > lo && l[hi - 1] == ASCII.space { hi -= 1 }
         return signOffs.id(of: UnsafeBufferPointer(rebasing: l[lo..<hi])) != nil
     }
 
@@ -1158,7 +1176,7 @@ public enum ReplyParser {
         var words = 0
         var inWord = false
         for b in t.utf8 {
-            if b == 0x20 || b == 0x09 {
+            if b == ASCII.space || b == ASCII.tab {
                 inWord = false
             } else if !inWord {
                 inWord = true
@@ -1166,7 +1184,7 @@ public enum ReplyParser {
             }
         }
         if words > 6 { return false }
-        return t.utf8.last != 0x3F
+        return t.utf8.last != ASCII.questionMark
     }
 
     static func matchesSender(_ t: Substring, _ senderName: String?) -> Bool {
@@ -1185,8 +1203,8 @@ extension String {
         let u = utf8
         var lo = u.startIndex
         var hi = u.endIndex
-        while lo < hi && u[lo] == 0x20 { lo = u.index(after: lo) }
-        while hi > lo && u[u.index(before: hi)] == 0x20 { hi = u.index(before: hi) }
+        while lo < hi && u[lo] == ASCII.space { lo = u.index(after: lo) }
+        while hi > lo && u[u.index(before: hi)] == ASCII.space { hi = u.index(before: hi) }
         if lo == u.startIndex && hi == u.endIndex { return self }
         return String(Substring(u[lo..<hi]))
     }

@@ -10,7 +10,7 @@ package enum TextLines {
     package static func split(_ text: String) -> [Substring] {
         var normalised = text
         normalised.makeContiguousUTF8()
-        if hasByte(normalised, 0x0D) { normalised = normalised.replacingCRLF() }
+        if hasByte(normalised, ASCII.carriageReturn) { normalised = normalised.replacingCRLF() }
         let utf8 = normalised.utf8
         var lines: [Substring] = []
         var start = utf8.startIndex
@@ -20,7 +20,7 @@ package enum TextLines {
             lines.reserveCapacity(buf.count / 48 + 4)
             var p = UnsafeRawPointer(base)
             var left = buf.count
-            while left > 0, let hit = memchr(p, 0x0A, left) {
+            while left > 0, let hit = memchr(p, Int32(ASCII.lineFeed), left) {
                 let off = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
                 let end = utf8.index(utf8.startIndex, offsetBy: off)
                 lines.append(normalised[start..<end])
@@ -34,21 +34,22 @@ package enum TextLines {
     }
 
     /// The offset of the first ":" or full-width "：" (EF BC 9A) starting in `b[from ..< from + within]`, or -1.
-    /// memchr finds the ASCII colon; the rare 0xEF lead is looked for only before it.
+    /// memchr finds the ASCII colon; the full-width colon's rare lead byte is looked for only before it.
     static func firstColon(_ b: UnsafeBufferPointer<UInt8>, from: Int, within: Int) -> Int {
         let window = min(b.count - from, within)
         guard window > 0, let base = b.baseAddress else { return -1 }
         let start = base + from
         var limit = window
         var colon = -1
-        if let hit = memchr(start, 0x3A, window) {
+        if let hit = memchr(start, Int32(ASCII.colon), window) {
             limit = UnsafeRawPointer(hit) - UnsafeRawPointer(start)
             colon = from + limit
         }
         var k = 0
-        while k < limit, let hit = memchr(start + k, 0xEF, limit - k) {
+        let lead = Int32(UTF8Bytes.fullwidthColon[0])
+        while k < limit, let hit = memchr(start + k, lead, limit - k) {
             let off = from + (UnsafeRawPointer(hit) - UnsafeRawPointer(start))
-            if off + 2 < b.count && b[off + 1] == 0xBC && b[off + 2] == 0x9A { return off }
+            if UTF8Bytes.has(UTF8Bytes.fullwidthColon, at: off, in: b, within: 0..<b.count) { return off }
             k = off - from + 1
         }
         return colon
@@ -66,7 +67,7 @@ package enum TextLines {
     }
 
     @inline(__always) static func isSpace(_ b: UInt8) -> Bool {
-        b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0C || b == 0x0B
+        b == ASCII.space || b == ASCII.tab || b == ASCII.carriageReturn || b == ASCII.formFeed || b == ASCII.verticalTab
     }
 
     /// First byte that is not ASCII whitespace (and not a UTF-8 NBSP lead), or nil for a blank line.
@@ -79,14 +80,14 @@ package enum TextLines {
     @inline(__always) package static func isBlank(_ s: Substring) -> Bool {
         // Most lines open with a visible ASCII byte: answered from that byte alone, inlined at the caller.
         guard let first = firstUTF8(s) else { return true }
-        if first < 0x80 && !isSpace(first) { return false }
+        if first < ASCII.upperBound && !isSpace(first) { return false }
         return isBlankScan(s)
     }
 
     static func isBlankScan(_ s: Substring) -> Bool {
         var ascii = true
         for b in s.utf8 {
-            if b >= 0x80 {
+            if b >= ASCII.upperBound {
                 ascii = false
                 break
             }
@@ -97,7 +98,7 @@ package enum TextLines {
         return true
     }
 
-    /// Whitespace, NBSP, zero-width and bidi marks: invisible in a mail client.
+    /// Whitespace, NBSP, zero-width and bidi marks: invisible in a mail client (Unicode code points).
     @inline(__always) static func isIgnorable(_ u: Unicode.Scalar) -> Bool {
         switch u.value {
         case 0x20, 0x09, 0x0D, 0x0A, 0x0B, 0x0C, 0xA0, 0x200B...0x200F, 0x202A...0x202E, 0x2066...0x2069, 0xFEFF,
@@ -119,7 +120,11 @@ package enum TextLines {
 
     package static func trimmed(_ s: Substring) -> Substring {
         // Most lines start and end with a visible ASCII byte: nothing to trim, nothing to decode.
-        if let f = firstUTF8(s), let l = lastUTF8(s), f < 0x80, l < 0x80, f > 0x20, l > 0x20 { return s }
+        if let f = firstUTF8(s), let l = lastUTF8(s), f < ASCII.upperBound, l < ASCII.upperBound, f > ASCII.space,
+            l > ASCII.space
+        {
+            return s
+        }
         var t = s
         while let f = t.unicodeScalars.first, isIgnorable(f) { t = t[t.unicodeScalars.index(after: t.startIndex)...] }
         while let l = t.unicodeScalars.last, isIgnorable(l) { t = t[..<t.unicodeScalars.index(before: t.endIndex)] }
@@ -146,11 +151,11 @@ package enum TextLines {
         var ascii = true
         var hasUpper = false
         for b in s.utf8 {
-            if b >= 0x80 {
+            if b >= ASCII.upperBound {
                 ascii = false
                 break
             }
-            if b >= 0x41 && b <= 0x5A { hasUpper = true }
+            if b >= ASCII.capitalA && b <= ASCII.capitalZ { hasUpper = true }
         }
         if ascii {
             if !hasUpper { return String(s) }
@@ -169,15 +174,14 @@ package enum TextLines {
         out.reserveCapacity(s.utf8.count + 8)
         for u in s.unicodeScalars {
             let v = u.value
-            if v < 0x80 {
+            if v < ASCII.upperBound {
                 out.append(lowerByte(UInt8(truncatingIfNeeded: v)))
             } else if v == 0xA0 {
-                out.append(0x20)
+                out.append(ASCII.space)
             } else if v < 0x100 {
-                // Latin-1: only À–Þ (less ×) have lower-case forms, 0x20 above.
-                let l = (v >= 0xC0 && v <= 0xDE && v != 0xD7) ? v + 0x20 : v
-                out.append(UInt8(truncatingIfNeeded: 0xC0 | (l >> 6)))
-                out.append(UInt8(truncatingIfNeeded: 0x80 | (l & 0x3F)))
+                // Latin-1: only À–Þ (less ×) have lower-case forms, in the same bit as ASCII's.
+                let l = (v >= 0xC0 && v <= 0xDE && v != 0xD7) ? v | UInt32(ASCII.lowerCaseBit) : v
+                UTF8Bytes.appendLatin1(UInt8(truncatingIfNeeded: l), to: &out)
             } else if Self.caseless(v) || !u.properties.changesWhenLowercased {
                 UTF8.encode(u) { out.append($0) }
             } else {
@@ -244,17 +248,11 @@ package enum TextLines {
     static func lastScalar(_ b: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> (Unicode.Scalar, Int)? {
         guard hi > lo else { return nil }
         var s = hi - 1
-        while s > lo && b[s] & 0xC0 == 0x80 { s -= 1 }
-        var value: UInt32
-        let lead = b[s]
-        switch hi - s {
-        case 1: value = UInt32(lead)
-        case 2: value = UInt32(lead & 0x1F)
-        case 3: value = UInt32(lead & 0x0F)
-        default: value = UInt32(lead & 0x07)
-        }
-        if hi - s > 1 { for k in (s + 1)..<hi { value = value << 6 | UInt32(b[k] & 0x3F) } }
-        return (Unicode.Scalar(value) ?? "\u{FFFD}", s)
+        while s > lo && UTF8.isContinuation(b[s]) { s -= 1 }
+        var bytes = UnsafeBufferPointer(rebasing: b[s..<hi]).makeIterator()
+        var decoder = UTF8()
+        guard case .scalarValue(let scalar) = decoder.decode(&bytes) else { return ("\u{FFFD}", s) }
+        return (scalar, s)
     }
 
     /// Substring test on bytes already extracted.
@@ -312,21 +310,23 @@ package enum TextLines {
         return out
     }
 
-    @inline(__always) static func lowerByte(_ b: UInt8) -> UInt8 { (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b }
+    @inline(__always) static func lowerByte(_ b: UInt8) -> UInt8 {
+        (b >= ASCII.capitalA && b <= ASCII.capitalZ) ? b | ASCII.lowerCaseBit : b
+    }
 
     /// True when `s` starts with `p` (lower-case bytes): ASCII letters compared without case, and an NBSP in `s`
     /// read as the space it shows.
     static func hasPrefixFolded(_ s: Substring, _ p: [UInt8]) -> Bool {
         var k = 0
-        var nbsp = false  // a C2 lead just matched a space of `p`; its A0 must follow
+        var nbsp = false  // an NBSP's first byte just matched a space of `p`; its second must follow
         for b in s.utf8 {
             if nbsp {
                 nbsp = false
-                if b == 0xA0 { continue }
+                if b == UTF8Bytes.noBreakSpace[1] { continue }
                 return false
             }
             if k == p.count { return true }
-            if b == 0xC2 && p[k] == 0x20 {
+            if b == UTF8Bytes.noBreakSpace[0] && p[k] == ASCII.space {
                 nbsp = true
                 k += 1
                 continue
@@ -351,36 +351,11 @@ package enum TextLines {
         if set.nonASCIIFirst {
             // Every needle starts with a non-ASCII byte (which folding leaves as it is): an ASCII line has none.
             var any = false
-            for b in h where b >= 0x80 {
+            for b in h where b >= ASCII.upperBound {
                 any = true
                 break
             }
             if !any { return false }
-        }
-        if set.minLength >= 4 {
-            // Every needle has four bytes or more: a rolling window of the last four (folded) bytes, hashed into
-            // 4,096 bits, rules out nearly every position with a shift, a multiply and one bit test.
-            guard n >= set.minLength else { return false }
-            var w: UInt32 = 0
-            for i in 0..<n {
-                w = w << 8 | UInt32(lowerByte(h[i]))
-                if i < 3 { continue }
-                let q = FoldedNeedles.quadSlot(w)
-                if set.quad[q >> 6] & (1 << UInt64(q & 63)) == 0 { continue }
-                let start = i - 3
-                for idx in set.byFirst[Int(lowerByte(h[start]))] {
-                    let needle = set.needles[idx]
-                    if start + needle.count > n { continue }
-                    var k = 4
-                    while k < needle.count && lowerByte(h[start + k]) == needle[k] { k += 1 }
-                    if k == needle.count && lowerByte(h[start + 1]) == needle[1] && lowerByte(h[start + 2]) == needle[2]
-                        && lowerByte(h[start + 3]) == needle[3]
-                    {
-                        return true
-                    }
-                }
-            }
-            return false
         }
         var i = 0
         while i < n {
@@ -422,7 +397,7 @@ package enum TextLines {
     /// True when the last visible character is ":" or a full-width "：".
     static func endsWithColon(_ s: Substring) -> Bool {
         // Bytes from the end: an ASCII last byte (most lines) decides without decoding anything.
-        if let last = lastUTF8(s), last < 0x80, last > 0x20 { return last == 0x3A }
+        if let last = lastUTF8(s), last < ASCII.upperBound, last > ASCII.space { return last == ASCII.colon }
         for u in s.unicodeScalars.reversed() {
             if isIgnorable(u) { continue }
             return u == ":" || u == "："
@@ -469,7 +444,7 @@ package enum TextLines {
         // free, while removing from a String's end one scalar at a time copies it each time.
         while lo < hi {
             let line = lines[hi - 1]
-            if let b = lastUTF8(line), b > 0x20, b < 0x80 { return joined(lines[lo..<hi]) }
+            if let b = lastUTF8(line), b > ASCII.space, b < ASCII.upperBound { return joined(lines[lo..<hi]) }
             var last = line
             while let u = last.unicodeScalars.last, isIgnorable(u) { last = Substring(last.unicodeScalars.dropLast()) }
             if last.isEmpty {
@@ -494,11 +469,6 @@ package struct FoldedNeedles: Sendable {
     var bigram = [UInt64](repeating: 0, count: 1024)
     /// True when every needle starts with a non-ASCII byte.
     var nonASCIIFirst = false
-    /// The shortest needle's length, and the first four bytes of every needle hashed into 4,096 bits.
-    var minLength = 0
-    var quad = [UInt64](repeating: 0, count: 64)
-
-    @inline(__always) static func quadSlot(_ w: UInt32) -> Int { Int((w &* 0x9E37_79B1) >> 20) }
 
     init(_ phrases: [String]) {
         for p in phrases {
@@ -512,13 +482,7 @@ package struct FoldedNeedles: Sendable {
             byFirst[Int(f)].append(needles.count)
             needles.append(bytes)
         }
-        nonASCIIFirst = !needles.isEmpty && needles.allSatisfy { $0[0] >= 0x80 }
-        minLength = needles.map(\.count).min() ?? 0
-        for needle in needles where needle.count >= 4 {
-            let w = UInt32(needle[0]) << 24 | UInt32(needle[1]) << 16 | UInt32(needle[2]) << 8 | UInt32(needle[3])
-            let q = Self.quadSlot(w)
-            quad[q >> 6] |= 1 << UInt64(q & 63)
-        }
+        nonASCIIFirst = !needles.isEmpty && needles.allSatisfy { $0[0] >= ASCII.upperBound }
     }
 
     private mutating func mark(_ pair: Int) { bigram[pair >> 6] |= 1 << UInt64(pair & 63) }
@@ -532,12 +496,12 @@ extension String {
         bytes.reserveCapacity(utf8.count)
         var previousCR = false
         for b in utf8 {
-            if b == 0x0D {
-                bytes.append(0x0A)
+            if b == ASCII.carriageReturn {
+                bytes.append(ASCII.lineFeed)
                 previousCR = true
                 continue
             }
-            if b == 0x0A && previousCR {
+            if b == ASCII.lineFeed && previousCR {
                 previousCR = false
                 continue
             }

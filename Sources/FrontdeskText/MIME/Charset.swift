@@ -37,11 +37,10 @@ public enum Charset {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + bytes.count / 8)
         for b in bytes {
-            if b < 0x80 {
+            if b < ASCII.upperBound {
                 out.append(b)
             } else {
-                out.append(0xC0 | (b >> 6))
-                out.append(0x80 | (b & 0x3F))
+                UTF8Bytes.appendLatin1(b, to: &out)
             }
         }
         return String(decoding: out, as: UTF8.self)

@@ -36,25 +36,29 @@ public enum HTMLText {
             // Collapse to at most one blank line.
             var n = 0
             var k = out.count - 1
-            while k >= 0 && (out[k] == 0x20) {
+            while k >= 0 && (out[k] == ASCII.space) {
                 out.removeLast()
                 k -= 1
             }
             k = out.count - 1
-            while k >= 0 && out[k] == 0x0A {
+            while k >= 0 && out[k] == ASCII.lineFeed {
                 n += 1
                 k -= 1
             }
             if out.isEmpty || n >= 2 { return }
-            out.append(0x0A)
+            out.append(ASCII.lineFeed)
         }
         while i < b.count {
             let c = b[i]
-            if c == 0x3C {  // <
+            if c == ASCII.lessThan {  // <
                 // Comments and declarations.
-                if i + 3 < b.count && b[i + 1] == 0x21 && b[i + 2] == 0x2D && b[i + 3] == 0x2D {
+                if i + 3 < b.count && b[i + 1] == ASCII.exclamationMark && b[i + 2] == ASCII.hyphen
+                    && b[i + 3] == ASCII.hyphen
+                {
                     var j = i + 4
-                    while j + 2 < b.count && !(b[j] == 0x2D && b[j + 1] == 0x2D && b[j + 2] == 0x3E) { j += 1 }
+                    while j + 2 < b.count
+                        && !(b[j] == ASCII.hyphen && b[j + 1] == ASCII.hyphen && b[j + 2] == ASCII.greaterThan)
+                    { j += 1 }
                     i = min(b.count, j + 3)
                     continue
                 }
@@ -64,9 +68,9 @@ public enum HTMLText {
                     let d = b[j]
                     if quote != 0 {
                         if d == quote { quote = 0 }
-                    } else if d == 0x22 || d == 0x27 {
+                    } else if d == ASCII.quotationMark || d == ASCII.apostrophe {
                         quote = d
-                    } else if d == 0x3E {
+                    } else if d == ASCII.greaterThan {
                         break
                     }
                     j += 1
@@ -81,7 +85,7 @@ public enum HTMLText {
                 let tagStart = i
                 i = j + 1
                 var k = tag.startIndex
-                let closing = k < tag.endIndex && tag[k] == 0x2F
+                let closing = k < tag.endIndex && tag[k] == ASCII.slash
                 if closing { k += 1 }
                 var nameEnd = k
                 while nameEnd < tag.endIndex, isNameByte(tag[nameEnd]) { nameEnd += 1 }
@@ -101,7 +105,7 @@ public enum HTMLText {
                     if closing && tagID == until { skipUntil = nil }
                     continue
                 }
-                if !closing, let id = tagID, id >= blockTagCount, tag.last != 0x2F {
+                if !closing, let id = tagID, id >= blockTagCount, tag.last != ASCII.slash {
                     skipUntil = id
                     continue
                 }
@@ -120,13 +124,13 @@ public enum HTMLText {
                 }
                 if let id = tagID, id < blockTagCount {
                     if name == "br" {
-                        while let last = out.last, last == 0x20 { out.removeLast() }
-                        out.append(0x0A)
+                        while let last = out.last, last == ASCII.space { out.removeLast() }
+                        out.append(ASCII.lineFeed)
                     } else {
                         newline()
                     }
                 } else if name == "td" || name == "th" {
-                    if let last = out.last, last != 0x0A && last != 0x20 { out.append(0x20) }
+                    if let last = out.last, last != ASCII.lineFeed && last != ASCII.space { out.append(ASCII.space) }
                 }
                 continue
             }
@@ -134,10 +138,10 @@ public enum HTMLText {
                 i += 1
                 continue
             }
-            if c == 0x26 {  // &
+            if c == ASCII.ampersand {  // &
                 if let (scalar, next) = entity(b, at: i) {
                     if scalar == "\u{00A0}" {
-                        out.append(0x20)
+                        out.append(ASCII.space)
                     } else {
                         UTF8.encode(scalar) { out.append($0) }
                     }
@@ -145,9 +149,10 @@ public enum HTMLText {
                     continue
                 }
             }
-            if preDepth <= 0 && (c == 0x0A || c == 0x0D || c == 0x09 || c == 0x20) {
+            if preDepth <= 0 && (c == ASCII.lineFeed || c == ASCII.carriageReturn || c == ASCII.tab || c == ASCII.space)
+            {
                 // Whitespace collapses outside <pre>.
-                if let last = out.last, last != 0x20 && last != 0x0A { out.append(0x20) }
+                if let last = out.last, last != ASCII.space && last != ASCII.lineFeed { out.append(ASCII.space) }
                 i += 1
                 continue
             }
@@ -158,14 +163,15 @@ public enum HTMLText {
         let before = quoteAt.map { String(decoding: out[0..<$0], as: UTF8.self) }
         var lo = bodyStart
         var hi = max(lo, sourceQuoteAt ?? b.count)
-        while lo < hi && b[lo] <= 0x20 { lo += 1 }
-        while hi > lo && b[hi - 1] <= 0x20 { hi -= 1 }
+        while lo < hi && b[lo] <= ASCII.space { lo += 1 }
+        while hi > lo && b[hi - 1] <= ASCII.space { hi -= 1 }
         return Result(
             text: trimLines(text), beforeQuote: before.map(trimLines), source: html, htmlBeforeQuoteRange: lo..<hi)
     }
 
     @inline(__always) static func isNameByte(_ c: UInt8) -> Bool {
-        (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) || c == 0x3A || c == 0x2D
+        ASCII.isLetter(c)
+            || ASCII.isDigit(c) || c == ASCII.colon || c == ASCII.hyphen
     }
 
     /// Elements that mail clients use to wrap quoted history.
@@ -205,13 +211,13 @@ public enum HTMLText {
     static func entity(_ b: [UInt8], at i: Int) -> (Unicode.Scalar, Int)? {
         var j = i + 1
         let limit = min(b.count, i + 12)
-        while j < limit && b[j] != 0x3B { j += 1 }
+        while j < limit && b[j] != ASCII.semicolon { j += 1 }
         guard j < limit, j > i + 1 else { return nil }
         let body = b[(i + 1)..<j]
-        if body.first == 0x23 {
+        if body.first == ASCII.numberSign {
             let digits = body.dropFirst()
             let value: UInt32?
-            if let f = digits.first, f == 0x78 || f == 0x58 {
+            if let f = digits.first, f == ASCII.smallX || f == ASCII.capitalX {
                 value = UInt32(String(decoding: digits.dropFirst(), as: UTF8.self), radix: 16)
             } else {
                 value = UInt32(String(decoding: digits, as: UTF8.self))
@@ -225,17 +231,17 @@ public enum HTMLText {
 
     static func trimLines(_ s: String) -> String {
         // Byte path: Character-wise splitting costs far more, and without "\r" lines split the same on bytes.
-        if !s.utf8.contains(0x0D) {
+        if !s.utf8.contains(ASCII.carriageReturn) {
             let bytes = Array(s.utf8)
             var ranges: [Range<Int>] = []
             var start = 0
-            for k in 0...bytes.count where k == bytes.count || bytes[k] == 0x0A {
+            for k in 0...bytes.count where k == bytes.count || bytes[k] == ASCII.lineFeed {
                 var end = k
-                while end > start && (bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09) { end -= 1 }
+                while end > start && (bytes[end - 1] == ASCII.space || bytes[end - 1] == ASCII.tab) { end -= 1 }
                 ranges.append(start..<end)
                 start = k + 1
             }
-            func blank(_ r: Range<Int>) -> Bool { bytes[r].allSatisfy { $0 == 0x20 } }
+            func blank(_ r: Range<Int>) -> Bool { bytes[r].allSatisfy { $0 == ASCII.space } }
             var lo = 0
             var hi = ranges.count
             while lo < hi && blank(ranges[lo]) { lo += 1 }
@@ -245,13 +251,13 @@ public enum HTMLText {
             for n in lo..<hi {
                 var r = ranges[n]
                 // One leading space goes, unless a combining mark makes it part of a larger character.
-                if r.count > 0 && bytes[r.lowerBound] == 0x20
-                    && (r.count == 1 || bytes[r.lowerBound + 1] < 0x80
+                if r.count > 0 && bytes[r.lowerBound] == ASCII.space
+                    && (r.count == 1 || bytes[r.lowerBound + 1] < ASCII.upperBound
                         || String(decoding: bytes[r], as: UTF8.self).hasPrefix(" "))
                 {
                     r = (r.lowerBound + 1)..<r.upperBound
                 }
-                if n > lo { out.append(0x0A) }
+                if n > lo { out.append(ASCII.lineFeed) }
                 out.append(contentsOf: bytes[r])
             }
             return String(decoding: out, as: UTF8.self)

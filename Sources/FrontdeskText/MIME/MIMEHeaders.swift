@@ -58,15 +58,15 @@ public enum MIMEHeaders {
         var i = 0
         let end = bytes.count
         while i < end {
-            let j = find(0x0A, i, end) ?? end
+            let j = find(ASCII.lineFeed, i, end) ?? end
             var lineEnd = j
-            if lineEnd > i && bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            if lineEnd > i && bytes[lineEnd - 1] == ASCII.carriageReturn { lineEnd -= 1 }
             if lineEnd > i {
                 let first = bytes[i]
-                if (first == 0x20 || first == 0x09) && haveField {
+                if (first == ASCII.space || first == ASCII.tab) && haveField {
                     // Folded continuation: unfolding removes the CRLF only (RFC 5322 §2.2.3).
                     if value.count < maxFieldLength { value.append(contentsOf: bytes[i..<lineEnd]) }
-                } else if let colon = find(0x3A, i, lineEnd) {
+                } else if let colon = find(ASCII.colon, i, lineEnd) {
                     flush()
                     name = Array(bytes[i..<colon])
                     value = Array(bytes[(colon + 1)..<min(lineEnd, colon + 1 + maxFieldLength)])
@@ -97,15 +97,15 @@ public enum MIMEHeaders {
                 escaped = false
                 continue
             }
-            if b == 0x5C && inQuotes {
+            if b == ASCII.backslash && inQuotes {
                 escaped = true
                 continue
             }
-            if b == 0x22 {
+            if b == ASCII.quotationMark {
                 inQuotes.toggle()
                 continue
             }
-            if b == 0x3B && !inQuotes {
+            if b == ASCII.semicolon && !inQuotes {
                 parts.append(String(decoding: current, as: UTF8.self))
                 current.removeAll(keepingCapacity: true)
                 continue
@@ -145,7 +145,9 @@ public enum MIMEHeaders {
         var bytes: [UInt8] = []
         var utf8 = Array(pieces[2].utf8)[...]
         while let b = utf8.popFirst() {
-            if b == 0x25, utf8.count >= 2, let v = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16) {
+            if b == ASCII.percentSign, utf8.count >= 2,
+                let v = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16)
+            {
                 bytes.append(v)
                 utf8 = utf8.dropFirst(2)
             } else {
@@ -206,20 +208,24 @@ public enum MIMEHeaders {
             func part(_ lo: Int, _ hi: Int) -> String {
                 String(decoding: UnsafeBufferPointer(rebasing: b[lo..<hi]), as: UTF8.self)
             }
-            if let open = b.lastIndex(of: 0x3C) {
-                let close = b[(open + 1)...].firstIndex(of: 0x3E) ?? b.count
+            if let open = b.lastIndex(of: ASCII.lessThan) {
+                let close = b[(open + 1)...].firstIndex(of: ASCII.greaterThan) ?? b.count
                 let address = String(TextLines.trimmed(Substring(part(open + 1, close))))
                 return MailAddress(name: cleanName(part(0, open)), address: stripMailto(address))
             }
-            if b.last == 0x5D, let open = b.lastIndex(of: 0x5B) {
+            if b.last == ASCII.rightSquareBracket, let open = b.lastIndex(of: ASCII.leftSquareBracket) {
                 return MailAddress(name: cleanName(part(0, open)), address: stripMailto(part(open + 1, b.count - 1)))
             }
-            if let open = b.firstIndex(of: 0x28), let close = b.lastIndex(of: 0x29), open < close {
+            if let open = b.firstIndex(of: ASCII.leftParenthesis), let close = b.lastIndex(of: ASCII.rightParenthesis),
+                open < close
+            {
                 return MailAddress(
                     name: cleanName(part(open + 1, close)), address: TextLines.strip(Substring(part(0, open))))
             }
             let all = part(0, b.count)
-            if b.contains(0x40) && !b.contains(0x20) { return MailAddress(name: nil, address: stripMailto(all)) }
+            if b.contains(ASCII.atSign) && !b.contains(ASCII.space) {
+                return MailAddress(name: nil, address: stripMailto(all))
+            }
             return MailAddress(name: cleanName(all), address: "")
         }
     }
@@ -234,11 +240,11 @@ public enum MIMEHeaders {
         var s = TextLines.trimmed(Substring(EncodedWords.decode(raw)))
         // Surrounding quotes come off on bytes (they are ASCII): no Character walk over the name.
         let u = s.utf8
-        if u.count >= 2, let f = u.first, let l = u.last, f == l, f == 0x22 || f == 0x27 {
+        if u.count >= 2, let f = u.first, let l = u.last, f == l, f == ASCII.quotationMark || f == ASCII.apostrophe {
             s = Substring(u.dropFirst().dropLast())
         }
         var out = String(s)
-        if out.utf8.contains(0x5C) { out = out.replacingOccurrences(of: "\\\"", with: "\"") }
+        if out.utf8.contains(ASCII.backslash) { out = out.replacingOccurrences(of: "\\\"", with: "\"") }
         out = String(TextLines.trimmed(Substring(out)))
         return out.isEmpty ? nil : out
     }
@@ -258,10 +264,16 @@ public enum EncodedWords {
             if upTo > literalStart { out += String(decoding: bytes[literalStart..<upTo], as: UTF8.self) }
         }
         while i < bytes.count {
-            if bytes[i] == 0x3D, i + 1 < bytes.count, bytes[i + 1] == 0x3F, let (decoded, next) = word(bytes, at: i) {
+            if bytes[i] == ASCII.equalsSign, i + 1 < bytes.count, bytes[i + 1] == ASCII.questionMark,
+                let (decoded, next) = word(bytes, at: i)
+            {
                 // Whitespace between two encoded words is not displayed.
                 let between = bytes[literalStart..<i]
-                if lastWasEncoded && between.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }) {
+                if lastWasEncoded
+                    && between.allSatisfy({
+                        $0 == ASCII.space || $0 == ASCII.tab || $0 == ASCII.carriageReturn || $0 == ASCII.lineFeed
+                    })
+                {
                     // skip it
                 } else {
                     flushLiteral(i)
@@ -282,20 +294,20 @@ public enum EncodedWords {
     static func word(_ b: [UInt8], at start: Int) -> (String, Int)? {
         var i = start + 2
         let limit = min(b.count, start + 4096)
-        guard let q1 = (i..<limit).first(where: { b[$0] == 0x3F }) else { return nil }
+        guard let q1 = (i..<limit).first(where: { b[$0] == ASCII.questionMark }) else { return nil }
         var charset = String(decoding: b[i..<q1], as: UTF8.self)
         if let star = charset.firstIndex(of: "*") { charset = String(charset[..<star]) }  // RFC 2231 language
-        guard q1 + 2 < limit, b[q1 + 2] == 0x3F else { return nil }
-        let enc = b[q1 + 1] | 0x20
+        guard q1 + 2 < limit, b[q1 + 2] == ASCII.questionMark else { return nil }
+        let enc = b[q1 + 1] | ASCII.lowerCaseBit
         i = q1 + 3
         var j = i
-        while j + 1 < limit && !(b[j] == 0x3F && b[j + 1] == 0x3D) { j += 1 }
+        while j + 1 < limit && !(b[j] == ASCII.questionMark && b[j + 1] == ASCII.equalsSign) { j += 1 }
         guard j + 1 < limit else { return nil }
         let payload = b[i..<j]
         let raw: [UInt8]
-        if enc == 0x62 {
+        if enc == ASCII.smallB {
             raw = Base64Decoder.decode(payload)
-        } else if enc == 0x71 {
+        } else if enc == ASCII.smallQ {
             raw = QuotedPrintable.decode(payload, underscoreIsSpace: true)
         } else {
             return nil

@@ -72,12 +72,14 @@ public enum MIMEParser {
         var i = b.startIndex
         let end = b.endIndex
         // A body with no headers at all starts with a blank line.
-        if i < end && b[i] == 0x0A { return (i, i + 1) }
-        if i + 1 < end && b[i] == 0x0D && b[i + 1] == 0x0A { return (i, i + 2) }
+        if i < end && b[i] == ASCII.lineFeed { return (i, i + 1) }
+        if i + 1 < end && b[i] == ASCII.carriageReturn && b[i + 1] == ASCII.lineFeed { return (i, i + 2) }
         while i < end {
-            if b[i] == 0x0A {
-                if i + 1 < end && b[i + 1] == 0x0A { return (i + 1, i + 2) }
-                if i + 2 < end && b[i + 1] == 0x0D && b[i + 2] == 0x0A { return (i + 1, i + 3) }
+            if b[i] == ASCII.lineFeed {
+                if i + 1 < end && b[i + 1] == ASCII.lineFeed { return (i + 1, i + 2) }
+                if i + 2 < end && b[i + 1] == ASCII.carriageReturn && b[i + 2] == ASCII.lineFeed {
+                    return (i + 1, i + 3)
+                }
             }
             i += 1
         }
@@ -130,12 +132,12 @@ public enum MIMEParser {
         // Scan line starts only, so the cost is linear in the body size.
         while i < end {
             var lineEnd = i
-            while lineEnd < end && body[lineEnd] != 0x0A { lineEnd += 1 }
-            if lineEnd - i >= delimiter.count && body[i] == 0x2D
+            while lineEnd < end && body[lineEnd] != ASCII.lineFeed { lineEnd += 1 }
+            if lineEnd - i >= delimiter.count && body[i] == ASCII.hyphen
                 && body[i..<(i + delimiter.count)].elementsEqual(delimiter)
             {
                 let after = i + delimiter.count
-                let isClose = after + 1 < end && body[after] == 0x2D && body[after + 1] == 0x2D
+                let isClose = after + 1 < end && body[after] == ASCII.hyphen && body[after + 1] == ASCII.hyphen
                 starts.append((i, min(lineEnd + 1, end)))
                 if isClose {
                     closed = true
@@ -151,8 +153,8 @@ public enum MIMEParser {
             let contentStart = starts[k].contentStart
             var contentEnd = k + 1 < starts.count ? starts[k + 1].lineStart : end
             // The CRLF before a delimiter belongs to the delimiter.
-            if contentEnd > contentStart && body[contentEnd - 1] == 0x0A { contentEnd -= 1 }
-            if contentEnd > contentStart && body[contentEnd - 1] == 0x0D { contentEnd -= 1 }
+            if contentEnd > contentStart && body[contentEnd - 1] == ASCII.lineFeed { contentEnd -= 1 }
+            if contentEnd > contentStart && body[contentEnd - 1] == ASCII.carriageReturn { contentEnd -= 1 }
             if contentEnd < contentStart { contentEnd = contentStart }
             parts.append(parseEntity(body[contentStart..<contentEnd], depth: depth, budget: &budget))
         }

@@ -23,7 +23,7 @@ public enum Base64Decoder {
         var acc: UInt32 = 0
         var n = 0
         for c in input {
-            if c == 0x3D { break }
+            if c == ASCII.equalsSign { break }
             let v = table[Int(c)]
             if v == 0xFF { continue }
             acc = (acc << 6) | UInt32(v)
@@ -50,9 +50,9 @@ public enum Base64Decoder {
 public enum QuotedPrintable {
     @inline(__always) static func hex(_ c: UInt8) -> UInt8? {
         switch c {
-        case 0x30...0x39: return c - 0x30
-        case 0x41...0x46: return c - 0x41 + 10
-        case 0x61...0x66: return c - 0x61 + 10
+        case ASCII.digitZero...ASCII.digitNine: return c - ASCII.digitZero
+        case ASCII.capitalA...ASCII.capitalF: return c - ASCII.capitalA + 10
+        case ASCII.smallA...ASCII.smallF: return c - ASCII.smallA + 10
         default: return nil
         }
     }
@@ -66,8 +66,8 @@ public enum QuotedPrintable {
         var i = 0
         while i < b.count {
             let c = b[i]
-            if c == 0x3D {
-                if i + 2 < b.count || (i + 2 == b.count && b[i + 1] != 0x0A) {
+            if c == ASCII.equalsSign {
+                if i + 2 < b.count || (i + 2 == b.count && b[i + 1] != ASCII.lineFeed) {
                     if i + 2 < b.count, let h = hex(b[i + 1]), let l = hex(b[i + 2]) {
                         out.append(h << 4 | l)
                         i += 3
@@ -76,9 +76,9 @@ public enum QuotedPrintable {
                 }
                 // Soft line break: "=" followed by optional whitespace then (CR)LF.
                 var j = i + 1
-                while j < b.count && (b[j] == 0x20 || b[j] == 0x09) { j += 1 }
-                if j < b.count && b[j] == 0x0D { j += 1 }
-                if j < b.count && b[j] == 0x0A {
+                while j < b.count && (b[j] == ASCII.space || b[j] == ASCII.tab) { j += 1 }
+                if j < b.count && b[j] == ASCII.carriageReturn { j += 1 }
+                if j < b.count && b[j] == ASCII.lineFeed {
                     i = j + 1
                     continue
                 }
@@ -90,8 +90,8 @@ public enum QuotedPrintable {
                 i += 1
                 continue
             }
-            if c == 0x5F && underscoreIsSpace {
-                out.append(0x20)
+            if c == ASCII.underscore && underscoreIsSpace {
+                out.append(ASCII.space)
             } else {
                 out.append(c)
             }

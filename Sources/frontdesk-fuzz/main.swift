@@ -1,0 +1,3 @@
+import FrontdeskFuzzing
+
+FuzzCommand.main()
