@@ -69,8 +69,8 @@ func fetch(
 struct RawClient {
     let fd: Int32
 
-    init(port: UInt16) throws {
-        do { fd = try Loopback.connect(port: port, timeoutSeconds: 15) } catch {
+    init(port: UInt16, timeoutSeconds: Int = 15) throws {
+        do { fd = try Loopback.connect(port: port, timeoutSeconds: timeoutSeconds) } catch {
             if case .socket = error { throw RawError.socket }
             throw RawError.connect
         }
@@ -119,9 +119,11 @@ struct RawClient {
     enum RawError: Error { case socket, connect }
 }
 
-/// One raw request/response exchange on a fresh connection.
-func rawExchange(_ server: HTTPServer, _ request: String) throws -> (status: Int, response: String)? {
-    let client = try RawClient(port: server.port)
+/// One raw request/response exchange on a fresh connection (nil when no answer came within `timeoutSeconds`).
+func rawExchange(_ server: HTTPServer, _ request: String, timeoutSeconds: Int = 15) throws
+    -> (status: Int, response: String)?
+{
+    let client = try RawClient(port: server.port, timeoutSeconds: timeoutSeconds)
     defer { client.closeSocket() }
     client.send(request)
     return client.readStatus()

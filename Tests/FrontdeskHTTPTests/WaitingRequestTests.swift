@@ -119,7 +119,9 @@ struct WaitingRequestTests {
             slow.value = try? rawExchange(
                 server,
                 "POST /slow HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                    + "Content-Length: 3\r\nConnection: close\r\n\r\na=b")
+                    + "Content-Length: 3\r\nConnection: close\r\n\r\na=b",
+                // It waits for the rest of the test: under a loaded parallel run that is more than the usual 15 s.
+                timeoutSeconds: 120)
             slowDone.signal()
         }
         #expect(await wait(gate.entered) == .success)
