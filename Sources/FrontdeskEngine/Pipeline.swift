@@ -154,9 +154,12 @@ public final class Pipeline: Sendable {
         if let earlier = try c.messageID(provider: message.provider, providerMessageID: message.providerMessageID) {
             // A provider retry. An inline (TwiML) reply lives only in the lost HTTP response, so hand it back
             // again; a reply queued in the outbox leaves from there and is not repeated.
-            let inlineReply = try c.outboxItems(messageID: earlier).first { $0.status == .inline }?.body
+            guard let stored = try c.outboxItems(messageID: earlier).first(where: { $0.status == .inline })?.body else {
+                return PipelineOutcome(disposition: .duplicate, links: [], state: "idle", messageID: earlier)
+            }
+            let (reply, links) = try reissuingLinks(in: stored, now: now, c)
             return PipelineOutcome(
-                disposition: .duplicate, reply: inlineReply, links: [], state: "idle", messageID: earlier)
+                disposition: .duplicate, reply: reply, links: links, state: "idle", messageID: earlier)
         }
         let from = Address.normalize(message.from, channel: message.channel) ?? message.from.lowercased()
         // An SMS consent keyword (STOP, START and their synonyms) always takes effect, whatever the sender's count.
@@ -477,5 +480,21 @@ public final class Pipeline: Sendable {
         PipelineOutcome(
             disposition: .silent, intent: intent, confidence: confidence, reply: nil, links: [], state: "idle",
             reason: reason, messageID: t.messageID, replyOutboxID: nil)
+    }
+}
+
+extension Pipeline {
+    /// A stored reply with each of its links live again. Tokens are never stored readable (the reply holds
+    /// `/l/[link 17]`), so a link not yet used nor expired gets a new token for the same page, client and expiry; a used
+    /// or expired one keeps its placeholder (its page would only say so).
+    func reissuingLinks(in stored: String, now: Date, _ c: any UnitOfWork) throws -> (String, [IssuedLink]) {
+        var issued: [IssuedLink] = []
+        let text = try LinkRedaction.restore(stored) { id in
+            guard let link = try c.link(id: id), link.usedAt == nil, link.expiresAt > now else { return nil }
+            let fresh = try links.reissue(link, store: c, now: now)
+            issued.append(fresh.link)
+            return fresh.token
+        }
+        return (text, issued)
     }
 }

@@ -51,16 +51,7 @@ extension Pipeline {
     func more(_ pending: PendingAction, text: String, _ t: inout Turn, _ c: any UnitOfWork) throws -> PipelineOutcome? {
         try clearPending(&t, c)
         guard reader.isMore(text) else { return nil }
-        let known = try t.sender.client.map { try c.links(clientID: $0.id) } ?? []
-        var issued: [IssuedLink] = []
-        let rest = try LinkRedaction.restore(pending.payload) { id in
-            guard let link = known.first(where: { $0.id == id }), link.usedAt == nil, link.expiresAt > t.now else {
-                return nil
-            }
-            let fresh = try links.reissue(link, store: c, now: t.now)
-            issued.append(fresh.link)
-            return fresh.token
-        }
+        let (rest, issued) = try reissuingLinks(in: pending.payload, now: t.now, c)
         var outcome = try reply(&t, template: "core/more", values: ["text": rest], intent: "more", confidence: 1, c)
         outcome.links = issued
         outcome.state = Self.state(pendingAction(t.conversation))

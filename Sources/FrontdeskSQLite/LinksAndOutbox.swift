@@ -19,6 +19,10 @@ extension Connection {
         try queryOne("SELECT * FROM links WHERE token_hash = ?", tokenHash).map(Self.link)
     }
 
+    public func link(id: Int) throws -> LinkRecord? {
+        try queryOne("SELECT * FROM links WHERE id = ?", id).map(Self.link)
+    }
+
     public func links(clientID: Int) throws -> [LinkRecord] {
         try query("SELECT * FROM links WHERE client_id = ? ORDER BY id DESC", clientID).map(Self.link)
     }

@@ -89,6 +89,7 @@ public protocol LinkRepository {
         tokenHash: String, businessID: Int, clientID: Int, action: String, resource: String, now: Date, expiresAt: Date
     ) throws
     func link(tokenHash: String) throws -> LinkRecord?
+    func link(id: Int) throws -> LinkRecord?
     /// The client's links, newest first.
     func links(clientID: Int) throws -> [LinkRecord]
     /// Marks a link used, once: two concurrent redemptions cannot both succeed; false if used or expired.

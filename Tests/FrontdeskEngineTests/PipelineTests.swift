@@ -302,6 +302,32 @@ struct PipelineTests {
         #expect(try bot.say("new card", from: alice, providerID: "SMq").reply == nil)
     }
 
+    @Test func aRetriedInlineReplyCarriesALiveLinkNotItsStoredPlaceholder() throws {
+        let bot = try TestBot()
+        let message = InboundMessage(
+            provider: "twilio", providerMessageID: "SMretrylink", channel: .sms, from: alice, to: "+15550100000",
+            text: "new card")
+        let first = try bot.app.pipeline.handle(message, inline: true)
+        let firstLink = try #require(first.links.first)
+        // The first response was lost: the provider sends the same message again.
+        let retry = try bot.app.pipeline.handle(message, inline: true)
+        #expect(retry.disposition == .duplicate)
+        let reply = try #require(retry.reply)
+        #expect(!reply.contains("[link"), "\(reply)")
+        let again = try #require(retry.links.first)
+        #expect(reply.contains(again.url))
+        #expect(again.url != firstLink.url)
+        #expect(again.action == firstLink.action && again.expiresAt == firstLink.expiresAt)
+        #expect(try bot.count("messages") == 1)
+        // Once the stored link was used, a retry keeps the placeholder: a used link's page would only say so.
+        let firstToken = String(firstLink.url.split(separator: "/").last ?? "")
+        let firstHash = try #require(LinkIssuer.hash(ofToken: firstToken))
+        #expect(try bot.app.store.write { try $0.consumeLink(tokenHash: firstHash, now: bot.clock.now()) })
+        let third = try bot.app.pipeline.handle(message, inline: true)
+        #expect(third.reply?.contains("/l/[link ") == true)
+        #expect(third.links.isEmpty)
+    }
+
     @Test func cardNumbersAreMaskedBeforeStorageAndNeverEchoed() throws {
         let bot = try TestBot()
         let out = try bot.say("new card 4242 4242 4242 4242 exp 12/29", from: alice)
