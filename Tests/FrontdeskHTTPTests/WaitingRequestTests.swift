@@ -34,21 +34,6 @@ private final class Gate: @unchecked Sendable {
     }
 }
 
-/// Waits for `semaphore` on a thread of its own: blocking a thread of Swift's cooperative pool could starve the
-/// tasks that would signal it.
-private func wait(_ semaphore: DispatchSemaphore, seconds: Double = 30) async -> DispatchTimeoutResult {
-    await withCheckedContinuation { continuation in
-        Thread.detachNewThread { continuation.resume(returning: semaphore.wait(timeout: .now() + seconds)) }
-    }
-}
-
-/// Runs `work` on a thread of its own and returns its result.
-private func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { continuation in
-        Thread.detachNewThread { continuation.resume(returning: work()) }
-    }
-}
-
 /// The store, failing every write as `kind` (a full disk, a lock held by another program).
 private final class FailingStore: Store, @unchecked Sendable {
     let inner: any Store
@@ -108,11 +93,15 @@ struct WaitingRequestTests {
     }()
 
     @Test(arguments: models)
-    func aRequestWaitingInItsHandlerHoldsNoThreadOthersNeed(_ configuration: HTTPServerConfiguration) async throws {
+    func aRequestWaitingInItsHandlerHoldsNoThreadOthersNeed(_ model: HTTPServerConfiguration) throws {
+        var configuration = model
+        // The handler waits for the rest of the test, which a loaded parallel run can stretch past the usual deadline.
+        configuration.requestDeadlineSeconds = 600
         let gate = Gate()
         let server = try startServer(gate.router(), configuration: configuration)
         defer { server.stop() }
-        // Plain sockets on threads of their own: the test does not depend on how busy Swift's task pool is.
+        // Synchronous, on plain sockets and threads of its own: nothing here waits for Swift's task pool, which other
+        // tests of a parallel run may keep busy for minutes.
         let slowDone = DispatchSemaphore(value: 0)
         let slow = Box<(status: Int, response: String)?>(nil)
         Thread.detachNewThread {
@@ -120,17 +109,14 @@ struct WaitingRequestTests {
                 server,
                 "POST /slow HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                     + "Content-Length: 3\r\nConnection: close\r\n\r\na=b",
-                // It waits for the rest of the test: under a loaded parallel run that is more than the usual 15 s.
-                timeoutSeconds: 120)
+                timeoutSeconds: 600)
             slowDone.signal()
         }
-        #expect(await wait(gate.entered) == .success)
-        let fast = await offPool {
-            try? rawExchange(server, "GET /fast HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
-        }
+        #expect(gate.entered.wait(timeout: .now() + 120) == .success)
+        let fast = try? rawExchange(server, "GET /fast HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
         #expect(fast?.status == 200 && fast?.response.hasSuffix("fast") == true)
         gate.release.signal()
-        #expect(await wait(slowDone, seconds: 60) == .success)
+        #expect(slowDone.wait(timeout: .now() + 120) == .success)
         let done = slow.value
         #expect(done?.status == 200 && done?.response.hasSuffix("done") == true, "\(String(describing: done))")
     }
