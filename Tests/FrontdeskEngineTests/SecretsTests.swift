@@ -85,7 +85,7 @@ struct SecretsTests {
         #expect(otherText == "what about https://elsewhere.example/l/[link]?")
     }
 
-    @Test func anInlineReplyIsStoredWithoutItsTokensAndARetryGetsTheRedactedCopy() throws {
+    @Test func anInlineReplyIsStoredWithoutItsTokensAndARetryGetsAFreshTokenNeverTheFirst() throws {
         let bot = try TestBot()
         let message = InboundMessage(
             provider: "twilio", providerMessageID: "SM-inline-card", channel: .sms, from: alice, to: Demo.smsNumber,
@@ -97,9 +97,13 @@ struct SecretsTests {
         #expect(stored.status == .inline)
         #expect(!stored.body.contains(url))
         #expect(stored.body.contains("https://desk.example.test/l/[link "))
-        // The token lives only in the HTTP response; a provider retry gets the copy the store kept.
+        // The token lives only in the HTTP response; a provider retry gets the copy the store kept with a new token
+        // for the same link (the first one cannot be read back), and the store still holds no token.
         let retry = try bot.app.pipeline.handle(message, inline: true)
         #expect(retry.disposition == .duplicate)
-        #expect(retry.reply == stored.body)
+        let again = try #require(retry.links.first?.url)
+        #expect(again != url)
+        #expect(retry.reply == stored.body.replacing(#/https://desk\.example\.test/l/\[link \d+\]/#, with: again))
+        #expect(try bot.outbox().allSatisfy { !$0.body.contains(url) && !$0.body.contains(again) })
     }
 }
