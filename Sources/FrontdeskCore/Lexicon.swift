@@ -69,6 +69,11 @@ public struct Lexicon: Sendable {
     public var keywords: [String: IntentID] = [:]
     /// Answers asking for the rest of a reply cut to fit an SMS ("MORE", "MAS", "SUITE").
     public var more: [Phrase] = []
+    /// Words that introduce why a client is leaving ("because", "porque", "parce que"): what follows in a cancellation
+    /// request is kept as its reason.
+    public var reasonMarkers: [Phrase] = []
+    /// Whole answers that take a save offer shown with a cancellation ("PAUSE", "OFFER", "OFERTA", "OFFRE").
+    public var offerAccept: [Phrase] = []
     /// How dates, money and numbers read, per locale (`formats`).
     public var styles: [String: LocaleStyle] = [:]
     /// Every word each locale's file names (folded), for telling which language a message is in.
@@ -108,7 +113,7 @@ public struct Lexicon: Sendable {
         "email_optin",
         "no_request", "clause_joiners", "clause_starters", "choice_numbers", "months", "ambiguous_months",
         "month_context", "invoice_words", "periods", "range_to", "privacy", "durations", "counts", "until", "from",
-        "keywords", "more", "formats",
+        "keywords", "more", "formats", "reason_markers", "offer_accept",
     ]
     static let keywordIntents: Set<String> = ["optout", "optin", "help"]
     static let ruleKeys: Set<String> = ["verbs", "objects", "phrases", "other_objects"]
@@ -216,6 +221,8 @@ public struct Lexicon: Sendable {
         }
         copy.counts.merge(numbered("counts")) { $1 }
         copy.more += phrases("more")
+        copy.reasonMarkers += phrases("reason_markers")
+        copy.offerAccept += phrases("offer_accept")
         if let raw = object["keywords"] {
             if let o = raw as? [String: Any], Set(o.keys).isSubset(of: Self.keywordIntents) {
                 for intent in o.keys.sorted() {
@@ -301,11 +308,13 @@ public struct Lexicon: Sendable {
     }
 
     /// `formats`: `date` (with `{day}` or `{dd}`, `{month}`, `{year}`), twelve `short_months`, `decimal`, `group`,
-    /// and `money` mapping currencies (and `default`) to a pattern with `{amount}`, or to
+    /// optionally `weekday_date` with seven `short_weekdays` and `time` (with `am_pm`), and `money` mapping currencies (and `default`) to a pattern with `{amount}`, or to
     /// `{"pattern", "decimal", "group"}` when that currency's separators differ from the locale's.
     static func parseFormats(_ raw: Any) -> Result<LocaleStyle, FormatsFault> {
         func fault(_ message: String) -> Result<LocaleStyle, FormatsFault> { .failure(FormatsFault(message)) }
-        let known: Set<String> = ["date", "short_months", "decimal", "group", "money"]
+        let known: Set<String> = [
+            "date", "short_months", "decimal", "group", "money", "weekday_date", "short_weekdays", "time", "am_pm",
+        ]
         guard let o = raw as? [String: Any], Set(o.keys).isSubset(of: known) else {
             return fault("formats must be an object with \(known.sorted().joined(separator: ", "))")
         }
@@ -334,10 +343,59 @@ public struct Lexicon: Sendable {
                 return fault("formats.money.\(currency) must hold {amount}")
             }
         }
-        return .success(LocaleStyle(date: date, shortMonths: months, decimal: decimal, group: group, money: money))
+        var style = LocaleStyle(date: date, shortMonths: months, decimal: decimal, group: group, money: money)
+        if let raw = o["weekday_date"] {
+            guard let pattern = raw as? String, pattern.contains("{weekday}"), pattern.contains("{month}"),
+                pattern.contains("{day}") || pattern.contains("{dd}")
+            else { return fault("formats.weekday_date must hold {weekday}, {day} and {month}") }
+            guard let days = o["short_weekdays"] as? [String], days.count == 7, !days.contains(where: \.isEmpty) else {
+                return fault("formats.short_weekdays must list 7 weekday names, Sunday first")
+            }
+            style.weekdayDate = pattern
+            style.shortWeekdays = days
+        }
+        if let raw = o["time"] {
+            guard let pattern = raw as? String, pattern.contains("{mm}"),
+                pattern.contains("{HH}") || pattern.contains("{h12}")
+            else { return fault("formats.time must hold {HH} or {h12}, and {mm}") }
+            style.time = pattern
+        }
+        if let raw = o["am_pm"] {
+            guard let marks = raw as? [String], marks.count == 2 else {
+                return fault("formats.am_pm must list the two marks of a 12-hour time (AM, PM)")
+            }
+            style.amPM = marks
+        }
+        return .success(style)
     }
 
     // MARK: Reading text
+
+    /// Why the client is leaving, when a request says so: the words after a reason marker ("cancel my membership
+    /// because I'm moving away" → "I'm moving away"), as written; nil when no marker is followed by words.
+    public func reason(in text: String) -> String? {
+        let tokens = Self.tokens(text)
+        let words = tokens.map(\.text)
+        for start in words.indices {
+            for marker in reasonMarkers where words[start...].starts(with: marker) {
+                let end = start + marker.count
+                guard end < tokens.count else { continue }
+                let said = text[tokens[end].range.lowerBound...].trimmingCharacters(in: .whitespacesAndNewlines)
+                let reason = said.trimmingCharacters(in: CharacterSet(charactersIn: ".!?"))
+                return reason.isEmpty ? nil : reason
+            }
+        }
+        return nil
+    }
+
+    /// Whether a whole answer takes the save offer a cancellation question showed: an `offer_accept` phrase, with at
+    /// most one word more ("pause please", "oferta, gracias"); anything longer is read as a new request.
+    public func acceptsOffer(_ text: String) -> Bool {
+        let words = Self.tokens(text).map(\.text)
+        return offerAccept.contains { phrase in
+            words.count >= phrase.count && words.count <= phrase.count + 1 && words.starts(with: phrase)
+        }
+    }
 
     /// A word of a message: its folded form (lower case, no accents) and where it is in the original.
     public struct Token: Sendable, Equatable {
