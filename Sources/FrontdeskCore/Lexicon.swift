@@ -72,6 +72,8 @@ public struct Lexicon: Sendable {
     /// Words that introduce why a client is leaving ("because", "porque", "parce que"): what follows in a cancellation
     /// request is kept as its reason.
     public var reasonMarkers: [Phrase] = []
+    /// What a request to change one's details names: `email`, `phone`, `name` or `address` (postal) → their words.
+    public var profile: [String: [Phrase]] = [:]
     /// Whole answers that take a save offer shown with a cancellation ("PAUSE", "OFFER", "OFERTA", "OFFRE").
     public var offerAccept: [Phrase] = []
     /// How dates, money and numbers read, per locale (`formats`).
@@ -113,13 +115,14 @@ public struct Lexicon: Sendable {
         "email_optin",
         "no_request", "clause_joiners", "clause_starters", "choice_numbers", "months", "ambiguous_months",
         "month_context", "invoice_words", "periods", "range_to", "privacy", "durations", "counts", "until", "from",
-        "keywords", "more", "formats", "reason_markers", "offer_accept",
+        "keywords", "more", "formats", "reason_markers", "offer_accept", "profile",
     ]
     static let keywordIntents: Set<String> = ["optout", "optin", "help"]
     static let ruleKeys: Set<String> = ["verbs", "objects", "phrases", "other_objects"]
     static let periodKeys: Set<String> = ["last_year", "this_year", "last_month", "this_month"]
     static let privacyKeys: Set<String> = ["erase", "export"]
     static let durationUnits: Set<String> = ["day", "week", "month"]
+    static let profileKeys: Set<String> = ["email", "phone", "name", "address"]
 
     /// Reads every `prompts/<locale>/words.json`; faults name the file and line. English is required.
     public static func load(prompts: URL) throws -> Lexicon {
@@ -262,6 +265,13 @@ public struct Lexicon: Sendable {
                 fault("explicit", "explicit must map intents to {verbs, objects, phrases, other_objects}")
             }
         }
+        if let raw = object["profile"] {
+            if let o = raw as? [String: Any], Set(o.keys).isSubset(of: Self.profileKeys) {
+                for key in o.keys.sorted() { copy.profile[key, default: []] += phrases(key, in: o) }
+            } else {
+                fault("profile", "profile must map email, phone, name and address to lists of words")
+            }
+        }
         if let raw = object["periods"] {
             if let o = raw as? [String: Any] {
                 for key in o.keys.sorted() where !Self.periodKeys.contains(key) {
@@ -386,6 +396,15 @@ public struct Lexicon: Sendable {
             }
         }
         return nil
+    }
+
+    /// Which details a request to change them names (`email`, `phone`, `name`, `address`), in that order. An email
+    /// word wins over `address` ("my email address" is not a postal address).
+    public func profileFields(in text: String) -> [String] {
+        let words = Self.tokens(text).map(\.text)
+        var fields = ["email", "phone", "name", "address"].filter { Self.contains(profile[$0] ?? [], words) }
+        if fields.contains("email") { fields.removeAll { $0 == "address" } }
+        return fields
     }
 
     /// Whether a whole answer takes the save offer a cancellation question showed: an `offer_accept` phrase, with at

@@ -36,8 +36,7 @@ extension PluginContext {
         let style = lexicon.style(business.locale)
         let when =
             Format.date(now, in: business.zone, style: style) + ", "
-            + Format.time(now, in: business.zone, style: style) + " "
-            + (business.zone.abbreviation(for: now) ?? business.zone.identifier)
+            + Format.time(now, in: business.zone, style: style) + " (\(business.zone.identifier))"
         let words = text.trimmedWhitespace()
         let trimmed =
             words.count > Self.summaryTextLimit ? String(words.prefix(Self.summaryTextLimit - 1)) + "…" : words
