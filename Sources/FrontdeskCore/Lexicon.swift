@@ -64,6 +64,8 @@ public struct Lexicon: Sendable {
     /// Words before the last day of a period ("until Jan 15") and before its first ("from Dec 1").
     public var until: Set<String> = []
     public var from: Set<String> = []
+    /// Words between a day and its month ("15th of January", "15 de enero").
+    public var dayOf: Set<String> = []
     /// Whole-body SMS keywords of every locale (STOP, ARRET, ALTO, START, HELP, AIDE, AYUDA), folded → `optout`,
     /// `optin` or `help`.
     public var keywords: [String: IntentID] = [:]
@@ -115,7 +117,7 @@ public struct Lexicon: Sendable {
         "email_optin",
         "no_request", "clause_joiners", "clause_starters", "choice_numbers", "months", "ambiguous_months",
         "month_context", "invoice_words", "periods", "range_to", "privacy", "durations", "counts", "until", "from",
-        "keywords", "more", "formats", "reason_markers", "offer_accept", "profile",
+        "keywords", "more", "formats", "reason_markers", "offer_accept", "profile", "day_of",
     ]
     static let keywordIntents: Set<String> = ["optout", "optin", "help"]
     static let ruleKeys: Set<String> = ["verbs", "objects", "phrases", "other_objects"]
@@ -213,6 +215,7 @@ public struct Lexicon: Sendable {
         copy.rangeTo.formUnion(words("range_to"))
         copy.until.formUnion(words("until"))
         copy.from.formUnion(words("from"))
+        copy.dayOf.formUnion(words("day_of"))
         if let raw = object["durations"] {
             if let o = raw as? [String: Any], Set(o.keys).isSubset(of: Self.durationUnits) {
                 for unit in o.keys.sorted() {
