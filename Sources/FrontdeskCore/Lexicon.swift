@@ -321,7 +321,8 @@ public struct Lexicon: Sendable {
     }
 
     /// `formats`: `date` (with `{day}` or `{dd}`, `{month}`, `{year}`), twelve `short_months`, `decimal`, `group`,
-    /// optionally `weekday_date` with seven `short_weekdays` and `time` (with `am_pm`), and `money` mapping currencies (and `default`) to a pattern with `{amount}`, or to
+    /// optionally `weekday_date` with seven `short_weekdays` and `time` (with `am_pm`), and `money` mapping
+    /// currencies (and `default`) to a pattern with `{amount}`, or to
     /// `{"pattern", "decimal", "group"}` when that currency's separators differ from the locale's.
     static func parseFormats(_ raw: Any) -> Result<LocaleStyle, FormatsFault> {
         func fault(_ message: String) -> Result<LocaleStyle, FormatsFault> { .failure(FormatsFault(message)) }

@@ -133,7 +133,9 @@ extension Pipeline {
             settings: PluginSettings(manifest: manifest, values: stored), links: links, enabledManifests: enabled,
             render: { id, values in try templates.render(id, channel: nil, locale: locale, values) },
             lexicon: catalog.lexicon, billing: billing, locale: locale,
-            renderForStaff: { id, values in try templates.render(id, channel: .email, locale: business.locale, values) })
+            renderForStaff: { id, values in
+                try templates.render(id, channel: .email, locale: business.locale, values)
+            })
         var page = try body(plugin, request, context)
         page.locale = locale
         return LinkView(page: page, business: business, action: link.action)

@@ -380,7 +380,8 @@ public final class Pipeline: Sendable {
         try c.enqueue(
             businessID: t.business.id, messageID: t.messageID, channel: m.channel, kind: m.kind, recipient: m.address,
             sender: try c.businessAddress(t.business.id, channel: m.channel) ?? t.message.to,
-            subject: m.channel == .email ? try templates.render(m.subject, channel: .email, locale: t.locale, values) : nil,
+            subject: m.channel == .email
+                ? try templates.render(m.subject, channel: .email, locale: t.locale, values) : nil,
             body: try templates.render(m.template, channel: m.channel, locale: t.locale, values), headers: [:],
             status: .pending, now: t.now)
     }

@@ -145,8 +145,8 @@ enum LinkHTML {
         // Every way out of the form is the same kind of button, side by side: none is harder to find or press.
         var buttons = "<button type=\"submit\">\(escape(form.submit))</button>"
         for b in form.buttons {
-            buttons +=
-                "<button type=\"submit\" name=\"\(escape(b.name))\" value=\"\(escape(b.value))\">\(escape(b.label))</button>"
+            buttons += "<button type=\"submit\" name=\"\(escape(b.name))\" value=\"\(escape(b.value))\">"
+            buttons += "\(escape(b.label))</button>"
         }
         html += (form.buttons.isEmpty ? buttons : "<div class=\"buttons\">\(buttons)</div>") + "\n</form>\n"
         return html

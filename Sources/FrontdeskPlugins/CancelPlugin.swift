@@ -369,7 +369,8 @@ public struct CancelPlugin: Plugin {
     /// The deadline with its weekday ("Tue, Dec 8"), in the client's language or the staff's.
     func deadline(_ context: PluginContext, forStaff: Bool) -> String {
         let locale = forStaff ? context.business.locale : context.locale
-        return Format.weekdayDate(deadlineDate(context), in: context.business.zone, style: context.lexicon.style(locale))
+        let style = context.lexicon.style(locale)
+        return Format.weekdayDate(deadlineDate(context), in: context.business.zone, style: style)
     }
 }
 

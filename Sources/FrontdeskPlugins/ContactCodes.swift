@@ -28,13 +28,15 @@ public enum ContactCodes {
     }
 
     /// Counts one more code asked for by `sender`; false past the hourly limit.
-    public static func admitSender(_ sender: String, businessID: Int, _ store: any UnitOfWork, now: Date) throws -> Bool {
+    public static func admitSender(_ sender: String, businessID: Int, _ store: any UnitOfWork, now: Date) throws -> Bool
+    {
         try store.countRateEvent(businessID: businessID, key: "verify_sender:" + sender, window: hour(now))
             <= perSenderPerHour
     }
 
     /// Counts one more code sent for a client; false past the hourly limit (however many addresses ask).
-    public static func admitClient(_ clientID: Int, businessID: Int, _ store: any UnitOfWork, now: Date) throws -> Bool {
+    public static func admitClient(_ clientID: Int, businessID: Int, _ store: any UnitOfWork, now: Date) throws -> Bool
+    {
         try store.countRateEvent(businessID: businessID, key: "verify_client:\(clientID)", window: hour(now))
             <= perClientPerHour
     }

@@ -88,7 +88,8 @@ public struct ProfilePlugin: Plugin {
     /// Whether another client or a staff member of the business holds the address.
     private func taken(_ contact: (address: String, channel: Channel), _ context: PluginContext) throws -> Bool {
         let store = context.store
-        return try store.addressTaken(businessID: context.business.id, channel: contact.channel, address: contact.address)
+        return try store.addressTaken(
+            businessID: context.business.id, channel: contact.channel, address: contact.address)
             || store.staff(businessID: context.business.id, address: contact.address, channel: contact.channel) != nil
     }
 
@@ -209,7 +210,9 @@ public struct ProfilePlugin: Plugin {
         }
         guard !first.isEmpty else { return try again("profile/page_error_first_name") }
         guard first.count <= Self.nameLimit, last.count <= Self.nameLimit, postal.count <= Self.postalLimit,
-            !(first + last + postal).unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" })
+            !(first + last + postal).unicodeScalars.contains(where: {
+                $0.properties.generalCategory == .control && $0 != "\n"
+            })
         else { return try again("profile/page_error_too_long") }
         let before = (client.firstName, client.lastName, try context.store.postalAddress(clientID: client.id) ?? "")
         var changed: [String] = []

@@ -40,22 +40,26 @@ import Testing
         #expect(page.text.contains("value=\"Alice\""))
 
         let missing = try await fetch(
-            f.server, link, method: "POST", headers: form, body: formEncode([("first_name", ""), ("last_name", "Smith")]))
+            f.server, link, method: "POST", headers: form,
+            body: formEncode([("first_name", ""), ("last_name", "Smith")]))
         #expect(missing.status == 422)
         #expect(missing.text.contains("role=\"alert\">Please enter your first name."))
         #expect(missing.text.contains("value=\"Smith\""), "what was typed is shown again")
 
         let saved = try await fetch(
             f.server, link, method: "POST", headers: form,
-            body: formEncode([("first_name", "Alice"), ("last_name", "Smith"), ("postal_address", "12 Elm St\nSpringfield")]))
+            body: formEncode([
+                ("first_name", "Alice"), ("last_name", "Smith"), ("postal_address", "12 Elm St\nSpringfield"),
+            ]))
         #expect(saved.status == 200)
         #expect(saved.text.contains("Details updated"))
         #expect(try f.bot.app.store.read { try $0.client(id: 1)?.fullName } == "Alice Smith")
         #expect(try f.bot.audit("profile.details_changed").first?.after == "name and postal address changed")
         let notice = try #require(try f.bot.outbox().last { $0.kind == "notice" })
         #expect(notice.recipient == alice && notice.body.contains("your name or postal address was updated"))
-        #expect(try await fetch(f.server, link, method: "POST", headers: form, body: formEncode([("first_name", "Eve")]))
-            .status == 410)
+        #expect(
+            try await fetch(f.server, link, method: "POST", headers: form, body: formEncode([("first_name", "Eve")]))
+                .status == 410)
         #expect(try f.bot.app.store.read { try $0.client(id: 1)?.firstName } == "Alice")
     }
 
@@ -71,7 +75,8 @@ import Testing
             page.text.contains(
                 "<div class=\"buttons\"><button type=\"submit\">Cancel my membership</button><button type=\"submit\""
                     + " name=\"choice\" value=\"pause\">Pause until Dec 22, 2026 instead</button></div>"))
-        let paused = try await fetch(f.server, link, method: "POST", headers: form, body: formEncode([("choice", "pause")]))
+        let paused = try await fetch(
+            f.server, link, method: "POST", headers: form, body: formEncode([("choice", "pause")]))
         #expect(paused.status == 200)
         #expect(paused.text.contains("Membership paused"))
         #expect(try f.bot.audit("cancel.offer_accepted").count == 1)

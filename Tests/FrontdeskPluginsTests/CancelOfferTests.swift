@@ -19,10 +19,15 @@ struct CancelOfferTests {
         try h.bot.set("cancel", ["allowed": .bool(true)].merging(extra) { $1 })
     }
 
+    /// Katie asks to cancel in `text`.
+    func ask(_ h: PluginHarness, _ text: String) throws -> PluginReply {
+        try h.run("cancel", as: katie) { try plugin.handle(h.request("membership.cancel", text), in: $0) }
+    }
+
     @Test func withoutAnOfferTheQuestionIsThePlainYesOrNo() throws {
         let h = try PluginHarness()
         try allow(h)
-        let asked = try h.run("cancel", as: katie) { try plugin.handle(h.request("membership.cancel", "cancel my membership"), in: $0) }
+        let asked = try ask(h, "cancel my membership")
         #expect(asked.template == "cancel/confirm")
         #expect(asked.pending?.action == "cancel:confirm")
         #expect(asked.auditAction == nil)
@@ -31,9 +36,7 @@ struct CancelOfferTests {
     @Test func aPauseOfferIsShownOnceAndPauseTakesItWithoutCancelling() throws {
         let h = try PluginHarness()
         try allow(h, ["save_offer": .string("pause")])
-        let asked = try h.run("cancel", as: katie) {
-            try plugin.handle(h.request("membership.cancel", "please cancel my membership"), in: $0)
-        }
+        let asked = try ask(h, "please cancel my membership")
         #expect(asked.template == "cancel/confirm_offer_pause")
         #expect(asked.values["until"] == "Dec 22, 2026", "30 days from Nov 22")
         #expect(asked.auditAction == CancelPlugin.offerShown)
@@ -50,9 +53,7 @@ struct CancelOfferTests {
                 businessID: 1, clientID: 11, actor: "client:11", via: "sms", action: asked.auditAction ?? "",
                 before: nil, after: asked.auditAfter, now: h.bot.clock.now())
         }
-        let again = try h.run("cancel", as: katie) {
-            try plugin.handle(h.request("membership.cancel", "cancel my membership"), in: $0)
-        }
+        let again = try ask(h, "cancel my membership")
         #expect(again.template == "cancel/confirm", "the offer is shown at most once per request")
 
         let paused = try h.run("cancel", as: katie) { try plugin.resume(pending, answer: .acceptOffer, in: $0) }
@@ -66,10 +67,7 @@ struct CancelOfferTests {
     @Test func yesCancelsAsEasilyAndKeepsTheReasonTheRequestGave() throws {
         let h = try PluginHarness()
         try allow(h, ["save_offer": .string("pause")])
-        let asked = try h.run("cancel", as: katie) {
-            try plugin.handle(
-                h.request("membership.cancel", "I want to cancel my membership because I'm moving to Denver."), in: $0)
-        }
+        let asked = try ask(h, "I want to cancel my membership because I'm moving to Denver.")
         let pending = try #require(asked.pending)
         let done = try h.run("cancel", as: katie) { try plugin.resume(pending, answer: .yes(detail: ""), in: $0) }
         #expect(done.template == "cancel/done_with_reason", "a reason given is not asked for again")
@@ -82,10 +80,10 @@ struct CancelOfferTests {
     @Test func theReasonIsNeverRequired() throws {
         let h = try PluginHarness()
         try allow(h)
-        let asked = try h.run("cancel", as: katie) {
-            try plugin.handle(h.request("membership.cancel", "cancel my membership"), in: $0)
+        let asked = try ask(h, "cancel my membership")
+        let done = try h.run("cancel", as: katie) {
+            try plugin.resume(#require(asked.pending), answer: .yes(detail: ""), in: $0)
         }
-        let done = try h.run("cancel", as: katie) { try plugin.resume(#require(asked.pending), answer: .yes(detail: ""), in: $0) }
         #expect(done.template == "cancel/done")
         #expect(try h.membership(katie).status == .pendingCancel)
         let skipped = try h.run("cancel", as: katie) { try plugin.resume(#require(done.pending), answer: .no, in: $0) }
@@ -96,12 +94,12 @@ struct CancelOfferTests {
     @Test func aDiscountOfferGoesToStaffByADeadlineAndCancelsNothing() throws {
         let h = try PluginHarness()
         try allow(h, ["save_offer": .string("discount"), "save_offer_discount": .string("50% off your next 2 months")])
-        let asked = try h.run("cancel", as: katie) {
-            try plugin.handle(h.request("membership.cancel", "cancel my membership"), in: $0)
-        }
+        let asked = try ask(h, "cancel my membership")
         #expect(asked.template == "cancel/confirm_offer_discount")
         #expect(asked.values["offer"] == "50% off your next 2 months")
-        let taken = try h.run("cancel", as: katie) { try plugin.resume(#require(asked.pending), answer: .acceptOffer, in: $0) }
+        let taken = try h.run("cancel", as: katie) {
+            try plugin.resume(#require(asked.pending), answer: .acceptOffer, in: $0)
+        }
         #expect(taken.template == "cancel/offer_discount")
         #expect(taken.values["deadline"] == "Wed, Nov 25", "3 days from Sun, Nov 22")
         let notice = try #require(taken.staffNotices.first)
@@ -111,25 +109,22 @@ struct CancelOfferTests {
         #expect(try h.membership(katie).status == .active)
         // No discount named: no offer at all.
         try h.bot.set("cancel", ["save_offer_discount": .string(" ")])
-        let plain = try h.run("cancel", as: katie) {
-            try plugin.handle(h.request("membership.cancel", "cancel my membership"), in: $0)
-        }
+        let plain = try ask(h, "cancel my membership")
         #expect(plain.template == "cancel/confirm")
     }
 
     @Test func whereStaffHandleItTheClientIsToldTheDeadline() throws {
         let h = try PluginHarness()
         try h.bot.set("cancel", ["staff_deadline_days": .int(5)])
-        let reply = try h.run("cancel", as: katie) {
-            try plugin.handle(h.request("membership.cancel", "cancel my membership please"), in: $0)
-        }
+        let reply = try ask(h, "cancel my membership please")
         #expect(reply.template == "cancel/not_allowed")
         #expect(reply.values["deadline"] == "Fri, Nov 27")
         let notice = try #require(reply.staffNotices.first)
         #expect(notice.values["deadline"] == "Fri, Nov 27")
         let summary = try #require(notice.values["summary"])
-        for part in ["Katie Lopez", "+15550101011", "katie@example.com", "Gym Basic (active)", "cancel my membership please"]
-        {
+        for part in [
+            "Katie Lopez", "+15550101011", "katie@example.com", "Gym Basic (active)", "cancel my membership please",
+        ] {
             #expect(summary.contains(part), "\(summary)")
         }
         #expect(try h.membership(katie).status == .active)
@@ -146,14 +141,17 @@ struct CancelOfferTests {
         #expect(form.buttons == [LinkButton(name: "choice", value: "pause", label: "Pause until Dec 22, 2026 instead")])
         #expect(page.paragraphs.contains { $0.contains("pause it until **Dec 22, 2026**") })
 
-        let paused = try h.run("cancel", as: katie) { try plugin.submitLink(request, form: ["choice": "pause"], in: $0) }
+        let paused = try h.run("cancel", as: katie) {
+            try plugin.submitLink(request, form: ["choice": "pause"], in: $0)
+        }
         #expect(paused.spendsLink && paused.auditAction == "cancel.offer_accepted")
         #expect(paused.page.title == "Membership paused")
         #expect(try h.membership(katie).status == .paused)
         // A forged choice the business does not offer changes nothing.
         try h.bot.set("cancel", ["save_offer": .string("none")])
         let liam = "+15550101012"
-        let other = LinkRequest(action: CancelPlugin.action, resource: "membership:\(try h.membership(liam).id)", linkID: 2)
+        let other = LinkRequest(
+            action: CancelPlugin.action, resource: "membership:\(try h.membership(liam).id)", linkID: 2)
         #expect(throws: PluginError.self) {
             try h.run("cancel", as: liam) { try plugin.submitLink(other, form: ["choice": "pause"], in: $0) }
         }

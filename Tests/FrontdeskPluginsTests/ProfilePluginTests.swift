@@ -18,11 +18,13 @@ struct ProfilePluginTests {
         try h.bot.app.store.read { try $0.addresses(clientID: 1, channel: channel) }
     }
 
+    func handle(_ h: PluginHarness, _ text: String) throws -> PluginReply {
+        try h.run("profile", as: alice) { try plugin.handle(h.request("profile.update", text), in: $0) }
+    }
+
     /// Asks for `newEmail` and returns the pending question and the code the message to the new contact holds.
     func ask(_ h: PluginHarness) throws -> (pending: PendingAction, code: String) {
-        let asked = try h.run("profile", as: alice) {
-            try plugin.handle(h.request("profile.update", "my new email is \(newEmail)"), in: $0)
-        }
+        let asked = try handle(h, "my new email is \(newEmail)")
         #expect(asked.template == "profile/code_sent")
         #expect(asked.values["new"] == "a•••@example.org")
         let message = try #require(asked.messages.first)
@@ -96,7 +98,7 @@ struct ProfilePluginTests {
             ("my new number is 555-010-1002", "phone number"),
             ("new email: owner@maple-studio.example", "email address"),  // a staff member's
         ] {
-            let reply = try h.run("profile", as: alice) { try plugin.handle(h.request("profile.update", text), in: $0) }
+            let reply = try handle(h, text)
             #expect(reply.template == "profile/taken", "\(text)")
             #expect(reply.values["kind"] == kind)
             #expect(reply.messages.isEmpty && reply.pending == nil, "no code is sent")
@@ -104,26 +106,18 @@ struct ProfilePluginTests {
             let rendered = try h.run("profile", as: alice) { try $0.render(reply.template, values) }
             #expect(!rendered.contains("Ben") && !rendered.contains("Carter") && !rendered.contains("Olivia"))
         }
-        let own = try h.run("profile", as: alice) {
-            try plugin.handle(h.request("profile.update", "my email is alice@example.com"), in: $0)
-        }
+        let own = try handle(h, "my email is alice@example.com")
         #expect(own.template == "profile/already_yours")
     }
 
     @Test func aRequestWithoutANewValueAsksAndTheAnswerGetsTheCode() throws {
         let h = try PluginHarness()
-        let vague = try h.run("profile", as: alice) {
-            try plugin.handle(h.request("profile.update", "I need to update my details"), in: $0)
-        }
+        let vague = try handle(h, "I need to update my details")
         #expect(vague.template == "profile/what")
         #expect(vague.pending?.action == "profile:contact")
-        let email = try h.run("profile", as: alice) {
-            try plugin.handle(h.request("profile.update", "I want to change my email"), in: $0)
-        }
+        let email = try handle(h, "I want to change my email")
         #expect(email.template == "profile/ask_email")
-        let phone = try h.run("profile", as: alice) {
-            try plugin.handle(h.request("profile.update", "cambié de número de teléfono"), in: $0)
-        }
+        let phone = try handle(h, "cambié de número de teléfono")
         #expect(phone.template == "profile/ask_phone")
         let pending = try #require(email.pending)
         let answered = try h.run("profile", as: alice) {
@@ -136,9 +130,7 @@ struct ProfilePluginTests {
     @Test func aNewPhoneThatOptedOutCannotGetACode() throws {
         let h = try PluginHarness()
         try h.bot.app.store.write { _ = try $0.optOut(businessID: 1, address: "+15550109999", now: h.bot.clock.now()) }
-        let reply = try h.run("profile", as: alice) {
-            try plugin.handle(h.request("profile.update", "new number 555 010 9999"), in: $0)
-        }
+        let reply = try handle(h, "new number 555 010 9999")
         #expect(reply.template == "profile/opted_out")
         #expect(reply.messages.isEmpty)
     }
@@ -146,18 +138,14 @@ struct ProfilePluginTests {
     @Test func codesAreLimitedPerHour() throws {
         let h = try PluginHarness()
         for _ in 1...ContactCodes.perSenderPerHour { _ = try ask(h) }
-        let fourth = try h.run("profile", as: alice) {
-            try plugin.handle(h.request("profile.update", "my new email is \(newEmail)"), in: $0)
-        }
+        let fourth = try handle(h, "my new email is \(newEmail)")
         #expect(fourth.template == "profile/limited")
         #expect(fourth.messages.isEmpty)
     }
 
     @Test func nameAndAddressChangeOnALinkPageThatValidatesAndAudits() throws {
         let h = try PluginHarness()
-        let reply = try h.run("profile", as: alice) {
-            try plugin.handle(h.request("profile.update", "I got married, please change my last name"), in: $0)
-        }
+        let reply = try handle(h, "I got married, please change my last name")
         #expect(reply.template == "profile/link")
         let link = try #require(reply.links.first)
         #expect(link.action == ProfilePlugin.action)
@@ -182,7 +170,9 @@ struct ProfilePluginTests {
         let done = try h.run("profile", as: alice) {
             try plugin.submitLink(
                 request,
-                form: ["first_name": " Alice ", "last_name": "Smith", "postal_address": "12 Elm St\r\n\r\nSpringfield"],
+                form: [
+                    "first_name": " Alice ", "last_name": "Smith", "postal_address": "12 Elm St\r\n\r\nSpringfield",
+                ],
                 in: $0)
         }
         #expect(done.spendsLink)

@@ -14,7 +14,8 @@ struct StaffSummaryTests {
     func expectSummary(_ body: String, asked: String, _ comment: Comment? = nil) {
         for line in [
             "Client: Daniel Evans", "Phone: +15550101004", "Email: daniel.evans@example.com",
-            "Membership: Gym Basic (payment overdue)", "Asked on Nov 22, 2026, 10:00 AM (America/New_York), by sms: \"\(asked)\"",
+            "Membership: Gym Basic (payment overdue)",
+            "Asked on Nov 22, 2026, 10:00 AM (America/New_York), by sms: \"\(asked)\"",
         ] {
             #expect(body.contains(line), "\(comment?.description ?? "") \(line) missing from:\n\(body)")
         }
@@ -53,7 +54,8 @@ struct StaffSummaryTests {
 
     @Test func aLongMessageIsTrimmedInTheSummary() throws {
         let bot = try TestBot()
-        let long = "I was charged twice and I want a refund. " + String(repeating: "More details follow here. ", count: 40)
+        let long =
+            "I was charged twice and I want a refund. " + String(repeating: "More details follow here. ", count: 40)
         _ = try bot.say(long, from: daniel)
         let notice = try #require(try bot.outbox().first { $0.kind == "staff_notice" })
         #expect(notice.body.contains("I was charged twice and I want a refund."))
