@@ -377,13 +377,14 @@ public final class Pipeline: Sendable {
     private func send(_ m: ContactMessage, _ t: Turn, _ c: any UnitOfWork) throws {
         let values = baseValues(t).merging(m.values) { _, new in new }
         let templates = catalog.templates
+        let body = try templates.render(m.template, channel: m.channel, locale: t.locale, values)
         try c.enqueue(
             businessID: t.business.id, messageID: t.messageID, channel: m.channel, kind: m.kind, recipient: m.address,
             sender: try c.businessAddress(t.business.id, channel: m.channel) ?? t.message.to,
             subject: m.channel == .email
                 ? try templates.render(m.subject, channel: .email, locale: t.locale, values) : nil,
-            body: try templates.render(m.template, channel: m.channel, locale: t.locale, values), headers: [:],
-            status: .pending, now: t.now)
+            // By SMS, GSM-7 punctuation as in every reply ("•••7788" reads "***7788"): one bullet would make it UCS-2.
+            body: m.channel == .sms ? SMSText.plainPunctuation(body) : body, headers: [:], status: .pending, now: t.now)
     }
 
     func clearPending(_ t: inout Turn, _ c: any UnitOfWork) throws {

@@ -154,7 +154,8 @@ struct ProfilePluginTests {
         #expect(page.title == "Update your details")
         let fields = try #require(page.form?.fields)
         #expect(fields.map(\.name) == ["first_name", "last_name", "postal_address"])
-        #expect(fields.map(\.value) == ["Alice", "Johnson", ""])
+        let onFile = "12 Maple Street\nSpringfield, IL 62701"  // the demo's
+        #expect(fields.map(\.value) == ["Alice", "Johnson", onFile])
         #expect(fields.allSatisfy { !$0.label.isEmpty })
 
         let empty = try h.run("profile", as: alice) {
@@ -163,7 +164,9 @@ struct ProfilePluginTests {
         #expect(!empty.spendsLink && empty.page.status == 422)
         #expect(empty.page.error == "Please enter your first name.")
         let same = try h.run("profile", as: alice) {
-            try plugin.submitLink(request, form: ["first_name": "Alice", "last_name": "Johnson"], in: $0)
+            try plugin.submitLink(
+                request, form: ["first_name": "Alice", "last_name": "Johnson", "postal_address": onFile + "\r\n"],
+                in: $0)
         }
         #expect(!same.spendsLink && same.page.error?.hasPrefix("Nothing was changed") == true)
 
@@ -187,5 +190,21 @@ struct ProfilePluginTests {
         // A link bound to another client's record is not this client's page.
         let other = LinkRequest(action: ProfilePlugin.action, resource: "client:2", linkID: 2)
         #expect(throws: PluginError.self) { try h.run("profile", as: alice) { try plugin.linkPage(other, in: $0) } }
+    }
+
+    @Test func throughThePipelineTheCodeAndTheNoticeLeaveByTheOutboxInGSM7() throws {
+        let bot = try TestBot()
+        let asked = try bot.say("new number 555-010-7788", from: alice)
+        #expect(asked.state == "awaiting_code")
+        let code = try #require(try bot.outbox().last { $0.kind == OutboxRecord.verificationKind })
+        #expect(code.recipient == "+15550107788" && code.channel == .sms)
+        let digits = try #require(code.body.split(whereSeparator: { !$0.isNumber }).first { $0.count == 6 })
+        #expect(!(asked.reply ?? "").contains(String(digits)), "the code goes to the new number only")
+        let done = try bot.say(String(digits), from: alice)
+        #expect(done.reply?.hasPrefix("Done: your phone number is now ***7788.") == true, "\(done.reply ?? "")")
+        let notice = try #require(try bot.outbox().last { $0.kind == OutboxRecord.securityKind })
+        #expect(notice.recipient == alice)
+        #expect(notice.body.contains("changed to ***7788") && SMSText.isGSM7(notice.body), "\(notice.body)")
+        #expect(try bot.audit("profile.contact_changed").count == 1)
     }
 }
