@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Frontdesk builds against, when missing.
 #   scripts/setup.sh          the five C libraries (SQLite, libcurl, OpenSSL, libmicrohttpd, libpsl)
-#   scripts/setup.sh --test   also what the integration tests use (Chromium, chromedriver, Python test helpers)
+#   scripts/setup.sh --test   also what the integration tests use (Chromium, chromedriver, Python test helpers:
+#                             aiosmtpd, selenium, axe-selenium-python)
 set -euo pipefail
 
 case "${1:-}" in
@@ -45,6 +46,7 @@ fi
 
 if [[ "${1:-}" == "--test" ]]; then
   # Test-only helpers (a local SMTP sink, the browser driver); never used by the product.
-  python3 -c "import aiosmtpd, selenium" 2>/dev/null ||
-    python3 -m pip install -q --disable-pip-version-check aiosmtpd selenium >/dev/null
+  # axe-selenium-python ships axe-core, which checks the link pages' accessibility in scripts/integration/browser.sh.
+  python3 -c "import aiosmtpd, selenium, axe_selenium_python" 2>/dev/null ||
+    python3 -m pip install -q --disable-pip-version-check aiosmtpd selenium axe-selenium-python >/dev/null
 fi

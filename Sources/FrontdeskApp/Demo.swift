@@ -8,7 +8,7 @@ import FrontdeskStore
 /// active, trialing, past due (Daniel with a card that can be charged, Paul with one that expired last month),
 /// paused (Emma by staff without an end date, Sam until a date), a pause planned to begin (Will), cancelling at
 /// the period end (Felix, Tara: undone by "keep my membership"), cancelled (Grace, Vera); and several plans clients
-/// may switch between (`plan` setting `switchable`).
+/// may switch between (`plan` setting `switchable`). Alice and Ben have a postal address on file (the details page).
 public enum Demo {
     public static let slug = "demo"
     public static let smsNumber = "+15550100000"
@@ -107,6 +107,11 @@ public enum Demo {
     static let pausedUntilPhone = "+15550101018"
     /// Will's pause begins in 10 days, for 30 (the resume date becomes the next billing date).
     static let pausePlannedPhone = "+15550101022"
+    /// Postal addresses on file, shown on the page where a client changes their name and address.
+    static let postal = [
+        "+15550101001": "12 Maple Street\nSpringfield, IL 62701",
+        "+15550101002": "48 Oak Avenue, Apt 3\nSpringfield, IL 62702",
+    ]
     /// The plans clients may switch between by message.
     static let switchable = "Gym Basic, Class Pack 10, Massage Club, Unlimited Yoga"
 
@@ -152,6 +157,10 @@ public enum Demo {
                         businessID: b, firstName: p.first, lastName: p.last, phones: p.phone.map { [$0] } ?? [],
                         emails: p.emails, smsConsent: true),
                     now: now)
+                if let phone = p.phone, let address = postal[phone] {
+                    try c.updateClientDetails(
+                        clientID: client, firstName: p.first, lastName: p.last, postalAddress: address)
+                }
                 var cardID: Int?
                 if var card = p.card {
                     if p.phone == expiredCardPhone { (card.month, card.year) = lastMonth(now) }

@@ -18,7 +18,7 @@ public struct StoreOutbox: OutboxStore {
     /// automated: notices, marketing). A verification code and the outcome of a privacy request were asked for.
     public static let transactionalKinds: Set<String> = [
         "reply", "compliance", "staff_notice", OutboxRecord.verificationKind, OutboxRecord.privacyKind,
-        OutboxRecord.erasureNoticeKind,
+        OutboxRecord.erasureNoticeKind, OutboxRecord.securityKind,
     ]
 
     public func due(now: Date, limit: Int) throws -> [OutboxItem] {

@@ -12,6 +12,14 @@ public struct LocaleStyle: Sendable, Equatable {
     public var group: String
     /// An amount: `{amount}` and `{code}` (the ISO currency), per currency with `default` for the others.
     public var money: [String: MoneyStyle]
+    /// A day with its weekday, for a date close ahead ("Tue, Dec 8"): `{weekday}` with the tokens of `date`;
+    /// `date` itself when a locale names none.
+    public var weekdayDate: String?
+    /// Seven short weekday names, Sunday first ("Sun", "dom", "dim.").
+    public var shortWeekdays: [String] = []
+    /// A time of day: `{HH}` (00-23), `{h12}` (1-12), `{mm}`, `{ampm}` (from `amPM`); `{HH}:{mm}` by default.
+    public var time: String = "{HH}:{mm}"
+    public var amPM: [String] = ["AM", "PM"]
 
     /// How amounts of one currency read: their pattern and, when it differs from the locale's, their separators
     /// (dollars read `$49.00` in Spanish too, euros `49,00 €`).
@@ -93,6 +101,35 @@ public enum Format {
             "day": String(c.day), "dd": String(format: "%02d", c.day), "month": month, "year": String(c.year),
         ]
         return fill(style.date, values)
+    }
+
+    /// `Tue, Dec 8` (`weekday_date` in `formats`), in the business's time zone: a date close ahead, such as when
+    /// staff will answer. A locale without weekdays reads the plain date.
+    public static func weekdayDate(_ date: Date, in zone: TimeZone, style: LocaleStyle) -> String {
+        guard let pattern = style.weekdayDate, style.shortWeekdays.count == 7 else {
+            return self.date(date, in: zone, style: style)
+        }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let weekday = calendar.component(.weekday, from: date)
+        var dated = style
+        dated.date = pattern.replacingOccurrences(of: "{weekday}", with: style.shortWeekdays[weekday - 1])
+        return self.date(date, in: zone, style: dated)
+    }
+
+    /// `3:04 PM`, `15:04`, `15 h 04` (`time` in `formats`), in the business's time zone.
+    public static func time(_ date: Date, in zone: TimeZone, style: LocaleStyle) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let c = calendar.dateComponents([.hour, .minute], from: date)
+        let hour = c.hour ?? 0
+        let marks = style.amPM.count == 2 ? style.amPM : ["AM", "PM"]
+        return fill(
+            style.time,
+            [
+                "HH": String(format: "%02d", hour), "h12": String(hour % 12 == 0 ? 12 : hour % 12),
+                "mm": String(format: "%02d", c.minute ?? 0), "ampm": marks[hour < 12 ? 0 : 1],
+            ])
     }
 
     /// `2026-12-01`, in the business's time zone.

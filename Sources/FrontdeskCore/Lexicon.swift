@@ -64,11 +64,20 @@ public struct Lexicon: Sendable {
     /// Words before the last day of a period ("until Jan 15") and before its first ("from Dec 1").
     public var until: Set<String> = []
     public var from: Set<String> = []
+    /// Words between a day and its month ("15th of January", "15 de enero").
+    public var dayOf: Set<String> = []
     /// Whole-body SMS keywords of every locale (STOP, ARRET, ALTO, START, HELP, AIDE, AYUDA), folded → `optout`,
     /// `optin` or `help`.
     public var keywords: [String: IntentID] = [:]
     /// Answers asking for the rest of a reply cut to fit an SMS ("MORE", "MAS", "SUITE").
     public var more: [Phrase] = []
+    /// Words that introduce why a client is leaving ("because", "porque", "parce que"): what follows in a cancellation
+    /// request is kept as its reason.
+    public var reasonMarkers: [Phrase] = []
+    /// What a request to change one's details names: `email`, `phone`, `name` or `address` (postal) → their words.
+    public var profile: [String: [Phrase]] = [:]
+    /// Whole answers that take a save offer shown with a cancellation ("PAUSE", "OFFER", "OFERTA", "OFFRE").
+    public var offerAccept: [Phrase] = []
     /// How dates, money and numbers read, per locale (`formats`).
     public var styles: [String: LocaleStyle] = [:]
     /// Every word each locale's file names (folded), for telling which language a message is in.
@@ -108,13 +117,14 @@ public struct Lexicon: Sendable {
         "email_optin",
         "no_request", "clause_joiners", "clause_starters", "choice_numbers", "months", "ambiguous_months",
         "month_context", "invoice_words", "periods", "range_to", "privacy", "durations", "counts", "until", "from",
-        "keywords", "more", "formats",
+        "keywords", "more", "formats", "reason_markers", "offer_accept", "profile", "day_of",
     ]
     static let keywordIntents: Set<String> = ["optout", "optin", "help"]
     static let ruleKeys: Set<String> = ["verbs", "objects", "phrases", "other_objects"]
     static let periodKeys: Set<String> = ["last_year", "this_year", "last_month", "this_month"]
     static let privacyKeys: Set<String> = ["erase", "export"]
     static let durationUnits: Set<String> = ["day", "week", "month"]
+    static let profileKeys: Set<String> = ["email", "phone", "name", "address"]
 
     /// Reads every `prompts/<locale>/words.json`; faults name the file and line. English is required.
     public static func load(prompts: URL) throws -> Lexicon {
@@ -205,6 +215,7 @@ public struct Lexicon: Sendable {
         copy.rangeTo.formUnion(words("range_to"))
         copy.until.formUnion(words("until"))
         copy.from.formUnion(words("from"))
+        copy.dayOf.formUnion(words("day_of"))
         if let raw = object["durations"] {
             if let o = raw as? [String: Any], Set(o.keys).isSubset(of: Self.durationUnits) {
                 for unit in o.keys.sorted() {
@@ -216,6 +227,8 @@ public struct Lexicon: Sendable {
         }
         copy.counts.merge(numbered("counts")) { $1 }
         copy.more += phrases("more")
+        copy.reasonMarkers += phrases("reason_markers")
+        copy.offerAccept += phrases("offer_accept")
         if let raw = object["keywords"] {
             if let o = raw as? [String: Any], Set(o.keys).isSubset(of: Self.keywordIntents) {
                 for intent in o.keys.sorted() {
@@ -253,6 +266,13 @@ public struct Lexicon: Sendable {
                 }
             } else {
                 fault("explicit", "explicit must map intents to {verbs, objects, phrases, other_objects}")
+            }
+        }
+        if let raw = object["profile"] {
+            if let o = raw as? [String: Any], Set(o.keys).isSubset(of: Self.profileKeys) {
+                for key in o.keys.sorted() { copy.profile[key, default: []] += phrases(key, in: o) }
+            } else {
+                fault("profile", "profile must map email, phone, name and address to lists of words")
             }
         }
         if let raw = object["periods"] {
@@ -301,11 +321,14 @@ public struct Lexicon: Sendable {
     }
 
     /// `formats`: `date` (with `{day}` or `{dd}`, `{month}`, `{year}`), twelve `short_months`, `decimal`, `group`,
-    /// and `money` mapping currencies (and `default`) to a pattern with `{amount}`, or to
+    /// optionally `weekday_date` with seven `short_weekdays` and `time` (with `am_pm`), and `money` mapping
+    /// currencies (and `default`) to a pattern with `{amount}`, or to
     /// `{"pattern", "decimal", "group"}` when that currency's separators differ from the locale's.
     static func parseFormats(_ raw: Any) -> Result<LocaleStyle, FormatsFault> {
         func fault(_ message: String) -> Result<LocaleStyle, FormatsFault> { .failure(FormatsFault(message)) }
-        let known: Set<String> = ["date", "short_months", "decimal", "group", "money"]
+        let known: Set<String> = [
+            "date", "short_months", "decimal", "group", "money", "weekday_date", "short_weekdays", "time", "am_pm",
+        ]
         guard let o = raw as? [String: Any], Set(o.keys).isSubset(of: known) else {
             return fault("formats must be an object with \(known.sorted().joined(separator: ", "))")
         }
@@ -334,10 +357,68 @@ public struct Lexicon: Sendable {
                 return fault("formats.money.\(currency) must hold {amount}")
             }
         }
-        return .success(LocaleStyle(date: date, shortMonths: months, decimal: decimal, group: group, money: money))
+        var style = LocaleStyle(date: date, shortMonths: months, decimal: decimal, group: group, money: money)
+        if let raw = o["weekday_date"] {
+            guard let pattern = raw as? String, pattern.contains("{weekday}"), pattern.contains("{month}"),
+                pattern.contains("{day}") || pattern.contains("{dd}")
+            else { return fault("formats.weekday_date must hold {weekday}, {day} and {month}") }
+            guard let days = o["short_weekdays"] as? [String], days.count == 7, !days.contains(where: \.isEmpty) else {
+                return fault("formats.short_weekdays must list 7 weekday names, Sunday first")
+            }
+            style.weekdayDate = pattern
+            style.shortWeekdays = days
+        }
+        if let raw = o["time"] {
+            guard let pattern = raw as? String, pattern.contains("{mm}"),
+                pattern.contains("{HH}") || pattern.contains("{h12}")
+            else { return fault("formats.time must hold {HH} or {h12}, and {mm}") }
+            style.time = pattern
+        }
+        if let raw = o["am_pm"] {
+            guard let marks = raw as? [String], marks.count == 2 else {
+                return fault("formats.am_pm must list the two marks of a 12-hour time (AM, PM)")
+            }
+            style.amPM = marks
+        }
+        return .success(style)
     }
 
     // MARK: Reading text
+
+    /// Why the client is leaving, when a request says so: the words after a reason marker ("cancel my membership
+    /// because I'm moving away" → "I'm moving away"), as written; nil when no marker is followed by words.
+    public func reason(in text: String) -> String? {
+        let tokens = Self.tokens(text)
+        let words = tokens.map(\.text)
+        for start in words.indices {
+            for marker in reasonMarkers where words[start...].starts(with: marker) {
+                let end = start + marker.count
+                guard end < tokens.count else { continue }
+                let said = text[tokens[end].range.lowerBound...].trimmingCharacters(in: .whitespacesAndNewlines)
+                let reason = said.trimmingCharacters(in: CharacterSet(charactersIn: ".!?"))
+                return reason.isEmpty ? nil : reason
+            }
+        }
+        return nil
+    }
+
+    /// Which details a request to change them names (`email`, `phone`, `name`, `address`), in that order. An email
+    /// word wins over `address` ("my email address" is not a postal address).
+    public func profileFields(in text: String) -> [String] {
+        let words = Self.tokens(text).map(\.text)
+        var fields = ["email", "phone", "name", "address"].filter { Self.contains(profile[$0] ?? [], words) }
+        if fields.contains("email") { fields.removeAll { $0 == "address" } }
+        return fields
+    }
+
+    /// Whether a whole answer takes the save offer a cancellation question showed: an `offer_accept` phrase, with at
+    /// most one word more ("pause please", "oferta, gracias"); anything longer is read as a new request.
+    public func acceptsOffer(_ text: String) -> Bool {
+        let words = Self.tokens(text).map(\.text)
+        return offerAccept.contains { phrase in
+            words.count >= phrase.count && words.count <= phrase.count + 1 && words.starts(with: phrase)
+        }
+    }
 
     /// A word of a message: its folded form (lower case, no accents) and where it is in the original.
     public struct Token: Sendable, Equatable {

@@ -62,10 +62,13 @@ public struct LinkDetail: Sendable, Equatable {
     }
 }
 
-/// A form on a link page: labelled fields and one submit button.
+/// A form on a link page: labelled fields and a submit button, with any other ways out of the same form shown as
+/// equal buttons (cancel, or pause instead: one is no harder to press than the other).
 public struct LinkForm: Sendable, Equatable {
     public var fields: [LinkField]
     public var submit: String
+    /// More submit buttons, each posting its `name=value` with the fields (`choice=pause`); the main button posts none.
+    public var buttons: [LinkButton] = []
     /// Where the form posts: nil posts back to the page's own link; otherwise a path such as `/l/<token>` (a
     /// follow-on one-time link issued with the page, e.g. "pay the invoice now" after a card update).
     public var target: String?
@@ -74,6 +77,18 @@ public struct LinkForm: Sendable, Equatable {
         self.fields = fields
         self.submit = submit
         self.target = target
+    }
+}
+
+/// A submit button that says which way the client chose.
+public struct LinkButton: Sendable, Equatable {
+    public var name: String
+    public var value: String
+    public var label: String
+    public init(name: String, value: String, label: String) {
+        self.name = name
+        self.value = value
+        self.label = label
     }
 }
 

@@ -58,6 +58,7 @@ public enum ClientExport {
                 .object([
                     ("id", .int(client.id)), ("first_name", .string(client.firstName)),
                     ("last_name", .string(client.lastName)), ("language", .from(client.language)),
+                    ("postal_address", .from(try c.postalAddress(clientID: client.id))),
                 ])
             ),
             (

@@ -62,6 +62,11 @@ extension Pipeline {
                     return try reply(
                         &t, template: "core/expired", values: [:], intent: "confirmation", confidence: 1, c)
                 }
+                // A code for a change that no longer waits goes to its plugin, which says it has expired (its code
+                // row has, too), rather than being read as a new message.
+                if pending.step == "code", let code = Self.code(in: text) {
+                    return try resume(pending, answer: .text(code), &t, c)
+                }
             } else if let outcome = try continuing(pending, text: text, policy: policy, &t, c) {
                 return outcome
             }
@@ -84,6 +89,14 @@ extension Pipeline {
         case ("core", "verify_contact"), ("core", "verify_code"): return try verifying(pending, text: text, &t, c)
         case ("core", "more"): return try more(pending, text: text, &t, c)
         case (_, "confirm"): return try confirming(pending, text: text, policy: policy, &t, c)
+        case (_, "offer"):
+            // A save offer shown with a cancellation: its word ("PAUSE") takes it; YES and NO answer as ever.
+            if catalog.lexicon.acceptsOffer(text) { return try resume(pending, answer: .acceptOffer, &t, c) }
+            return try confirming(pending, text: text, policy: policy, &t, c)
+        case (_, "code"): return try coded(pending, text: text, policy: policy, &t, c)
+        case (_, "contact"):
+            // Asked for a new email or phone: a message holding one answers; anything else is new.
+            return Address.found(in: text).isEmpty ? nil : try resume(pending, answer: .text(text), &t, c)
         case (_, "reason"): return try reasoning(pending, text: text, &t, c)
         case (_, "choice"): return try picking(pending, text: text, &t, c)
         default: return nil
@@ -106,6 +119,23 @@ extension Pipeline {
             let understood = try understand(text, channel: t.message.channel, policy: policy, guesses: t.guesses)
             let requests = understood.filter { d in
                 !Self.notRequests.contains(d.intent) && !(d.intent == .clarify && d.guarded == waiting)
+            }
+            return try answer(requests, keeping: pending, &t, c)
+        }
+    }
+
+    /// A plugin waiting for a one-time code it sent (a new contact being proved): six digits go to the plugin, a no
+    /// word calls the change off, and anything else is answered while the code keeps waiting, with a reminder.
+    private func coded(
+        _ pending: PendingAction, text: String, policy: GuardPolicy, _ t: inout Turn, _ c: any UnitOfWork
+    ) throws -> PipelineOutcome {
+        if let code = Self.code(in: text) { return try resume(pending, answer: .text(code), &t, c) }
+        switch reader.confirmation(text) {
+        case .no: return try resume(pending, answer: .no, &t, c)
+        case .yes, .acknowledgement: return try answer([], keeping: pending, &t, c)
+        case .other:
+            let requests = try understand(text, channel: t.message.channel, policy: policy).filter {
+                !Self.notRequests.contains($0.intent)
             }
             return try answer(requests, keeping: pending, &t, c)
         }

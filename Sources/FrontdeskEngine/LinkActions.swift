@@ -132,7 +132,10 @@ extension Pipeline {
             store: c, business: business, client: client, channel: .email, address: nil, now: now,
             settings: PluginSettings(manifest: manifest, values: stored), links: links, enabledManifests: enabled,
             render: { id, values in try templates.render(id, channel: nil, locale: locale, values) },
-            lexicon: catalog.lexicon, billing: billing, locale: locale)
+            lexicon: catalog.lexicon, billing: billing, locale: locale,
+            renderForStaff: { id, values in
+                try templates.render(id, channel: .email, locale: business.locale, values)
+            })
         var page = try body(plugin, request, context)
         page.locale = locale
         return LinkView(page: page, business: business, action: link.action)
@@ -170,6 +173,22 @@ extension Pipeline {
                 action: action, before: outcome.auditBefore, after: outcome.auditAfter, now: now)
         }
         if let notice = outcome.clientNotice { try notify(client, notice, business: business, c, now: now) }
+        for notice in outcome.staffNotices { try notifyStaff(notice, business: business, c, now: now) }
+    }
+
+    /// A page's notice to staff (a save offer to apply), to each staff email, in the business's language.
+    private func notifyStaff(_ notice: StaffNotice, business: Business, _ c: any UnitOfWork, now: Date) throws {
+        let values = ["business": business.name].merging(notice.values) { $1 }
+        let templates = catalog.templates
+        let body = try templates.render(notice.template, channel: .email, locale: business.locale, values)
+        let subject = try templates.render("core/staff_subject", channel: .email, locale: business.locale, values)
+        let sender = try c.businessAddress(business.id, channel: .email) ?? "frontdesk@localhost"
+        for member in try c.staff(businessID: business.id) {
+            guard let email = member.email else { continue }
+            try c.enqueue(
+                businessID: business.id, messageID: nil, channel: .email, kind: "staff_notice", recipient: email,
+                sender: sender, subject: subject, body: body, headers: [:], status: .pending, now: now)
+        }
     }
 
     /// Tells the client by message, on the channel they last wrote from (else their phone, else their email).

@@ -66,7 +66,7 @@ public final class Pipeline: Sendable {
     public static let coreTemplates = [
         "core/unknown_sender", "core/not_available", "core/nothing_pending", "core/expired", "core/error",
         "core/staff_only", "core/card_in_message", "core/unverified_notice", "core/staff_subject",
-        "core/unverified_subject",
+        "core/unverified_subject", "core/staff_summary", "core/staff_summary_none",
     ]
 
     /// Faults in how the catalog fits the code: a manifest without a registered plugin (or the reverse), or a
@@ -379,6 +379,23 @@ public final class Pipeline: Sendable {
         for notice in r.staffNotices {
             try notifyStaff(t, notice, c)
         }
+        for message in r.messages {
+            try send(message, t, c)
+        }
+    }
+
+    /// Queues a plugin's message to another address than the sender's, in the reply's language.
+    private func send(_ m: ContactMessage, _ t: Turn, _ c: any UnitOfWork) throws {
+        let values = baseValues(t).merging(m.values) { _, new in new }
+        let templates = catalog.templates
+        let body = try templates.render(m.template, channel: m.channel, locale: t.locale, values)
+        try c.enqueue(
+            businessID: t.business.id, messageID: t.messageID, channel: m.channel, kind: m.kind, recipient: m.address,
+            sender: try c.businessAddress(t.business.id, channel: m.channel) ?? t.message.to,
+            subject: m.channel == .email
+                ? try templates.render(m.subject, channel: .email, locale: t.locale, values) : nil,
+            // By SMS, GSM-7 punctuation as in every reply ("•••7788" reads "***7788"): one bullet would make it UCS-2.
+            body: m.channel == .sms ? SMSText.plainPunctuation(body) : body, headers: [:], status: .pending, now: t.now)
     }
 
     func clearPending(_ t: inout Turn, _ c: any UnitOfWork) throws {
@@ -390,7 +407,8 @@ public final class Pipeline: Sendable {
 
     static func state(_ pending: PendingAction?) -> String {
         switch pending?.step {
-        case "confirm": return "awaiting_confirmation"
+        // A save offer shown with a cancellation still waits for the YES (or the offer's word).
+        case "confirm", "offer": return "awaiting_confirmation"
         case "reason": return "awaiting_reason"
         case .some(let s): return "awaiting_\(s)"
         case nil: return "idle"

@@ -21,15 +21,10 @@ extension Pipeline {
         "core/verify_wrong", "core/verify_locked", "core/verify_expired", "core/verify_limited", "core/verify_remind",
         "core/verify_done",
     ]
-    /// How long a code works.
-    static let codeMinutes = 10.0
     /// How long the conversation waits for a contact, and for a code (longer than the code lives, so a late
     /// code is told it expired rather than read as a new message).
     static let contactWaitMinutes = 30.0
     static let codeWaitMinutes = 60.0
-    /// Codes one address may ask for, and codes sent to one client, per hour.
-    static let codesPerSenderPerHour = 3
-    static let codesPerClientPerHour = 3
     /// A message this short with exactly six digits is a code.
     static let codeMessageBytes = 64
 
@@ -72,31 +67,19 @@ extension Pipeline {
     ) throws -> PipelineOutcome {
         try clearPending(&t, c)
         let business = t.business.id
-        let hour = Date(timeIntervalSince1970: (t.now.timeIntervalSince1970 / 3600).rounded(.down) * 3600)
-        guard
-            try c.countRateEvent(businessID: business, key: "verify_sender:" + t.from, window: hour)
-                <= Self.codesPerSenderPerHour
-        else {
+        guard try ContactCodes.admitSender(t.from, businessID: business, c, now: t.now) else {
             return try said("core/verify_limited", [:], &t, c)
         }
         var client = try c.client(businessID: business, address: contact.address, channel: contact.channel)
         // Past the client's limit no code is sent, and the sender is told exactly what they would be otherwise.
-        if let found = client,
-            try c.countRateEvent(businessID: business, key: "verify_client:\(found.id)", window: hour)
-                > Self.codesPerClientPerHour
-        {
+        if let found = client, try !ContactCodes.admitClient(found.id, businessID: business, c, now: t.now) {
             client = nil
         }
-        let (code, salt, hash) = try OneTimeCode.generate()
-        try c.closeVerifications(businessID: business, channel: t.message.channel, address: t.from, now: t.now)
-        let id = try c.insertVerification(
-            NewVerification(
-                businessID: business, channel: t.message.channel, address: t.from, clientID: client?.id,
-                codeHash: hash, salt: salt, expiresAt: t.now.addingTimeInterval(Self.codeMinutes * 60)),
-            now: t.now)
+        let (id, code) = try ContactCodes.issue(
+            businessID: business, channel: t.message.channel, address: t.from, clientID: client?.id, c, now: t.now)
         if let client {
             let values = baseValues(t).merging([
-                "code": code, "minutes": String(Int(Self.codeMinutes)), "channel": t.message.channel.rawValue,
+                "code": code, "minutes": String(Int(ContactCodes.minutes)), "channel": t.message.channel.rawValue,
             ]) { _, new in new }
             let locale = t.business.locale
             try c.enqueue(
@@ -119,30 +102,32 @@ extension Pipeline {
         try setVerificationPending(
             "core:verify_code", VerificationState(text: state.text, verification: id), minutes: Self.codeWaitMinutes,
             &t, c)
-        return try said("core/verify_sent", ["minutes": String(Int(Self.codeMinutes))], &t, c)
+        return try said("core/verify_sent", ["minutes": String(Int(ContactCodes.minutes))], &t, c)
     }
 
     private func check(_ code: String, _ state: VerificationState, _ t: inout Turn, _ c: any UnitOfWork) throws
         -> PipelineOutcome
     {
-        let row = try state.verification.flatMap { try c.verification(id: $0) }
-        guard let v = row, v.businessID == t.business.id, v.address == t.from, v.channel == t.message.channel,
-            v.usedAt == nil, v.expiresAt > t.now
-        else {
-            // A new code can be asked for with the contact again.
-            try setVerificationPending(
-                "core:verify_contact", VerificationState(text: state.text), minutes: Self.contactWaitMinutes, &t, c)
-            return try said("core/verify_expired", [:], &t, c)
-        }
-        guard v.attempts < Verification.maxAttempts else { return try locked(v, state, &t, c) }
-        if OneTimeCode.matches(code, salt: v.salt, hash: v.codeHash), let clientID = v.clientID,
-            try c.useVerification(id: v.id, now: t.now), let client = try c.client(id: clientID)
+        switch try ContactCodes.check(
+            code, id: state.verification, businessID: t.business.id, channel: t.message.channel, address: t.from, c,
+            now: t.now)
         {
-            return try verified(client, v, state, &t, c)
+        case .matched(let v):
+            if let clientID = v.clientID, let client = try c.client(id: clientID) {
+                return try verified(client, v, state, &t, c)
+            }
+            return try expired(state, &t, c)
+        case .expired: return try expired(state, &t, c)
+        case .locked(let v): return try locked(v, state, &t, c)
+        case .wrong(let left): return try said("core/verify_wrong", ["left": String(left)], &t, c)
         }
-        let attempts = try c.failVerification(id: v.id)
-        guard attempts < Verification.maxAttempts else { return try locked(v, state, &t, c) }
-        return try said("core/verify_wrong", ["left": String(Verification.maxAttempts - attempts)], &t, c)
+    }
+
+    /// A code that no longer works: a new one can be asked for with the contact again.
+    private func expired(_ state: VerificationState, _ t: inout Turn, _ c: any UnitOfWork) throws -> PipelineOutcome {
+        try setVerificationPending(
+            "core:verify_contact", VerificationState(text: state.text), minutes: Self.contactWaitMinutes, &t, c)
+        return try said("core/verify_expired", [:], &t, c)
     }
 
     /// Five wrong codes: this code stops working. A new one may be asked for with the contact again, within the

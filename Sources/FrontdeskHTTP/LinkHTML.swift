@@ -59,6 +59,7 @@ enum LinkHTML {
             .row{display:flex;gap:12px}.row>div{flex:1}
             button{margin-top:20px;background:\(color);color:#fff;border:0;padding:12px 20px;font-size:1rem;
             border-radius:6px;cursor:pointer}
+            .buttons{display:flex;flex-wrap:wrap;gap:12px}.buttons button{flex:1 1 200px}
             .error{background:#fef2f2;color:#991b1b;padding:10px;border-radius:6px}
             .note{color:#475569;font-size:.9rem}
             table{width:100%;border-collapse:collapse}td,th{text-align:left;padding:6px 0;border-bottom:1px solid #e2e8f0}
@@ -141,7 +142,13 @@ enum LinkHTML {
             }
         }
         flushRow()
-        html += "<button type=\"submit\">\(escape(form.submit))</button>\n</form>\n"
+        // Every way out of the form is the same kind of button, side by side: none is harder to find or press.
+        var buttons = "<button type=\"submit\">\(escape(form.submit))</button>"
+        for b in form.buttons {
+            buttons += "<button type=\"submit\" name=\"\(escape(b.name))\" value=\"\(escape(b.value))\">"
+            buttons += "\(escape(b.label))</button>"
+        }
+        html += (form.buttons.isEmpty ? buttons : "<div class=\"buttons\">\(buttons)</div>") + "\n</form>\n"
         return html
     }
 }

@@ -15,7 +15,7 @@ public struct HandoffPlugin: Plugin {
                 StaffNotice(
                     template: "handoff/staff",
                     values: [
-                        "client": who, "channel": context.channel.rawValue, "text": String(request.text.prefix(1000)),
+                        "client": who, "hours": String(hours), "summary": try context.staffSummary(asked: request.text),
                     ])
             ], auditAction: "handoff")
     }

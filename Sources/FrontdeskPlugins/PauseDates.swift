@@ -148,9 +148,9 @@ public struct PauseDates: Sendable, Equatable {
             let y = year(i + 2)
             return (Day(year: y, month: month, day: day), y == nil ? 2 : 3)
         }
-        // "15 Jan", "15th of January 2027"
+        // "15 Jan", "15th of January 2027", "15 de enero"
         if let day = number(i, 1...31) {
-            let of = i + 1 < words.count && words[i + 1] == "of" ? 1 : 0
+            let of = i + 1 < words.count && lexicon.dayOf.contains(words[i + 1]) ? 1 : 0
             if i + 1 + of < words.count, let month = lexicon.months[words[i + 1 + of]] {
                 let y = year(i + 2 + of)
                 return (Day(year: y, month: month, day: day), 2 + of + (y == nil ? 0 : 1))

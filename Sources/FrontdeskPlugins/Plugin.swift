@@ -120,6 +120,8 @@ public enum Answer: Sendable, Equatable {
     case no
     /// Free text, for a pending question such as "why are you leaving?".
     case text(String)
+    /// The client took the save offer shown with their question ("PAUSE"), for a pending step `offer`.
+    case acceptOffer
 }
 
 /// A question waiting for the client's answer, with an expiry.
@@ -149,6 +151,30 @@ public struct StaffNotice: Sendable, Equatable {
     }
 }
 
+/// A message to an address other than the one the client writes from, in the client's language: a one-time code to a
+/// new contact being added, a notice to the contact it replaced. Sent through the outbox as `kind`.
+public struct ContactMessage: Sendable, Equatable {
+    public var channel: Channel
+    public var address: String
+    public var template: String
+    /// The email subject's template.
+    public var subject: String
+    public var values: [String: String]
+    /// The outbox kind: `verification` (its body is redacted once it has left) or `security`.
+    public var kind: String
+
+    public init(
+        channel: Channel, address: String, template: String, subject: String, values: [String: String], kind: String
+    ) {
+        self.channel = channel
+        self.address = address
+        self.template = template
+        self.subject = subject
+        self.values = values
+        self.kind = kind
+    }
+}
+
 /// What a plugin answers: a template and its values, plus side outputs.
 public struct PluginReply: Sendable {
     public var template: String
@@ -161,12 +187,15 @@ public struct PluginReply: Sendable {
     public var auditAction: String?
     public var auditBefore: String?
     public var auditAfter: String?
+    /// Messages to other addresses than the sender's (a code to a new contact), queued with the reply.
+    public var messages: [ContactMessage]
 
     public init(
         template: String, values: [String: String] = [:], links: [IssuedLink] = [], pending: PendingAction? = nil,
         staffNotices: [StaffNotice] = [], auditAction: String? = nil, auditBefore: String? = nil,
-        auditAfter: String? = nil
+        auditAfter: String? = nil, messages: [ContactMessage] = []
     ) {
+        self.messages = messages
         self.template = template
         self.values = values
         self.links = links

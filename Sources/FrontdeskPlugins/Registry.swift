@@ -8,6 +8,7 @@ public enum BuiltinPlugins {
         HelpPlugin(),
         HandoffPlugin(),
         RequestsPlugin(),
+        ProfilePlugin(),
         LifecyclePlugin(),
         PlanPlugin(),
         SmalltalkPlugin(),

@@ -30,15 +30,14 @@ public struct RequestsPlugin: Plugin {
         // Staff read the kind in the business's language, whatever the client wrote in.
         let staffKind = try context.renderForStaff(kindTemplate, [:]).trimmedWhitespace()
         let hours = context.settings.int("response_hours", default: 24)
-        let contact = context.address ?? ""
         return PluginReply(
             template: "requests/client", values: ["kind": kind, "hours": String(hours)],
             staffNotices: [
                 StaffNotice(
                     template: "requests/staff",
                     values: [
-                        "client": context.client?.fullName ?? contact, "contact": contact, "kind": staffKind,
-                        "channel": context.channel.rawValue, "text": String(request.text.prefix(1000)),
+                        "client": context.client?.fullName ?? context.address ?? "", "kind": staffKind,
+                        "hours": String(hours), "summary": try context.staffSummary(asked: request.text),
                     ])
             ], auditAction: "request." + request.intent)
     }
@@ -64,14 +63,13 @@ public struct RequestsPlugin: Plugin {
             return PluginReply(
                 template: "requests/privacy_already", values: ["name": client.firstName, "ids": ids.joined(separator: ", ")])
         }
-        let contact = context.address ?? ""
+        let summary = try context.staffSummary(asked: request.text)
         let notices = try created.map { item in
             StaffNotice(
                 template: "requests/privacy_staff",
                 values: [
-                    "id": String(item.id), "client": client.fullName, "contact": contact,
-                    "channel": context.channel.rawValue, "what": try context.render("requests/privacy_kind_\(item.kind.rawValue)", [:]),
-                    "text": String(request.text.prefix(1000)),
+                    "id": String(item.id), "client": client.fullName, "summary": summary,
+                    "what": try context.renderForStaff("requests/privacy_kind_\(item.kind.rawValue)", [:]),
                 ])
         }
         let received = created.count == 2 ? "both" : created[0].kind.rawValue

@@ -44,6 +44,13 @@ public protocol ClientRepository {
     func addClientAddress(businessID: Int, clientID: Int, channel: Channel, address: String) throws
     /// Stores the language the client writes in (nil: not known); a malformed code is a constraint error.
     func setClientLanguage(clientID: Int, language: String?) throws
+    /// Puts `new` in place of the client's `old` address on a channel (nil `old`: adds it), as the primary one; a new
+    /// address another client of the business holds is a duplicate.
+    func replaceClientAddress(businessID: Int, clientID: Int, channel: Channel, old: String?, new: String) throws
+    /// The client's postal address, if any.
+    func postalAddress(clientID: Int) throws -> String?
+    /// Changes the client's name and postal address (nil: none).
+    func updateClientDetails(clientID: Int, firstName: String, lastName: String, postalAddress: String?) throws
 }
 
 public protocol PlanRepository {

@@ -130,4 +130,7 @@ extension OutboxRecord {
     /// The last message to a client whose data were erased: deleted from the outbox once it has left or been
     /// given up, so the erased address stays nowhere.
     public static let erasureNoticeKind = "privacy_erased"
+    /// A notice that one of the client's contacts changed, sent to the contact it replaced (transactional: an
+    /// unsubscribe never stops it, since it is how a change the client did not make gets noticed).
+    public static let securityKind = "security"
 }

@@ -1,16 +1,19 @@
 import Foundation
 import FrontdeskCore
 import FrontdeskEngine
+import FrontdeskStore
 import FrontdeskTesting
 import Testing
 
 /// Conversations as data (like Rasa test stories), run through the real pipeline:
-/// `! plugin key=value` sets a setting, `@ address` picks the sender (an address with `@` writes by email),
+/// `! plugin key=value` sets a setting (`key="two words"` for one with spaces), `@ address` picks the sender (an
+/// address with `@` writes by email),
 /// `$ subject` the email subject of what follows (`$` alone: none), `+ minutes` moves the clock,
 /// `> text` is what they write (`\n` for a line break), `= intent` the expected intent, `& a, b` every intent
 /// answered, `< text` a part of the reply, `^ text` a text the reply must not hold, `~ state` the state,
 /// `-` no reply at all. `% Name <address> | text` makes the next `>` a forward of that email (staff forwarding a
 /// client's message), and `* address | text` expects the newest outbox item to that address to hold the text.
+/// `{code}` in a `>` line is the six-digit code of the newest one-time code sent (they are random).
 @Suite("Conversation files")
 struct ConversationFileTests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
@@ -19,6 +22,30 @@ struct ConversationFileTests {
     static var files: [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".txt") }
             .sorted()
+    }
+
+    /// A `!` line's words: `plugin key=value key="a value with spaces"`.
+    static func settingWords(_ line: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var quoted = false
+        for ch in line {
+            if ch == "\"" {
+                quoted.toggle()
+            } else if ch == " ", !quoted {
+                if !current.isEmpty { words.append(current) }
+                current = ""
+            } else {
+                current.append(ch)
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
+    }
+
+    /// The six digits standing alone in a message.
+    static func code(in body: String) -> String? {
+        body.split(whereSeparator: { !$0.isNumber }).map(String.init).first { $0.count == 6 }
     }
 
     @Test func thereAreConversationFiles() {
@@ -40,7 +67,7 @@ struct ConversationFileTests {
             let rest = line.dropFirst().trimmedWhitespace()
             switch mark {
             case "!":
-                let parts = rest.split(separator: " ")
+                let parts = Self.settingWords(rest)
                 let plugin = String(parts[0])
                 let manifest = try #require(bot.app.catalog.manifest(plugin), "\(here): no plugin \(plugin)")
                 for pair in parts.dropFirst() {
@@ -52,8 +79,13 @@ struct ConversationFileTests {
             case "$": subject = rest.isEmpty ? nil : rest
             case "+": bot.clock.advance(minutes: try #require(Double(rest), "\(here): minutes"))
             case ">":
-                last = try bot.say(
-                    rest.replacingOccurrences(of: "\\n", with: "\n"), from: from, subject: subject, forwarded: forwarded)
+                var said = rest.replacingOccurrences(of: "\\n", with: "\n")
+                if said.contains("{code}") {
+                    let sent = try bot.outbox().last { $0.kind == OutboxRecord.verificationKind }
+                    let code = try #require(sent.flatMap { Self.code(in: $0.body) }, "\(here): no code was sent")
+                    said = said.replacingOccurrences(of: "{code}", with: code)
+                }
+                last = try bot.say(said, from: from, subject: subject, forwarded: forwarded)
                 forwarded = nil
             case "%":
                 let parts = rest.split(separator: "|", maxSplits: 1).map { $0.trimmedWhitespace() }

@@ -81,7 +81,8 @@ struct LanguageTests {
         // Her request reaches the French business's staff in French.
         let notice = try #require(try bot.outbox().last { $0.kind == "staff_notice" })
         #expect(notice.subject == "[Studio Lumière] Demande d'un client")
-        #expect(notice.body.hasPrefix("Ana Ruiz a demandé par sms à parler à quelqu'un. Son message : "))
+        #expect(notice.body.hasPrefix("Ana Ruiz a demandé à parler à quelqu'un : répondez d'ici 24 heures"))
+        #expect(notice.body.contains("Demandé le ") && notice.body.contains("« quiero hablar con una persona »"))
     }
 
     @Test func staffNoticesStayInTheBusinessLanguage() throws {
@@ -92,7 +93,8 @@ struct LanguageTests {
         let notices = try bot.outbox().filter { $0.kind == "staff_notice" }
         #expect(!notices.isEmpty)
         for notice in notices {
-            #expect(notice.body.contains("sent a membership pause request"), "\(notice.body)")
+            #expect(notice.body.contains("New membership pause request"), "\(notice.body)")
+            #expect(notice.body.contains("Asked on "), "the summary is in the business's English too")
         }
     }
 

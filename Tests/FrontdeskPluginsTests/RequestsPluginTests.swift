@@ -36,7 +36,6 @@ struct RequestsPluginTests {
     }
 
     @Test(arguments: [
-        ("please update my email address, I have a new one", "profile.update", "contact details update"),
         ("you charged me twice this month, I want a refund", "refund.request", "refund"),
         ("cancel my 3pm tomorrow", "appointment.request", "appointment"),
         // A copy or an erasure becomes a privacy request staff decide (PrivacyRequestTests); anything else about

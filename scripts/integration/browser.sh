@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Integration: headless Chromium (driven by Selenium) uses the one-time link pages of a real `frontdesk serve --demo`:
-# updates a card with a test number and sees the confirmation, sees the used-link page on reload, then opens a
-# cancellation link and an invoice link. A PNG of every page is saved to artifacts/screenshots/.
+# Integration: headless Chromium (driven by Selenium) opens every one-time link page of a real `frontdesk serve --demo`:
+# card update (declined, saved, used), cancellation (and its save offer as an equal button), invoice and its printable
+# copy, the overdue invoice's payment and an expired card's refusal, rejoining, the details page (name and postal
+# address), a data export, and the expired, invalid and no-longer-offered pages. A PNG of every page is saved to
+# artifacts/screenshots/, and axe-core (axe-selenium-python) checks every page: a serious or critical violation fails.
 # Run from anywhere after `swift build`; exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -9,8 +11,9 @@ root=$PWD
 bin="$root/.build/debug/frontdesk"
 
 [[ -x "$bin" ]] || { echo "browser.sh: $bin is missing (run swift build)" >&2; exit 1; }
-python3 -c "import selenium" 2>/dev/null || {
-  echo "browser.sh: python3 module selenium is missing (scripts/setup.sh --test, or python3 -m pip install selenium)" >&2
+python3 -c "import selenium, axe_selenium_python" 2>/dev/null || {
+  echo "browser.sh: python3 modules selenium and axe_selenium_python are missing (scripts/setup.sh --test, or" \
+    "python3 -m pip install selenium axe-selenium-python)" >&2
   exit 1
 }
 for tool in /usr/bin/chromium /usr/bin/chromedriver; do
