@@ -69,6 +69,10 @@ public struct Lexicon: Sendable {
     public var keywords: [String: IntentID] = [:]
     /// Answers asking for the rest of a reply cut to fit an SMS ("MORE", "MAS", "SUITE").
     public var more: [Phrase] = []
+    /// Whole replies to a `payment_failed` notice that retry its invoice ("retry", "reintentar") or ask for a card
+    /// link ("new card"), read only while that notice's context is live (`notice_replies`).
+    public var noticeRetry: [Phrase] = []
+    public var noticeCard: [Phrase] = []
     /// How dates, money and numbers read, per locale (`formats`).
     public var styles: [String: LocaleStyle] = [:]
     /// Every word each locale's file names (folded), for telling which language a message is in.
@@ -108,7 +112,7 @@ public struct Lexicon: Sendable {
         "email_optin",
         "no_request", "clause_joiners", "clause_starters", "choice_numbers", "months", "ambiguous_months",
         "month_context", "invoice_words", "periods", "range_to", "privacy", "durations", "counts", "until", "from",
-        "keywords", "more", "formats",
+        "keywords", "more", "formats", "notice_replies",
     ]
     static let keywordIntents: Set<String> = ["optout", "optin", "help"]
     static let ruleKeys: Set<String> = ["verbs", "objects", "phrases", "other_objects"]
@@ -216,6 +220,14 @@ public struct Lexicon: Sendable {
         }
         copy.counts.merge(numbered("counts")) { $1 }
         copy.more += phrases("more")
+        if let raw = object["notice_replies"] {
+            if let o = raw as? [String: Any], Set(o.keys).isSubset(of: ["retry", "card"]) {
+                copy.noticeRetry += phrases("retry", in: o)
+                copy.noticeCard += phrases("card", in: o)
+            } else {
+                fault("notice_replies", "notice_replies must map retry and card to lists of phrases")
+            }
+        }
         if let raw = object["keywords"] {
             if let o = raw as? [String: Any], Set(o.keys).isSubset(of: Self.keywordIntents) {
                 for intent in o.keys.sorted() {

@@ -12,6 +12,7 @@ public enum BuiltinPlugins {
         PlanPlugin(),
         SmalltalkPlugin(),
         CompliancePlugin(),
+        RemindersPlugin(),
         FallbackPlugin(),
     ]
 }
