@@ -130,20 +130,17 @@ struct RecipientRateLimiter {
     }
 }
 
-/// When each sending address may send next: paced sends reserve one slot each, and a provider's `Retry-After` holds
-/// the address until then (in memory: after a restart the pace starts afresh).
+/// When each sending address may send next: a send takes the address for `interval`, and a provider's `Retry-After`
+/// holds it until then (in memory: after a restart the pace starts afresh). Items that find it taken wait until it is
+/// free and then compete again, oldest first, so a backlog leaves one item per interval.
 struct SenderPacer {
     private var nextFree: [String: Date] = [:]
 
-    /// Nil when `key` may send at `now` (its next slot is then `interval` later); else the slot reserved for this item.
+    /// Nil when `key` may send at `now` (it is then taken for `interval`); else when it is free again.
     mutating func reserve(_ key: String, interval: TimeInterval, now: Date) -> Date? {
-        let free = nextFree[key] ?? .distantPast
-        if free <= now {
-            nextFree[key] = now.addingTimeInterval(max(0, interval))
-            return nil
-        }
-        nextFree[key] = free.addingTimeInterval(max(0, interval))
-        return free
+        if let free = nextFree[key], free > now { return free }
+        nextFree[key] = now.addingTimeInterval(max(0, interval))
+        return nil
     }
 
     /// Nothing leaves from `key` before `until` (the provider said to wait).

@@ -245,7 +245,8 @@ public struct Notices: Sendable {
     }
 
     /// Where the notice goes, or why it does not: SMS needs the client's consent and no opt-out; email no
-    /// unsubscribe. `auto` prefers SMS and falls back to email.
+    /// unsubscribe. `auto` prefers SMS and falls back to email for a client without a phone or without consent to
+    /// texts, never for one who opted out.
     private func route(
         _ wanted: NoticeChannel, client: Client, business: Business, toAddress: String?, toChannel: Channel?,
         _ c: any UnitOfWork
@@ -268,7 +269,8 @@ public struct Notices: Sendable {
         case .email: return try email()
         case .auto:
             let text = try sms()
-            if text.2 == nil { return text }
+            // A client who texted STOP asked for quiet, not for the same notice by another way.
+            if text.2 == nil || text.2 == "opted_out" { return text }
             let mail = try email()
             // Neither works: the SMS reason says most (an opt-out, no consent).
             return mail.2 == nil ? mail : text
