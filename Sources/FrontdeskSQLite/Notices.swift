@@ -7,7 +7,8 @@ import FrontdeskStore
 
 extension Connection {
     /// A notice's status follows its outbox item once queued: sent (or inline), failed (dead), suppressed (the
-    /// recipient opted out meanwhile), scheduled (never tried, waiting for the end of quiet hours) or queued.
+    /// recipient opted out meanwhile), scheduled (held for the end of quiet hours, not tried yet) or queued (due, or
+    /// waiting for a retry or its sending number's turn).
     private static let noticeSelect = """
         SELECT n.*, o.last_error AS outbox_error,
           CASE
@@ -16,7 +17,7 @@ extension Connection {
             WHEN o.status IN ('sent', 'inline') THEN 'sent'
             WHEN o.status = 'dead' THEN 'failed'
             WHEN o.status = 'suppressed' THEN 'suppressed'
-            WHEN o.attempts = 0 AND o.next_attempt_at > ?1 THEN 'scheduled'
+            WHEN o.attempts = 0 AND n.send_at > ?1 THEN 'scheduled'
             ELSE 'queued'
           END AS derived_status
         FROM notices n LEFT JOIN outbox o ON o.id = n.outbox_id

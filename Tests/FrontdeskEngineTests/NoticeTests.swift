@@ -157,7 +157,7 @@ struct NoticeTests {
         #expect(body.contains("Responde RETRY"))
         let out = try bot.say("reintentar", from: Self.daniel)
         #expect(out.intent == "notice.reply")
-        #expect(out.reply?.contains("se completó") == true)
+        #expect(out.reply?.contains("recibimos tu pago de ") == true)
     }
 
     @Test func afterARenewalReminderABareCancelStaysAnOptOut() throws {

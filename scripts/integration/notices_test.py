@@ -125,7 +125,38 @@ def main():
         check(row is not None and row[0] == "notice" and "Reply RETRY, or update your card: http" in row[1]
               and "/l/" in row[1], f"  the outbox holds it with its link: {row[1] if row else None!r}")
 
-    # 2. RETRY acts on that invoice and answers with the result; "yes" without a notice behind it retries nothing.
+    # 2. The API: 202 with the id, the same answer for the same key and body, 422 for another body, 409 for a
+    #    second notice of the period, 404 for a contact not on file.
+    body = {"to": ALICE, "kind": "custom", "channel": "sms", "values": {"text": "The sauna is closed today."}}
+    s1, first = api(a.port, body, key="order-1")
+    s2, again = api(a.port, body, key="order-1")
+    check(s1 == 202 and s2 == 202 and first.get("id") == again.get("id") and first.get("status") == "queued",
+          f"POST notices: 202 {first}, the same key and body again: the same answer {again}")
+    s3, reused = api(a.port, dict(body, values={"text": "Open late."}), key="order-1")
+    check(s3 == 422 and "different body" in reused.get("error", ""), f"the same key with another body: {s3} {reused}")
+    s4, duplicate = api(a.port, dict(body, values={"text": "Closed again."}), key="order-2")
+    check(s4 == 409 and duplicate.get("notice_id") == first.get("id"), f"a second notice this period: {s4} {duplicate}")
+    s5, stranger = api(a.port, {"to": "+15559990000", "kind": "custom", "values": {"text": "hi"}})
+    check(s5 == 404 and "on file" in stranger.get("error", ""), f"a contact not on file: {s5} {stranger}")
+
+    # 3. During quiet hours a notice is scheduled for their end.
+    h = hour_now()
+    code, out = cli(["plugins", "set", "reminders", f"quiet_start={h}", f"quiet_end={(h + 1) % 24}",
+                     "--business", "demo"], db, binary)
+    s6, held = api(a.port, {"to": BEN, "kind": "custom", "values": {"text": "Pool closed tomorrow."}})
+    now = datetime.datetime.now(ZONE)
+    morning = (now.replace(minute=0, second=0, microsecond=0) + datetime.timedelta(hours=1)).astimezone(
+        datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    check(s6 == 202 and held.get("status") == "scheduled" and held.get("send_at") == morning,
+          f"a notice in quiet hours ({h}:00-{(h + 1) % 24}:00 New York) waits until {morning}: {held}")
+    with sqlite3.connect(db) as c:
+        nxt = c.execute("SELECT o.next_attempt_at, o.status FROM outbox o JOIN notices n ON n.outbox_id = o.id "
+                        "WHERE n.id = ?", (held.get("id"),)).fetchone()
+    check(nxt == (morning, "pending"), f"  its outbox item is pending until then: {nxt}")
+    cli(["plugins", "set", "reminders", f"quiet_start={(h + 2) % 24}", f"quiet_end={(h + 3) % 24}",
+         "--business", "demo"], db, binary)
+
+    # 4. RETRY acts on that invoice and answers with the result; "yes" without a notice behind it retries nothing.
     status, reply = sms(server, PAUL, "RETRY")
     check(status == 200 and "was declined" in reply and "has expired" in reply and "/l/" in reply,
           f"RETRY from Paul: declined, card expired, with a card link: {reply!r}")
@@ -149,46 +180,21 @@ def main():
     check(daniel_before == daniel_after == "failed" and "went through" not in reply,
           f"\"yes\" from Daniel with no notice behind it retried nothing: {reply!r}")
 
-    # 3. The API: 202 with the id, the same answer for the same key and body, 422 for another body, 409 for a
-    #    second notice of the period, 404 for a contact not on file.
-    body = {"to": ALICE, "kind": "custom", "channel": "sms", "values": {"text": "The sauna is closed today."}}
-    s1, first = api(a.port, body, key="order-1")
-    s2, again = api(a.port, body, key="order-1")
-    check(s1 == 202 and s2 == 202 and first.get("id") == again.get("id") and first.get("status") == "queued",
-          f"POST notices: 202 {first}, the same key and body again: the same answer {again}")
-    s3, reused = api(a.port, dict(body, values={"text": "Open late."}), key="order-1")
-    check(s3 == 422 and "different body" in reused.get("error", ""), f"the same key with another body: {s3} {reused}")
-    s4, duplicate = api(a.port, dict(body, values={"text": "Closed again."}), key="order-2")
-    check(s4 == 409 and duplicate.get("notice_id") == first.get("id"), f"a second notice this period: {s4} {duplicate}")
-    s5, stranger = api(a.port, {"to": "+15559990000", "kind": "custom", "values": {"text": "hi"}})
-    check(s5 == 404 and "not" in stranger.get("error", ""), f"a contact not on file: {s5} {stranger}")
-
-    # 4. During quiet hours a notice is scheduled for their end.
-    h = hour_now()
-    code, out = cli(["plugins", "set", "reminders", f"quiet_start={h}", f"quiet_end={(h + 1) % 24}",
-                     "--business", "demo"], db, binary)
-    s6, held = api(a.port, {"to": BEN, "kind": "custom", "values": {"text": "Pool closed tomorrow."}})
-    now = datetime.datetime.now(ZONE)
-    morning = (now.replace(minute=0, second=0, microsecond=0) + datetime.timedelta(hours=1)).astimezone(
-        datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    check(s6 == 202 and held.get("status") == "scheduled" and held.get("send_at") == morning,
-          f"a notice in quiet hours ({h}:00-{(h + 1) % 24}:00 New York) waits until {morning}: {held}")
-    with sqlite3.connect(db) as c:
-        nxt = c.execute("SELECT o.next_attempt_at, o.status FROM outbox o JOIN notices n ON n.outbox_id = o.id "
-                        "WHERE n.id = ?", (held.get("id"),)).fetchone()
-    check(nxt == (morning, "pending"), f"  its outbox item is pending until then: {nxt}")
-    cli(["plugins", "set", "reminders", f"quiet_start={(h + 2) % 24}", f"quiet_end={(h + 3) % 24}",
-         "--business", "demo"], db, binary)
-
-    # 5. An opted-out client gets nothing.
+    # 5. An opted-out client gets nothing: no new notice reaches the outbox, and one queued before STOP never leaves.
     status, reply = sms(server, KATIE, "STOP")
     check(status == 200, f"Katie texts STOP: {reply!r}")
+
+    def katie_items():
+        with sqlite3.connect(db) as c:
+            return c.execute("SELECT id, status FROM outbox WHERE recipient = ? AND kind = 'notice'",
+                             (KATIE,)).fetchall()
+    before = katie_items()
     s7, stopped = api(a.port, {"to": KATIE, "kind": "custom", "values": {"text": "New classes!"}})
     check(s7 == 202 and stopped.get("status") == "suppressed" and stopped.get("reason") == "opted_out",
           f"a notice to Katie is suppressed: {stopped}")
-    with sqlite3.connect(db) as c:
-        sent = c.execute("SELECT count(*) FROM outbox WHERE recipient = ? AND kind = 'notice'", (KATIE,)).fetchone()[0]
-    check(sent == 0, f"  nothing for Katie in the outbox ({sent} notices)")
+    after = katie_items()
+    check(len(after) == len(before) and all(status != "sent" for _, status in after),
+          f"  nothing new for Katie in the outbox, nothing sent to her: {after}")
 
     code, out = cli(["notices", "list", "--business", "demo", "--limit", "12"], db, binary)
     print("frontdesk notices list --business demo --limit 12:\n" + out)
