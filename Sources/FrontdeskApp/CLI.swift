@@ -28,7 +28,8 @@ public enum FrontdeskCLI {
           privacy   list [--status S] [--json] --business SLUG | approve|reject ID --by STAFF_EMAIL [--reason TEXT]  [--db PATH]
           audit     --business SLUG [--client ID] [--since YYYY-MM-DD] [--limit N] [--json] [--db PATH]   who did what, newest first
           db        backup --to FILE | restore --from FILE | status  [--force] [--db PATH]   online backup, restore, counts
-          notices   list [--business SLUG] [--status S] [--kind K] [--client ID] [--limit N] [--json] | run [--business SLUG]  [--db PATH]
+          notices   list [--business SLUG] [--status S] [--kind K] [--client ID] [--limit N] [--json] [--db PATH]
+          notices   run [--business SLUG] [--db PATH]          one pass of the reminders (serve runs them every minute)
           billing   charge --business SLUG --invoice NUMBER|ID [--db PATH]   collect a failed or open invoice now
           check     [--sms]                                  validate plugins/ and prompts/ (--sms: what each SMS costs)
 

@@ -9,7 +9,8 @@ extension Commands {
     /// `notices run [--business SLUG]`: what the reminders sent, scheduled and suppressed (and why), and one pass of
     /// the scheduler (what `serve` runs every `FRONTDESK_NOTICES_INTERVAL` seconds).
     func notices(_ args: [String]) throws {
-        let a = try Arguments(args, options: ["db", "business", "status", "kind", "client", "limit"], switches: ["json"])
+        let a = try Arguments(
+            args, options: ["db", "business", "status", "kind", "client", "limit"], switches: ["json"])
         guard let verb = a.positionals.first, ["list", "run"].contains(verb), a.positionals.count == 1 else {
             throw CLIError.usage("notices needs list or run; see `frontdesk notices --help`")
         }
@@ -23,7 +24,8 @@ extension Commands {
         }
         if let k = a["kind"] {
             guard let kind = NoticeKind(rawValue: k) else {
-                throw CLIError.usage("--kind must be one of \(NoticeKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw CLIError.usage(
+                    "--kind must be one of \(NoticeKind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             query.kind = kind
         }
@@ -50,7 +52,10 @@ extension Commands {
             return
         }
         let (notices, slugs) = try app.store.read { c in
-            (try c.notices(query, now: now), Dictionary(uniqueKeysWithValues: try c.businesses().map { ($0.id, $0.slug) }))
+            (
+                try c.notices(query, now: now),
+                Dictionary(uniqueKeysWithValues: try c.businesses().map { ($0.id, $0.slug) })
+            )
         }
         if a.has("json") {
             let rows: [[String: Any]] = notices.map { n in
@@ -123,22 +128,29 @@ extension Commands {
     }
 }
 
-/// Runs the reminders from `serve`: every `interval` seconds, until stopped.
-final class NoticeSchedule: @unchecked Sendable {
-    // @unchecked: `stopping` and `threadDone` are guarded by `condition`.
-    private let notices: Notices
-    private let clock: any Clock
-    private let log: Logger
-    private let interval: TimeInterval
-    private let condition = NSCondition()
-    private var stopping = false
-    private var threadDone = true
+/// Runs the reminders from `serve`: a few seconds after start, then every `interval` seconds (none when 0).
+final class NoticeSchedule: Sendable {
+    private let task: PeriodicTask?
 
     init(notices: Notices, clock: any Clock, log: Logger, interval: TimeInterval) {
-        self.notices = notices
-        self.clock = clock
-        self.log = log
-        self.interval = interval
+        guard interval > 0 else {
+            task = nil
+            return
+        }
+        task = PeriodicTask(name: "frontdesk-notices", firstDelay: min(interval, 5), interval: interval) {
+            do {
+                for s in try notices.run(now: clock.now()) where s.queued + s.scheduled + s.suppressed > 0 {
+                    log.info(
+                        "notices",
+                        [
+                            "business": s.business, "queued": String(s.queued), "scheduled": String(s.scheduled),
+                            "suppressed": String(s.suppressed),
+                        ])
+                }
+            } catch {
+                log.error("notices", ["error": String(describing: type(of: error))])
+            }
+        }
     }
 
     /// `FRONTDESK_NOTICES_INTERVAL`: seconds between runs (default 60, 0 turns the scheduler off).
@@ -159,53 +171,8 @@ final class NoticeSchedule: @unchecked Sendable {
         return TimeInterval(n) / 1000
     }
 
-    func start() {
-        condition.lock()
-        defer { condition.unlock() }
-        guard threadDone, interval > 0 else { return }
-        threadDone = false
-        stopping = false
-        let thread = Thread { [self] in loop() }
-        thread.name = "frontdesk-notices"
-        thread.start()
-    }
+    func start() { task?.start() }
 
     /// Stops the thread and waits for it (a run in progress completes).
-    func stop() {
-        condition.lock()
-        stopping = true
-        condition.broadcast()
-        while !threadDone { condition.wait() }
-        condition.unlock()
-    }
-
-    private func sleep(until deadline: Date) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        while !stopping, condition.wait(until: deadline) {}
-        return stopping
-    }
-
-    private func loop() {
-        var next = Date().addingTimeInterval(min(interval, 5))
-        while !sleep(until: next) {
-            do {
-                for s in try notices.run(now: clock.now()) where s.queued + s.scheduled + s.suppressed > 0 {
-                    log.info(
-                        "notices",
-                        [
-                            "business": s.business, "queued": String(s.queued), "scheduled": String(s.scheduled),
-                            "suppressed": String(s.suppressed),
-                        ])
-                }
-            } catch {
-                log.error("notices", ["error": String(describing: type(of: error))])
-            }
-            next = Date().addingTimeInterval(interval)
-        }
-        condition.lock()
-        threadDone = true
-        condition.broadcast()
-        condition.unlock()
-    }
+    func stop() { task?.stop() }
 }

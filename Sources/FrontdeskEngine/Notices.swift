@@ -114,7 +114,8 @@ public struct Notices: Sendable {
     var catalog: Catalog { pipeline.catalog }
 
     /// Sends one notice inside `c` (the caller's transaction).
-    public func send(_ request: NoticeRequest, businessID: Int, now: Date, _ c: any UnitOfWork) throws -> NoticeOutcome {
+    public func send(_ request: NoticeRequest, businessID: Int, now: Date, _ c: any UnitOfWork) throws -> NoticeOutcome
+    {
         guard let business = try c.business(id: businessID) else {
             throw NoticeError(.invalid, "unknown business")
         }
@@ -157,7 +158,8 @@ public struct Notices: Sendable {
                 after: "notice:\(id) \(request.kind.rawValue) \(route.suppressed ?? "no_contact")", now: now)
             return .created(try stored(id, now, c))
         }
-        let sendAt = Self.sendTime(now, zone: business.zone, quietStart: settings.int("quiet_start", default: 21),
+        let sendAt = Self.sendTime(
+            now, zone: business.zone, quietStart: settings.int("quiet_start", default: 21),
             quietEnd: settings.int("quiet_end", default: 8))
         let context = self.context(business, client, settings, enabled, channel: channel, locale: locale, sendAt, c)
         var values = baseValues(business).merging(facts.values) { _, new in new }
@@ -183,7 +185,8 @@ public struct Notices: Sendable {
             headers["Message-ID"] = id
             record.messageID = id
         }
-        let sender = try c.businessAddress(business.id, channel: channel) ?? (channel == .sms ? "" : "frontdesk@localhost")
+        let sender =
+            try c.businessAddress(business.id, channel: channel) ?? (channel == .sms ? "" : "frontdesk@localhost")
         let outboxID = try c.enqueue(
             businessID: business.id, messageID: nil, channel: channel, kind: "notice", recipient: address,
             sender: sender, subject: subject, body: body, headers: headers, status: .pending, now: now)
@@ -221,7 +224,9 @@ public struct Notices: Sendable {
             throw NoticeError(.noticesOff, "the reminders plugin is not installed")
         }
         let stored = try c.pluginSettings(businessID: business.id, plugin: manifest.id).values
-        return (manifest, PluginSettings(manifest: manifest, values: stored), try pipeline.enabledManifests(business.id, c))
+        return (
+            manifest, PluginSettings(manifest: manifest, values: stored), try pipeline.enabledManifests(business.id, c)
+        )
     }
 
     /// The client the request names, and the contact it names (a notice goes to that contact).
@@ -284,7 +289,8 @@ public struct Notices: Sendable {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let hour = calendar.component(.hour, from: now)
-        let inside = quietStart < quietEnd ? (hour >= quietStart && hour < quietEnd) : (hour >= quietStart || hour < quietEnd)
+        let inside =
+            quietStart < quietEnd ? (hour >= quietStart && hour < quietEnd) : (hour >= quietStart || hour < quietEnd)
         guard inside else { return now }
         let today = calendar.startOfDay(for: now)
         var end = calendar.date(bySettingHour: quietEnd, minute: 0, second: 0, of: today) ?? now
@@ -315,7 +321,9 @@ public struct Notices: Sendable {
     /// payments, trials ending), then renewals ahead and cards expiring. Each business in one transaction, each
     /// notice in a savepoint of its own; what is already sent for its period is not sent again.
     public func run(now: Date, businessID: Int? = nil) throws -> [NoticeRunSummary] {
-        let businesses = try pipeline.store.read { try $0.businesses() }.filter { businessID == nil || $0.id == businessID }
+        let businesses = try pipeline.store.read { try $0.businesses() }.filter {
+            businessID == nil || $0.id == businessID
+        }
         var summaries: [NoticeRunSummary] = []
         for business in businesses {
             let summary: NoticeRunSummary? = try pipeline.store.write { c in
@@ -358,11 +366,14 @@ public struct Notices: Sendable {
             switch event.kind {
             case .paymentFailed where settings.bool("payment_failed"):
                 var request = NoticeRequest(
-                    kind: .paymentFailed, clientID: event.clientID, channel: channel, source: "billing", actor: "system")
+                    kind: .paymentFailed, clientID: event.clientID, channel: channel, source: "billing", actor: "system"
+                )
                 request.invoiceID = event.invoice?.id
                 request.decline = event.decline
                 // A payment made since (the client paid on a page) needs no notice.
-                if let invoice = event.invoice, invoice.status == .failed || invoice.status == .open { attempt(request) }
+                if let invoice = event.invoice, invoice.status == .failed || invoice.status == .open {
+                    attempt(request)
+                }
             case .trialEnding:
                 var request = NoticeRequest(
                     kind: .trialEnding, clientID: event.clientID, channel: channel, source: "billing", actor: "system")
@@ -376,7 +387,8 @@ public struct Notices: Sendable {
             let until = now.addingTimeInterval(Double(settings.int("renewal_days", default: 7)) * 86_400)
             for m in try billing.renewals(from: now, to: until, in: scope) {
                 var request = NoticeRequest(
-                    kind: .renewalReminder, clientID: m.clientID, channel: channel, source: "scheduler", actor: "system")
+                    kind: .renewalReminder, clientID: m.clientID, channel: channel, source: "scheduler", actor: "system"
+                )
                 request.membership = m
                 attempt(request)
             }

@@ -17,7 +17,8 @@ import FrontdeskStore
 /// - `GET  /admin/businesses/:slug/plugins`
 /// - `POST /admin/businesses/:slug/plugins/:plugin/enable` and `…/disable`
 /// - `POST /admin/businesses/:slug/plugins/:plugin/settings` with `{"key": value, …}`
-/// - `POST /admin/businesses/:slug/clients` with `[{"first_name","last_name","phone","email","language","sms_consent"}, …]`
+/// - `POST /admin/businesses/:slug/clients` with
+///   `[{"first_name","last_name","phone","email","language","sms_consent"}, …]`
 /// - `POST /admin/businesses/:slug/notices` (see `NoticesAPI.swift`)
 public final class AdminAPI: Sendable {
     let pipeline: Pipeline

@@ -81,18 +81,22 @@ public struct RemindersPlugin: Plugin {
                 cardLink: true)
         case .renewalReminder, .trialEnding:
             let wanted: MembershipStatus = kind == .trialEnding ? .trialing : .active
-            let live = try membership ?? context.billing.subscriptions(clientID: client.id, in: scope).first {
-                $0.status == wanted
-            }
+            let live =
+                try membership
+                ?? context.billing.subscriptions(clientID: client.id, in: scope).first {
+                    $0.status == wanted
+                }
             guard let m = live, let date = kind == .trialEnding ? m.currentPeriodEnd : m.nextBillingAt else {
                 throw NoticeFactsError(
-                    kind == .trialEnding ? "the client has no trial that ends" : "the client has no membership renewing")
+                    kind == .trialEnding ? "the client has no trial that ends" : "the client has no membership renewing"
+                )
             }
             out["plan"] = m.planName
             out["amount"] = context.money(m.priceMinor, m.currency)
             out["date"] = context.date(date)
             let day = Format.isoDate(date, in: context.business.zone)
-            return NoticeFacts(resource: "membership:\(m.id)", period: "membership:\(m.id):\(day)", values: out, cardLink: false)
+            return NoticeFacts(
+                resource: "membership:\(m.id)", period: "membership:\(m.id):\(day)", values: out, cardLink: false)
         case .custom:
             guard let text = values["text"]?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
                 throw NoticeFactsError("a custom notice needs values.text")

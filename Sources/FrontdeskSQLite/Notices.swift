@@ -39,8 +39,10 @@ extension Connection {
     }
 
     public func notice(businessID: Int, dedupeKey: String, now: Date) throws -> Notice? {
-        try queryArray(Self.noticeSelect + " WHERE n.business_id = ?2 AND n.dedupe_key = ?3", [now, businessID, dedupeKey])
-            .first.map(Self.notice)
+        try queryArray(
+            Self.noticeSelect + " WHERE n.business_id = ?2 AND n.dedupe_key = ?3", [now, businessID, dedupeKey]
+        )
+        .first.map(Self.notice)
     }
 
     public func notices(_ q: NoticeQuery, now: Date) throws -> [Notice] {
@@ -109,7 +111,8 @@ extension Connection {
     public func idempotentResponse(businessID: Int, key: String) throws -> IdempotentResponse? {
         try queryOne("SELECT * FROM idempotency_keys WHERE business_id = ? AND key = ?", businessID, key).map {
             IdempotentResponse(
-                requestHash: $0.string("request_hash") ?? "", status: $0.int("status") ?? 0, body: $0.string("body") ?? "")
+                requestHash: $0.string("request_hash") ?? "", status: $0.int("status") ?? 0,
+                body: $0.string("body") ?? "")
         }
     }
 
@@ -145,7 +148,8 @@ extension Connection {
             BillingEventRecord(
                 id: $0.int("id") ?? 0, businessID: $0.int("business_id") ?? 0, clientID: $0.int("client_id") ?? 0,
                 kind: $0.string("kind").flatMap(BillingEventRecord.Kind.init(rawValue:)) ?? .paymentFailed,
-                invoiceID: $0.int("invoice_id"), detail: $0.string("detail"), occurredAt: $0.date("occurred_at") ?? Date())
+                invoiceID: $0.int("invoice_id"), detail: $0.string("detail"),
+                occurredAt: $0.date("occurred_at") ?? Date())
         }
     }
 

@@ -38,7 +38,8 @@ struct NoticeTests {
     }
 
     static func failedInvoice(_ bot: TestBot, client: Int) throws -> Invoice {
-        try #require(try bot.app.store.read { try $0.invoices(clientID: client, limit: 10) }.first { $0.status == .failed })
+        try #require(
+            try bot.app.store.read { try $0.invoices(clientID: client, limit: 10) }.first { $0.status == .failed })
     }
 
     /// Charges the invoice through the billing provider, as a renewal run or `frontdesk billing charge` would.
@@ -46,7 +47,8 @@ struct NoticeTests {
         try bot.app.store.write { c in
             try bot.app.pipeline.billing.payInvoice(
                 id: invoice, clientID: client,
-                in: BillingScope(store: c, businessID: 1, zone: TimeZone(identifier: "America/New_York")!, now: bot.clock.now()))
+                in: BillingScope(
+                    store: c, businessID: 1, zone: TimeZone(identifier: "America/New_York")!, now: bot.clock.now()))
         }
     }
 
@@ -90,7 +92,8 @@ struct NoticeTests {
         #expect(try bot.app.pipeline.notices.run(now: bot.clock.now()).isEmpty)
         #expect(try bot.outbox().filter { $0.kind == "notice" }.isEmpty)
         #expect(throws: NoticeError.self) {
-            try Self.send(bot, NoticeRequest(kind: .custom, clientID: 1, values: ["text": "hi"], source: "api", actor: "t"))
+            try Self.send(
+                bot, NoticeRequest(kind: .custom, clientID: 1, values: ["text": "hi"], source: "api", actor: "t"))
         }
     }
 
@@ -171,7 +174,8 @@ struct NoticeTests {
         #expect(try bot.membership(clientID: 1)?.status == .active)
         // Opted out now: the next notice by SMS is suppressed.
         let next = try Self.send(
-            bot, NoticeRequest(kind: .custom, clientID: 1, values: ["text": "Closed Monday."], source: "api", actor: "t"))
+            bot,
+            NoticeRequest(kind: .custom, clientID: 1, values: ["text": "Closed Monday."], source: "api", actor: "t"))
         #expect(next.notice.status == .suppressed && next.notice.reason == "opted_out")
     }
 
@@ -204,7 +208,8 @@ struct NoticeTests {
         let zone = TimeZone(identifier: "America/New_York")!
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
-        let now = try #require(calendar.date(from: DateComponents(year: 2026, month: 6, day: 10, hour: hour, minute: 0)))
+        let now = try #require(
+            calendar.date(from: DateComponents(year: 2026, month: 6, day: 10, hour: hour, minute: 0)))
         let at = Notices.sendTime(now, zone: zone, quietStart: start, quietEnd: end)
         #expect(at == now.addingTimeInterval(Double(wait) * 3600))
     }
@@ -226,7 +231,8 @@ struct NoticeTests {
         let bot = try Self.bot()
         let phoneOnly = try bot.app.store.write { c in
             try c.insertClient(
-                NewClient(businessID: 1, firstName: "Nina", lastName: "Park", phones: ["+15550109001"], smsConsent: false),
+                NewClient(
+                    businessID: 1, firstName: "Nina", lastName: "Park", phones: ["+15550109001"], smsConsent: false),
                 now: bot.clock.now())
         }
         let both = try bot.app.store.write { c in
@@ -238,12 +244,15 @@ struct NoticeTests {
         let text = NoticeRequest(kind: .custom, clientID: phoneOnly, values: ["text": "Hi"], source: "api", actor: "t")
         let none = try Self.send(bot, text)
         #expect(none.notice.status == .suppressed && none.notice.reason == "no_sms_consent")
-        var sms = NoticeRequest(kind: .custom, clientID: both, channel: .sms, values: ["text": "Hi"], source: "api", actor: "t")
+        var sms = NoticeRequest(
+            kind: .custom, clientID: both, channel: .sms, values: ["text": "Hi"], source: "api", actor: "t")
         #expect(try Self.send(bot, sms).notice.reason == "no_sms_consent")
         sms.channel = .auto
         sms.values["period"] = "second"
         let mail = try Self.send(bot, sms)
-        #expect(mail.notice.status == .queued && mail.notice.channel == .email && mail.notice.recipient == "omar@example.com")
+        #expect(
+            mail.notice.status == .queued && mail.notice.channel == .email
+                && mail.notice.recipient == "omar@example.com")
         // Consent given: texts go.
         try bot.app.store.write { try $0.setSMSConsent(clientID: phoneOnly, consent: true) }
         var again = text
@@ -273,7 +282,8 @@ struct NoticeTests {
         let bot = try Self.bot()
         try bot.set("reminders", ["custom": .bool(false)])
         #expect(throws: NoticeError(.kindOff, "notices of kind custom are turned off for this business")) {
-            try Self.send(bot, NoticeRequest(kind: .custom, clientID: 1, values: ["text": "x"], source: "api", actor: "t"))
+            try Self.send(
+                bot, NoticeRequest(kind: .custom, clientID: 1, values: ["text": "x"], source: "api", actor: "t"))
         }
         #expect(throws: NoticeError(.contactNotOnFile, "no client of this business has that contact on file")) {
             try Self.send(bot, NoticeRequest(kind: .renewalReminder, to: "+15559999999", source: "api", actor: "t"))
@@ -291,7 +301,9 @@ struct NoticeTests {
         #expect(item.channel == .email && item.recipient == "alice@example.com")
         let subject = try #require(item.subject)
         #expect(subject.hasPrefix("Your Maple Street Studio membership renews on "))
-        #expect(item.body.contains("renews on \(subject.dropFirst("Your Maple Street Studio membership renews on ".count))"))
+        #expect(
+            item.body.contains("renews on \(subject.dropFirst("Your Maple Street Studio membership renews on ".count))")
+        )
         let id = try #require(item.headers["Message-ID"])
         #expect(id.hasPrefix("<notice-") && id.hasSuffix("@maple-studio.example>"))
         #expect(sent.notice.messageID == id)
@@ -330,7 +342,8 @@ struct NoticeTests {
         #expect(Set(all.filter { $0.kind == .trialEnding }.map { $0.clientID }) == [3, 14])
         #expect(first.queued == all.count)
         // The next run sends none of them again.
-        let second = try #require(try bot.app.pipeline.notices.run(now: now.addingTimeInterval(60), businessID: 1).first)
+        let second = try #require(
+            try bot.app.pipeline.notices.run(now: now.addingTimeInterval(60), businessID: 1).first)
         #expect(second.queued == 0 && second.duplicates == all.count)
         // A kind turned off is not sent.
         try bot.set("reminders", ["renewal_reminder": .bool(false)])
@@ -338,7 +351,8 @@ struct NoticeTests {
         try bot2.set("reminders", ["renewal_reminder": .bool(false)])
         let none = try bot2.app.pipeline.notices.run(now: bot2.clock.now(), businessID: 1)
         #expect(
-            try bot2.app.store.read { try $0.notices(NoticeQuery(kind: .renewalReminder), now: bot2.clock.now()) }.isEmpty)
+            try bot2.app.store.read { try $0.notices(NoticeQuery(kind: .renewalReminder), now: bot2.clock.now()) }
+                .isEmpty)
         #expect(none.first != nil)
     }
 }

@@ -47,7 +47,8 @@ private final class NoticesFixture: @unchecked Sendable {
 }
 
 @Suite struct NoticesAPITests {
-    static let custom = #"{"to":"+15550101001","kind":"custom","channel":"sms","values":{"text":"The pool is closed today."}}"#
+    static let custom =
+        #"{"to":"+15550101001","kind":"custom","channel":"sms","values":{"text":"The pool is closed today."}}"#
 
     @Test func aNoticeIsAcceptedWith202AndItsIdAndQueuedInTheOutbox() async throws {
         let f = try NoticesFixture()
@@ -138,7 +139,9 @@ private final class NoticesFixture: @unchecked Sendable {
             try c.insertBusiness(NewBusiness(slug: "other", name: "Other"), now: Date())
         }
         let (token, hash) = try AdminToken.generate()
-        _ = try f.bot.app.store.write { try $0.insertAdminToken(hash: hash, businessID: other, label: "t", now: Date()) }
+        _ = try f.bot.app.store.write {
+            try $0.insertAdminToken(hash: hash, businessID: other, label: "t", now: Date())
+        }
         #expect(try await f.post(Self.custom, token: token).status == 403)
         #expect(try f.noticeCount() == 0)
     }
@@ -160,7 +163,8 @@ private final class NoticesFixture: @unchecked Sendable {
     @Test func importedClientsHaveNoSMSConsentUnlessTheySaidSo() async throws {
         let f = try NoticesFixture()
         let headers = ["Authorization": "Bearer \(NoticesFixture.operatorToken)", "Content-Type": "application/json"]
-        let body = #"[{"first_name":"Nina","phone":"+15550109101"},{"first_name":"Omar","phone":"+15550109102","sms_consent":true}]"#
+        let body =
+            #"[{"first_name":"Nina","phone":"+15550109101"},{"first_name":"Omar","phone":"+15550109102","sms_consent":true}]"#
         let imported = try await fetch(
             f.server, "/admin/businesses/demo/clients", method: "POST", headers: headers, body: Data(body.utf8))
         #expect(imported.status == 201)

@@ -27,7 +27,9 @@ struct NoticesUpgradeTests {
             (
                 notices: try c.query("SELECT id FROM notices").count,
                 events: try c.query("SELECT id FROM billing_events").count,
-                contexts: try c.query("SELECT id FROM conversations WHERE notice_id IS NOT NULL OR notice_expires_at IS NOT NULL").count,
+                contexts: try c.query(
+                    "SELECT id FROM conversations WHERE notice_id IS NOT NULL OR notice_expires_at IS NOT NULL"
+                ).count,
                 consent: try c.query("SELECT id FROM clients WHERE sms_consent = 1").count
             )
         }
@@ -76,7 +78,8 @@ struct NoticesUpgradeTests {
         let c3 = try send(3, "three")
         try bot.app.store.write { try $0.markOutboxSent(id: b.outboxID!, providerMessageID: "SM1", now: now) }
         try bot.app.store.write {
-            try $0.markOutboxFailed(id: a.outboxID!, error: "rejected 400: Twilio answered HTTP 400", nextAttempt: nil, status: .dead)
+            try $0.markOutboxFailed(
+                id: a.outboxID!, error: "rejected 400: Twilio answered HTTP 400", nextAttempt: nil, status: .dead)
         }
         let store = bot.app.store
         func ids(_ q: NoticeQuery) throws -> [Int] { try store.read { try $0.notices(q, now: now) }.map(\.id) }
