@@ -42,6 +42,8 @@ public struct StoreOutbox: OutboxStore {
                     channel: r.channel, to: r.recipient, from: r.sender, fromName: names[r.businessID],
                     subject: r.subject,
                     body: r.body, inReplyTo: r.headers["In-Reply-To"], references: references,
+                    headers: r.headers["List-Unsubscribe"].map { [OutgoingHeader(name: "List-Unsubscribe", value: $0)] }
+                        ?? [],
                     messageID: r.headers["Message-ID"]),
                 attempts: r.attempts)
         }

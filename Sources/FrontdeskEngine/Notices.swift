@@ -183,6 +183,8 @@ public struct Notices: Sendable {
             // One Message-ID for the notice, whatever retries follow (RFC 5322 §3.6.4: unique, with a domain).
             let id = "<notice-\(UUID().uuidString.lowercased())@\(domain)>"
             headers["Message-ID"] = id
+            // RFC 2369 / 8058: automated mail names how to stop it; a reply saying "unsubscribe" is honoured.
+            headers["List-Unsubscribe"] = "<mailto:\(sender)?subject=unsubscribe>"
             record.messageID = id
         }
         let sender =

@@ -81,3 +81,19 @@ import Testing
         #expect(throws: CLIError.self) { try NoticeSchedule.smsInterval(["FRONTDESK_SMS_SEND_INTERVAL": "-1"]) }
     }
 }
+
+@Suite struct NoticeDeliveryTests {
+    @Test func theOutboxHandsAnEmailNoticeItsMessageIDAndListUnsubscribe() throws {
+        let bot = try NoticeCommandTests.bot()
+        let sent = try bot.app.store.write { c in
+            try bot.app.pipeline.notices.send(
+                NoticeRequest(kind: .custom, to: "ben.carter@example.com", values: ["text": "Closed Monday."], source: "api",
+                    actor: "t"), businessID: 1, now: bot.clock.now(), c)
+        }
+        let due = try StoreOutbox(store: bot.app.store).due(now: bot.clock.now(), limit: 50)
+        let item = try #require(due.first { $0.id == Int64(sent.notice.outboxID ?? 0) })
+        #expect(item.message.messageID == sent.notice.messageID && item.message.messageID != nil)
+        #expect(item.message.headers.map(\.name) == ["List-Unsubscribe"])
+        #expect(item.message.subject == "A message from Maple Street Studio" && item.message.inReplyTo == nil)
+    }
+}

@@ -307,6 +307,12 @@ struct NoticeTests {
         let id = try #require(item.headers["Message-ID"])
         #expect(id.hasPrefix("<notice-") && id.hasSuffix("@maple-studio.example>"))
         #expect(sent.notice.messageID == id)
+        #expect(item.headers["List-Unsubscribe"] == "<mailto:desk@maple-studio.example?subject=unsubscribe>")
+        // An unsubscribe stops the next automated email.
+        _ = try bot.say("unsubscribe", from: "alice@example.com", subject: "unsubscribe")
+        var next = NoticeRequest(kind: .custom, to: "alice@example.com", values: ["text": "x"], source: "api", actor: "t")
+        next.channel = .email
+        #expect(try Self.send(bot, next).notice.reason == "unsubscribed")
     }
 
     // MARK: The scheduler
