@@ -15,6 +15,7 @@ static inline CURLcode fd_curl_setopt_read_function(CURL *h, size_t (*f)(char *,
     return curl_easy_setopt(h, CURLOPT_READFUNCTION, f);
 }
 static inline CURLcode fd_curl_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
+static inline CURLcode fd_curl_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
 
 /* Macros Swift cannot import as typed values. */
 static inline long fd_curl_global_default(void) { return CURL_GLOBAL_DEFAULT; }

@@ -28,6 +28,9 @@ public enum FrontdeskCLI {
           privacy   list [--status S] [--json] --business SLUG | approve|reject ID --by STAFF_EMAIL [--reason TEXT]  [--db PATH]
           audit     --business SLUG [--client ID] [--since YYYY-MM-DD] [--limit N] [--json] [--db PATH]   who did what, newest first
           db        backup --to FILE | restore --from FILE | status  [--force] [--db PATH]   online backup, restore, counts
+          notices   list [--business SLUG] [--status S] [--kind K] [--client ID] [--limit N] [--json] [--db PATH]
+          notices   run [--business SLUG] [--db PATH]          one pass of the reminders (serve runs them every minute)
+          billing   charge --business SLUG --invoice NUMBER|ID [--db PATH]   collect a failed or open invoice now
           check     [--sms]                                  validate plugins/ and prompts/ (--sms: what each SMS costs)
 
         environment: FRONTDESK_DB (default ./frontdesk.sqlite), FRONTDESK_BASE_URL, FRONTDESK_HOME (checkout with
@@ -81,6 +84,8 @@ public enum FrontdeskCLI {
             case "roles": try commands.roles(rest)
             case "privacy": try commands.privacy(rest)
             case "serve": try commands.serve(rest)
+            case "notices": try commands.notices(rest)
+            case "billing": try commands.billing(rest)
             default: throw CLIError.usage("unknown command \(command); see `frontdesk --help`")
             }
             return 0

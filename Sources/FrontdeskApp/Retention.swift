@@ -38,57 +38,13 @@ enum Retention {
 }
 
 /// Applies retention from `serve`: first shortly after start, then once a day, until stopped.
-final class RetentionSchedule: @unchecked Sendable {
-    private let store: any Store
-    private let clock: any Clock
-    private let log: Logger
-    private let firstDelay: TimeInterval
-    private let interval: TimeInterval
-    private let condition = NSCondition()
-    private var stopping = false
-    private var threadDone = true
+final class RetentionSchedule: Sendable {
+    private let task: PeriodicTask
 
     init(
         store: any Store, clock: any Clock, log: Logger, firstDelay: TimeInterval = 60, interval: TimeInterval = 86_400
     ) {
-        self.store = store
-        self.clock = clock
-        self.log = log
-        self.firstDelay = firstDelay
-        self.interval = interval
-    }
-
-    func start() {
-        condition.lock()
-        defer { condition.unlock() }
-        guard threadDone else { return }
-        threadDone = false
-        stopping = false
-        let thread = Thread { [self] in loop() }
-        thread.name = "frontdesk-retention"
-        thread.start()
-    }
-
-    /// Stops the thread and waits for it (a run in progress completes).
-    func stop() {
-        condition.lock()
-        stopping = true
-        condition.broadcast()
-        while !threadDone { condition.wait() }
-        condition.unlock()
-    }
-
-    /// Waits until `deadline` or a stop; true when stopping.
-    private func sleep(until deadline: Date) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        while !stopping, condition.wait(until: deadline) {}
-        return stopping
-    }
-
-    private func loop() {
-        var next = Date().addingTimeInterval(firstDelay)
-        while !sleep(until: next) {
+        task = PeriodicTask(name: "frontdesk-retention", firstDelay: firstDelay, interval: interval) {
             do {
                 for outcome in try Retention.apply(store, now: clock.now(), actor: "system", via: "schedule")
                 where outcome.rows > 0 {
@@ -97,11 +53,11 @@ final class RetentionSchedule: @unchecked Sendable {
             } catch {
                 log.error("retention", ["error": String(describing: type(of: error))])
             }
-            next = Date().addingTimeInterval(interval)
         }
-        condition.lock()
-        threadDone = true
-        condition.broadcast()
-        condition.unlock()
     }
+
+    func start() { task.start() }
+
+    /// Stops the thread and waits for it (a run in progress completes).
+    func stop() { task.stop() }
 }

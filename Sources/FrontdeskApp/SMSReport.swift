@@ -33,6 +33,8 @@ struct SMSReport {
             let id = parts[0]
             let name = id.split(separator: "/").last.map(String.init) ?? id
             if name.hasPrefix("page_") || name.hasPrefix("staff") || Self.staffTemplates.contains(id) { return nil }
+            // A notice's email subject (`reminders/subject_*`) never travels by SMS.
+            if name.hasPrefix("subject_") { return nil }
             if name.hasSuffix("_staff") || name.hasSuffix("_sent") { return nil }
             return id
         }

@@ -83,9 +83,13 @@ extension Commands {
         let server = HTTPServer(
             configuration: limits, router: web.router(), metrics: web.metrics,
             logger: { event in log.info("http", ["event": event.description]) })
+        var policy = OutboxPolicy()
+        policy.senderInterval[.sms] = try NoticeSchedule.smsInterval(environment)
         let worker = OutboxWorker(
-            store: try StoreOutbox(store: app.store), senders: senders, clock: clock,
+            store: try StoreOutbox(store: app.store), senders: senders, policy: policy, clock: clock,
             log: { line in log.info("outbox", ["event": line]) })
+        let reminders = NoticeSchedule(
+            notices: app.pipeline.notices, clock: clock, log: log, interval: try NoticeSchedule.interval(environment))
         do {
             try server.start()
         } catch {
@@ -98,6 +102,7 @@ extension Commands {
         // Each business's retention of message texts: shortly after start, then daily.
         let retention = RetentionSchedule(store: app.store, clock: clock, log: log)
         retention.start()
+        reminders.start()
         output(
             "Frontdesk listening on http://\(config.host):\(server.port) (public URL \(config.baseURL), database \(config.dbPath))"
         )
@@ -114,6 +119,7 @@ extension Commands {
         server.stop()
         worker.stop()
         retention.stop()
+        reminders.stop()
         output("stopped")
     }
 }

@@ -41,7 +41,10 @@ public struct StoreOutbox: OutboxStore {
                 message: OutgoingMessage(
                     channel: r.channel, to: r.recipient, from: r.sender, fromName: names[r.businessID],
                     subject: r.subject,
-                    body: r.body, inReplyTo: r.headers["In-Reply-To"], references: references),
+                    body: r.body, inReplyTo: r.headers["In-Reply-To"], references: references,
+                    headers: r.headers["List-Unsubscribe"].map { [OutgoingHeader(name: "List-Unsubscribe", value: $0)] }
+                        ?? [],
+                    messageID: r.headers["Message-ID"]),
                 attempts: r.attempts)
         }
     }

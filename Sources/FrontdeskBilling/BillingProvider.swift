@@ -73,6 +73,17 @@ public protocol BillingProvider: Sendable {
     /// Exchanges card details for a stored card, made the default for the client's live memberships. The number
     /// and security code are never stored or logged.
     func attachCard(clientID: Int, _ card: CardDetails, in scope: BillingScope) throws -> PaymentMethod
+
+    // Issue 17: what the reminders read (`BillingEvents.swift`).
+    /// Events not handled yet, oldest first: payments that failed (`invoice.payment_failed`) and trials ending within
+    /// `trialNoticeDays` (`customer.subscription.trial_will_end`).
+    func pendingEvents(trialNoticeDays: Int, in scope: BillingScope) throws -> [BillingEvent]
+    /// Marks an event handled, so it is handed out once.
+    func markHandled(_ event: BillingEvent, in scope: BillingScope) throws
+    /// Active memberships whose next charge falls in [from, to) (`GET /v1/invoices/upcoming`).
+    func renewals(from: Date, to: Date, in scope: BillingScope) throws -> [Membership]
+    /// Default cards of clients with a live membership expiring from `from`'s month through `through`'s.
+    func expiringCards(from: Date, through: Date, in scope: BillingScope) throws -> [ExpiringCard]
 }
 
 /// One business's transaction, with its clock and time zone (dates such as "the 15th" are the business's).

@@ -344,6 +344,11 @@ public struct LedgerBilling: BillingProvider {
         if let decline = try charge(invoice.amountMinor, invoice.currency, card, clientID: clientID, scope) {
             if decline != .noCard {
                 try scope.store.recordPaymentAttempt(invoiceID: id, status: .failed, error: decline.rawValue)
+                // The event the reminders turn into a `payment_failed` notice (Stripe's `invoice.payment_failed`),
+                // recorded in the same transaction as the attempt.
+                try scope.store.insertBillingEvent(
+                    businessID: scope.businessID, clientID: clientID, kind: .paymentFailed, invoiceID: id,
+                    detail: decline.rawValue, now: scope.now)
             }
             let after = try scope.store.invoice(id: id, clientID: clientID) ?? invoice
             return InvoicePayment(

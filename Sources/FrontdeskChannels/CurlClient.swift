@@ -78,10 +78,14 @@ public struct CurlResponse: Sendable, Equatable {
     /// HTTP status, or the last SMTP reply code.
     public var status: Int
     public var body: [UInt8]
+    /// The `Retry-After` the server sent, in seconds (libcurl's `CURLINFO_RETRY_AFTER` reads both the seconds and the
+    /// HTTP-date forms); nil when there was none.
+    public var retryAfter: TimeInterval?
 
-    public init(status: Int, body: [UInt8]) {
+    public init(status: Int, body: [UInt8], retryAfter: TimeInterval? = nil) {
         self.status = status
         self.body = body
+        self.retryAfter = retryAfter
     }
 
     public var bodyText: String { String(decoding: body, as: UTF8.self) }
@@ -296,7 +300,12 @@ private final class EasyHandle {
         }
         var status = 0
         try check(fd_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status), "CURLINFO_RESPONSE_CODE")
-        return CurlResponse(status: status, body: response.body)
+        // "Returns the number of seconds the HTTP server suggests the client should wait until the next request
+        // ... 0 if there was no Retry-After: header" (CURLINFO_RETRY_AFTER, libcurl 7.66).
+        var retryAfter: curl_off_t = 0
+        try check(fd_curl_getinfo_off(handle, CURLINFO_RETRY_AFTER, &retryAfter), "CURLINFO_RETRY_AFTER")
+        return CurlResponse(
+            status: status, body: response.body, retryAfter: retryAfter > 0 ? TimeInterval(retryAfter) : nil)
     }
 
     static func milliseconds(_ t: TimeInterval) -> Int {

@@ -27,7 +27,9 @@ public struct MIMEComposer: Sendable {
     {
         let from = try Self.plainAddress(message.from, field: "From")
         let to = try Self.plainAddress(message.to, field: "To")
-        let id = try messageID.map { try Self.messageID($0, field: "Message-ID") } ?? Self.newMessageID(domain: from)
+        let id =
+            try (messageID ?? message.messageID).map { try Self.messageID($0, field: "Message-ID") }
+            ?? Self.newMessageID(domain: from)
         let threading = try Self.threading(message)
 
         var lines: [String] = []

@@ -49,6 +49,9 @@ public struct MailgunSender: MessageSender {
             fields.append(("h:References", threading.references.joined(separator: " ")))
         }
         fields.append(("h:Auto-Submitted", message.isReply ? "auto-replied" : "auto-generated"))
+        if let id = message.messageID {
+            fields.append(("h:Message-Id", try MIMEComposer.messageID(id, field: "Message-ID")))
+        }
         for header in message.headers {
             let name = try MIMEComposer.headerName(header.name)
             _ = try MIMEComposer.unstructured(header.value, field: name)
@@ -61,7 +64,7 @@ public struct MailgunSender: MessageSender {
         guard message.channel == .email else { throw SendError.invalid("Mailgun sends email only") }
         let response = try poster.post(
             url: messagesURL, username: "api", password: apiKey, fields: try fields(for: message))
-        if let failure = FormPoster.failure(status: response.status, provider: "Mailgun", detail: nil) { throw failure }
+        if let failure = FormPoster.failure(response, provider: "Mailgun", detail: nil) { throw failure }
         return SendResult(providerMessageID: FormPoster.jsonField("id", in: response.body) as? String)
     }
 }

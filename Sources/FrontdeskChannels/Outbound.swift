@@ -29,11 +29,15 @@ public struct OutgoingMessage: Sendable, Equatable, Codable {
     /// The parent's References; the composer appends `inReplyTo` when it is missing.
     public var references: [String]
     public var headers: [OutgoingHeader]
+    /// The email's own Message-ID, when it must stay the same across retries (a notice); else one is generated.
+    public var messageID: String?
 
     public init(
         channel: Channel, to: String, from: String, fromName: String? = nil, subject: String? = nil,
-        body: String, inReplyTo: String? = nil, references: [String] = [], headers: [OutgoingHeader] = []
+        body: String, inReplyTo: String? = nil, references: [String] = [], headers: [OutgoingHeader] = [],
+        messageID: String? = nil
     ) {
+        self.messageID = messageID
         self.channel = channel
         self.to = to
         self.from = from
@@ -98,8 +102,11 @@ public struct SendError: Error, Sendable, Equatable, CustomStringConvertible {
     public var status: Int?
     /// A short, sanitized explanation.
     public var message: String
+    /// How long the provider asked us to wait (`Retry-After` on a 429 or 503), in seconds.
+    public var retryAfter: TimeInterval?
 
-    public init(kind: Kind, retryable: Bool, status: Int? = nil, message: String) {
+    public init(kind: Kind, retryable: Bool, status: Int? = nil, message: String, retryAfter: TimeInterval? = nil) {
+        self.retryAfter = retryAfter
         self.kind = kind
         self.retryable = retryable
         self.status = status

@@ -35,6 +35,13 @@ struct FormPoster: Sendable {
         return SendError(kind: kind, retryable: retryable, status: status, message: message)
     }
 
+    /// `failure(status:…)` for a response, carrying its `Retry-After` (a 429 says how long to wait).
+    static func failure(_ response: CurlResponse, provider: String, detail: String?) -> SendError? {
+        guard var error = failure(status: response.status, provider: provider, detail: detail) else { return nil }
+        if error.retryable { error.retryAfter = response.retryAfter }
+        return error
+    }
+
     /// A top-level string field of a JSON object response, if any.
     static func jsonField(_ name: String, in body: [UInt8]) -> Any? {
         guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else { return nil }

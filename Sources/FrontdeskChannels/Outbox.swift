@@ -75,6 +75,9 @@ public struct OutboxPolicy: Sendable {
     /// At most `ratePerRecipient` sends to one address per `rateWindow`; the rest are postponed, not failed.
     public var ratePerRecipient = 5
     public var rateWindow: TimeInterval = 60
+    /// Least time between two sends from one sending address, by channel (a US long-code SMS number sends about one
+    /// message a second); the rest wait their turn. None by default; `serve` paces SMS.
+    public var senderInterval: [Channel: TimeInterval] = [:]
     /// Items taken per poll.
     public var batchSize = 50
     /// Seconds between polls of the background thread.
@@ -90,7 +93,7 @@ public struct OutboxRunSummary: Sendable, Equatable {
     public var retrying = 0
     public var dead = 0
     public var suppressed = 0
-    /// Postponed by the per-recipient rate limit.
+    /// Postponed by the per-recipient rate limit, or waiting for their sending number's turn.
     public var postponed = 0
 
     public init() {}
@@ -127,6 +130,29 @@ struct RecipientRateLimiter {
     }
 }
 
+/// When each sending address may send next: a send takes the address for `interval`, and a provider's `Retry-After`
+/// holds it until then (in memory: after a restart the pace starts afresh). Items that find it taken wait until it is
+/// free and then compete again, oldest first, so a backlog leaves one item per interval.
+struct SenderPacer {
+    private var nextFree: [String: Date] = [:]
+
+    /// Nil when `key` may send at `now` (it is then taken for `interval`); else when it is free again.
+    mutating func reserve(_ key: String, interval: TimeInterval, now: Date) -> Date? {
+        if let free = nextFree[key], free > now { return free }
+        nextFree[key] = now.addingTimeInterval(max(0, interval))
+        return nil
+    }
+
+    /// Nothing leaves from `key` before `until` (the provider said to wait).
+    mutating func hold(_ key: String, until: Date) {
+        nextFree[key] = max(nextFree[key] ?? until, until)
+    }
+
+    mutating func prune(now: Date) {
+        nextFree = nextFree.filter { $0.value > now }
+    }
+}
+
 /// Drains the outbox: sends due items through the sender for their channel, retries with backoff, dead-letters,
 /// rate-limits per recipient and never sends to an opted-out address.
 public final class OutboxWorker: @unchecked Sendable {
@@ -140,6 +166,7 @@ public final class OutboxWorker: @unchecked Sendable {
 
     private let runLock = NSLock()
     private var limiter: RecipientRateLimiter
+    private var pacer = SenderPacer()
 
     private let condition = NSCondition()
     private var running = false
@@ -171,6 +198,7 @@ public final class OutboxWorker: @unchecked Sendable {
         defer { runLock.unlock() }
         var summary = OutboxRunSummary()
         limiter.prune(now: now)
+        pacer.prune(now: now)
         for item in try store.due(now: now, limit: policy.batchSize) {
             if isStopping { break }  // Leave the rest queued: it is durable and will go after the restart.
             try process(item, now: now, summary: &summary)
@@ -191,6 +219,12 @@ public final class OutboxWorker: @unchecked Sendable {
         }
         if let later = limiter.reserve(message.channel.rawValue + ":" + address, now: now) {
             try store.postpone(id: item.id, until: later)
+            summary.postponed += 1
+            return
+        }
+        let senderKey = message.channel.rawValue + ":" + message.from
+        if let turn = pacer.reserve(senderKey, interval: policy.senderInterval[message.channel] ?? 0, now: now) {
+            try store.postpone(id: item.id, until: turn)
             summary.postponed += 1
             return
         }
@@ -215,8 +249,12 @@ public final class OutboxWorker: @unchecked Sendable {
             failure = SendError(kind: .transport, retryable: true, message: "unexpected \(type(of: error))")
         }
         let text = Self.storableError(failure)
+        if let asked = failure.retryAfter, failure.retryable {
+            // The provider said when to come back (a 429's Retry-After): nothing leaves this number before then.
+            pacer.hold(senderKey, until: now.addingTimeInterval(asked))
+        }
         if failure.retryable && attempt < policy.maxAttempts {
-            let wait = policy.backoff.delay(afterAttempt: attempt, unit: random())
+            let wait = max(policy.backoff.delay(afterAttempt: attempt, unit: random()), failure.retryAfter ?? 0)
             try store.markFailed(id: item.id, error: text, nextAttempt: now.addingTimeInterval(wait), dead: false)
             summary.retrying += 1
             log("outbox \(item.id): attempt \(attempt) failed, retry in \(Int(wait)) s: \(text)")

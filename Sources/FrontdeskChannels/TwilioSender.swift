@@ -54,8 +54,7 @@ public struct TwilioRESTSender: MessageSender {
         // Twilio's error body is {"code": 21211, "message": …}; only the numeric code is kept (the message can
         // quote the number).
         let code = FormPoster.jsonField("code", in: response.body) as? Int
-        if let failure = FormPoster.failure(
-            status: response.status, provider: "Twilio", detail: code.map { "error \($0)" })
+        if let failure = FormPoster.failure(response, provider: "Twilio", detail: code.map { "error \($0)" })
         {
             throw failure
         }

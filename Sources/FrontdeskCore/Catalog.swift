@@ -115,6 +115,7 @@ public struct Catalog: Sendable {
             let uses =
                 m.intents.map { ("intent \($0.id)", $0.templates) }
                 + m.linkActions.map { ("link action \($0.id)", $0.templates) }
+                + m.notices.map { ("notice \($0.kind)", $0.templates) }
             for (user, names) in uses {
                 for t in names where !templates.has(t, locale: "en") {
                     faults.append(
@@ -156,7 +157,8 @@ enum ManifestParser {
         let help = object["help"] as? String ?? description
         var intents: [IntentSpec] = []
         let rawIntents = object["intents"] as? [[String: Any]] ?? []
-        if rawIntents.isEmpty { fault("intents", "at least one intent is required") }
+        let notices = parseNotices(object["notices"], fault: fault)
+        if rawIntents.isEmpty && notices.isEmpty { fault("intents", "at least one intent (or notice) is required") }
         for raw in rawIntents {
             guard let intentID = raw["id"] as? String, isIntentID(intentID) else {
                 fault("intents", "every intent needs an id like membership.show")
@@ -218,7 +220,30 @@ enum ManifestParser {
                 id: id, name: object["name"] as? String ?? id, description: description, help: help,
                 enabledByDefault: object["enabled_by_default"] as? Bool ?? true,
                 alwaysOn: object["always_on"] as? Bool ?? false, intents: intents, settings: settings,
-                linkActions: linkActions))
+                linkActions: linkActions, notices: notices))
+    }
+
+    /// `"notices": [{"kind": "payment_failed", "description": "...", "templates": [...]}]`.
+    static func parseNotices(_ raw: Any?, fault: (String, String) -> Void) -> [NoticeSpec] {
+        guard let raw else { return [] }
+        guard let list = raw as? [[String: Any]] else {
+            fault("notices", "notices must be a list of {kind, description, templates}")
+            return []
+        }
+        var notices: [NoticeSpec] = []
+        for item in list {
+            guard let kind = item["kind"] as? String, !kind.isEmpty,
+                kind.allSatisfy({ $0.isASCII && ($0.isLowercase || $0 == "_") })
+            else {
+                fault("notices", "every notice needs a kind like payment_failed")
+                continue
+            }
+            let templates = item["templates"] as? [String] ?? []
+            for t in templates where !t.contains("/") { fault(t, "template id \(t) must be plugin/name") }
+            notices.append(
+                NoticeSpec(kind: kind, description: item["description"] as? String ?? "", templates: templates))
+        }
+        return notices
     }
 
     /// `"link_actions": [{"id": "membership.cancel", "resource": "membership", "templates": [...]}]`. An id has the

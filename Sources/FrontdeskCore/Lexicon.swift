@@ -78,6 +78,10 @@ public struct Lexicon: Sendable {
     public var profile: [String: [Phrase]] = [:]
     /// Whole answers that take a save offer shown with a cancellation ("PAUSE", "OFFER", "OFERTA", "OFFRE").
     public var offerAccept: [Phrase] = []
+    /// Whole replies to a `payment_failed` notice that retry its invoice ("retry", "reintentar") or ask for a card
+    /// link ("new card"), read only while that notice's context is live (`notice_replies`).
+    public var noticeRetry: [Phrase] = []
+    public var noticeCard: [Phrase] = []
     /// How dates, money and numbers read, per locale (`formats`).
     public var styles: [String: LocaleStyle] = [:]
     /// Every word each locale's file names (folded), for telling which language a message is in.
@@ -117,7 +121,7 @@ public struct Lexicon: Sendable {
         "email_optin",
         "no_request", "clause_joiners", "clause_starters", "choice_numbers", "months", "ambiguous_months",
         "month_context", "invoice_words", "periods", "range_to", "privacy", "durations", "counts", "until", "from",
-        "keywords", "more", "formats", "reason_markers", "offer_accept", "profile", "day_of",
+        "keywords", "more", "formats", "reason_markers", "offer_accept", "profile", "day_of", "notice_replies",
     ]
     static let keywordIntents: Set<String> = ["optout", "optin", "help"]
     static let ruleKeys: Set<String> = ["verbs", "objects", "phrases", "other_objects"]
@@ -229,6 +233,14 @@ public struct Lexicon: Sendable {
         copy.more += phrases("more")
         copy.reasonMarkers += phrases("reason_markers")
         copy.offerAccept += phrases("offer_accept")
+        if let raw = object["notice_replies"] {
+            if let o = raw as? [String: Any], Set(o.keys).isSubset(of: ["retry", "card"]) {
+                copy.noticeRetry += phrases("retry", in: o)
+                copy.noticeCard += phrases("card", in: o)
+            } else {
+                fault("notice_replies", "notice_replies must map retry and card to lists of phrases")
+            }
+        }
         if let raw = object["keywords"] {
             if let o = raw as? [String: Any], Set(o.keys).isSubset(of: Self.keywordIntents) {
                 for intent in o.keys.sorted() {

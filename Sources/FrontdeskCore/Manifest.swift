@@ -168,6 +168,21 @@ public struct LinkActionSpec: Sendable, Equatable {
     }
 }
 
+/// An automated message a plugin sends (`"notices": [{"kind", "description", "templates"}]`): its templates are checked
+/// like an intent's. A plugin that only sends notices declares no intents.
+public struct NoticeSpec: Sendable, Equatable {
+    /// `payment_failed`, `card_expiring`, ...
+    public var kind: String
+    public var description: String
+    public var templates: [String]
+
+    public init(kind: String, description: String = "", templates: [String] = []) {
+        self.kind = kind
+        self.description = description
+        self.templates = templates
+    }
+}
+
 /// A plugin's `plugin.json`.
 public struct PluginManifest: Sendable, Equatable {
     public var id: String
@@ -182,6 +197,8 @@ public struct PluginManifest: Sendable, Equatable {
     public var settings: [SettingSpec]
     /// The one-time link actions this plugin owns.
     public var linkActions: [LinkActionSpec] = []
+    /// The automated messages this plugin sends (`"notices"` in `plugin.json`; the reminders plugin).
+    public var notices: [NoticeSpec] = []
 
     public func setting(_ key: String) -> SettingSpec? { settings.first { $0.key == key } }
 }

@@ -138,6 +138,18 @@ public enum ClientExport {
                     })
             ),
             (
+                "notices",
+                .array(
+                    try c.notices(NoticeQuery(clientID: client.id, limit: 1_000_000), now: now).map { n in
+                        .object([
+                            ("id", .int(n.id)), ("kind", .string(n.kind.rawValue)),
+                            ("channel", .from(n.channel?.rawValue)), ("recipient", .from(n.recipient)),
+                            ("status", .string(n.status.rawValue)), ("reason", .from(n.reason)),
+                            ("send_at", time(n.sendAt)), ("created_at", time(n.createdAt)),
+                        ])
+                    })
+            ),
+            (
                 "audit",
                 .array(
                     try c.auditEntries(businessID: business.id, clientID: client.id, since: nil, limit: 1_000_000).map {

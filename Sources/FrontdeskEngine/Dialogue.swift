@@ -71,6 +71,7 @@ extension Pipeline {
                 return outcome
             }
         }
+        if let outcome = try noticeReply(text: text, &t, c) { return outcome }
         let requests = try understand(text, channel: t.message.channel, policy: policy, guesses: t.guesses)
         return try answer(requests, keeping: nil, &t, c)
     }

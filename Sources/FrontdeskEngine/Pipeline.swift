@@ -353,7 +353,7 @@ public final class Pipeline: Sendable {
 
     // MARK: Replying
 
-    private func finish(_ t: inout Turn, _ r: PluginReply, intent: IntentID, confidence: Double, _ c: any UnitOfWork)
+    func finish(_ t: inout Turn, _ r: PluginReply, intent: IntentID, confidence: Double, _ c: any UnitOfWork)
         throws -> PipelineOutcome
     {
         try effects(&t, r, c)

@@ -17,7 +17,9 @@ import FrontdeskStore
 /// - `GET  /admin/businesses/:slug/plugins`
 /// - `POST /admin/businesses/:slug/plugins/:plugin/enable` and `…/disable`
 /// - `POST /admin/businesses/:slug/plugins/:plugin/settings` with `{"key": value, …}`
-/// - `POST /admin/businesses/:slug/clients` with `[{"first_name","last_name","phone","email","language"}, …]`
+/// - `POST /admin/businesses/:slug/clients` with
+///   `[{"first_name","last_name","phone","email","language","sms_consent"}, …]`
+/// - `POST /admin/businesses/:slug/notices` (see `NoticesAPI.swift`)
 public final class AdminAPI: Sendable {
     let pipeline: Pipeline
     let clock: any Clock
@@ -51,6 +53,9 @@ public final class AdminAPI: Sendable {
         }
         router.post("/admin/businesses/:slug/clients", bodyLimit: .small, decodesForm: false) { [self] in
             try guarded($0, importClients)
+        }
+        router.post("/admin/businesses/:slug/notices", bodyLimit: .small, decodesForm: false) { [self] in
+            try guarded($0, sendNotice)
         }
     }
 
@@ -125,7 +130,7 @@ public final class AdminAPI: Sendable {
     }
 
     /// The business the path names, if the principal may act for it.
-    private func business(_ request: HTTPRequest, _ principal: Principal, _ c: any UnitOfWork) throws -> Business {
+    func business(_ request: HTTPRequest, _ principal: Principal, _ c: any UnitOfWork) throws -> Business {
         guard let slug = request.pathParameters["slug"], let business = try c.business(slug: slug) else {
             // A business token learns nothing about other slugs: 403 whether or not the slug exists.
             throw principal == .operator
@@ -303,6 +308,7 @@ public final class AdminAPI: Sendable {
             var phone: String?
             var email: String?
             var language: String?
+            var smsConsent: Bool
         }
         var rows: [Row] = []
         for (index, item) in list.enumerated() {
@@ -328,7 +334,16 @@ public final class AdminAPI: Sendable {
             }
             let language = (item["language"] as? String).flatMap { $0.isEmpty ? nil : $0 }
             if let language { try checkLocale(language, "client \(index): language") }
-            rows.append(Row(first: first, last: last, phone: phone, email: email, language: language))
+            // Consent to automated texts is explicit (TCPA): a client imported without it gets no SMS notice.
+            var smsConsent = false
+            if let raw = item["sms_consent"] {
+                guard let number = raw as? NSNumber, Self.isBool(number) else {
+                    throw AdminError(status: 422, message: "client \(index): sms_consent must be true or false")
+                }
+                smsConsent = number.boolValue
+            }
+            rows.append(
+                Row(first: first, last: last, phone: phone, email: email, language: language, smsConsent: smsConsent))
         }
         let now = clock.now()
         let imported: Int = try pipeline.store.write { c in
@@ -345,7 +360,8 @@ public final class AdminAPI: Sendable {
                 let client = try c.insertClient(
                     NewClient(
                         businessID: business.id, firstName: row.first, lastName: row.last,
-                        phones: row.phone.map { [$0] } ?? [], emails: row.email.map { [$0] } ?? []),
+                        phones: row.phone.map { [$0] } ?? [], emails: row.email.map { [$0] } ?? [],
+                        smsConsent: row.smsConsent),
                     now: now)
                 if let language = row.language { try c.setClientLanguage(clientID: client, language: language) }
             }

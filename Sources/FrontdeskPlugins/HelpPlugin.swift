@@ -20,7 +20,7 @@ public struct HelpPlugin: Plugin {
     /// The menu's values, shared with the fallback and "not available" replies.
     public static func values(_ context: PluginContext) throws -> [String: String] {
         let items = try context.enabledManifests
-            .filter { $0.id != "help" && $0.id != "fallback" }
+            .filter { $0.id != "help" && $0.id != "fallback" && !$0.intents.isEmpty }
             .map { try context.render("help/item", ["help": try help($0, context), "name": $0.name]) }
         let b = context.business
         let contact = [b.contactPhone, b.contactEmail].compactMap { $0 }.joined(separator: " / ")

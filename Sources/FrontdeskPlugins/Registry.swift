@@ -13,6 +13,7 @@ public enum BuiltinPlugins {
         PlanPlugin(),
         SmalltalkPlugin(),
         CompliancePlugin(),
+        RemindersPlugin(),
         FallbackPlugin(),
     ]
 }

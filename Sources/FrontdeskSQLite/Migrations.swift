@@ -34,6 +34,7 @@ enum Migrations {
         Migration(name: "010_client_language", sql: clientLanguage),
         Migration(name: "011_lifecycle", sql: lifecycle),
         Migration(name: "012_hot_path", sql: "", rebuildsTables: true, rewrite: hotPath),
+        Migration(name: "014_notices", sql: notices),
     ]
 
     static var names: [String] { all.map(\.name) }
@@ -530,5 +531,57 @@ enum Migrations {
         CREATE INDEX membership_pauses_membership ON membership_pauses (membership_id, starts_at);
         ALTER TABLE invoices ADD COLUMN attempt_count INTEGER NOT NULL DEFAULT 0 CHECK (attempt_count >= 0);
         ALTER TABLE invoices ADD COLUMN last_payment_error TEXT;
+        """
+
+    /// Issue 17: automated notices (one per business and dedupe key: client, kind, period), each pointing at the
+    /// outbox item that carries it (its status follows that item); billing events the built-in ledger records
+    /// (a failed payment), handled once; the answers given to API requests with an `Idempotency-Key`; and on each
+    /// conversation the notice a reply is read against, with when that context expires. Tables and columns are
+    /// added, so existing rows keep their values (no notice context on any conversation).
+    static let notices = """
+        CREATE TABLE notices (
+            id INTEGER PRIMARY KEY,
+            business_id INTEGER NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+            client_id INTEGER NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('payment_failed', 'card_expiring', 'renewal_reminder', 'trial_ending',
+                'custom')),
+            channel TEXT CHECK (channel IN ('sms', 'email')),
+            recipient TEXT,
+            status TEXT NOT NULL CHECK (status IN ('queued', 'suppressed')),
+            reason TEXT,
+            dedupe_key TEXT NOT NULL CHECK (length(dedupe_key) BETWEEN 1 AND 300),
+            source TEXT NOT NULL CHECK (source IN ('billing', 'scheduler', 'api')),
+            resource TEXT,
+            outbox_id INTEGER REFERENCES outbox(id) ON DELETE SET NULL,
+            send_at TEXT NOT NULL,
+            message_id TEXT,
+            created_at TEXT NOT NULL,
+            UNIQUE (business_id, dedupe_key)
+        );
+        CREATE INDEX notices_business ON notices (business_id, id);
+        CREATE INDEX notices_client ON notices (client_id);
+        CREATE INDEX notices_outbox ON notices (outbox_id);
+        CREATE TABLE billing_events (
+            id INTEGER PRIMARY KEY,
+            business_id INTEGER NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+            client_id INTEGER NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('payment_failed')),
+            invoice_id INTEGER REFERENCES invoices(id) ON DELETE CASCADE,
+            detail TEXT,
+            occurred_at TEXT NOT NULL,
+            handled_at TEXT
+        );
+        CREATE INDEX billing_events_open ON billing_events (business_id, handled_at);
+        CREATE TABLE idempotency_keys (
+            business_id INTEGER NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+            key TEXT NOT NULL CHECK (length(key) BETWEEN 1 AND 255),
+            request_hash TEXT NOT NULL CHECK (length(request_hash) = 64),
+            status INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (business_id, key)
+        ) WITHOUT ROWID;
+        ALTER TABLE conversations ADD COLUMN notice_id INTEGER REFERENCES notices(id) ON DELETE SET NULL;
+        ALTER TABLE conversations ADD COLUMN notice_expires_at TEXT;
         """
 }

@@ -24,6 +24,8 @@ extension Connection {
     /// other sets are found through them).
     private static var removals: [(keyPath: WritableKeyPath<ClientErasure, Int>, from: String)] {
         [
+            // Automated notices name the address they went to; counted with the outbox items they queued.
+            (\.outboxItems, "notices WHERE client_id = ?1"),
             (\.outboxItems, outbox),
             (\.messages, messages),
             (\.conversations, conversations),

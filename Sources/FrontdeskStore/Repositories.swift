@@ -302,3 +302,24 @@ public protocol BillingRepository {
     /// The processor's token of one of the client's cards.
     func processorToken(paymentMethodID: Int, clientID: Int) throws -> String?
 }
+
+/// What the built-in ledger reads for billing events and the reminders scheduler (issue 17). Only
+/// `FrontdeskBilling` calls these; everything else goes through its `BillingProvider`.
+public protocol BillingEventRepository {
+    /// Records something a client should hear of (a payment that failed), handled once later.
+    func insertBillingEvent(
+        businessID: Int, clientID: Int, kind: BillingEventRecord.Kind, invoiceID: Int?, detail: String?, now: Date
+    ) throws
+    /// The business's events not handled yet, oldest first.
+    func unhandledBillingEvents(businessID: Int, limit: Int) throws -> [BillingEventRecord]
+    func markBillingEventHandled(id: Int, now: Date) throws
+    /// Memberships (id, client) of the business in one of `statuses` whose next billing date lies in [from, to).
+    func membershipsBilling(businessID: Int, statuses: [MembershipStatus], from: Date, to: Date) throws
+        -> [(membershipID: Int, clientID: Int)]
+    /// Trialing memberships (id, client) of the business whose trial (current period) ends in [from, to).
+    func trialsEnding(businessID: Int, from: Date, to: Date) throws -> [(membershipID: Int, clientID: Int)]
+    /// Default cards (id, client) of the business's clients with a live membership, expiring from month `from`
+    /// through month `through` (months counted as year × 12 + month).
+    func cardsExpiring(businessID: Int, fromMonth: Int, throughMonth: Int) throws
+        -> [(paymentMethodID: Int, clientID: Int)]
+}

@@ -169,6 +169,8 @@ final class FakeHTTPServer: @unchecked Sendable {
         var body: String
         /// Accept and read the request, then never answer (to exercise timeouts).
         var hang = false
+        /// Extra response headers (`Retry-After`).
+        var headers: [String: String] = [:]
     }
 
     let port: UInt16
@@ -279,7 +281,7 @@ final class FakeHTTPServer: @unchecked Sendable {
         let body = Array(response.body.utf8)
         let text =
             "HTTP/1.1 \(response.status) X\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n"
-            + "Connection: close\r\n\r\n"
+            + response.headers.map { "\($0.key): \($0.value)\r\n" }.joined() + "Connection: close\r\n\r\n"
         let out = Array(text.utf8) + body
         _ = out.withUnsafeBytes { write(client, $0.baseAddress, out.count) }
     }
