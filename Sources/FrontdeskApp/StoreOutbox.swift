@@ -41,7 +41,8 @@ public struct StoreOutbox: OutboxStore {
                 message: OutgoingMessage(
                     channel: r.channel, to: r.recipient, from: r.sender, fromName: names[r.businessID],
                     subject: r.subject,
-                    body: r.body, inReplyTo: r.headers["In-Reply-To"], references: references),
+                    body: r.body, inReplyTo: r.headers["In-Reply-To"], references: references,
+                    replyTo: r.headers["Reply-To"]),
                 attempts: r.attempts)
         }
     }

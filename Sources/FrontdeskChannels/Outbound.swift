@@ -29,11 +29,16 @@ public struct OutgoingMessage: Sendable, Equatable, Codable {
     /// The parent's References; the composer appends `inReplyTo` when it is missing.
     public var references: [String]
     public var headers: [OutgoingHeader]
+    /// Where replies should go instead of `from` (a handoff notice's address that reaches the client), one plain
+    /// address; email only.
+    public var replyTo: String?
 
     public init(
         channel: Channel, to: String, from: String, fromName: String? = nil, subject: String? = nil,
-        body: String, inReplyTo: String? = nil, references: [String] = [], headers: [OutgoingHeader] = []
+        body: String, inReplyTo: String? = nil, references: [String] = [], headers: [OutgoingHeader] = [],
+        replyTo: String? = nil
     ) {
+        self.replyTo = replyTo
         self.channel = channel
         self.to = to
         self.from = from

@@ -34,6 +34,7 @@ enum Migrations {
         Migration(name: "010_client_language", sql: clientLanguage),
         Migration(name: "011_lifecycle", sql: lifecycle),
         Migration(name: "012_hot_path", sql: "", rebuildsTables: true, rewrite: hotPath),
+        Migration(name: "015_console", sql: console),
     ]
 
     static var names: [String] { all.map(\.name) }

@@ -42,7 +42,7 @@ public protocol UnitOfWork: BusinessRepository, StaffRepository, ClientRepositor
     MembershipRepository, InvoiceRepository, PaymentMethodRepository, LinkRepository, OutboxRepository,
     MessageRepository, ConversationRepository, ConsentRepository, AuditRepository, SettingsRepository,
     AdminTokenRepository, ReplayTokenRepository, RateLimitRepository, PrivacyRepository,
-    VerificationRepository, BillingRepository
+    VerificationRepository, BillingRepository, ConsoleRepository
 {
     /// Runs `body` in a savepoint: its writes are undone if it throws, while the enclosing transaction
     /// goes on (one failing plugin never loses the inbound message).
