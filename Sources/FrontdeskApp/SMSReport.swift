@@ -34,6 +34,8 @@ struct SMSReport {
             let name = id.split(separator: "/").last.map(String.init) ?? id
             if name.hasPrefix("page_") || name.hasPrefix("staff") || Self.staffTemplates.contains(id) { return nil }
             if name.hasSuffix("_staff") || name.hasSuffix("_sent") { return nil }
+            // The web console's copy is read by staff (its sign-in message too), never sent to a client.
+            if id.hasPrefix("console/") { return nil }
             return id
         }
         return Set(ids).sorted().flatMap { id in

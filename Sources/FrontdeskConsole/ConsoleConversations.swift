@@ -128,7 +128,8 @@ extension Console {
         }
         let t: Thread = try pipeline.store.read { c in
             let conversation = try ownConversation(v, c)
-            let outbox = try c.outboxItems(conversationID: conversation.id)
+            // What went to the client (staff notices about the conversation went to staff, not here).
+            let outbox = try c.outboxItems(conversationID: conversation.id).filter { $0.recipient == conversation.address }
             let takeover = try c.takeover(conversationID: conversation.id)
             let summary = try c.conversationSummaries(
                 businessID: v.business.id, filter: ConversationFilter(clientID: conversation.clientID, limit: 1000)

@@ -140,6 +140,7 @@ def capabilities(fd, browser, base_url):
     browser.expect("Nothing was saved", "response_hours must be at most 168")
     check(browser.driver.find_element(By.ID, "handoff-response_hours").get_attribute("aria-invalid") == "true",
           "the refused field is not marked invalid")
+    browser.driver.execute_script("document.getElementById('handoff').scrollIntoView()")
     browser.page("capabilities-error")
     line = fd.plugin_line("handoff")
     check("response_hours=24" in line, f"a refused setting was saved: {line}")
@@ -188,7 +189,7 @@ def clients(fd, browser, base_url):
                      "Omar,Ode,not a number,omar@example.net,,yes,no\n"])
     browser.driver.find_element(By.ID, "file").send_keys(bad)
     browser.click("main form[action='/admin/clients/import'] button")
-    browser.expect("2 rows, 1 with problems: nothing will be imported", "phone not a number is not a phone number")
+    browser.expect("2 rows, 1 with problems: nothing will be imported", 'phone "not a number" is not a phone number')
     check(not browser.driver.find_elements(By.CSS_SELECTOR, "form[action='/admin/clients/import/commit']"),
           "a file with a bad row can be committed")
     browser.page("import-bad")
