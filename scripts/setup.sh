@@ -45,6 +45,6 @@ fi
 
 if [[ "${1:-}" == "--test" ]]; then
   # Test-only helpers (a local SMTP sink, the browser driver); never used by the product.
-  python3 -c "import aiosmtpd, selenium" 2>/dev/null ||
-    python3 -m pip install -q --disable-pip-version-check aiosmtpd selenium >/dev/null
+  python3 -c "import aiosmtpd, selenium, axe_selenium_python" 2>/dev/null ||
+    python3 -m pip install -q --disable-pip-version-check aiosmtpd selenium axe-selenium-python >/dev/null
 fi
