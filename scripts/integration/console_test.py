@@ -224,6 +224,8 @@ def the_rest(browser, base_url):
     browser.expect("Demo mode")
     browser.page("mail")
     browser.open(base_url + "/admin/overview")
+    browser.expect("handoff", "pending")
+    browser.page("overview")
     browser.click("header form button")
     check(browser.title() == "Sign in", f"after signing out the page is {browser.title()!r}")
     browser.open(base_url + "/admin/overview")
