@@ -92,6 +92,19 @@ public final class Console: Sendable {
         operatorHashes = SecretList.values(adminToken).filter(AdminToken.isWellFormed).map(AdminToken.hash)
     }
 
+    /// Faults in `web/console/*.html` (a malformed placeholder, copy that no `prompts/en/console/` file holds), for
+    /// `frontdesk check`; `serve` refuses to start on them.
+    public static func templateFaults(root: URL, catalog: Catalog) -> [Diagnostic] {
+        do {
+            _ = try WebTemplates.load(root: root, copy: catalog.templates)
+            return []
+        } catch let error as Diagnostics {
+            return error.items
+        } catch {
+            return [Diagnostic(file: "web/console", line: 0, message: "\(error)")]
+        }
+    }
+
     /// Adds the console's routes (every path under `/admin` that the JSON API does not use).
     public func register(in router: inout Router) {
         router.get("/admin") { [self] in try home($0) }

@@ -236,3 +236,22 @@ struct ConsolePagesTests {
         #expect(try f.send("GET", "/admin/mail", cookie: cookie).status == 404)
     }
 }
+
+@Suite("Console templates")
+struct ConsoleTemplateTests {
+    @Test func theShippedTemplatesHaveNoFaultsAndABrokenOneIsNamed() throws {
+        let bot = try TestBot()
+        #expect(Console.templateFaults(root: TestBot.root, catalog: bot.app.catalog).isEmpty)
+        let root = URL(fileURLWithPath: NSTemporaryDirectory() + "fd-web-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let dir = root.appendingPathComponent("web/console")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try "<p>{{t_no_such_copy}}</p>\n<p>{{ broken</p>".write(
+            to: dir.appendingPathComponent("page.html"), atomically: true, encoding: .utf8)
+        try "<p>\n{{t_nav_overview}} {{t_not_there}}</p>".write(
+            to: dir.appendingPathComponent("other.html"), atomically: true, encoding: .utf8)
+        let faults = Console.templateFaults(root: root, catalog: bot.app.catalog)
+        #expect(faults.contains { $0.file == "web/console/page.html" })
+        #expect(faults.contains { $0.file == "web/console/other.html" && $0.line == 2 && $0.message.contains("not_there") })
+    }
+}

@@ -144,4 +144,29 @@ struct SessionTests {
         #expect(try f.send("POST", "/admin/clients/1/export", cookie: cookie, form: [("csrf", csrf)]).status == 403)
         #expect(!(try f.send("GET", "/admin/overview", cookie: cookie).body.contains("/admin/capabilities")))
     }
+
+    @Test func theOperatorInvitesABusinesssOwnerWhoSignsInWithTheLink() throws {
+        let f = try ConsoleFixture()
+        let body = #"{"name": "Nina New", "email": "Nina@Owner.example"}"#
+        let path = "/admin/businesses/demo/owners"
+        #expect(try f.send("POST", path, json: body).status == 403)
+        #expect(try f.send("POST", path, headers: ["Authorization": "Bearer wrong-token-0123456789"], json: body).status == 403)
+        let bearer = ["Authorization": "Bearer " + operatorToken]
+        #expect(try f.send("POST", path, headers: bearer, json: #"{"name": "Nina"}"#).status == 422)
+        #expect(try f.send("POST", "/admin/businesses/nope/owners", headers: bearer, json: body).status == 404)
+        let invited = try f.send("POST", path, headers: bearer, json: body)
+        #expect(invited.status == 201)
+        #expect(invited.body.contains("nina@owner.example"))
+        #expect(try f.send("POST", path, headers: bearer, json: body).status == 409)
+        let mail = try #require(try f.bot.outbox().last)
+        #expect(mail.recipient == "nina@owner.example")
+        #expect(mail.kind == "console_sign_in")
+        let start = try #require(mail.body.range(of: consoleBase + "/admin/l/"))
+        let token = mail.body[start.upperBound...].prefix(43)
+        let signedIn = try f.send("POST", "/admin/l/" + token)
+        #expect(signedIn.status == 303)
+        let cookie = try #require(signedIn.sessionCookie)
+        #expect(try f.send("GET", "/admin/capabilities", cookie: cookie).status == 200)
+        #expect(try f.bot.audit("staff.invite").first?.actor == "operator")
+    }
 }

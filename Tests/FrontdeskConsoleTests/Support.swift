@@ -53,7 +53,7 @@ final class ConsoleFixture: @unchecked Sendable {
     /// One request over a fresh connection; redirects are not followed.
     func send(
         _ method: String, _ path: String, cookie: String? = nil, form: [(String, String)]? = nil,
-        headers: [String: String] = [:]
+        headers: [String: String] = [:], json: String? = nil
     ) throws -> RawResponse {
         let fd = try Loopback.connect(port: server.port, timeoutSeconds: 20)
         defer { close(fd) }
@@ -61,7 +61,10 @@ final class ConsoleFixture: @unchecked Sendable {
         if let cookie { head += "Cookie: fd_console=\(cookie)\r\n" }
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         var body = Data()
-        if let form {
+        if let json {
+            body = Data(json.utf8)
+            head += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n"
+        } else if let form {
             body = formEncode(form)
             head += "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: \(body.count)\r\n"
         } else if method == "POST" {
