@@ -48,11 +48,16 @@ let package = Package(
                 "FrontdeskCore", "FrontdeskStore", "FrontdeskSecurity", "FrontdeskChannels", "FrontdeskEngine",
                 "CMicroHTTPD",
             ]),
+        // The web console of each business (issue 19): pages over the engine, served by FrontdeskHTTP's router.
+        .target(
+            name: "FrontdeskConsole",
+            dependencies: ["FrontdeskCore", "FrontdeskStore", "FrontdeskSecurity", "FrontdeskEngine", "FrontdeskHTTP"]),
         .target(
             name: "FrontdeskApp",
             dependencies: [
                 "FrontdeskCore", "FrontdeskText", "FrontdeskStore", "FrontdeskSQLite", "FrontdeskSecurity",
                 "FrontdeskChannels", "FrontdeskPlugins", "FrontdeskEngine", "FrontdeskHTTP", "FrontdeskBilling",
+                "FrontdeskConsole",
             ]),
         .target(
             name: "FrontdeskTesting",
@@ -126,6 +131,12 @@ let package = Package(
                 "FrontdeskSQLite",
             ]),
         .testTarget(name: "FrontdeskFuzzingTests", dependencies: ["FrontdeskFuzzing"]),
+        .testTarget(
+            name: "FrontdeskConsoleTests",
+            dependencies: [
+                "FrontdeskConsole", "FrontdeskHTTP", "FrontdeskApp", "FrontdeskCore", "FrontdeskEngine", "FrontdeskStore",
+                "FrontdeskSecurity", "FrontdeskTesting",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

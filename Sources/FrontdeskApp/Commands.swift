@@ -1,4 +1,5 @@
 import Foundation
+import FrontdeskConsole
 import FrontdeskCore
 import FrontdeskEngine
 import FrontdeskHTTP
@@ -270,6 +271,7 @@ struct Commands {
         if a.has("sms") { output(SMSReport(catalog: catalog).table) }
         let faults =
             Startup.patternFaults + Pipeline.validate(catalog) + catalog.localeFaults()
+            + Console.templateFaults(root: root, catalog: catalog)
         if !faults.isEmpty { throw Diagnostics(faults) }
         let intents = catalog.intentIDs.count
         output(

@@ -36,6 +36,8 @@ struct SMSReport {
             // A notice's email subject (`reminders/subject_*`) never travels by SMS.
             if name.hasPrefix("subject_") { return nil }
             if name.hasSuffix("_staff") || name.hasSuffix("_sent") { return nil }
+            // The web console's copy is read by staff (its sign-in message too), never sent to a client.
+            if id.hasPrefix("console/") { return nil }
             return id
         }
         return Set(ids).sorted().flatMap { id in

@@ -1,5 +1,6 @@
 import Foundation
 import FrontdeskChannels
+import FrontdeskConsole
 import FrontdeskCore
 import FrontdeskHTTP
 import FrontdeskSecurity
@@ -80,8 +81,19 @@ extension Commands {
                 inboundOptions: InboundOptions(authservIDs: config.authservIDs)),
             adminToken: secrets.adminToken, metricsToken: secrets.metricsToken, clock: clock, log: log,
             replayCache: StoreReplayCache(store: app.store))
+        let console: Console
+        do {
+            console = try Console(
+                pipeline: app.pipeline,
+                settings: try ConsoleSettings.load(environment: environment, baseURL: config.baseURL, demo: demo),
+                root: config.root, adminToken: secrets.adminToken, clock: clock, log: log)
+        } catch let error as ConsoleSettings.SettingError {
+            throw CLIError.failure(error.description)
+        }
+        var router = web.router()
+        console.register(in: &router)
         let server = HTTPServer(
-            configuration: limits, router: web.router(), metrics: web.metrics,
+            configuration: limits, router: router, metrics: web.metrics,
             logger: { event in log.info("http", ["event": event.description]) })
         var policy = OutboxPolicy()
         policy.senderInterval[.sms] = try NoticeSchedule.smsInterval(environment)
@@ -113,6 +125,7 @@ extension Commands {
             output("Email replies: queued in the outbox until FRONTDESK_SMTP_URL is set (see `frontdesk outbox list`)")
         }
         if demo { output(try DemoSecrets.instructions(app: app, port: Int(server.port))) }
+        if demo { output(try DemoSecrets.console(console, app: app)) }
         fflush(nil)
         let signal = waiter.wait()
         output("signal \(signal): stopping (finishing requests in flight)")

@@ -44,7 +44,7 @@ public struct StoreOutbox: OutboxStore {
                     body: r.body, inReplyTo: r.headers["In-Reply-To"], references: references,
                     headers: r.headers["List-Unsubscribe"].map { [OutgoingHeader(name: "List-Unsubscribe", value: $0)] }
                         ?? [],
-                    messageID: r.headers["Message-ID"]),
+                    messageID: r.headers["Message-ID"], replyTo: r.headers["Reply-To"]),
                 attempts: r.attempts)
         }
     }

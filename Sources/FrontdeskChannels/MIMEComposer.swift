@@ -39,6 +39,9 @@ public struct MIMEComposer: Sendable {
             lines.append("From: " + from)
         }
         lines.append("To: " + to)
+        if let replyTo = message.replyTo {
+            lines.append("Reply-To: " + (try Self.plainAddress(replyTo, field: "Reply-To")))
+        }
         if let subject = try Self.subject(message) {
             lines.append(Self.fold("Subject: " + (try Self.unstructured(subject, field: "Subject", used: 9))))
         }

@@ -37,6 +37,9 @@ public struct MailgunSender: MessageSender {
             fields.append(("from", from))
         }
         fields.append(("to", to))
+        if let replyTo = message.replyTo {
+            fields.append(("h:Reply-To", try MIMEComposer.plainAddress(replyTo, field: "Reply-To")))
+        }
         if let subject = try MIMEComposer.subject(message) {
             // Mailgun encodes non-ASCII itself; still refuse CR/LF here.
             _ = try MIMEComposer.unstructured(subject, field: "Subject")

@@ -31,13 +31,17 @@ public struct OutgoingMessage: Sendable, Equatable, Codable {
     public var headers: [OutgoingHeader]
     /// The email's own Message-ID, when it must stay the same across retries (a notice); else one is generated.
     public var messageID: String?
+    /// Where replies should go instead of `from` (a handoff notice's address that reaches the client), one plain
+    /// address; email only.
+    public var replyTo: String?
 
     public init(
         channel: Channel, to: String, from: String, fromName: String? = nil, subject: String? = nil,
         body: String, inReplyTo: String? = nil, references: [String] = [], headers: [OutgoingHeader] = [],
-        messageID: String? = nil
+        messageID: String? = nil, replyTo: String? = nil
     ) {
         self.messageID = messageID
+        self.replyTo = replyTo
         self.channel = channel
         self.to = to
         self.from = from

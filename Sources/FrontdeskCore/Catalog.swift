@@ -191,7 +191,7 @@ enum ManifestParser {
         for key in rawSettings.keys.sorted() {
             let raw = rawSettings[key] ?? [:]
             guard let kind = SettingSpec.Kind(rawValue: raw["type"] as? String ?? "") else {
-                fault(key, "setting \(key): type must be bool, int, string or enum")
+                fault(key, "setting \(key): type must be bool, int, string, enum or hours")
                 continue
             }
             var spec = SettingSpec(
@@ -203,7 +203,8 @@ enum ManifestParser {
             switch (kind, raw["default"]) {
             case (.bool, let b as Bool): value = .bool(b)
             case (.int, let n as Int): value = .int(n)
-            case (.string, let s as String), (.enumeration, let s as String): value = .string(s)
+            case (.string, let s as String), (.enumeration, let s as String), (.hours, let s as String):
+                value = .string(s)
             default: value = nil
             }
             guard let value, case .success = spec.validate(value) else {

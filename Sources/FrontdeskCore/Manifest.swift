@@ -18,6 +18,8 @@ public struct SettingSpec: Sendable, Equatable {
     public enum Kind: String, Sendable {
         case bool, int, string
         case enumeration = "enum"
+        /// Opening hours in the business's time zone (`BusinessHours`); empty means always open.
+        case hours
     }
     public var key: String
     public var kind: Kind
@@ -54,7 +56,7 @@ public struct SettingSpec: Sendable, Equatable {
             return validate(.int(n))
         case .string:
             return .success(.string(raw))
-        case .enumeration:
+        case .enumeration, .hours:
             return validate(.string(raw))
         }
     }
@@ -70,6 +72,14 @@ public struct SettingSpec: Sendable, Equatable {
         case (.enumeration, .string(let s)):
             guard values.contains(s) else {
                 return .failure(SettingError("\(key) must be one of \(values.joined(separator: ", "))"))
+            }
+            return .success(value)
+        case (.hours, .string(let s)):
+            guard BusinessHours(s) != nil else {
+                return .failure(
+                    SettingError(
+                        "\(key) must be days and times such as mon-fri 09:00-17:00, sat 10:00-14:00"
+                            + " (empty: always open)"))
             }
             return .success(value)
         default:

@@ -55,10 +55,11 @@ public struct TemplateStore: Sendable {
         return nil
     }
 
-    /// The words of a locale's templates, folded (for telling languages apart).
+    /// The words of a locale's templates, folded (for telling languages apart). The web console's copy
+    /// (`console/`) is what staff read, never what clients write, so it is left out.
     public func words(locale: String) -> Set<String> {
         var out: Set<String> = []
-        for (key, template) in templates where key.hasPrefix(locale + "/") {
+        for (key, template) in templates where key.hasPrefix(locale + "/") && !key.hasPrefix(locale + "/console/") {
             for case .text(let t) in template.segments { out.formUnion(Lexicon.tokens(t).map(\.text)) }
         }
         return out
@@ -132,7 +133,7 @@ public struct TemplateStore: Sendable {
         return TemplateStore(templates: templates)
     }
 
-    static func parse(_ text: String, file: String) -> Result<[Segment], Diagnostic> {
+    public static func parse(_ text: String, file: String) -> Result<[Segment], Diagnostic> {
         var segments: [Segment] = []
         var rest = Substring(text)
         while let open = rest.range(of: "{{") {

@@ -145,7 +145,11 @@ public final class Pipeline: Sendable {
             business = b
         } else {
             let to = Address.normalize(message.to, channel: message.channel) ?? message.to.lowercased()
-            guard let b = try c.business(routedTo: to, channel: message.channel) else {
+            // A handoff notice's reply address (`desk+r…@`) belongs to its inbox's business (see `relayStaffReply`).
+            guard
+                let b = try c.business(routedTo: to, channel: message.channel)
+                    ?? ReplyAddress.inbox(of: to).flatMap({ try c.business(routedTo: $0, channel: message.channel) })
+            else {
                 throw PipelineError(
                     code: .unknownBusiness, message: "no business for this \(message.channel.rawValue) address")
             }
@@ -244,6 +248,9 @@ public final class Pipeline: Sendable {
             try c.updateMessageIntent(id: t.messageID, intent: keyword ?? "optedout", confidence: 1)
             return silent(t, reason: "opted_out")
         }
+        if let relayed = try relayStaffReply(&t, c) { return relayed }
+        // A person has taken the conversation in the console: the bot stays silent (SMS keywords still apply).
+        if keyword == nil, try heldByPerson(t, c) { return silent(t, reason: "taken_over") }
         if let keyword {
             return try run(intent: keyword, confidence: 1, entities: [:], &t, c)
         }
@@ -478,6 +485,7 @@ public final class Pipeline: Sendable {
         subject: StaffNotice = StaffNotice(template: "core/staff_subject", values: [:]), _ c: any UnitOfWork
     ) throws {
         let merged = baseValues(t).merging(notice.values) { _, new in new }
+            .merging(try handoffValues(t, notice, c)) { _, new in new }
         let body = try catalog.templates.render(notice.template, channel: .email, locale: t.business.locale, merged)
         let subject = try catalog.templates.render(
             subject.template, channel: .email, locale: t.business.locale,
@@ -488,7 +496,7 @@ public final class Pipeline: Sendable {
             try c.enqueue(
                 businessID: t.business.id, messageID: t.messageID, channel: .email, kind: "staff_notice",
                 recipient: email, sender: sender, subject: subject, body: body,
-                headers: [:], status: .pending, now: t.now)
+                headers: try handoffHeaders(t, notice, for: member, c), status: .pending, now: t.now)
         }
     }
 

@@ -122,6 +122,8 @@ public struct HTTPRequest: Sendable {
     public var pathParameters: [String: String]
     /// Query parameters in URL order, percent-decoded.
     public var query: [HTTPField]
+    /// Cookies of the `Cookie` header, as libmicrohttpd parses them (`MHD_COOKIE_KIND`), in header order.
+    public var cookies: [HTTPField] = []
     public var headers: HTTPHeaders
     /// The body exactly as received (kept even when decoded into `form`, because signatures cover it); empty
     /// when the route spooled it to a temporary file (see `bodyLength`).
@@ -157,6 +159,9 @@ public struct HTTPRequest: Sendable {
 
     /// The first query parameter named `name`, or nil.
     public func queryValue(_ name: String) -> String? { query.first { $0.name == name }?.value }
+
+    /// The first cookie named `name`, or nil.
+    public func cookie(_ name: String) -> String? { cookies.first { $0.name == name }?.value }
 
     /// The media type of the body, lowercased and without parameters (`application/json`), or nil.
     public var mediaType: String? { HTTPRequest.mediaType(of: headers["Content-Type"]) }

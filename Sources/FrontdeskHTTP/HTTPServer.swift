@@ -705,10 +705,12 @@ final class ServerCore: @unchecked Sendable {
 
     /// The request as a handler sees it; `form` nil and the body empty before the body is read.
     private func request(_ state: RequestState, connection: OpaquePointer, form: HTTPForm?) -> HTTPRequest {
-        HTTPRequest(
+        var request = HTTPRequest(
             method: state.method, path: state.path, target: state.target, pathParameters: state.parameters,
             query: fields(connection, .GET_ARGUMENT_KIND), headers: state.headers, body: state.body, form: form,
             remoteAddress: state.peer, clientAddress: state.client, bodyLength: state.received)
+        request.cookies = fields(connection, .COOKIE_KIND)
+        return request
     }
 
     private func respond(_ response: HTTPResponse, _ state: RequestState, _ connection: OpaquePointer) -> MHD_Result {

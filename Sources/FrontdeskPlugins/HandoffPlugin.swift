@@ -9,15 +9,26 @@ public struct HandoffPlugin: Plugin {
     public func handle(_ request: PluginRequest, in context: PluginContext) throws -> PluginReply {
         let hours = context.settings.int("response_hours", default: 24)
         let who = try context.client?.fullName ?? context.renderForStaff("handoff/unknown_client", [:])
-        return PluginReply(
+        var reply = PluginReply(
             template: "handoff/client", values: ["name": context.client?.firstName ?? "", "hours": String(hours)],
             staffNotices: [
                 StaffNotice(
                     template: "handoff/staff",
                     values: [
                         "client": who, "hours": String(hours), "summary": try context.staffSummary(asked: request.text),
-                    ])
+                        "channel": context.channel.rawValue,
+                    ], asksForPerson: true)
             ], auditAction: "handoff")
+        // Outside the business's hours the client is told when a person will be there.
+        let zone = context.business.zone
+        if let open = BusinessHours(context.settings.string("hours") ?? ""),
+            !open.isOpen(at: context.now, in: zone), let opens = open.nextOpening(after: context.now, in: zone)
+        {
+            reply.template = "handoff/client_closed"
+            reply.values["day"] = context.date(opens)
+            reply.values["time"] = BusinessHours.time(opens, in: zone)
+        }
+        return reply
     }
 }
 

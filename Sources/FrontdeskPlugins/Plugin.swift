@@ -145,9 +145,13 @@ public struct PendingAction: Sendable, Equatable {
 public struct StaffNotice: Sendable, Equatable {
     public var template: String
     public var values: [String: String]
-    public init(template: String, values: [String: String]) {
+    /// The notice asks staff to answer the client (a handoff): the conversation waits for a person in the console,
+    /// and each staff member's copy carries a reply address that reaches the client.
+    public var asksForPerson: Bool
+    public init(template: String, values: [String: String], asksForPerson: Bool = false) {
         self.template = template
         self.values = values
+        self.asksForPerson = asksForPerson
     }
 }
 

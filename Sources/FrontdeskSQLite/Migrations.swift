@@ -35,6 +35,7 @@ enum Migrations {
         Migration(name: "011_lifecycle", sql: lifecycle),
         Migration(name: "012_hot_path", sql: "", rebuildsTables: true, rewrite: hotPath),
         Migration(name: "014_notices", sql: notices),
+        Migration(name: "015_console", sql: console),
     ]
 
     static var names: [String] { all.map(\.name) }

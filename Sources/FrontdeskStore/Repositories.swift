@@ -322,4 +322,67 @@ public protocol BillingEventRepository {
     /// through month `through` (months counted as year × 12 + month).
     func cardsExpiring(businessID: Int, fromMonth: Int, throughMonth: Int) throws
         -> [(paymentMethodID: Int, clientID: Int)]
+/// The web console's records (issue 19): staff sign-in links and sessions, takeovers, handoffs, staff replies and
+/// the reply addresses of handoff notices, and the business-scoped lists its pages show.
+public protocol ConsoleRepository {
+    func staff(id: Int) throws -> Staff?
+    /// Every staff member, of any business, registered with this exact address.
+    func staffEverywhere(address: String, channel: Channel) throws -> [Staff]
+    /// Stores a sign-in link by its token's hash.
+    func insertSignIn(tokenHash: String, businessID: Int, staffID: Int, now: Date, expiresAt: Date) throws
+    func signIn(tokenHash: String) throws -> ConsoleSignIn?
+    /// Marks a sign-in link used, once (one guarded update, like `consumeLink`); false if used or expired.
+    func consumeSignIn(tokenHash: String, now: Date) throws -> Bool
+    func insertSession(tokenHash: String, businessID: Int, staffID: Int, now: Date, expiresAt: Date) throws
+    func session(tokenHash: String) throws -> ConsoleSession?
+    func touchSession(tokenHash: String, now: Date) throws
+    /// Ends a session now (sign-out, or a new sign-in on the same browser); false when there was none still open.
+    @discardableResult
+    func endSession(tokenHash: String, now: Date) throws -> Bool
+
+    /// Inbound messages of the business since a time.
+    func messageCount(businessID: Int, since: Date) throws -> Int
+    /// Inbound messages of the business since a time, by intent, most frequent first.
+    func intentCounts(businessID: Int, since: Date) throws -> [(intent: String, count: Int)]
+    /// The business's outbox items by status.
+    func outboxCounts(businessID: Int) throws -> [(status: String, count: Int)]
+    /// The business's outbox items, newest first, optionally of one status.
+    func outbox(businessID: Int, status: OutboxRecord.Status?, limit: Int) throws -> [OutboxRecord]
+
+    func conversation(id: Int) throws -> Conversation?
+    func conversationSummaries(businessID: Int, filter: ConversationFilter) throws -> [ConversationSummary]
+    /// The outbox items answering a conversation's messages, oldest first.
+    func outboxItems(conversationID: Int) throws -> [OutboxRecord]
+
+    /// Records that a conversation asked for a person.
+    func openHandoff(businessID: Int, conversationID: Int, messageID: Int?, now: Date) throws
+    /// Marks the conversation's open handoffs answered by a person; returns how many.
+    @discardableResult
+    func answerHandoffs(conversationID: Int, staffID: Int?, now: Date) throws -> Int
+    func openHandoffCount(businessID: Int) throws -> Int
+
+    func takeover(conversationID: Int) throws -> Takeover?
+    /// A staff member takes the conversation (from whoever held it).
+    func take(conversationID: Int, businessID: Int, staffID: Int, now: Date) throws
+    /// The holder acted (a reply): the idle time starts again.
+    func touchTakeover(conversationID: Int, now: Date) throws
+    /// Keeps the client's latest email ids with the takeover, for threading the person's answer.
+    func noteTakeoverThread(conversationID: Int, messageID: String, references: [String]) throws
+    /// Gives the conversation back to the bot; false when nobody held it.
+    @discardableResult
+    func releaseTakeover(conversationID: Int) throws -> Bool
+
+    func insertStaffReply(outboxID: Int, businessID: Int, conversationID: Int, staffID: Int?, via: String, now: Date)
+        throws
+    func staffReplies(conversationID: Int) throws -> [StaffReply]
+
+    func insertReplyRoute(
+        tokenHash: String, businessID: Int, conversationID: Int, staffID: Int, now: Date, expiresAt: Date) throws
+    func replyRoute(tokenHash: String) throws -> ReplyRoute?
+
+    /// The business's clients whose name, email or phone contains `query` (ASCII case ignored), by name.
+    func searchClients(businessID: Int, query: String, limit: Int) throws -> [Client]
+    /// Whether the client consented to texts when signing up (`clients.sms_consent`).
+    func smsConsent(clientID: Int) throws -> Bool
+    func auditEntries(businessID: Int, filter: AuditFilter) throws -> [AuditEntry]
 }

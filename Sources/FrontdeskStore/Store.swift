@@ -43,7 +43,7 @@ public protocol UnitOfWork: BusinessRepository, StaffRepository, ClientRepositor
     MessageRepository, ConversationRepository, ConsentRepository, AuditRepository, SettingsRepository,
     AdminTokenRepository, ReplayTokenRepository, RateLimitRepository, PrivacyRepository,
     VerificationRepository, BillingRepository, NoticeRepository,
-    BillingEventRepository
+    BillingEventRepository, ConsoleRepository
 {
     /// Runs `body` in a savepoint: its writes are undone if it throws, while the enclosing transaction
     /// goes on (one failing plugin never loses the inbound message).

@@ -7,11 +7,11 @@ import Testing
 /// another does not; `--sms` prints what each SMS template costs.
 @Suite("frontdesk check and the locales")
 struct CheckLocalesTests {
-    /// A copy of the real plugins/ and prompts/ to break.
+    /// A copy of the real plugins/, prompts/ and web/ (the console's templates, which `check` checks too) to break.
     func copiedCatalog() throws -> URL {
         let home = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("fd-check-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        for folder in ["plugins", "prompts"] {
+        for folder in ["plugins", "prompts", "web"] {
             try FileManager.default.copyItem(
                 at: TestBot.root.appendingPathComponent(folder), to: home.appendingPathComponent(folder))
         }
