@@ -8,7 +8,30 @@ public struct TemplateStore: Sendable {
     /// Key: "locale/plugin/name" or "locale/plugin/name.channel".
     private var templates: [String: Template]
 
-    public init(templates: [String: Template]) { self.templates = templates }
+    /// The same templates by id (`plugin/name`), each with its locale and channel: `resolve` runs for every template
+    /// a reply renders, and finds one with a single lookup instead of building and hashing up to four keys.
+    private var variants: [String: [Variant]] = [:]
+
+    private struct Variant {
+        var locale: Substring
+        var channel: Channel?
+        var template: Template
+    }
+
+    public init(templates: [String: Template]) {
+        self.templates = templates
+        for (key, template) in templates {
+            guard let slash = key.firstIndex(of: "/") else { continue }
+            let locale = key[..<slash]
+            let file = String(key[key.index(after: slash)...])
+            // "en/core/x" answers for any channel; "en/core/x.sms" also for id "core/x" on SMS.
+            variants[file, default: []].append(Variant(locale: locale, channel: nil, template: template))
+            if let dot = file.lastIndex(of: "."), let channel = Channel(rawValue: String(file[file.index(after: dot)...])) {
+                variants[String(file[..<dot]), default: []].append(
+                    Variant(locale: locale, channel: channel, template: template))
+            }
+        }
+    }
 
     public struct Template: Sendable {
         public var file: String
@@ -46,13 +69,16 @@ public struct TemplateStore: Sendable {
 
     /// The template `render` would use for this id, channel and locale (the locale's own before English's).
     public func resolve(_ id: String, channel: Channel?, locale: String) -> Template? {
-        // Keys are built only as far as needed (this runs for every reply).
-        for l in locale == "en" ? ["en"] : [locale, "en"] {
-            let neutral = l + "/" + id
-            if let channel, let t = templates[neutral + "." + channel.rawValue] { return t }
-            if let t = templates[neutral] { return t }
+        guard let found = variants[id] else { return nil }
+        func variant(_ l: Substring, _ c: Channel?) -> Template? {
+            found.first { $0.channel == c && $0.locale == l }?.template
         }
-        return nil
+        let own = Substring(locale)
+        if let channel, let t = variant(own, channel) { return t }
+        if let t = variant(own, nil) { return t }
+        guard locale != "en" else { return nil }
+        if let channel, let t = variant("en", channel) { return t }
+        return variant("en", nil)
     }
 
     /// The words of a locale's templates, folded (for telling languages apart).

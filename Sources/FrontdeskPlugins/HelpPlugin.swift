@@ -48,12 +48,12 @@ public struct FallbackPlugin: Plugin {
         func rank(_ m: PluginManifest) -> Int {
             m.id == "handoff" ? 2 : (m.intents.contains { destructive.contains($0.id) } ? 1 : 0)
         }
-        let ordered = context.enabledManifests.enumerated()
-            .sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
+        // Each rank worked out once, not twice per comparison.
+        let ordered = context.enabledManifests.enumerated().map { (rank($0.element), $0.offset, $0.element) }
+            .sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
         // A plugin with a short form names `<plugin>/short` among its templates (so `frontdesk check` sees it).
-        let items = try ordered.map { "\($0.id)/short" }.filter { id in
-            context.enabledManifests.contains { $0.intents.contains { $0.templates.contains(id) } }
-        }.map { try context.render($0, [:]) }
+        let named = Set(context.enabledManifests.lazy.flatMap(\.intents).flatMap(\.templates))
+        let items = try ordered.map { "\($0.id)/short" }.filter(named.contains).map { try context.render($0, [:]) }
         guard let last = items.last else { return "" }
         guard items.count > 1 else { return last }
         return try context.render("core/list_or", ["list": items.dropLast().joined(separator: ", "), "last": last])
