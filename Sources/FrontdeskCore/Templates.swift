@@ -161,15 +161,15 @@ public struct TemplateStore: Sendable {
     static func parse(_ text: String, file: String) -> Result<[Segment], Diagnostic> {
         var segments: [Segment] = []
         var rest = Substring(text)
-        while let open = rest.range(of: "{{") {
+        while let open = doubled(UInt8(ascii: "{"), in: rest) {
             if open.lowerBound > rest.startIndex { segments.append(.text(String(rest[..<open.lowerBound]))) }
-            guard let close = rest[open.upperBound...].range(of: "}}") else {
+            guard let close = doubled(UInt8(ascii: "}"), in: rest[open.upperBound...]) else {
                 return .failure(
                     Diagnostic(
                         file: file, line: lineOf(String(rest[open.lowerBound...]), in: text),
                         message: "unclosed {{"))
             }
-            let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            let name = rest[open.upperBound..<close.lowerBound].trimmingBlanks()
             guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
                 let snippet = String(rest[open.lowerBound..<close.upperBound])
                 return .failure(
@@ -181,11 +181,24 @@ public struct TemplateStore: Sendable {
             rest = rest[close.upperBound...]
         }
         if !rest.isEmpty {
-            if rest.contains("}}") {
+            if doubled(UInt8(ascii: "}"), in: rest) != nil {
                 return .failure(Diagnostic(file: file, line: lineOf("}}", in: text), message: "}} without {{"))
             }
             segments.append(.text(String(rest)))
         }
         return .success(segments)
+    }
+
+    /// Where `{{` or `}}` (`byte` twice) first stands in `text`: a walk over its bytes (Foundation's `range(of:)`
+    /// bridged every template through NSString at start-up).
+    static func doubled(_ byte: UInt8, in text: Substring) -> Range<String.Index>? {
+        let utf8 = text.utf8
+        var i = utf8.startIndex
+        while i < utf8.endIndex {
+            let next = utf8.index(after: i)
+            if utf8[i] == byte, next < utf8.endIndex, utf8[next] == byte { return i..<utf8.index(after: next) }
+            i = next
+        }
+        return nil
     }
 }

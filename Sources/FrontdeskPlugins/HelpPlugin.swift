@@ -19,6 +19,11 @@ public struct HelpPlugin: Plugin {
 
     /// The menu's values, shared with the fallback and "not available" replies.
     public static func values(_ context: PluginContext) throws -> [String: String] {
+        guard let menus = context.menus else { return try makeValues(context) }
+        return try menus.values(context) { try makeValues(context) }
+    }
+
+    static func makeValues(_ context: PluginContext) throws -> [String: String] {
         let items = try context.enabledManifests
             .filter { $0.id != "help" && $0.id != "fallback" }
             .map { try context.render("help/item", ["help": try help($0, context), "name": $0.name]) }
@@ -52,8 +57,9 @@ public struct FallbackPlugin: Plugin {
         let ordered = context.enabledManifests.enumerated().map { (rank($0.element), $0.offset, $0.element) }
             .sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
         // A plugin with a short form names `<plugin>/short` among its templates (so `frontdesk check` sees it).
-        let named = Set(context.enabledManifests.lazy.flatMap(\.intents).flatMap(\.templates))
-        let items = try ordered.map { "\($0.id)/short" }.filter(named.contains).map { try context.render($0, [:]) }
+        let items = try ordered.map { "\($0.id)/short" }.filter { id in
+            context.enabledManifests.contains { $0.intents.contains { $0.templates.contains(id) } }
+        }.map { try context.render($0, [:]) }
         guard let last = items.last else { return "" }
         guard items.count > 1 else { return last }
         return try context.render("core/list_or", ["list": items.dropLast().joined(separator: ", "), "last": last])
