@@ -169,6 +169,14 @@ struct FastPathTests {
         return "+" + digits
     }
 
+    @Test func noASCIICharacterIsAnEmojiToken() {
+        for byte in 0..<128 {
+            let c = Unicode.Scalar(UInt8(byte))
+            #expect(Lexicon.isEmoji(c) == (c.properties.isEmojiPresentation || (c.value > 0x2000 && c.properties.isEmoji)))
+        }
+        #expect(Lexicon.isEmoji("😀") && Lexicon.isEmoji("\u{2764}") == "\u{2764}".unicodeScalars.first!.properties.isEmoji)
+    }
+
     @Test func cardMaskSkipsOnlyTextsThatCannotHoldACard() {
         #expect(CardMask.fewerDigitsThanACard("call me at 555 010 1001"))
         #expect(!CardMask.fewerDigitsThanACard("4242 4242 4242 4242"))
