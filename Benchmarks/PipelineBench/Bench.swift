@@ -96,6 +96,8 @@ enum PipelineBench {
                 options.clients, Date().timeIntervalSince(seeded), options.synchronous.rawValue, options.threads,
                 allowedCPUs()))
 
+        // As `serve` does beside serving: the language detector and the classifier are made before the first message.
+        app.pipeline.warmUp()
         let store = app.store as? SQLiteStore
         let run = "\(getpid())-\(Int(Date().timeIntervalSince1970))"
         let before = store?.writeStatistics ?? (transactions: 0, writes: 0)
@@ -138,8 +140,9 @@ enum PipelineBench {
         func pct(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
         print(
             String(
-                format: "pipeline: %d messages in %.2f s = %.0f msg/s; CPU %.1f µs a message", options.messages,
-                total, Double(options.messages) / total, cpu * 1e6 / Double(options.messages)))
+                format: "pipeline: %d messages in %.2f s = %.0f msg/s; CPU %.1f µs a message (%.0f msg/s a core)",
+                options.messages, total, Double(options.messages) / total, cpu * 1e6 / Double(options.messages),
+                Double(options.messages) / max(cpu, 1e-9)))
         print(
             String(
                 format: "latency µs: p50 %.0f  p90 %.0f  p99 %.0f  max %.0f", pct(0.5), pct(0.9), pct(0.99),
@@ -149,8 +152,8 @@ enum PipelineBench {
             let writes = after.writes - before.writes
             print(
                 String(
-                    format: "commits: %d for %d writes (%.1f writes a commit)", commits, writes,
-                    Double(writes) / Double(max(1, commits))))
+                    format: "group commit: %d commits for %d writes, %.1f messages a commit (synchronous=%@)", commits,
+                    writes, Double(writes) / Double(max(1, commits)), options.synchronous.rawValue))
         }
 
         guard options.classifyRuns > 0 else { return }

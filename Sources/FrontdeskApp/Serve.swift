@@ -110,7 +110,11 @@ extension Commands {
         worker.start()
         // Train the classifier now rather than on the first webhook, beside serving: health checks, link pages and the
         // admin API answer at once, and a webhook that comes before the model is ready waits for it.
-        Thread.detachNewThread { [app] in _ = app.classifier.classify("hello", channel: .sms) }
+        Thread.detachNewThread { [app] in
+            app.pipeline.warmUp()
+            // Training's scratch memory goes back to the system rather than staying in this thread's heap.
+            Memory.returnFreePages()
+        }
         // Each business's retention of message texts: shortly after start, then daily.
         let retention = RetentionSchedule(store: app.store, clock: clock, log: log)
         retention.start()

@@ -7,15 +7,34 @@ public enum Address {
     public static func phone(_ raw: String, defaultCountryCode: String = "1") -> String? {
         var digits = ""
         var sawPlus = false
-        for ch in raw {
-            if ch == "+", digits.isEmpty, !sawPlus {
-                sawPlus = true
-            } else if ch.isASCII, ch.isNumber {
-                digits.append(ch)
-            } else if " -().".contains(ch) {
-                continue
-            } else {
-                return nil
+        if raw.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII (every provider's numbers): byte by byte, as the characters below read it.
+            var bytes: [UInt8] = []
+            for b in raw.utf8 {
+                if b == UInt8(ascii: "+"), bytes.isEmpty, !sawPlus {
+                    sawPlus = true
+                } else if b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9") {
+                    bytes.append(b)
+                } else if b == UInt8(ascii: " ") || b == UInt8(ascii: "-") || b == UInt8(ascii: "(")
+                    || b == UInt8(ascii: ")") || b == UInt8(ascii: ".")
+                {
+                    continue
+                } else {
+                    return nil
+                }
+            }
+            digits = String(decoding: bytes, as: UTF8.self)
+        } else {
+            for ch in raw {
+                if ch == "+", digits.isEmpty, !sawPlus {
+                    sawPlus = true
+                } else if ch.isASCII, ch.isNumber {
+                    digits.append(ch)
+                } else if " -().".contains(ch) {
+                    continue
+                } else {
+                    return nil
+                }
             }
         }
         if !sawPlus {

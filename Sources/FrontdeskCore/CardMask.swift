@@ -12,6 +12,7 @@ public enum CardMask {
 
     /// Replaces every card number with `•••• last4`. Returns the text and whether anything was masked.
     public static func mask(_ text: String) -> (text: String, masked: Bool) {
+        if fewerDigitsThanACard(text) { return (text, false) }
         let scalars = Array(text.unicodeScalars)
         var out = String.UnicodeScalarView()
         var masked = false
@@ -42,6 +43,16 @@ public enum CardMask {
             i = end
         }
         return (String(out), masked)
+    }
+
+    /// True for ASCII text with fewer digits than the shortest card number (nearly every message): nothing to mask.
+    static func fewerDigitsThanACard(_ text: String) -> Bool {
+        var digits = 0
+        for byte in text.utf8 {
+            if byte >= 0x80 { return false }
+            if byte >= 0x30, byte <= 0x39 { digits += 1 }
+        }
+        return digits < lengths.lowerBound
     }
 
     /// A run of digits, and where it lies in the text.

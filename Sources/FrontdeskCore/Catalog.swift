@@ -332,14 +332,15 @@ enum ExampleFile {
         var faults: [Diagnostic] = []
         var seen: Set<String> = []
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
+            let line = raw.trimmingBlanks()
             if line.isEmpty || line.hasPrefix("#") { continue }
             if !seen.insert(line.lowercased()).inserted {
                 faults.append(Diagnostic(file: file, line: index + 1, message: "duplicate example \"\(line)\""))
                 continue
             }
             // `\n` stands for a line break, so an example can be a whole email with its greeting and sign-off.
-            let text = line.replacingOccurrences(of: "\\n", with: "\n")
+            let text =
+                line.utf8.contains(UInt8(ascii: "\\")) ? line.replacingOccurrences(of: "\\n", with: "\n") : line
             out.append(IntentExample(intent: intent, text: text, locale: locale, background: background))
         }
         if out.isEmpty, faults.isEmpty { faults.append(Diagnostic(file: file, line: 0, message: "no examples")) }

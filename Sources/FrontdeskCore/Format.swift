@@ -98,7 +98,7 @@ public enum Format {
         let c = components(date, zone)
         let month = style.shortMonths.indices.contains(c.month - 1) ? style.shortMonths[c.month - 1] : String(c.month)
         let values = [
-            "day": String(c.day), "dd": String(format: "%02d", c.day), "month": month, "year": String(c.year),
+            "day": String(c.day), "dd": padded(c.day, 2), "month": month, "year": String(c.year),
         ]
         return fill(style.date, values)
     }
@@ -135,17 +135,63 @@ public enum Format {
     /// `2026-12-01`, in the business's time zone.
     public static func isoDate(_ date: Date, in zone: TimeZone) -> String {
         let c = components(date, zone)
-        return String(format: "%04d-%02d-%02d", c.year, c.month, c.day)
+        return padded(c.year, 4) + "-" + padded(c.month, 2) + "-" + padded(c.day, 2)
     }
 
-    /// Replaces `{name}` markers (the patterns of `formats` are data, checked when the words load).
+    /// `n` with zeros in front up to `width` digits, as `%0Nd` writes it.
+    static func padded(_ n: Int, _ width: Int) -> String {
+        let digits = String(n.magnitude)
+        let zeros = String(repeating: "0", count: max(0, width - (n < 0 ? 1 : 0) - digits.count))
+        return (n < 0 ? "-" : "") + zeros + digits
+    }
+
+    /// Replaces `{name}` markers (the patterns of `formats` are data, checked when the words load), in one pass over
+    /// the pattern: a value is never searched for markers itself, and a marker without a value stays as written.
     static func fill(_ pattern: String, _ values: [String: String]) -> String {
-        var out = pattern
-        for (key, value) in values { out = out.replacingOccurrences(of: "{\(key)}", with: value) }
+        var out = ""
+        var rest = pattern[...]
+        while let open = rest.utf8.firstIndex(of: UInt8(ascii: "{")),
+            let close = rest.utf8[open...].firstIndex(of: UInt8(ascii: "}"))
+        {
+            let afterOpen = rest.utf8.index(after: open)
+            if let value = values[String(rest[afterOpen..<close])] {
+                out += rest[..<open]
+                out += value
+                rest = rest[rest.utf8.index(after: close)...]
+            } else {
+                out += rest[..<afterOpen]
+                rest = rest[afterOpen...]
+            }
+        }
+        out += rest
         return out
     }
 
+    /// Days from 1970-01-01 (the proleptic Gregorian calendar) to the year, month and day (H. Hinnant's
+    /// `civil_from_days`). Foundation's Gregorian calendar is Julian before 1582-10-15, so earlier days are not asked.
+    static func civil(fromDays z: Int) -> (year: Int, month: Int, day: Int) {
+        let z = z + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// 1582-10-15, the first day of the Gregorian calendar, in days from 1970-01-01.
+    static let gregorianStart = -141_427
+
     private static func components(_ date: Date, _ zone: TimeZone) -> (year: Int, month: Int, day: Int) {
+        // The zone's offset at that instant and day arithmetic: a Calendar made and asked per date cost more than the
+        // rest of a reply. Dates far out (or before the Gregorian calendar) are left to Calendar.
+        let local = date.timeIntervalSince1970 + Double(zone.secondsFromGMT(for: date))
+        if local.isFinite, abs(local) < 1e12 {
+            let days = Int((local / 86_400).rounded(.down))
+            if days >= gregorianStart { return civil(fromDays: days) }
+        }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let c = calendar.dateComponents([.year, .month, .day], from: date)

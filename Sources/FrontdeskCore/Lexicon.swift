@@ -515,7 +515,9 @@ public struct Lexicon: Sendable {
     }
 
     static func isEmoji(_ c: Unicode.Scalar) -> Bool {
-        c.properties.isEmojiPresentation || (c.value > 0x2000 && c.properties.isEmoji)
+        // No ASCII character is presented as an emoji (digits, `#` and `*` only start keycap sequences).
+        if c.isASCII { return false }
+        return c.properties.isEmojiPresentation || (c.value > 0x2000 && c.properties.isEmoji)
     }
 
     /// Skin tones, the emoji variation selector and the joiner belong to the emoji before them ("👍🏽" is "👍").

@@ -38,9 +38,23 @@ public enum SMSText {
     static let gsmCapacity = (single: 160, part: 153)
     static let ucsCapacity = (single: 70, part: 67)
 
+    /// Septets of each ASCII character (1, or 2 from the extension table), 0 for those GSM-7 lacks (`` ` ``, tab,
+    /// control characters): most replies are ASCII, read without hashing a scalar.
+    static let asciiSeptets: [UInt8] = (0..<128).map { byte in
+        let s = Unicode.Scalar(UInt8(byte))
+        return basic.contains(s) ? 1 : extended.contains(s) ? 2 : 0
+    }
+
+    /// Septets of one character in GSM-7, 0 when it is not GSM-7.
+    @inline(__always)
+    static func septets(_ s: Unicode.Scalar) -> Int {
+        if s.value < 0x80 { return Int(asciiSeptets[Int(s.value)]) }
+        return basic.contains(s) ? 1 : extended.contains(s) ? 2 : 0
+    }
+
     /// Whether every character of `text` is in the GSM 7-bit alphabet or its extension table.
     public static func isGSM7(_ text: String) -> Bool {
-        text.unicodeScalars.allSatisfy { basic.contains($0) || extended.contains($0) }
+        text.unicodeScalars.allSatisfy { septets($0) != 0 }
     }
 
     /// The characters of `text` that are not GSM-7, once each, in order (what makes a message UCS-2).
@@ -52,13 +66,43 @@ public enum SMSText {
 
     /// The encoding, size and segment count of `text` sent as one SMS (an empty text still takes one segment).
     public static func size(_ text: String) -> Size {
-        if isGSM7(text) {
-            let widths = text.unicodeScalars.map { extended.contains($0) ? 2 : 1 }
-            return Size(encoding: .gsm7, units: widths.reduce(0, +), segments: segments(widths, gsmCapacity))
+        // One pass, counting the parts of a long message as it goes (`segments`, without an array of widths).
+        var parts = Parts(gsmCapacity)
+        for s in text.unicodeScalars {
+            let n = septets(s)
+            guard n != 0 else { return ucs2Size(text) }
+            parts.add(n)
         }
+        return Size(encoding: .gsm7, units: parts.units, segments: parts.segments)
+    }
+
+    static func ucs2Size(_ text: String) -> Size {
         // A scalar outside the Basic Multilingual Plane (an emoji) is a surrogate pair: two units, never split.
-        let widths = text.unicodeScalars.map { $0.value > 0xFFFF ? 2 : 1 }
-        return Size(encoding: .ucs2, units: widths.reduce(0, +), segments: segments(widths, ucsCapacity))
+        var parts = Parts(ucsCapacity)
+        for s in text.unicodeScalars { parts.add(s.value > 0xFFFF ? 2 : 1) }
+        return Size(encoding: .ucs2, units: parts.units, segments: parts.segments)
+    }
+
+    /// `segments` counted one character at a time.
+    struct Parts {
+        let capacity: (single: Int, part: Int)
+        var units = 0
+        var count = 1
+        var used = 0
+
+        init(_ capacity: (single: Int, part: Int)) { self.capacity = capacity }
+
+        @inline(__always)
+        mutating func add(_ width: Int) {
+            units += width
+            if used + width > capacity.part {
+                count += 1
+                used = 0
+            }
+            used += width
+        }
+
+        var segments: Int { units > capacity.single ? count : 1 }
     }
 
     /// Segments needed for characters of these widths, none split across two parts.
@@ -91,7 +135,10 @@ public enum SMSText {
 
     /// `text` with typographic punctuation replaced by its GSM-7 stand-in (`plain`); everything else as it was.
     public static func plainPunctuation(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { plain[$0] != nil }) else { return text }
+        // Every stand-in replaces a non-ASCII character: ASCII text is returned as it is, without a lookup.
+        guard text.utf8.contains(where: { $0 >= 0x80 }),
+            text.unicodeScalars.contains(where: { $0.value >= 0x80 && plain[$0] != nil })
+        else { return text }
         var out = String.UnicodeScalarView()
         for s in text.unicodeScalars {
             if let replacement = plain[s] { out.append(contentsOf: replacement.unicodeScalars) } else { out.append(s) }

@@ -8,7 +8,30 @@ public struct TemplateStore: Sendable {
     /// Key: "locale/plugin/name" or "locale/plugin/name.channel".
     private var templates: [String: Template]
 
-    public init(templates: [String: Template]) { self.templates = templates }
+    /// The same templates by id (`plugin/name`), each with its locale and channel: `resolve` runs for every template
+    /// a reply renders, and finds one with a single lookup instead of building and hashing up to four keys.
+    private var variants: [String: [Variant]] = [:]
+
+    private struct Variant {
+        var locale: Substring
+        var channel: Channel?
+        var template: Template
+    }
+
+    public init(templates: [String: Template]) {
+        self.templates = templates
+        for (key, template) in templates {
+            guard let slash = key.firstIndex(of: "/") else { continue }
+            let locale = key[..<slash]
+            let file = String(key[key.index(after: slash)...])
+            // "en/core/x" answers for any channel; "en/core/x.sms" also for id "core/x" on SMS.
+            variants[file, default: []].append(Variant(locale: locale, channel: nil, template: template))
+            if let dot = file.lastIndex(of: "."), let channel = Channel(rawValue: String(file[file.index(after: dot)...])) {
+                variants[String(file[..<dot]), default: []].append(
+                    Variant(locale: locale, channel: channel, template: template))
+            }
+        }
+    }
 
     public struct Template: Sendable {
         public var file: String
@@ -46,13 +69,16 @@ public struct TemplateStore: Sendable {
 
     /// The template `render` would use for this id, channel and locale (the locale's own before English's).
     public func resolve(_ id: String, channel: Channel?, locale: String) -> Template? {
-        // Keys are built only as far as needed (this runs for every reply).
-        for l in locale == "en" ? ["en"] : [locale, "en"] {
-            let neutral = l + "/" + id
-            if let channel, let t = templates[neutral + "." + channel.rawValue] { return t }
-            if let t = templates[neutral] { return t }
+        guard let found = variants[id] else { return nil }
+        func variant(_ l: Substring, _ c: Channel?) -> Template? {
+            found.first { $0.channel == c && $0.locale == l }?.template
         }
-        return nil
+        let own = Substring(locale)
+        if let channel, let t = variant(own, channel) { return t }
+        if let t = variant(own, nil) { return t }
+        guard locale != "en" else { return nil }
+        if let channel, let t = variant("en", channel) { return t }
+        return variant("en", nil)
     }
 
     /// The words of a locale's templates, folded (for telling languages apart). The web console's copy
@@ -136,15 +162,15 @@ public struct TemplateStore: Sendable {
     public static func parse(_ text: String, file: String) -> Result<[Segment], Diagnostic> {
         var segments: [Segment] = []
         var rest = Substring(text)
-        while let open = rest.range(of: "{{") {
+        while let open = doubled(UInt8(ascii: "{"), in: rest) {
             if open.lowerBound > rest.startIndex { segments.append(.text(String(rest[..<open.lowerBound]))) }
-            guard let close = rest[open.upperBound...].range(of: "}}") else {
+            guard let close = doubled(UInt8(ascii: "}"), in: rest[open.upperBound...]) else {
                 return .failure(
                     Diagnostic(
                         file: file, line: lineOf(String(rest[open.lowerBound...]), in: text),
                         message: "unclosed {{"))
             }
-            let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            let name = rest[open.upperBound..<close.lowerBound].trimmingBlanks()
             guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
                 let snippet = String(rest[open.lowerBound..<close.upperBound])
                 return .failure(
@@ -156,11 +182,24 @@ public struct TemplateStore: Sendable {
             rest = rest[close.upperBound...]
         }
         if !rest.isEmpty {
-            if rest.contains("}}") {
+            if doubled(UInt8(ascii: "}"), in: rest) != nil {
                 return .failure(Diagnostic(file: file, line: lineOf("}}", in: text), message: "}} without {{"))
             }
             segments.append(.text(String(rest)))
         }
         return .success(segments)
+    }
+
+    /// Where `{{` or `}}` (`byte` twice) first stands in `text`: a walk over its bytes (Foundation's `range(of:)`
+    /// bridged every template through NSString at start-up).
+    static func doubled(_ byte: UInt8, in text: Substring) -> Range<String.Index>? {
+        let utf8 = text.utf8
+        var i = utf8.startIndex
+        while i < utf8.endIndex {
+            let next = utf8.index(after: i)
+            if utf8[i] == byte, next < utf8.endIndex, utf8[next] == byte { return i..<utf8.index(after: next) }
+            i = next
+        }
+        return nil
     }
 }

@@ -20,7 +20,21 @@ final class Guesses {
         var channel: Channel
     }
 
+    /// The clauses of a text, and which of them may be requests, as `prepare` read them (read once, used again by
+    /// `Pipeline.understand` in the transaction).
+    private var clauseReadings: [String: [(clause: String, mayBeRequest: Bool)]] = [:]
+
     init(_ classifier: any IntentClassifier) { self.classifier = classifier }
+
+    /// `reader.clauses(text)` with `reader.mayBeRequest` of each, read once per text.
+    func clauses(_ text: String, _ reader: Reader) -> [(clause: String, mayBeRequest: Bool)] {
+        if let known = clauseReadings[text] { return known }
+        let clauses = reader.clauses(text)
+        // A single clause is classified as the whole text: whether it may be a request is not asked.
+        let readings = clauses.map { ($0, clauses.count > 1 && reader.mayBeRequest($0)) }
+        clauseReadings[text] = readings
+        return readings
+    }
 
     /// The classifier's answer for `text` on `channel`.
     func classify(_ text: String, channel: Channel) -> Classification {
@@ -41,9 +55,9 @@ final class Guesses {
         if channel == .sms, Keywords.match(body, in: pipeline.catalog.lexicon) != nil { return }
         let text = pipeline.requestText(body, channel: channel, subject: masked.subject)
         if channel == .email, pipeline.reader.emailConsent(text) != nil { return }
-        let clauses = pipeline.reader.clauses(text)
+        let clauses = self.clauses(text, pipeline.reader)
         if clauses.count > 1 {
-            for clause in clauses where pipeline.reader.mayBeRequest(clause) { _ = classify(clause, channel: channel) }
+            for (clause, mayBeRequest) in clauses where mayBeRequest { _ = classify(clause, channel: channel) }
         }
         _ = classify(text, channel: channel)
         misses = 0

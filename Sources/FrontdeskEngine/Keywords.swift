@@ -14,9 +14,26 @@ enum Keywords {
         guard words.count == 1, let word = words.first?.text else { return nil }
         // Punctuation around the word is fine ("STOP!"), anything else inside it is not ("OPT-OUT", "STOP 👍").
         let letters = { (s: Substring) in
-            s.unicodeScalars.filter { !$0.properties.isWhitespace && !Reader.isPunctuation($0) }.count
+            s.unicodeScalars.reduce(0) { n, c in isLetterOrSymbol(c) ? n + 1 : n }
         }
         guard letters(Substring(text)) == letters(text[words[0].range]) else { return nil }
         return lexicon.keywords[word]
+    }
+
+    /// Neither whitespace nor punctuation; ASCII answered from the byte (its Unicode properties are fixed).
+    static func isLetterOrSymbol(_ c: Unicode.Scalar) -> Bool {
+        if c.isASCII {
+            switch UInt8(c.value) {
+            case 0x09...0x0D, 0x20: return false
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "$"), UInt8(ascii: "+"), UInt8(ascii: "<"),
+                UInt8(ascii: "="), UInt8(ascii: ">"), UInt8(ascii: "^"), UInt8(ascii: "`"), UInt8(ascii: "|"),
+                UInt8(ascii: "~"):
+                return true
+            case 0x00...0x1F, 0x7F: return true  // control characters are neither (Cc)
+            default: return false  // the rest of ASCII is punctuation
+            }
+        }
+        return !c.properties.isWhitespace && !Reader.isPunctuation(c)
     }
 }

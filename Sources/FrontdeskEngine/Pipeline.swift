@@ -59,8 +59,12 @@ public final class Pipeline: Sendable {
     let plugins: [String: any Plugin]
     /// Reads answers, explicit requests and clauses with the catalog's words.
     let reader: Reader
-    /// Tells which of the catalog's languages a message is written in.
-    let language: LanguageDetector
+    /// Tells which of the catalog's languages a message is written in (made on first use or by `warmUp`: reading
+    /// every example and template is not work for the start path).
+    var language: LanguageDetector { languageOnce.value }
+    private let languageOnce: Once<LanguageDetector>
+    /// The help menu's values per business, locale and channel (`HelpPlugin.values`), made once.
+    let menus = MenuMemo()
 
     /// Templates the pipeline itself renders (plugins name theirs in their manifests).
     public static let coreTemplates = [
@@ -108,7 +112,7 @@ public final class Pipeline: Sendable {
         self.log = log
         self.threshold = threshold
         reader = Reader(lexicon: catalog.lexicon)
-        language = catalog.languageDetector()
+        languageOnce = Once { [catalog] in catalog.languageDetector() }
         var byID: [String: any Plugin] = [:]
         for p in plugins { byID[p.id] = p }
         self.plugins = byID
@@ -350,12 +354,14 @@ public final class Pipeline: Sendable {
         let templates = catalog.templates
         let channel = t.message.channel
         let (locale, staffLocale) = (t.locale, t.business.locale)
-        return PluginContext(
+        var context = PluginContext(
             store: c, business: t.business, client: t.sender.client, channel: channel, address: t.from, now: t.now,
             settings: PluginSettings(manifest: manifest, values: stored), links: links, enabledManifests: enabled,
             render: { id, values in try templates.render(id, channel: channel, locale: locale, values) },
             lexicon: catalog.lexicon, actor: actor(t), billing: billing, locale: locale,
             renderForStaff: { id, values in try templates.render(id, channel: .email, locale: staffLocale, values) })
+        context.menus = menus
+        return context
     }
 
     // MARK: Replying

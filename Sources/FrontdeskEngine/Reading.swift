@@ -265,7 +265,19 @@ struct Reader: Sendable {
 
     private static let pointing: Set<String> = ["the", "one", "number", "option", "el", "la", "le", "opcion"]
 
+    /// Which ASCII characters are punctuation (Pc, Pd, Ps, Pe, Pi, Pf, Po): `!"#%&'()*,-./:;?@[\]_{}`.
+    static let asciiPunctuation: [Bool] = (0..<128).map { byte in
+        switch Unicode.Scalar(UInt8(byte)).properties.generalCategory {
+        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
+            .finalPunctuation, .otherPunctuation:
+            return true
+        default: return false
+        }
+    }
+
     static func isPunctuation(_ s: Unicode.Scalar) -> Bool {
+        // ASCII from a table of its general categories (the property lookup costs more than the rest of a word).
+        if s.isASCII { return asciiPunctuation[Int(s.value)] }
         switch s.properties.generalCategory {
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
             .finalPunctuation, .otherPunctuation:

@@ -125,9 +125,9 @@ extension Pipeline {
             guesses?.classify(text, channel: channel) ?? self.classifier.classify(text, channel: channel)
         }
         var requests: [Decision] = []
-        let clauses = reader.clauses(text)
+        let clauses = guesses?.clauses(text, reader) ?? reader.clauses(text).map { ($0, reader.mayBeRequest($0)) }
         if clauses.count > 1 {
-            for clause in clauses where reader.mayBeRequest(clause) {
+            for (clause, mayBeRequest) in clauses where mayBeRequest {
                 let guess = classify(clause)
                 guard guess.confidence >= threshold,
                     !Self.notRequests.contains(guess.intent),

@@ -19,6 +19,11 @@ public struct HelpPlugin: Plugin {
 
     /// The menu's values, shared with the fallback and "not available" replies.
     public static func values(_ context: PluginContext) throws -> [String: String] {
+        guard let menus = context.menus else { return try makeValues(context) }
+        return try menus.values(context) { try makeValues(context) }
+    }
+
+    static func makeValues(_ context: PluginContext) throws -> [String: String] {
         let items = try context.enabledManifests
             .filter { $0.id != "help" && $0.id != "fallback" && !$0.intents.isEmpty }
             .map { try context.render("help/item", ["help": try help($0, context), "name": $0.name]) }
@@ -48,8 +53,9 @@ public struct FallbackPlugin: Plugin {
         func rank(_ m: PluginManifest) -> Int {
             m.id == "handoff" ? 2 : (m.intents.contains { destructive.contains($0.id) } ? 1 : 0)
         }
-        let ordered = context.enabledManifests.enumerated()
-            .sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
+        // Each rank worked out once, not twice per comparison.
+        let ordered = context.enabledManifests.enumerated().map { (rank($0.element), $0.offset, $0.element) }
+            .sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
         // A plugin with a short form names `<plugin>/short` among its templates (so `frontdesk check` sees it).
         let items = try ordered.map { "\($0.id)/short" }.filter { id in
             context.enabledManifests.contains { $0.intents.contains { $0.templates.contains(id) } }

@@ -247,6 +247,8 @@ public struct PluginContext {
     public let locale: String
     /// Renders a template for staff notices: the business's locale, by email.
     public let renderForStaff: (String, [String: String]) throws -> String
+    /// Where the help menu's values are kept between messages (the pipeline's; nil: made every time).
+    public var menus: MenuMemo?
 
     public init(
         store: any UnitOfWork, business: Business, client: Client?, channel: Channel, address: String?, now: Date,
