@@ -271,10 +271,6 @@ extension Connection {
         ).map(Self.client)
     }
 
-    public func smsConsent(clientID: Int) throws -> Bool {
-        try queryOne("SELECT sms_consent FROM clients WHERE id = ?", clientID)?.bool("sms_consent") ?? false
-    }
-
     public func auditEntries(businessID: Int, filter: AuditFilter) throws -> [AuditEntry] {
         try query(
             """

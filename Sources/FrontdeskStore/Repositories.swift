@@ -322,6 +322,8 @@ public protocol BillingEventRepository {
     /// through month `through` (months counted as year × 12 + month).
     func cardsExpiring(businessID: Int, fromMonth: Int, throughMonth: Int) throws
         -> [(paymentMethodID: Int, clientID: Int)]
+}
+
 /// The web console's records (issue 19): staff sign-in links and sessions, takeovers, handoffs, staff replies and
 /// the reply addresses of handoff notices, and the business-scoped lists its pages show.
 public protocol ConsoleRepository {
@@ -382,7 +384,5 @@ public protocol ConsoleRepository {
 
     /// The business's clients whose name, email or phone contains `query` (ASCII case ignored), by name.
     func searchClients(businessID: Int, query: String, limit: Int) throws -> [Client]
-    /// Whether the client consented to texts when signing up (`clients.sms_consent`).
-    func smsConsent(clientID: Int) throws -> Bool
     func auditEntries(businessID: Int, filter: AuditFilter) throws -> [AuditEntry]
 }
