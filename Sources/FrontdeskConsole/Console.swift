@@ -140,6 +140,7 @@ public final class Console: Sendable {
             try visit($0, admin: true) { try saveSettings($0) }
         }
         router.get("/admin/audit") { [self] in try visit($0, admin: true) { try audit($0) } }
+        router.get("/admin/notices") { [self] in try visit($0, admin: true) { try notices($0) } }
         router.get("/admin/outbox") { [self] in try visit($0, admin: true) { try outbox($0) } }
         router.post("/admin/outbox/:id/retry") { [self] in try visit($0, admin: true) { try retry($0) } }
         router.get("/admin/mail") { [self] in try visit($0, admin: true) { try mailPreview($0) } }
@@ -296,8 +297,7 @@ public final class Console: Sendable {
         ]
         if visit.isAdmin {
             items += [("/admin/capabilities", "nav_capabilities")]
-            // Notices (issue 17): its page's item goes here, for owners and admins, once that page is merged.
-            items += [("/admin/audit", "nav_audit"), ("/admin/outbox", "nav_outbox")]
+            items += [("/admin/notices", "nav_notices"), ("/admin/audit", "nav_audit"), ("/admin/outbox", "nav_outbox")]
             if settings.demo { items.append(("/admin/mail", "nav_mail")) }
         }
         let links = try items.map { item in

@@ -178,6 +178,54 @@ extension Console {
             error: problem, content: content)
     }
 
+    // MARK: Notices
+
+    /// The business's automated messages: what was sent, scheduled and suppressed, and why (newest first).
+    func notices(_ v: Visit) throws -> HTTPResponse {
+        let status = v.query("status").flatMap(NoticeStatus.init(rawValue:))
+        let kind = v.query("kind").flatMap(NoticeKind.init(rawValue:))
+        let query = NoticeQuery(businessID: v.business.id, status: status, kind: kind, limit: 500)
+        let (notices, names) = try pipeline.store.read { c in
+            let notices = try c.notices(query, now: v.now)
+            var names: [Int: String] = [:]
+            for id in Set(notices.map(\.clientID)) { names[id] = try c.client(id: id)?.fullName }
+            return (notices, names)
+        }
+        let rows = try notices.map { n in
+            try render(
+                "notice_row", v.locale,
+                [
+                    "id": .text(String(n.id)), "when": .text(time(n.sendAt, v)), "kind": .text(n.kind.rawValue),
+                    "client": .text(names[n.clientID] ?? "#\(n.clientID)"), "channel": .text(n.channel?.rawValue ?? "-"),
+                    "status": .text(n.status.rawValue), "reason": .text(n.reason ?? "-"),
+                ])
+        }
+        let content = try render(
+            "notices", v.locale,
+            [
+                "statuses": try options([""] + NoticeStatus.allCases.map(\.rawValue), selected: status?.rawValue,
+                    any: copy("any_status", v.locale), v),
+                "kinds": try options([""] + NoticeKind.allCases.map(\.rawValue), selected: kind?.rawValue,
+                    any: copy("any_kind", v.locale), v),
+                "rows": HTML.join(rows),
+                "empty": rows.isEmpty ? try paragraph(copy("notices_none", v.locale)) : .empty,
+            ])
+        return try page(v, title: copy("nav_notices", v.locale), current: "/admin/notices", content: content)
+    }
+
+    /// `<option>`s for a filter: `""` is labelled `any`, the selected value marked.
+    func options(_ values: [String], selected: String?, any: String, _ v: Visit) throws -> HTML {
+        HTML.join(
+            try values.map { s in
+                try render(
+                    "option", v.locale,
+                    [
+                        "value": .text(s), "label": .text(s.isEmpty ? any : s),
+                        "selected": HTML(markup: s == (selected ?? "") ? " selected" : ""),
+                    ])
+            })
+    }
+
     /// Midnight of `YYYY-MM-DD` in the business's time zone.
     static func day(_ text: String, zone: TimeZone) -> Date? {
         let parts = text.split(separator: "-")
@@ -215,18 +263,11 @@ extension Console {
                 ])
         }
         let statuses = [""] + ["pending", "inline", "sent", "dead", "suppressed"]
-        let options = try statuses.map { s in
-            try render(
-                "option", v.locale,
-                [
-                    "value": .text(s), "label": .text(s.isEmpty ? try copy("any_status", v.locale) : s),
-                    "selected": HTML(markup: s == (status?.rawValue ?? "") ? " selected" : ""),
-                ])
-        }
         let content = try render(
             "outbox", v.locale,
             [
-                "options": HTML.join(options), "rows": HTML.join(rows),
+                "options": try options(statuses, selected: status?.rawValue, any: copy("any_status", v.locale), v),
+                "rows": HTML.join(rows),
                 "empty": rows.isEmpty ? try paragraph(copy("outbox_none", v.locale)) : .empty,
             ])
         return try page(

@@ -202,13 +202,47 @@ struct ConsolePagesTests {
         #expect(open.reply?.contains("within 24 hours") == true)
     }
 
+    @Test func theNoticesPageShowsWhatWasSentScheduledAndSuppressedAndWhyForAdminsOnly() throws {
+        let f = try ConsoleFixture()
+        try f.bot.enable("reminders", true)
+        try f.bot.set("reminders", ["quiet_start": .int(0), "quiet_end": .int(0)])
+        _ = try f.bot.say("STOP", from: "+15550101001")  // Alice opts out of texts
+        let notices = try f.bot.app.store.write { c in
+            try [1, 2].map { client in
+                try f.bot.app.pipeline.notices.send(
+                    NoticeRequest(
+                        kind: .custom, clientID: client, channel: .sms, values: ["text": "Studio closed Monday"],
+                        source: "api", actor: "test"),
+                    businessID: 1, now: f.bot.clock.now(), c
+                ).notice
+            }
+        }
+        #expect(notices.map(\.status) == [.suppressed, .queued])
+        let other = try otherBusiness(f)
+        _ = other
+        let cookie = try f.signIn()
+        let page = try f.send("GET", "/admin/notices", cookie: cookie)
+        #expect(page.status == 200)
+        #expect(page.body.contains("Alice Johnson") && page.body.contains("opted_out"))
+        #expect(page.body.contains("<td>queued</td>") && page.body.contains("<td>suppressed</td>"))
+        #expect(try f.send("GET", "/admin/overview", cookie: cookie).body.contains("href=\"/admin/notices\""))
+        // Filters narrow the list; nothing matching says so.
+        let suppressed = try f.send("GET", "/admin/notices?status=suppressed", cookie: cookie).body
+        #expect(suppressed.contains("opted_out") && !suppressed.contains("<td>queued</td>"))
+        let none = try f.send("GET", "/admin/notices?kind=trial_ending", cookie: cookie).body
+        #expect(none.contains("No notices match.") && !none.contains("Alice Johnson"))
+        // Staff do not see it.
+        let staff = try f.signIn("sara@maple-studio.example")
+        #expect(try f.send("GET", "/admin/notices", cookie: staff).status == 403)
+    }
+
     @Test func everyPageRendersInEveryLocale() throws {
         let f = try ConsoleFixture()
         try f.bot.say("I want to talk to a person")
         let cookie = try f.signIn()
         for path in [
             "/admin/overview", "/admin/conversations", "/admin/conversations/1", "/admin/clients", "/admin/clients/1",
-            "/admin/clients/1/erase", "/admin/capabilities", "/admin/audit", "/admin/outbox",
+            "/admin/clients/1/erase", "/admin/capabilities", "/admin/audit", "/admin/outbox", "/admin/notices",
         ] {
             let page = try f.send("GET", path, cookie: cookie)
             #expect(page.status == 200, "\(path)")
@@ -223,7 +257,7 @@ struct ConsolePagesTests {
             }
             let other = try f.signIn("o@\(locale).example", business: "b" + locale)
             for path in ["/admin/overview", "/admin/conversations", "/admin/clients", "/admin/capabilities", "/admin/audit",
-                "/admin/outbox"]
+                "/admin/outbox", "/admin/notices"]
             {
                 let page = try f.send("GET", path, cookie: other)
                 #expect(page.status == 200, "\(path)")
