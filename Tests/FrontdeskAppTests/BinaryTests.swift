@@ -122,7 +122,7 @@ struct BinaryTests {
         #expect(try bin.run(["plugins", "enable", "invoices", "--business", "demo"]).code == 0)
         let check = try bin.run(["check"])
         #expect(check.code == 0)
-        #expect(check.out.hasPrefix("ok: 13 plugins, 18 intents"))
+        #expect(check.out.hasPrefix("ok: 14 plugins, 18 intents"))
     }
 
     @Test func classifyReadsLinesAndJSONLines() throws {
